@@ -1,0 +1,205 @@
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validation::{optional_text, optional_web_url, required_text, ValidationError};
+use crate::{Provenance, SourceRef};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CallStatus {
+    Open,
+    Forthcoming,
+    Closed,
+}
+
+impl CallStatus {
+    pub const ALL: [CallStatus; 3] = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            CallStatus::Open => "open",
+            CallStatus::Forthcoming => "forthcoming",
+            CallStatus::Closed => "closed",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id().eq_ignore_ascii_case(id.trim()))
+    }
+}
+
+impl fmt::Display for CallStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The content of a funding call topic, as an importer or a form supplies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CallContent {
+    /// The funder's stable topic identifier, e.g. `HORIZON-HLTH-2027-02-IND-02-two-stage`.
+    pub topic_id: String,
+    pub title: String,
+    pub programme: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    pub call_id: Option<String>,
+    pub call_title: Option<String>,
+    /// Broad type, e.g. `Grant`.
+    pub action_type: Option<String>,
+    /// The programme's own type of action, e.g. `HORIZON Research and Innovation Actions`.
+    pub type_of_action: Option<String>,
+    pub status: CallStatus,
+    /// Submission deadlines, earliest first.
+    pub deadlines: Vec<NaiveDate>,
+    pub deadline_model: Option<String>,
+    /// Budget per grant in EUR.
+    pub budget_min: Option<i64>,
+    pub budget_max: Option<i64>,
+    pub expected_grants: Option<i64>,
+    pub keywords: Vec<String>,
+    /// Plain text (never HTML).
+    pub description: String,
+    /// Plain text (never HTML).
+    pub conditions: Option<String>,
+    /// Plain text (never HTML).
+    pub support_info: Option<String>,
+    pub portal_url: Option<String>,
+}
+
+/// A call topic as it arrives from an importer, with the record's source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCallTopic {
+    pub content: CallContent,
+    pub source: SourceRef,
+}
+
+/// A funding call topic in the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CallTopic {
+    #[serde(flatten)]
+    pub content: CallContent,
+    pub provenance: Provenance,
+}
+
+impl CallContent {
+    /// The next deadline on or after `today`, else the last one.
+    pub fn next_deadline(&self, today: NaiveDate) -> Option<NaiveDate> {
+        self.deadlines.iter().copied().find(|d| *d >= today).or_else(|| self.deadlines.last().copied())
+    }
+
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_topic_id(&self.topic_id)?;
+        required_text("title", &self.title, 500)?;
+        required_text("programme", &self.programme, 200)?;
+        for (field, value, max) in [
+            ("cluster", &self.cluster, 200),
+            ("callId", &self.call_id, 200),
+            ("callTitle", &self.call_title, 500),
+            ("actionType", &self.action_type, 200),
+            ("typeOfAction", &self.type_of_action, 300),
+            ("deadlineModel", &self.deadline_model, 100),
+            ("conditions", &self.conditions, 100_000),
+            ("supportInfo", &self.support_info, 100_000),
+        ] {
+            optional_text(field, value.as_deref(), max)?;
+        }
+        optional_text("description", Some(&self.description), 200_000)?;
+        for keyword in &self.keywords {
+            required_text("keywords", keyword, 200)?;
+        }
+        for (field, value) in
+            [("budgetMin", self.budget_min), ("budgetMax", self.budget_max), ("expectedGrants", self.expected_grants)]
+        {
+            if value.is_some_and(|v| v < 0) {
+                return Err(ValidationError::new(field, "must not be negative"));
+            }
+        }
+        if let (Some(min), Some(max)) = (self.budget_min, self.budget_max) {
+            if min > max {
+                return Err(ValidationError::new("budgetMin", format!("{min} is more than budgetMax {max}")));
+            }
+        }
+        if self.deadlines.windows(2).any(|w| w[0] > w[1]) {
+            return Err(ValidationError::new("deadlines", "must be in chronological order"));
+        }
+        optional_web_url("portalUrl", self.portal_url.as_deref())
+    }
+}
+
+/// Topic ids appear in URLs (`/calls/{topicId}`), so they are kept to a URL-safe alphabet.
+pub fn validate_topic_id(topic_id: &str) -> Result<(), ValidationError> {
+    let valid = !topic_id.is_empty()
+        && topic_id.len() <= 200
+        && topic_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && topic_id.as_bytes()[0].is_ascii_alphanumeric();
+    if valid {
+        Ok(())
+    } else {
+        Err(ValidationError::new("topicId", format!("'{topic_id}' is not a topic id (letters, digits, '-', '_', '.')")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content() -> CallContent {
+        CallContent {
+            topic_id: "HORIZON-HLTH-2027-02-IND-02".into(),
+            title: "Lung cancer screening".into(),
+            programme: "Horizon Europe".into(),
+            cluster: None,
+            call_id: None,
+            call_title: None,
+            action_type: None,
+            type_of_action: None,
+            status: CallStatus::Open,
+            deadlines: vec![],
+            deadline_model: None,
+            budget_min: Some(10),
+            budget_max: Some(20),
+            expected_grants: None,
+            keywords: vec![],
+            description: String::new(),
+            conditions: None,
+            support_info: None,
+            portal_url: Some("https://example.org/topic".into()),
+        }
+    }
+
+    #[test]
+    fn a_sound_call_passes() {
+        assert_eq!(content().validate(), Ok(()));
+    }
+
+    #[test]
+    fn rejections_name_the_field() {
+        let mut call = content();
+        call.budget_min = Some(30);
+        assert_eq!(call.validate().map_err(|e| e.field), Err("budgetMin"));
+        let mut call = content();
+        call.topic_id = "../etc/passwd".into();
+        assert_eq!(call.validate().map_err(|e| e.field), Err("topicId"));
+        let mut call = content();
+        call.portal_url = Some("javascript:alert(1)".into());
+        assert_eq!(call.validate().map_err(|e| e.field), Err("portalUrl"));
+        let mut call = content();
+        call.title = "  ".into();
+        assert_eq!(call.validate().map_err(|e| e.field), Err("title"));
+    }
+
+    #[test]
+    fn next_deadline_skips_past_ones() {
+        let mut call = content();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        call.deadlines = vec![d("2026-01-10"), d("2026-09-01")];
+        assert_eq!(call.next_deadline(d("2026-05-01")), Some(d("2026-09-01")));
+        assert_eq!(call.next_deadline(d("2027-01-01")), Some(d("2026-09-01")));
+    }
+}

@@ -1,0 +1,21 @@
+//! Domain types and rules of LSH Hub.
+//!
+//! Nothing here knows about databases, HTTP or files: storage, importers and the web layer
+//! all speak these types, and every rule about what a valid value is lives here.
+
+pub mod call;
+pub mod language;
+pub mod listing;
+pub mod organisation;
+pub mod provenance;
+pub mod stats;
+pub mod text;
+pub mod validation;
+
+pub use call::{CallContent, CallStatus, CallTopic, NewCallTopic};
+pub use language::{Language, Localized};
+pub use listing::{CallFilter, CallSort, OrganisationFilter, OrganisationSort, Page, Pagination};
+pub use organisation::{Address, Identifiers, NewOrganisation, Organisation, OrganisationKind, RorId};
+pub use provenance::{Provenance, SourceRef};
+pub use stats::{CountByKey, HubStats};
+pub use validation::ValidationError;

@@ -1,0 +1,19 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where a record came from: the source's name and the record's id there.
+/// Re-imports are keyed on this pair, so they update instead of duplicating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SourceRef {
+    pub source: String,
+    pub source_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Provenance {
+    pub source: String,
+    pub source_id: String,
+    pub first_imported: DateTime<Utc>,
+    pub last_updated: DateTime<Utc>,
+}
