@@ -78,6 +78,13 @@ pub struct NewCallTopic {
     pub source: SourceRef,
 }
 
+impl NewCallTopic {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.content.validate()?;
+        self.source.validate()
+    }
+}
+
 /// A funding call topic in the hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

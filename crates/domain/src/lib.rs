@@ -15,7 +15,9 @@ pub mod validation;
 pub use call::{CallContent, CallStatus, CallTopic, NewCallTopic};
 pub use language::{Language, Localized};
 pub use listing::{CallFilter, CallSort, OrganisationFilter, OrganisationSort, Page, Pagination};
-pub use organisation::{Address, Identifiers, NewOrganisation, Organisation, OrganisationKind, RorId};
+pub use organisation::{
+    Address, Identifiers, NewOrganisation, Organisation, OrganisationKind, OrganisationProfile, RorId,
+};
 pub use provenance::{Provenance, SourceRef};
 pub use stats::{CountByKey, HubStats};
 pub use validation::ValidationError;

@@ -87,12 +87,10 @@ impl RorId {
     /// the id's shape and its ISO 7064 checksum.
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
         let trimmed = text.trim();
-        let bare = trimmed
-            .strip_prefix("https://")
-            .or_else(|| trimmed.strip_prefix("http://"))
-            .unwrap_or(trimmed);
+        let bare = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")).unwrap_or(trimmed);
         let bare = bare.strip_prefix("ror.org/").unwrap_or(bare).to_ascii_lowercase();
-        let invalid = || ValidationError::new("ror", format!("'{text}' is not a ROR id (like https://ror.org/03xqtf034)"));
+        let invalid =
+            || ValidationError::new("ror", format!("'{text}' is not a ROR id (like https://ror.org/03xqtf034)"));
         if bare.len() != 9 || !bare.starts_with('0') {
             return Err(invalid());
         }
@@ -228,21 +226,21 @@ impl Address {
     }
 }
 
-/// An organisation as it arrives from an importer or a form, before it has a place in the hub.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewOrganisation {
+/// What the hub knows about an organisation, apart from its identity and provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationProfile {
     pub name: String,
     pub aliases: Vec<String>,
+    /// Official names per language, when they differ from `name`.
     pub names: Localized,
     pub descriptions: Localized,
     pub kind: OrganisationKind,
     pub sectors: Vec<String>,
     pub identifiers: Identifiers,
     pub addresses: Vec<Address>,
-    pub source: SourceRef,
 }
 
-impl NewOrganisation {
+impl OrganisationProfile {
     pub fn validate(&self) -> Result<(), ValidationError> {
         required_text("name", &self.name, 300)?;
         for alias in &self.aliases {
@@ -259,8 +257,6 @@ impl NewOrganisation {
         for sector in &self.sectors {
             required_text("sectors", sector, 100)?;
         }
-        required_text("source", &self.source.source, 50)?;
-        required_text("source_id", &self.source.source_id, 200)?;
         self.identifiers.validate()?;
         self.addresses.iter().try_for_each(Address::validate)
     }
@@ -268,6 +264,25 @@ impl NewOrganisation {
     /// The address that filters and the directory use: the first one.
     pub fn primary_address(&self) -> Option<&Address> {
         self.addresses.first()
+    }
+
+    /// The name to show in `lang`: a localised name when there is one.
+    pub fn display_name(&self, lang: crate::Language) -> &str {
+        self.names.get(lang).unwrap_or(&self.name)
+    }
+}
+
+/// An organisation as it arrives from an importer, before it has a place in the hub.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOrganisation {
+    pub profile: OrganisationProfile,
+    pub source: SourceRef,
+}
+
+impl NewOrganisation {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.profile.validate()?;
+        self.source.validate()
     }
 }
 
@@ -278,26 +293,9 @@ pub struct Organisation {
     pub id: String,
     /// URL slug, unique in the hub.
     pub slug: String,
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub names: Localized,
-    pub descriptions: Localized,
-    pub kind: OrganisationKind,
-    pub sectors: Vec<String>,
-    pub identifiers: Identifiers,
-    pub addresses: Vec<Address>,
+    #[serde(flatten)]
+    pub profile: OrganisationProfile,
     pub provenance: Provenance,
-}
-
-impl Organisation {
-    pub fn primary_address(&self) -> Option<&Address> {
-        self.addresses.first()
-    }
-
-    /// The name to show in `lang`: a localised name when there is one.
-    pub fn display_name(&self, lang: crate::Language) -> &str {
-        self.names.get(lang).unwrap_or(&self.name)
-    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,13 @@ pub struct SourceRef {
     pub source_id: String,
 }
 
+impl SourceRef {
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        crate::validation::required_text("source", &self.source, 50)?;
+        crate::validation::required_text("sourceId", &self.source_id, 300)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Provenance {
     pub source: String,

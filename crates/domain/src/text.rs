@@ -169,8 +169,9 @@ fn tag_replacement(name: &str) -> &'static str {
     match name {
         "br" | "tr" => "\n",
         "li" => "\n• ",
-        "p" | "div" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section"
-        | "blockquote" => "\n\n",
+        "p" | "div" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section" | "blockquote" => {
+            "\n\n"
+        }
         "td" | "th" => " ",
         _ => "",
     }
@@ -260,7 +261,10 @@ mod tests {
     #[test]
     fn folds_and_slugifies() {
         assert_eq!(fold("Zürich Ålesund"), "zurich alesund");
-        assert_eq!(slugify("Netherlands Cancer Institute - Antoni van Leeuwenhoek"), "netherlands-cancer-institute-antoni-van-leeuwenhoek");
+        assert_eq!(
+            slugify("Netherlands Cancer Institute - Antoni van Leeuwenhoek"),
+            "netherlands-cancer-institute-antoni-van-leeuwenhoek"
+        );
         assert_eq!(slugify("  (GGD) Amsterdam!  "), "ggd-amsterdam");
         assert_eq!(slugify("日本"), "");
     }

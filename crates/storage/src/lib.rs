@@ -1,1 +1,125 @@
+//! Storage of LSH Hub.
+//!
+//! One code path serves SQLite (the embedded default) and PostgreSQL: queries are built with
+//! sea-query for the backend chosen at run time by the database URL, executed through sqlx's
+//! `Any` driver, and the migrations are portable SQL applied in the same way on both.
 
+mod calls;
+mod database;
+mod error;
+mod migrations;
+mod organisations;
+mod progress;
+mod sql;
+mod stats;
+mod upsert;
+
+pub use database::{Backend, Database};
+pub use error::StorageError;
+pub use migrations::AppliedMigration;
+pub use progress::{NoProgress, Progress};
+
+/// What one batch write did, record by record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertSummary {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use lshub_domain::{
+        CallContent, CallFilter, CallStatus, Identifiers, NewCallTopic, NewOrganisation, OrganisationFilter,
+        OrganisationKind, OrganisationProfile, SourceRef,
+    };
+
+    use super::*;
+
+    fn organisation(source_id: &str, name: &str) -> NewOrganisation {
+        NewOrganisation {
+            profile: OrganisationProfile {
+                name: name.into(),
+                aliases: vec!["Alias 50%".into()],
+                names: Default::default(),
+                descriptions: Default::default(),
+                kind: OrganisationKind::Healthcare,
+                sectors: vec![],
+                identifiers: Identifiers::default(),
+                addresses: vec![],
+            },
+            source: SourceRef { source: "test".into(), source_id: source_id.into() },
+        }
+    }
+
+    #[tokio::test]
+    async fn reimports_update_and_never_duplicate() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        assert_eq!(db.migrate().await.expect("migrate").len(), 1);
+        assert!(db.migrate().await.expect("migrate again").is_empty());
+
+        let first = vec![organisation("a", "Zürich Clinic"), organisation("b", "Zurich Clinic"), organisation("a", "Zürich Clinic")];
+        let summary = db.upsert_organisations(&first, &NoProgress).await.expect("import");
+        assert_eq!(summary, UpsertSummary { inserted: 2, updated: 0, unchanged: 1 });
+
+        let second = vec![organisation("a", "Zürich Clinic"), organisation("b", "Zurich Hospital")];
+        let summary = db.upsert_organisations(&second, &NoProgress).await.expect("re-import");
+        assert_eq!(summary, UpsertSummary { inserted: 0, updated: 1, unchanged: 1 });
+
+        let all = db.all_organisations().await.expect("list");
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].slug, "zurich-clinic");
+        assert_eq!(all[1].slug, "zurich-clinic-b", "the slug is kept when the name changes");
+        assert!(all[1].provenance.last_updated > all[0].provenance.last_updated);
+
+        let filter = OrganisationFilter { text: Some("ZURICH".into()), ..Default::default() };
+        assert_eq!(db.list_organisations(&filter).await.expect("filter").total, 2);
+        let filter = OrganisationFilter { text: Some("50%".into()), ..Default::default() };
+        assert_eq!(db.list_organisations(&filter).await.expect("filter").total, 2);
+        let filter = OrganisationFilter { text: Some("5_%".into()), ..Default::default() };
+        assert_eq!(db.list_organisations(&filter).await.expect("filter").total, 0, "LIKE wildcards are literal");
+    }
+
+    #[tokio::test]
+    async fn calls_filter_on_deadline_and_budget() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let call = |id: &str, deadline: &str, budget: i64| NewCallTopic {
+            content: CallContent {
+                topic_id: id.into(),
+                title: format!("Topic {id}"),
+                programme: "Horizon Europe".into(),
+                cluster: None,
+                call_id: None,
+                call_title: None,
+                action_type: None,
+                type_of_action: None,
+                status: CallStatus::Open,
+                deadlines: vec![deadline.parse().expect("date")],
+                deadline_model: None,
+                budget_min: Some(budget),
+                budget_max: Some(budget),
+                expected_grants: None,
+                keywords: vec![],
+                description: String::new(),
+                conditions: None,
+                support_info: None,
+                portal_url: None,
+            },
+            source: SourceRef { source: "test".into(), source_id: id.into() },
+        };
+        let calls = [call("B", "2027-01-01", 5), call("A", "2026-06-01", 50), call("C", "2026-09-01", 500)];
+        db.upsert_calls(&calls, &NoProgress).await.expect("import");
+        let ids = |page: lshub_domain::Page<lshub_domain::CallTopic>| {
+            page.items.into_iter().map(|c| c.content.topic_id).collect::<Vec<_>>()
+        };
+        let all = db.list_calls(&CallFilter::default()).await.expect("list");
+        assert_eq!(ids(all), ["A", "C", "B"]);
+        let filter = CallFilter {
+            deadline_from: "2026-07-01".parse().ok(),
+            budget_at_least: Some(100),
+            ..Default::default()
+        };
+        assert_eq!(ids(db.list_calls(&filter).await.expect("filter")), ["C"]);
+    }
+}

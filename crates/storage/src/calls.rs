@@ -1,0 +1,194 @@
+//! Funding call topics.
+
+use lshub_domain::text::fold;
+use lshub_domain::{CallContent, CallFilter, CallSort, CallTopic, NewCallTopic, Page};
+use sea_query::{
+    Cond, DynIden, Expr, ExprTrait, Iden, IntoIden, LikeExpr, NullOrdering, Order, Query, SelectStatement,
+};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::error::{QueryContext, StorageError};
+use crate::organisations::provenance_from_row;
+use crate::sql::like_contains;
+use crate::upsert::{upsert_records, RecordRow, RecordTable, StoredRecord};
+use crate::{Database, Progress, UpsertSummary};
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CallTopics {
+    Table,
+    TopicId,
+    Title,
+    SortTitle,
+    Programme,
+    Status,
+    FirstDeadline,
+    LastDeadline,
+    BudgetMin,
+    BudgetMax,
+    SearchText,
+    Record,
+    Source,
+    SourceId,
+    FirstImported,
+    LastUpdated,
+}
+
+const COLUMNS: [CallTopics; 6] = [
+    CallTopics::TopicId,
+    CallTopics::Record,
+    CallTopics::Source,
+    CallTopics::SourceId,
+    CallTopics::FirstImported,
+    CallTopics::LastUpdated,
+];
+
+impl Database {
+    pub async fn call_by_topic_id(&self, topic_id: &str) -> Result<Option<CallTopic>, StorageError> {
+        let query = Query::select()
+            .columns(COLUMNS)
+            .from(CallTopics::Table)
+            .and_where(Expr::col(CallTopics::TopicId).eq(topic_id))
+            .to_owned();
+        self.fetch_optional(query.into(), "reading a call").await?.as_ref().map(call_from_row).transpose()
+    }
+
+    pub async fn list_calls(&self, filter: &CallFilter) -> Result<Page<CallTopic>, StorageError> {
+        let condition = call_condition(filter);
+        let count = Query::select()
+            .expr(Expr::col(CallTopics::TopicId).count())
+            .from(CallTopics::Table)
+            .cond_where(condition.clone())
+            .to_owned();
+        let total = self.fetch_count(count.into(), "counting calls").await?;
+        let mut query = Query::select();
+        query.columns(COLUMNS).from(CallTopics::Table).cond_where(condition);
+        order_calls(&mut query, filter.sort);
+        query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
+        let rows = self.fetch_all(query.into(), "listing calls").await?;
+        let items = rows.iter().map(call_from_row).collect::<Result<_, _>>()?;
+        Ok(Page { items, total })
+    }
+
+    /// Every call, soonest deadline first: for exports and feeds.
+    pub async fn all_calls(&self, sort: CallSort) -> Result<Vec<CallTopic>, StorageError> {
+        let mut query = Query::select();
+        query.columns(COLUMNS).from(CallTopics::Table);
+        order_calls(&mut query, sort);
+        let rows = self.fetch_all(query.into(), "exporting calls").await?;
+        rows.iter().map(call_from_row).collect()
+    }
+
+    /// The programmes that have calls, with how many, for the programme filter.
+    pub async fn call_programmes(&self) -> Result<Vec<(String, i64)>, StorageError> {
+        let query = Query::select()
+            .column(CallTopics::Programme)
+            .expr_as(Expr::col(CallTopics::TopicId).count(), "n")
+            .from(CallTopics::Table)
+            .group_by_col(CallTopics::Programme)
+            .order_by(CallTopics::Programme, Order::Asc)
+            .to_owned();
+        let rows = self.fetch_all(query.into(), "listing programmes").await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("programme")?, row.try_get("n")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .context("listing programmes")
+    }
+
+    /// Inserts new calls and updates changed ones, keyed by their source id, in one transaction.
+    pub async fn upsert_calls(
+        &self,
+        records: &[NewCallTopic],
+        progress: &dyn Progress,
+    ) -> Result<UpsertSummary, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let table = RecordTable { table: CallTopics::Table.into_iden(), id: CallTopics::TopicId.into_iden() };
+        let new_identity = |record: &NewCallTopic| {
+            vec![(CallTopics::TopicId.into_iden(), Expr::val(record.content.topic_id.as_str()))]
+        };
+        let summary = upsert_records(self.backend(), &mut tx, table, records, new_identity, progress).await?;
+        tx.commit().await.context("committing calls")?;
+        Ok(summary)
+    }
+}
+
+fn projection(call: &CallContent) -> Vec<(DynIden, Expr)> {
+    let date = |d: Option<&chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut search_text = fold(&call.title);
+    for extra in [&call.topic_id, &call.programme].into_iter().chain(&call.keywords) {
+        search_text.push('\n');
+        search_text.push_str(&fold(extra));
+    }
+    vec![
+        (CallTopics::Title, Expr::val(call.title.as_str())),
+        (CallTopics::SortTitle, Expr::val(fold(&call.title))),
+        (CallTopics::Programme, Expr::val(call.programme.as_str())),
+        (CallTopics::Status, Expr::val(call.status.id())),
+        (CallTopics::FirstDeadline, Expr::val(date(call.deadlines.first()))),
+        (CallTopics::LastDeadline, Expr::val(date(call.deadlines.last()))),
+        (CallTopics::BudgetMin, Expr::val(call.budget_min)),
+        (CallTopics::BudgetMax, Expr::val(call.budget_max)),
+        (CallTopics::SearchText, Expr::val(search_text)),
+    ]
+    .into_iter()
+    .map(|(column, value)| (column.into_iden(), value))
+    .collect()
+}
+
+fn call_condition(filter: &CallFilter) -> Cond {
+    let mut condition = Cond::all();
+    if let Some(text) = &filter.text {
+        for word in fold(text).split_whitespace() {
+            condition =
+                condition.add(Expr::col(CallTopics::SearchText).like(LikeExpr::new(like_contains(word)).escape('\\')));
+        }
+    }
+    if let Some(programme) = filter.programme.as_deref().filter(|p| !p.is_empty()) {
+        condition = condition.add(Expr::col(CallTopics::Programme).eq(programme));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(Expr::col(CallTopics::Status).eq(status.id()));
+    }
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    if let Some(from) = filter.deadline_from {
+        condition = condition.add(Expr::col(CallTopics::LastDeadline).gte(date(from)));
+    }
+    if let Some(to) = filter.deadline_to {
+        condition = condition.add(Expr::col(CallTopics::FirstDeadline).lte(date(to)));
+    }
+    if let Some(at_least) = filter.budget_at_least {
+        condition = condition.add(Expr::col(CallTopics::BudgetMax).gte(at_least));
+    }
+    if let Some(at_most) = filter.budget_at_most {
+        condition = condition.add(Expr::col(CallTopics::BudgetMin).lte(at_most));
+    }
+    condition
+}
+
+fn order_calls(query: &mut SelectStatement, sort: CallSort) {
+    match sort {
+        CallSort::Deadline => query.order_by_with_nulls(CallTopics::FirstDeadline, Order::Asc, NullOrdering::Last),
+        CallSort::DeadlineDesc => {
+            query.order_by_with_nulls(CallTopics::FirstDeadline, Order::Desc, NullOrdering::Last)
+        }
+        CallSort::Title => query.order_by(CallTopics::SortTitle, Order::Asc),
+        CallSort::BudgetDesc => query.order_by_with_nulls(CallTopics::BudgetMax, Order::Desc, NullOrdering::Last),
+        CallSort::RecentlyUpdated => query.order_by(CallTopics::LastUpdated, Order::Desc),
+    };
+    query.order_by(CallTopics::TopicId, Order::Asc);
+}
+
+fn call_from_row(row: &AnyRow) -> Result<CallTopic, StorageError> {
+    let id: String = row.try_get("topic_id").context("reading a call")?;
+    let record: String = row.try_get("record").context("reading a call")?;
+    let content: CallContent = serde_json::from_str(&record)
+        .map_err(|e| StorageError::CorruptRecord { id: id.clone(), reason: e.to_string() })?;
+    Ok(CallTopic { provenance: provenance_from_row(row, &id)?, content })
+}
+
+impl StoredRecord for NewCallTopic {
+    fn row(&self) -> Result<RecordRow<'_>, StorageError> {
+        let json = serde_json::to_string(&self.content).map_err(|e| StorageError::Bind(format!("call record: {e}")))?;
+        Ok(RecordRow { source: &self.source, projection: projection(&self.content), json })
+    }
+}

@@ -1,0 +1,175 @@
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::error::{QueryContext, StorageError};
+use crate::sql::Statement;
+
+/// Which database engine sits behind a [`Database`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self, StorageError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StorageError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// SQLite settings for every connection. WAL lets readers work while one writer writes;
+/// `synchronous=FULL` makes every acknowledged commit survive a power cut, which matters
+/// more here than write speed (imports are one transaction each); the busy timeout makes
+/// concurrent writers wait for the lock instead of failing.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+
+/// A pool of connections to the hub's database, SQLite or PostgreSQL.
+#[derive(Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects to `sqlite://PATH` (creating the file and its folder when missing) or
+    /// `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Postgres => options.max_connections(16).connect(url).await,
+            Backend::Sqlite => {
+                let (url, in_memory) = sqlite_url(url)?;
+                // Every connection to `:memory:` is a database of its own: keep exactly one.
+                let options = if in_memory {
+                    options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
+                } else {
+                    options.max_connections(8)
+                };
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+        }
+        .map_err(StorageError::Connect)?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once, so that two
+    /// writers queue up instead of failing halfway when both try to upgrade a read lock.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StorageError> {
+        let begin = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        };
+        begin.context("starting a transaction")
+    }
+
+    pub(crate) async fn fetch_all(&self, statement: Statement, context: &'static str) -> Result<Vec<AnyRow>, StorageError> {
+        let (sql, args) = statement.build(self.backend)?;
+        sqlx::query_with(&sql, args).fetch_all(&self.pool).await.context(context)
+    }
+
+    pub(crate) async fn fetch_optional(
+        &self,
+        statement: Statement,
+        context: &'static str,
+    ) -> Result<Option<AnyRow>, StorageError> {
+        let (sql, args) = statement.build(self.backend)?;
+        sqlx::query_with(&sql, args).fetch_optional(&self.pool).await.context(context)
+    }
+
+    pub(crate) async fn fetch_count(&self, statement: Statement, context: &'static str) -> Result<i64, StorageError> {
+        let (sql, args) = statement.build(self.backend)?;
+        sqlx::query_scalar_with(&sql, args).fetch_one(&self.pool).await.context(context)
+    }
+
+    /// Checks that the database answers; used by `/healthz`.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::raw_sql("SELECT 1").execute(&self.pool).await.context("checking the connection")?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Returns the URL sqlx needs (with `mode=rwc`, so the file is created) and whether the
+/// database lives in memory, after creating the file's folder.
+fn sqlite_url(url: &str) -> Result<(String, bool), StorageError> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path == ":memory:" {
+        return Ok(("sqlite::memory:".to_owned(), true));
+    }
+    let in_memory = query.contains("mode=memory");
+    if !in_memory {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StorageError::DataDirectory { path: parent.display().to_string(), source })?;
+        }
+    }
+    let query = if query.contains("mode=") || in_memory {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    let url = if query.is_empty() { format!("sqlite://{path}") } else { format!("sqlite://{path}?{query}") };
+    Ok((url, in_memory))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nested/hub.db");
+        let (url, in_memory) = sqlite_url(&format!("sqlite://{}", path.display())).expect("url");
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", path.display()));
+        assert!(!in_memory);
+        assert!(path.parent().is_some_and(Path::exists));
+        assert_eq!(sqlite_url("sqlite::memory:").expect("memory"), ("sqlite::memory:".to_owned(), true));
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        assert!(matches!(Backend::from_url("mysql://x"), Err(StorageError::UnsupportedUrl(_))));
+    }
+}

@@ -1,0 +1,87 @@
+//! Versioned schema migrations, the same portable SQL for SQLite and PostgreSQL.
+
+use chrono::Utc;
+use sea_query::Query;
+use sqlx::Row;
+
+use crate::error::{QueryContext, StorageError};
+use crate::sql::Statement;
+use crate::{Backend, Database};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+/// Append only: a released migration is never edited, a change is a new migration.
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "directory", sql: include_str!("../migrations/0001_directory.sql") }];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMigration {
+    pub version: i64,
+    pub name: &'static str,
+}
+
+/// Any number that all hub nodes agree on, so that only one of them migrates at a time.
+const POSTGRES_MIGRATION_LOCK: i64 = 0x4c53_4855_42;
+
+impl Database {
+    /// Brings the schema up to date and returns the migrations it applied.
+    /// Each migration runs in its own transaction, so a failure leaves the last good version.
+    pub async fn migrate(&self) -> Result<Vec<AppliedMigration>, StorageError> {
+        let mut conn = self.pool().acquire().await.context("connecting for migrations")?;
+        if self.backend() == Backend::Postgres {
+            sqlx::query(&format!("SELECT pg_advisory_lock({POSTGRES_MIGRATION_LOCK})"))
+                .execute(&mut *conn)
+                .await
+                .context("waiting for the migration lock")?;
+        }
+        let result = self.apply_pending(&mut conn).await;
+        if self.backend() == Backend::Postgres {
+            sqlx::query(&format!("SELECT pg_advisory_unlock({POSTGRES_MIGRATION_LOCK})"))
+                .execute(&mut *conn)
+                .await
+                .context("releasing the migration lock")?;
+        }
+        result
+    }
+
+    async fn apply_pending(&self, conn: &mut sqlx::AnyConnection) -> Result<Vec<AppliedMigration>, StorageError> {
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .execute(&mut *conn)
+        .await
+        .context("creating the migrations table")?;
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await
+            .context("reading applied migrations")?
+            .iter()
+            .map(|row| row.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()
+            .context("reading applied migrations")?;
+        if let Some(unknown) = applied.iter().find(|v| !MIGRATIONS.iter().any(|m| m.version == **v)) {
+            return Err(StorageError::UnknownMigration(*unknown));
+        }
+        let mut done = Vec::new();
+        for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+            let failed = |source| StorageError::Migration { version: migration.version, name: migration.name, source };
+            let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(failed)?;
+            sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(failed)?;
+            let mut record = Query::insert();
+            record
+                .into_table("schema_migrations")
+                .columns(["version", "name", "applied_at"])
+                .values([migration.version.into(), migration.name.into(), Utc::now().to_rfc3339().into()])
+                .map_err(|e| StorageError::Bind(e.to_string()))?;
+            let (sql, args) = Statement::from(&mut record).build(self.backend())?;
+            sqlx::query_with(&sql, args).execute(&mut *tx).await.map_err(failed)?;
+            tx.commit().await.map_err(failed)?;
+            done.push(AppliedMigration { version: migration.version, name: migration.name });
+        }
+        Ok(done)
+    }
+}

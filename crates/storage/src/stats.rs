@@ -1,0 +1,43 @@
+//! The hub's key figures.
+
+use lshub_domain::{CountByKey, HubStats};
+use sea_query::{Expr, ExprTrait, IntoIden, Order, Query};
+use sqlx::Row;
+
+use crate::calls::CallTopics;
+use crate::error::{QueryContext, StorageError};
+use crate::organisations::Organisations;
+use crate::Database;
+
+impl Database {
+    pub async fn stats(&self) -> Result<HubStats, StorageError> {
+        let organisations_by_kind = self.count_by(Organisations::Table, Organisations::Kind).await?;
+        let organisations_by_country = self.count_by(Organisations::Table, Organisations::CountryCode).await?;
+        let calls_by_status = self.count_by(CallTopics::Table, CallTopics::Status).await?;
+        Ok(HubStats {
+            organisations: organisations_by_kind.iter().map(|c| c.count).sum(),
+            organisations_by_kind,
+            organisations_by_country,
+            calls: calls_by_status.iter().map(|c| c.count).sum(),
+            calls_by_status,
+        })
+    }
+
+    /// Row counts per value of `column`, largest first; rows without a value are left out.
+    async fn count_by(&self, table: impl IntoIden, column: impl IntoIden + Copy) -> Result<Vec<CountByKey>, StorageError> {
+        let query = Query::select()
+            .expr_as(Expr::col(column), "key")
+            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .from(table)
+            .and_where(Expr::col(column).is_not_null())
+            .group_by_col(column)
+            .order_by_expr(Expr::cust("COUNT(*)"), Order::Desc)
+            .order_by(column, Order::Asc)
+            .to_owned();
+        let rows = self.fetch_all(query.into(), "counting").await?;
+        rows.iter()
+            .map(|row| Ok(CountByKey { key: row.try_get("key")?, count: row.try_get("n")? }))
+            .collect::<Result<_, sqlx::Error>>()
+            .context("counting")
+    }
+}
