@@ -1,1 +1,110 @@
-fn main() {}
+//! `lshub`: the one binary of LSH Hub.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use lshub_storage::Database;
+
+#[derive(Parser)]
+#[command(name = "lshub", version, about = "LSH Hub: the platform of a regional Life Sciences & Health x AI cluster")]
+struct Cli {
+    /// Database URL: sqlite://PATH (created when missing) or postgres://USER@HOST/DB.
+    /// Defaults to sqlite://DATA_DIR/lshub.db.
+    #[arg(long, global = true, env = "LSHUB_DATABASE_URL")]
+    database: Option<String>,
+    /// Folder for the hub's own files (the SQLite database by default).
+    #[arg(long, global = true, env = "LSHUB_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages, the JSON API and the feeds.
+    Serve(commands::serve::ServeArgs),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import organisations or funding calls from a file (plain or gzip).
+    Import(commands::import::ImportArgs),
+    /// Write every organisation or call to standard output.
+    Export(commands::export::ExportArgs),
+}
+
+impl Cli {
+    fn database_url(&self) -> String {
+        self.database.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("lshub.db").display()))
+    }
+}
+
+/// Connects and migrates: every command works on an up-to-date schema.
+async fn open_database(url: &str) -> anyhow::Result<Database> {
+    use anyhow::Context;
+    let db = Database::connect(url).await.with_context(|| format!("opening the database {}", redact(url)))?;
+    for migration in db.migrate().await.context("migrating the database")? {
+        tracing::info!(version = migration.version, name = migration.name, "applied migration");
+    }
+    Ok(db)
+}
+
+/// Hides a password in a database URL before it is shown.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LSHUB_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = cli.database_url();
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => commands::serve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
+            Command::Import(args) => commands::import::run(&url, args).await,
+            Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://hub:secret@db/lshub"), "postgres://hub:***@db/lshub");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact("sqlite://data/lshub.db"), "sqlite://data/lshub.db");
+    }
+}

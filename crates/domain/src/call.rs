@@ -139,17 +139,24 @@ impl CallContent {
     }
 }
 
-/// Topic ids appear in URLs (`/calls/{topicId}`), so they are kept to a URL-safe alphabet.
+/// Topic ids appear in URLs (`/calls/{topicId}`, with `/` escaped as `%2F`), so they are
+/// kept to a small alphabet. EuropeAid ids contain slashes (`EuropeAid/186614/DD/ACT/Multi`).
 pub fn validate_topic_id(topic_id: &str) -> Result<(), ValidationError> {
     let valid = !topic_id.is_empty()
         && topic_id.len() <= 200
-        && topic_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && topic_id.as_bytes()[0].is_ascii_alphanumeric();
+        && topic_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+        && topic_id.as_bytes()[0].is_ascii_alphanumeric()
+        && !topic_id.contains("..");
     if valid {
         Ok(())
     } else {
-        Err(ValidationError::new("topicId", format!("'{topic_id}' is not a topic id (letters, digits, '-', '_', '.')")))
+        Err(ValidationError::new("topicId", format!("'{topic_id}' is not a topic id (letters, digits, '-', '_', '.', '/')")))
     }
+}
+
+/// The topic id as one URL path segment.
+pub fn topic_id_path_segment(topic_id: &str) -> String {
+    topic_id.replace('/', "%2F")
 }
 
 #[cfg(test)]
@@ -192,6 +199,10 @@ mod tests {
         assert_eq!(call.validate().map_err(|e| e.field), Err("budgetMin"));
         let mut call = content();
         call.topic_id = "../etc/passwd".into();
+        assert_eq!(call.validate().map_err(|e| e.field), Err("topicId"));
+        call.topic_id = "EuropeAid/186614/DD/ACT/Multi".into();
+        assert_eq!(call.validate(), Ok(()));
+        call.topic_id = "ok topic".into();
         assert_eq!(call.validate().map_err(|e| e.field), Err("topicId"));
         let mut call = content();
         call.portal_url = Some("javascript:alert(1)".into());

@@ -122,6 +122,17 @@ impl OrganisationFilter {
 }
 
 impl CallFilter {
+    /// Open calls whose deadline is still ahead, soonest first: "the next deadlines".
+    pub fn upcoming_deadlines(today: NaiveDate, limit: u32) -> Self {
+        CallFilter {
+            status: Some(CallStatus::Open),
+            deadline_from: Some(today),
+            sort: CallSort::Deadline,
+            page: Pagination { limit, offset: 0 },
+            ..Default::default()
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ValidationError> {
         text_filter("q", self.text.as_deref())?;
         text_filter("programme", self.programme.as_deref())?;

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 /// Where a record came from: the source's name and the record's id there.
 /// Re-imports are keyed on this pair, so they update instead of duplicating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct SourceRef {
     pub source: String,
     pub source_id: String,
@@ -18,6 +19,7 @@ impl SourceRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Provenance {
     pub source: String,
     pub source_id: String,

@@ -1,0 +1,64 @@
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Args;
+use lshub_web::{AppState, SiteConfig};
+use tokio::net::TcpListener;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "LSHUB_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The address the public reaches the hub at (for feeds and links); defaults to http://ADDR.
+    #[arg(long, env = "LSHUB_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The region this hub serves, shown in titles.
+    #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
+    region: String,
+}
+
+pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let db = crate::open_database(database_url).await?;
+    let listener = TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
+    let address = listener.local_addr().context("reading the listening address")?;
+    let public_url =
+        args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
+    let site = SiteConfig { region: args.region, public_url: public_url.clone() };
+    let state = AppState::new(db.clone(), site).map_err(anyhow::Error::msg).context("loading translations")?;
+    tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
+    eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
+    lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl+C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl+C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

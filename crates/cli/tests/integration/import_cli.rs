@@ -1,0 +1,139 @@
+//! `lshub import` and `lshub export` as a user runs them: real files, re-imports, damaged
+//! and foreign files, and exit codes. Each test gets a fresh database.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::shared_data;
+
+crate::support::per_backend_fresh!(
+    real_files_import_and_reimport_idempotently,
+    truncated_gzip_changes_nothing,
+    invalid_json_mid_stream_rejects_one_record,
+    record_without_id_is_rejected,
+    empty_and_foreign_files_change_nothing,
+    exports_every_row_as_json_and_csv,
+);
+
+fn lshub(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lshub"))
+        .args(["--database", database_url])
+        .args(args)
+        .env("LSHUB_LOG", "warn")
+        .output()
+        .expect("run lshub")
+}
+
+fn import(database_url: &str, kind: &str, path: &Path) -> (i32, String, String) {
+    let output = lshub(database_url, &["import", kind, &path.to_string_lossy()]);
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn count(database_url: &str, what: &str) -> usize {
+    let output = lshub(database_url, &["export", what, "--format", "json"]);
+    assert!(output.status.success(), "export: {}", String::from_utf8_lossy(&output.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("export is one JSON array");
+    rows.len()
+}
+
+fn decompressed(file: &str) -> Vec<u8> {
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(shared_data(file)).expect("open")).read_to_end(&mut text).expect("gunzip");
+    text
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)).expect("write test file");
+    path
+}
+
+async fn real_files_import_and_reimport_idempotently(database_url: String) {
+    let (code, out, err) = import(&database_url, "ror", &shared_data("ror_nl_be.jsonl.gz"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2525 inserted, 0 updated, 0 unchanged, 0 rejected"), "{out}");
+    let (code, out, _) = import(&database_url, "ror", &shared_data("ror_nl_be.jsonl.gz"));
+    assert_eq!(code, 0);
+    assert!(out.contains("0 inserted, 0 updated, 2525 unchanged, 0 rejected"), "{out}");
+    let (code, out, err) = import(&database_url, "eu-calls", &shared_data("eu_calls_open.jsonl.gz"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("629 inserted"), "{out}");
+    // The same records from a plain (not gzip) file, with one record changed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = String::from_utf8(decompressed("ror_nl_be.jsonl.gz")).expect("utf-8");
+    let changed = text.replacen("\"name\": \"Sanquin\"", "\"name\": \"Sanquin Bloedvoorziening\"", 1);
+    let (code, out, _) = import(&database_url, "ror", &write_file(dir.path(), "ror.jsonl", changed.as_bytes()));
+    assert_eq!(code, 0);
+    assert!(out.contains("0 inserted, 1 updated, 2524 unchanged"), "{out}");
+    assert_eq!(count(&database_url, "organisations"), 2525);
+}
+
+async fn truncated_gzip_changes_nothing(database_url: String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = std::fs::read(shared_data("eu_calls_open.jsonl.gz")).expect("read");
+    let truncated = write_file(dir.path(), "calls.jsonl.gz", &bytes[..bytes.len() / 2]);
+    let (code, _, err) = import(&database_url, "eu-calls", &truncated);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("calls.jsonl.gz"), "the message names the file: {err}");
+    assert_eq!(count(&database_url, "calls"), 0, "nothing half-imported");
+}
+
+async fn invalid_json_mid_stream_rejects_one_record(database_url: String) {
+    let text = String::from_utf8(decompressed("eu_calls_open.jsonl.gz")).expect("utf-8");
+    let third = text.match_indices("}{").nth(1).map(|(i, _)| i + 1).expect("a third record");
+    let broken = format!("{}{{\"topicId\": oops, {}", &text[..third], &text[third + 1..]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = import(&database_url, "eu-calls", &write_file(dir.path(), "broken.json", broken.as_bytes()));
+    assert_eq!(code, 3, "some records rejected: {err}");
+    assert!(out.contains("628 inserted, 0 updated, 0 unchanged, 1 rejected"), "{out}");
+    assert!(err.contains("record 3"), "the rejection gives its position: {err}");
+    assert_eq!(count(&database_url, "calls"), 628);
+}
+
+async fn record_without_id_is_rejected(database_url: String) {
+    let text = String::from_utf8(decompressed("ror_nl_be.jsonl.gz")).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().take(10).map(str::to_owned).collect();
+    let mut record: serde_json::Value = serde_json::from_str(&lines[4]).expect("record");
+    record.as_object_mut().expect("object").remove("id");
+    lines[4] = record.to_string();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = import(&database_url, "ror", &write_file(dir.path(), "ror.jsonl", lines.join("\n").as_bytes()));
+    assert_eq!(code, 3, "{err}");
+    assert!(out.contains("9 inserted, 0 updated, 0 unchanged, 1 rejected"), "{out}");
+    assert!(err.contains("record 5") && err.contains("id"), "{err}");
+}
+
+async fn empty_and_foreign_files_change_nothing(database_url: String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = write_file(dir.path(), "empty.jsonl", b"");
+    let csv = write_file(dir.path(), "orgs.csv", b"name,city\nSanquin,Amsterdam\nAmsterdam UMC,Amsterdam\n");
+    let calls_as_ror = shared_data("eu_calls_open.jsonl.gz");
+    for (kind, path) in [("ror", empty.as_path()), ("eu-calls", empty.as_path()), ("ror", csv.as_path()), ("ror", calls_as_ror.as_path())] {
+        let (code, out, err) = import(&database_url, kind, path);
+        assert_eq!(code, 1, "{kind} {}: {out} {err}", path.display());
+        assert!(err.contains("error:"), "a clear message: {err}");
+    }
+    let (code, _, err) = import(&database_url, "ror", &dir.path().join("missing.jsonl"));
+    assert_eq!(code, 1);
+    assert!(err.contains("missing.jsonl"), "{err}");
+    assert_eq!(count(&database_url, "organisations"), 0);
+}
+
+async fn exports_every_row_as_json_and_csv(database_url: String) {
+    import(&database_url, "ror", &shared_data("ror_nl_be.jsonl.gz"));
+    import(&database_url, "eu-calls", &shared_data("eu_calls_open.jsonl.gz"));
+    assert_eq!(count(&database_url, "organisations"), 2525);
+    assert_eq!(count(&database_url, "calls"), 629);
+    for (what, rows, first_column) in [("organisations", 2525, "slug"), ("calls", 629, "topic_id")] {
+        let output = lshub(&database_url, &["export", what, "--format", "csv"]);
+        assert!(output.status.success());
+        let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+        assert_eq!(reader.headers().expect("header").get(0), Some(first_column));
+        assert_eq!(reader.records().filter(|r| r.is_ok()).count(), rows, "{what}");
+    }
+}

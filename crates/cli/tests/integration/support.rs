@@ -1,0 +1,202 @@
+//! A `TestApp` per database backend: a fresh database with the real data imported, and the
+//! real server on a random loopback port, shared by every test of that backend.
+
+use std::path::PathBuf;
+use std::sync::{mpsc, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lshub_import::ImportReport;
+use lshub_storage::{Database, NoProgress};
+use lshub_web::{AppState, SiteConfig};
+use sqlx::Connection;
+
+/// Feeds and API items carry absolute links; a fixed base keeps snapshots stable.
+pub const PUBLIC_URL: &str = "http://hub.test";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub base_url: String,
+    pub database_url: String,
+    /// The first and the second import of each real file.
+    pub ror_imports: [ImportReport; 2],
+    pub call_imports: [ImportReport; 2],
+}
+
+pub fn shared_data(file: &str) -> PathBuf {
+    let dir = std::env::var_os("LSHUB_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")));
+    dir.join(file)
+}
+
+impl TestApp {
+    pub fn get(backend: Backend) -> Option<&'static TestApp> {
+        static SQLITE: OnceLock<Option<TestApp>> = OnceLock::new();
+        static POSTGRES: OnceLock<Option<TestApp>> = OnceLock::new();
+        let cell = match backend {
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
+        };
+        cell.get_or_init(|| {
+            let database_url = fresh_database(backend)?;
+            Some(boot(backend, database_url))
+        })
+        .as_ref()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = client().get(self.url(path)).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    pub async fn get_text(&self, path: &str, accept_language: &str) -> (u16, String) {
+        let response =
+            client().get(self.url(path)).header("accept-language", accept_language).send().await.expect("request");
+        (response.status().as_u16(), response.text().await.expect("text body"))
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client")
+}
+
+/// Runs the server on a thread of its own, so that it outlives every test's runtime.
+fn boot(backend: Backend, database_url: String) -> TestApp {
+    let (ready, started) = mpsc::channel();
+    let url = database_url.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        runtime.block_on(async move {
+            let db = Database::connect(&url).await.expect("connect");
+            db.migrate().await.expect("migrate");
+            let ror = shared_data("ror_nl_be.jsonl.gz");
+            let calls = shared_data("eu_calls_open.jsonl.gz");
+            let ror_imports = [
+                lshub_import::import_ror(&db, &ror, &NoProgress).await.expect("import ROR"),
+                lshub_import::import_ror(&db, &ror, &NoProgress).await.expect("re-import ROR"),
+            ];
+            let call_imports = [
+                lshub_import::import_eu_calls(&db, &calls, &NoProgress).await.expect("import calls"),
+                lshub_import::import_eu_calls(&db, &calls, &NoProgress).await.expect("re-import calls"),
+            ];
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let address = listener.local_addr().expect("address");
+            let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into() };
+            let state = AppState::new(db, site).expect("state");
+            ready.send((format!("http://{address}"), ror_imports, call_imports)).expect("report ready");
+            lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
+        });
+    });
+    let (base_url, ror_imports, call_imports) = started.recv().expect("the test server failed to start");
+    TestApp { backend, base_url, database_url, ror_imports, call_imports }
+}
+
+fn unique_name() -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    format!("lshub_test_{}_{nanos}", std::process::id())
+}
+
+/// A new, empty database for `backend`: a temporary SQLite file, or a new PostgreSQL
+/// database. Without a reachable PostgreSQL the PostgreSQL tests are skipped, except in CI
+/// (`CI` set), where that is a failure.
+pub fn fresh_database(backend: Backend) -> Option<String> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(unique_name());
+            Some(format!("sqlite://{}", dir.join("hub.db").display()))
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var("LSHUB_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = unique_name();
+            let created = std::thread::spawn({
+                let admin_url = admin_url.clone();
+                let name = name.clone();
+                move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    runtime.block_on(async {
+                        let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+                        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+                        conn.close().await
+                    })
+                }
+            })
+            .join()
+            .expect("database creation thread");
+            match created {
+                Ok(()) => {
+                    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+                    Some(format!("{base}/{name}"))
+                }
+                Err(e) if std::env::var_os("CI").is_some() => {
+                    panic!("PostgreSQL at {admin_url} is required in CI and is not usable: {e}")
+                }
+                Err(e) => {
+                    eprintln!("skipping PostgreSQL tests: {admin_url} is not usable ({e})");
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Declares each check once per backend, as `sqlite::NAME` and `postgres::NAME`.
+macro_rules! per_backend {
+    ($($check:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let app = crate::support::TestApp::get(crate::support::Backend::Sqlite).expect("SQLite");
+                    super::$check(app).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let Some(app) = crate::support::TestApp::get(crate::support::Backend::Postgres) else { return };
+                    super::$check(app).await;
+                }
+            )+
+        }
+    };
+}
+pub(crate) use per_backend;
+
+/// Declares each check once per backend, each run on a fresh, empty database.
+macro_rules! per_backend_fresh {
+    ($($check:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let url = crate::support::fresh_database(crate::support::Backend::Sqlite).expect("SQLite");
+                    super::$check(url).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let Some(url) = crate::support::fresh_database(crate::support::Backend::Postgres) else { return };
+                    super::$check(url).await;
+                }
+            )+
+        }
+    };
+}
+pub(crate) use per_backend_fresh;

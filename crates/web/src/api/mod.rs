@@ -1,0 +1,52 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
+
+mod calls;
+mod organisations;
+mod stats;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use utoipa::OpenApi;
+
+use crate::error::{AppError, Problem};
+use crate::state::AppState;
+
+pub use calls::{CallDetail, CallList, CallSummary};
+pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/organisations", get(organisations::list))
+        .route("/organisations/{slug}", get(organisations::show))
+        .route("/calls", get(calls::list))
+        .route("/calls/{topic_id}", get(calls::show))
+        .route("/stats", get(stats::show))
+        .fallback(|| async { AppError::not_found("API endpoint") })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LSH Hub API",
+        description = "Organisations and funding calls of a regional Life Sciences & Health cluster. \
+                       Errors are RFC 9457 problem details.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show),
+    components(schemas(Problem)),
+    tags((name = "organisations"), (name = "calls"), (name = "stats"))
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI 3 document.
+pub async fn openapi_json() -> impl IntoResponse {
+    let json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], json)
+}
+
+/// The public page of an entity, for the `url` field of API items.
+fn page_url(state: &AppState, path: &str) -> String {
+    format!("{}{path}", state.site.public_url)
+}

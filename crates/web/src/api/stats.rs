@@ -1,0 +1,36 @@
+use axum::extract::State;
+use axum::Json;
+use chrono::Utc;
+use lshub_domain::{CallFilter, HubStats};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::CallSummary;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The hub's key figures, so that every partner publishes the same numbers.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsResponse {
+    #[serde(flatten)]
+    pub stats: HubStats,
+    /// The next deadlines of open calls.
+    pub next_deadlines: Vec<CallSummary>,
+}
+
+/// Key figures: organisations by kind and country, calls by status, next deadlines.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats",
+    tag = "stats",
+    responses((status = 200, description = "Key figures", body = StatsResponse))
+)]
+pub async fn show(State(state): State<AppState>) -> Result<Json<StatsResponse>, AppError> {
+    let stats = state.db.stats().await?;
+    let next = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
+    Ok(Json(StatsResponse {
+        stats,
+        next_deadlines: next.items.iter().map(|c| CallSummary::new(&state, c)).collect(),
+    }))
+}

@@ -1,0 +1,93 @@
+//! The error policy of the web layer.
+//!
+//! Every handler returns `Result<_, AppError>`. An error becomes exactly one user-facing
+//! shape: RFC 9457 problem details (`application/problem+json`) for the API and feeds, and
+//! the same status, title and detail as an HTML page for browsers (see
+//! [`crate::pages::render_html_errors`]). Rules:
+//!
+//! - Bad input is the user's to fix: 400 with the offending field named, never a 500.
+//! - A missing entity is a 404 that says what was not found.
+//! - Internal failures (database, templates) are logged with their cause and shown as a
+//!   500 without internals, so nothing about the system leaks to the client.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use lshub_domain::ValidationError;
+use lshub_storage::StorageError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(#[from] ValidationError),
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("rendering a page failed: {0}")]
+    Render(#[from] askama::Error),
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI for the problem type; `about:blank` when the status says it all.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The input field that is wrong, for validation problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl AppError {
+    pub fn not_found(what: &'static str) -> Self {
+        AppError::NotFound { what }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Storage(_) | AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let (problem_type, detail, field) = match self {
+            AppError::BadRequest(e) => ("/problems/invalid-input", e.to_string(), Some(e.field.to_owned())),
+            AppError::NotFound { .. } => ("about:blank", self.to_string(), None),
+            AppError::Storage(_) | AppError::Render(_) => {
+                ("about:blank", "The hub could not complete this request. It has been logged.".to_owned(), None)
+            }
+        };
+        Problem {
+            problem_type: problem_type.to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            field,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        problem_response(self.problem())
+    }
+}
+
+pub fn problem_response(problem: Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(&problem).unwrap_or_default();
+    let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+    response.extensions_mut().insert(problem);
+    response
+}

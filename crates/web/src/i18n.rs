@@ -1,0 +1,152 @@
+//! Interface text in Dutch and English, from Fluent files in `locales/`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::request::Parts;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use lshub_domain::Language;
+
+/// The cookie that remembers a visitor's language choice.
+pub const LANGUAGE_COOKIE: &str = "lshub_lang";
+
+fn source(lang: Language) -> &'static str {
+    match lang {
+        Language::En => include_str!("../locales/en.ftl"),
+        Language::Nl => include_str!("../locales/nl.ftl"),
+    }
+}
+
+pub struct I18n {
+    bundles: HashMap<Language, FluentBundle<FluentResource>>,
+}
+
+impl I18n {
+    /// Loads the embedded translations; fails on a syntax error in a file.
+    pub fn load() -> Result<Self, String> {
+        let mut bundles = HashMap::new();
+        for lang in Language::ALL {
+            let resource = FluentResource::try_new(source(lang).to_owned())
+                .map_err(|(_, errors)| format!("{}.ftl: {errors:?}", lang.code()))?;
+            let id = lang.code().parse().map_err(|e| format!("{e:?}"))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Isolation marks would end up inside HTML attributes and URLs.
+            bundle.set_use_isolating(false);
+            bundle.add_resource(resource).map_err(|errors| format!("{}.ftl: {errors:?}", lang.code()))?;
+            bundles.insert(lang, bundle);
+        }
+        Ok(Self { bundles })
+    }
+
+    /// The message `id` in `lang`, with `args` filled in. A missing message shows its id,
+    /// which the translation tests make sure never ships.
+    pub fn format(&self, lang: Language, id: &str, args: Option<&FluentArgs>) -> String {
+        let Some(bundle) = self.bundles.get(&lang) else { return id.to_owned() };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { return id.to_owned() };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        if !errors.is_empty() {
+            tracing::warn!(id, lang = lang.code(), ?errors, "translation has errors");
+        }
+        text
+    }
+
+    /// The ids of all messages in `lang`, for the completeness test.
+    pub fn message_ids(lang: Language) -> BTreeSet<String> {
+        source(lang)
+            .lines()
+            .filter_map(|line| line.split_once(" =").map(|(id, _)| id))
+            .filter(|id| !id.is_empty() && !id.starts_with(['#', ' ', '-']))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The interface language of one request, with the text lookups templates need.
+#[derive(Clone)]
+pub struct Translator {
+    i18n: Arc<I18n>,
+    pub lang: Language,
+}
+
+impl Translator {
+    pub fn new(i18n: Arc<I18n>, lang: Language) -> Self {
+        Self { i18n, lang }
+    }
+
+    /// A message without arguments.
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.format(self.lang, id, None)
+    }
+
+    /// A message with one argument, e.g. a count for plural forms.
+    pub fn t1(&self, id: &str, name: &str, value: impl Into<FluentValue<'static>>) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), value.into());
+        self.i18n.format(self.lang, id, Some(&args))
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+/// The language of a request: the remembered choice (cookie), else the browser's
+/// `Accept-Language`, else English.
+#[derive(Debug, Clone, Copy)]
+pub struct Lang(pub Language);
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang(language_of(parts)))
+    }
+}
+
+pub fn language_of(parts: &Parts) -> Language {
+    let from_cookie = parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANGUAGE_COOKIE)
+        .and_then(|(_, value)| Language::from_tag(value));
+    from_cookie
+        .or_else(|| {
+            parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate)
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let en = I18n::message_ids(Language::En);
+        let nl = I18n::message_ids(Language::Nl);
+        assert!(en.len() > 20, "the English file has messages");
+        let missing_nl: Vec<_> = en.difference(&nl).collect();
+        let missing_en: Vec<_> = nl.difference(&en).collect();
+        assert!(missing_nl.is_empty(), "missing in nl.ftl: {missing_nl:?}");
+        assert!(missing_en.is_empty(), "missing in en.ftl: {missing_en:?}");
+    }
+
+    #[test]
+    fn translations_parse_and_differ() {
+        let i18n = I18n::load().expect("translations load");
+        assert_ne!(i18n.format(Language::En, "nav-organisations", None), i18n.format(Language::Nl, "nav-organisations", None));
+        for lang in Language::ALL {
+            for id in I18n::message_ids(lang) {
+                assert_ne!(i18n.format(lang, &id, None), id, "{id} has a value in {}", lang.code());
+            }
+        }
+    }
+}

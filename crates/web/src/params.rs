@@ -1,0 +1,174 @@
+//! Query-string parameters of the directory and call lists. Pages and the API accept the
+//! same names, so a page's URL and the matching API URL differ only in their path.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::NaiveDate;
+use lshub_domain::{
+    CallFilter, CallSort, CallStatus, OrganisationFilter, OrganisationKind, OrganisationSort, Pagination,
+    ValidationError,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use crate::error::AppError;
+
+/// Query parameters, decoded without axum's own rejection so that bad input gets the
+/// hub's one error shape.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(Params)
+            .map_err(|e| AppError::BadRequest(ValidationError::new("query", e.to_string())))
+    }
+}
+
+/// Filters of the organisation directory. Empty values mean "no filter".
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationParams {
+    /// Words that must all occur in the name or an alias (case and accents ignored).
+    pub q: Option<String>,
+    /// One of `company`, `healthcare`, `education`, `research-institute`, `government`,
+    /// `nonprofit`, `archive`, `other`.
+    pub kind: Option<String>,
+    /// City, case ignored.
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, e.g. `NL`.
+    pub country: Option<String>,
+    /// `name` (default), `-name`, `city` or `-updated`.
+    pub sort: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    /// Items to skip (default 0).
+    #[param(value_type = Option<i64>)]
+    pub offset: Option<String>,
+}
+
+/// Filters of the call list. Empty values mean "no filter".
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct CallParams {
+    /// Words that must all occur in the title, topic id, programme or keywords.
+    pub q: Option<String>,
+    /// Programme name, exactly as listed, e.g. `Horizon Europe`.
+    pub programme: Option<String>,
+    /// `open`, `forthcoming` or `closed`.
+    pub status: Option<String>,
+    /// Calls with a deadline on or after this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    pub deadline_from: Option<String>,
+    /// Calls with a deadline on or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    pub deadline_to: Option<String>,
+    /// Calls that give at least this much per grant (EUR).
+    #[param(value_type = Option<i64>)]
+    pub budget_min: Option<String>,
+    /// Calls whose smallest grant is at most this much (EUR).
+    #[param(value_type = Option<i64>)]
+    pub budget_max: Option<String>,
+    /// `deadline` (default), `-deadline`, `title`, `-budget` or `-updated`.
+    pub sort: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    /// Items to skip (default 0).
+    #[param(value_type = Option<i64>)]
+    pub offset: Option<String>,
+}
+
+/// Treats an empty or blank form field as absent.
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn integer(field: &'static str, value: &Option<String>) -> Result<Option<i64>, ValidationError> {
+    present(value)
+        .map(|v| v.parse::<i64>().map_err(|_| ValidationError::new(field, format!("'{v}' is not a whole number"))))
+        .transpose()
+}
+
+fn date(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>, ValidationError> {
+    present(value)
+        .map(|v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| ValidationError::new(field, format!("'{v}' is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()
+}
+
+fn pagination(limit: &Option<String>, offset: &Option<String>) -> Result<Pagination, ValidationError> {
+    Pagination::new(integer("limit", limit)?, integer("offset", offset)?)
+}
+
+impl OrganisationParams {
+    pub fn to_filter(&self) -> Result<OrganisationFilter, ValidationError> {
+        let kind = present(&self.kind)
+            .map(|k| {
+                OrganisationKind::from_id(k).ok_or_else(|| ValidationError::new("kind", format!("'{k}' is not a kind")))
+            })
+            .transpose()?;
+        let filter = OrganisationFilter {
+            text: present(&self.q).map(str::to_owned),
+            kind,
+            city: present(&self.city).map(str::to_owned),
+            country: present(&self.country).map(str::to_ascii_uppercase),
+            sort: present(&self.sort).map(OrganisationSort::from_id).transpose()?.unwrap_or_default(),
+            page: pagination(&self.limit, &self.offset)?,
+        };
+        filter.validate()?;
+        Ok(filter)
+    }
+}
+
+impl CallParams {
+    pub fn to_filter(&self) -> Result<CallFilter, ValidationError> {
+        let status = present(&self.status)
+            .map(|s| {
+                CallStatus::from_id(s).ok_or_else(|| ValidationError::new("status", format!("'{s}' is not a status")))
+            })
+            .transpose()?;
+        let filter = CallFilter {
+            text: present(&self.q).map(str::to_owned),
+            programme: present(&self.programme).map(str::to_owned),
+            status,
+            deadline_from: date("deadlineFrom", &self.deadline_from)?,
+            deadline_to: date("deadlineTo", &self.deadline_to)?,
+            budget_at_least: integer("budgetMin", &self.budget_min)?,
+            budget_at_most: integer("budgetMax", &self.budget_max)?,
+            sort: present(&self.sort).map(CallSort::from_id).transpose()?.unwrap_or_default(),
+            page: pagination(&self.limit, &self.offset)?,
+        };
+        filter.validate()?;
+        Ok(filter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_name_their_field() {
+        let params = CallParams { deadline_from: Some("tomorrow".into()), ..Default::default() };
+        assert_eq!(params.to_filter().map_err(|e| e.field), Err("deadlineFrom"));
+        let params = OrganisationParams { limit: Some("ten".into()), ..Default::default() };
+        assert_eq!(params.to_filter().map_err(|e| e.field), Err("limit"));
+        let params = OrganisationParams { kind: Some("bank".into()), ..Default::default() };
+        assert_eq!(params.to_filter().map_err(|e| e.field), Err("kind"));
+    }
+
+    #[test]
+    fn blank_form_fields_are_no_filter() {
+        let params = OrganisationParams { kind: Some("".into()), city: Some("  ".into()), ..Default::default() };
+        assert_eq!(params.to_filter(), Ok(OrganisationFilter::default()));
+    }
+}
