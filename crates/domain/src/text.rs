@@ -178,7 +178,8 @@ fn tag_replacement(name: &str) -> &'static str {
 }
 
 fn decode_entity(text: &str) -> Option<(char, usize)> {
-    let end = text[..text.len().min(12)].find(';')?;
+    // Entities are short; look for the ';' among the first few characters only.
+    let end = text.char_indices().take_while(|(i, _)| *i < 12).find(|(_, c)| *c == ';')?.0;
     let name = &text[1..end];
     let c = if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
@@ -256,6 +257,7 @@ mod tests {
         assert_eq!(html_to_text("speed <10 m/hour and x<4) & more"), "speed <10 m/hour and x<4) & more");
         assert_eq!(html_to_text("<script>alert(1)</script>ok"), "alert(1)ok");
         assert_eq!(html_to_text("&#8211; &#x2014; &unknown;"), "– — &unknown;");
+        assert_eq!(html_to_text("&I projects’ x"), "&I projects’ x");
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct AppliedMigration {
 }
 
 /// Any number that all hub nodes agree on, so that only one of them migrates at a time.
-const POSTGRES_MIGRATION_LOCK: i64 = 0x4c53_4855_42;
+const POSTGRES_MIGRATION_LOCK: i64 = 0x4c_5348_5542;
 
 impl Database {
     /// Brings the schema up to date and returns the migrations it applied.

@@ -1,0 +1,29 @@
+use std::path::PathBuf;
+
+use lshub_storage::StorageError;
+use thiserror::Error;
+
+use crate::Rejection;
+
+/// Why an import wrote nothing. Every variant except `Storage` is detected before the
+/// database is touched, so a bad file never leaves a half-finished import behind.
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+
+    /// The bytes cannot be decoded as a whole, e.g. a truncated gzip file.
+    #[error("{} is damaged: {reason}; nothing was imported", path.display())]
+    Damaged { path: PathBuf, reason: String },
+
+    #[error("{} is not UTF-8 text ({reason}); nothing was imported", path.display())]
+    NotText { path: PathBuf, reason: String },
+
+    /// The file could be read but holds not a single usable record: it is empty, in another
+    /// format, or every record was rejected (the rejections say why).
+    #[error("{} has no valid records: {reason}; nothing was imported", path.display())]
+    NoValidRecords { path: PathBuf, reason: String, rejected: Vec<Rejection> },
+
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
