@@ -150,7 +150,10 @@ pub fn validate_topic_id(topic_id: &str) -> Result<(), ValidationError> {
     if valid {
         Ok(())
     } else {
-        Err(ValidationError::new("topicId", format!("'{topic_id}' is not a topic id (letters, digits, '-', '_', '.', '/')")))
+        Err(ValidationError::new(
+            "topicId",
+            format!("'{topic_id}' is not a topic id (letters, digits, '-', '_', '.', '/')"),
+        ))
     }
 }
 

@@ -168,9 +168,7 @@ fn call_condition(filter: &CallFilter) -> Cond {
 fn order_calls(query: &mut SelectStatement, sort: CallSort) {
     match sort {
         CallSort::Deadline => query.order_by_with_nulls(CallTopics::FirstDeadline, Order::Asc, NullOrdering::Last),
-        CallSort::DeadlineDesc => {
-            query.order_by_with_nulls(CallTopics::FirstDeadline, Order::Desc, NullOrdering::Last)
-        }
+        CallSort::DeadlineDesc => query.order_by_with_nulls(CallTopics::FirstDeadline, Order::Desc, NullOrdering::Last),
         CallSort::Title => query.order_by(CallTopics::SortTitle, Order::Asc),
         CallSort::BudgetDesc => query.order_by_with_nulls(CallTopics::BudgetMax, Order::Desc, NullOrdering::Last),
         CallSort::RecentlyUpdated => query.order_by(CallTopics::LastUpdated, Order::Desc),

@@ -97,7 +97,11 @@ impl Database {
         begin.context("starting a transaction")
     }
 
-    pub(crate) async fn fetch_all(&self, statement: Statement, context: &'static str) -> Result<Vec<AnyRow>, StorageError> {
+    pub(crate) async fn fetch_all(
+        &self,
+        statement: Statement,
+        context: &'static str,
+    ) -> Result<Vec<AnyRow>, StorageError> {
         let (sql, args) = statement.build(self.backend)?;
         sqlx::query_with(&sql, args).fetch_all(&self.pool).await.context(context)
     }

@@ -58,7 +58,11 @@ mod tests {
         assert_eq!(db.migrate().await.expect("migrate").len(), 1);
         assert!(db.migrate().await.expect("migrate again").is_empty());
 
-        let first = vec![organisation("a", "Zürich Clinic"), organisation("b", "Zurich Clinic"), organisation("a", "Zürich Clinic")];
+        let first = vec![
+            organisation("a", "Zürich Clinic"),
+            organisation("b", "Zurich Clinic"),
+            organisation("a", "Zürich Clinic"),
+        ];
         let summary = db.upsert_organisations(&first, &NoProgress).await.expect("import");
         assert_eq!(summary, UpsertSummary { inserted: 2, updated: 0, unchanged: 1 });
 
@@ -115,11 +119,8 @@ mod tests {
         };
         let all = db.list_calls(&CallFilter::default()).await.expect("list");
         assert_eq!(ids(all), ["A", "C", "B"]);
-        let filter = CallFilter {
-            deadline_from: "2026-07-01".parse().ok(),
-            budget_at_least: Some(100),
-            ..Default::default()
-        };
+        let filter =
+            CallFilter { deadline_from: "2026-07-01".parse().ok(), budget_at_least: Some(100), ..Default::default() };
         assert_eq!(ids(db.list_calls(&filter).await.expect("filter")), ["C"]);
     }
 }

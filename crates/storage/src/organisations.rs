@@ -54,7 +54,11 @@ impl Database {
             .from(Organisations::Table)
             .and_where(Expr::col(Organisations::Slug).eq(slug))
             .to_owned();
-        self.fetch_optional(query.into(), "reading an organisation").await?.as_ref().map(organisation_from_row).transpose()
+        self.fetch_optional(query.into(), "reading an organisation")
+            .await?
+            .as_ref()
+            .map(organisation_from_row)
+            .transpose()
     }
 
     pub async fn list_organisations(&self, filter: &OrganisationFilter) -> Result<Page<Organisation>, StorageError> {
@@ -126,8 +130,7 @@ impl Database {
                 (Organisations::Slug.into_iden(), Expr::val(slug)),
             ]
         };
-        let summary =
-            upsert_records(self.backend(), &mut tx, table, records, new_identity, progress).await?;
+        let summary = upsert_records(self.backend(), &mut tx, table, records, new_identity, progress).await?;
         tx.commit().await.context("committing organisations")?;
         Ok(summary)
     }
@@ -181,8 +184,8 @@ fn organisation_condition(filter: &OrganisationFilter) -> Cond {
     let mut condition = Cond::all();
     if let Some(text) = &filter.text {
         for word in fold(text).split_whitespace() {
-            condition =
-                condition.add(Expr::col(Organisations::SearchText).like(LikeExpr::new(like_contains(word)).escape('\\')));
+            condition = condition
+                .add(Expr::col(Organisations::SearchText).like(LikeExpr::new(like_contains(word)).escape('\\')));
         }
     }
     if let Some(kind) = filter.kind {
@@ -236,6 +239,14 @@ pub(crate) fn provenance_from_row(row: &AnyRow, id: &str) -> Result<Provenance, 
     })
 }
 
+impl StoredRecord for NewOrganisation {
+    fn row(&self) -> Result<RecordRow<'_>, StorageError> {
+        let json = serde_json::to_string(&self.profile)
+            .map_err(|e| StorageError::Bind(format!("organisation record: {e}")))?;
+        Ok(RecordRow { source: &self.source, projection: projection(&self.profile), json })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,12 +257,5 @@ mod tests {
         assert_eq!(unique_slug("GGD Amsterdam", "https://ror.org/042jn4x95", &mut taken), "ggd-amsterdam");
         assert_eq!(unique_slug("GGD Amsterdam", "https://ror.org/00p3jq869", &mut taken), "ggd-amsterdam-00p3jq869");
         assert_eq!(unique_slug("???", "x", &mut taken), "organisation");
-    }
-}
-
-impl StoredRecord for NewOrganisation {
-    fn row(&self) -> Result<RecordRow<'_>, StorageError> {
-        let json = serde_json::to_string(&self.profile).map_err(|e| StorageError::Bind(format!("organisation record: {e}")))?;
-        Ok(RecordRow { source: &self.source, projection: projection(&self.profile), json })
     }
 }

@@ -2,8 +2,8 @@
 //! for sqlx's `Any` driver (which has no sea-query binder of its own).
 
 use sea_query::{
-    DeleteStatement, InsertStatement, PostgresQueryBuilder, SelectStatement,
-    SqliteQueryBuilder, UpdateStatement, Value, Values,
+    DeleteStatement, InsertStatement, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder, UpdateStatement,
+    Value, Values,
 };
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;

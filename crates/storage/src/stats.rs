@@ -24,7 +24,11 @@ impl Database {
     }
 
     /// Row counts per value of `column`, largest first; rows without a value are left out.
-    async fn count_by(&self, table: impl IntoIden, column: impl IntoIden + Copy) -> Result<Vec<CountByKey>, StorageError> {
+    async fn count_by(
+        &self,
+        table: impl IntoIden,
+        column: impl IntoIden + Copy,
+    ) -> Result<Vec<CountByKey>, StorageError> {
         let query = Query::select()
             .expr_as(Expr::col(column), "key")
             .expr_as(Expr::cust("COUNT(*)"), "n")

@@ -59,8 +59,24 @@ fn join(values: &[String]) -> String {
 fn organisations_csv(out: impl Write, organisations: &[Organisation]) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record([
-        "slug", "name", "kind", "ror", "kvk", "lei", "website", "email", "city", "country", "latitude",
-        "longitude", "aliases", "sectors", "source", "source_id", "first_imported", "last_updated",
+        "slug",
+        "name",
+        "kind",
+        "ror",
+        "kvk",
+        "lei",
+        "website",
+        "email",
+        "city",
+        "country",
+        "latitude",
+        "longitude",
+        "aliases",
+        "sectors",
+        "source",
+        "source_id",
+        "first_imported",
+        "last_updated",
     ])?;
     for organisation in organisations {
         let profile = &organisation.profile;
@@ -95,8 +111,20 @@ fn organisations_csv(out: impl Write, organisations: &[Organisation]) -> anyhow:
 fn calls_csv(out: impl Write, calls: &[CallTopic]) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record([
-        "topic_id", "title", "programme", "status", "deadlines", "deadline_model", "budget_min", "budget_max",
-        "expected_grants", "call_id", "type_of_action", "keywords", "portal_url", "last_updated",
+        "topic_id",
+        "title",
+        "programme",
+        "status",
+        "deadlines",
+        "deadline_model",
+        "budget_min",
+        "budget_max",
+        "expected_grants",
+        "call_id",
+        "type_of_action",
+        "keywords",
+        "portal_url",
+        "last_updated",
     ])?;
     for call in calls {
         let c = &call.content;

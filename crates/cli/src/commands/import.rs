@@ -52,7 +52,11 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<ExitCod
         }
         Err(ImportError::NoValidRecords { rejected, .. }) if !rejected.is_empty() => {
             print_rejections(&rejected);
-            anyhow::bail!("{}: no valid record ({} rejected); nothing was imported", args.path.display(), rejected.len())
+            anyhow::bail!(
+                "{}: no valid record ({} rejected); nothing was imported",
+                args.path.display(),
+                rejected.len()
+            )
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("importing {}", args.path.display()))),
     }

@@ -22,8 +22,7 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr().context("reading the listening address")?;
-    let public_url =
-        args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
+    let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
     let state = AppState::new(db.clone(), site).map_err(anyhow::Error::msg).context("loading translations")?;
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");

@@ -98,8 +98,9 @@ async fn filters_calls(app: &TestApp) {
     assert_eq!(open["total"], 363);
     let (_, forthcoming) = app.get_json("/api/v1/calls?status=forthcoming&limit=1").await;
     assert_eq!(forthcoming["total"], 262);
-    let (_, window) =
-        app.get_json("/api/v1/calls?deadlineFrom=2026-09-01&deadlineTo=2026-09-30&programme=Horizon+Europe&limit=100").await;
+    let (_, window) = app
+        .get_json("/api/v1/calls?deadlineFrom=2026-09-01&deadlineTo=2026-09-30&programme=Horizon+Europe&limit=100")
+        .await;
     assert!(window["total"].as_i64().is_some_and(|n| n > 0));
     for call in items(&window) {
         let deadline = call["deadline"].as_str().expect("deadline");

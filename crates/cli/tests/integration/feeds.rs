@@ -11,11 +11,8 @@ async fn atom_feed_lists_calls_newest_first(app: &TestApp) {
     let feed = response.text().await.expect("text");
     assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
     assert_eq!(feed.matches("<entry>").count(), 100);
-    let updated: Vec<&str> = feed
-        .split("<entry>")
-        .skip(1)
-        .filter_map(|e| e.split("<updated>").nth(1)?.split("</updated>").next())
-        .collect();
+    let updated: Vec<&str> =
+        feed.split("<entry>").skip(1).filter_map(|e| e.split("<updated>").nth(1)?.split("</updated>").next()).collect();
     assert!(updated.windows(2).all(|w| w[0] >= w[1]), "newest first");
     assert!(!feed.contains("â€"), "no mojibake");
 }

@@ -43,7 +43,9 @@ fn count(database_url: &str, what: &str) -> usize {
 
 fn decompressed(file: &str) -> Vec<u8> {
     let mut text = Vec::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(shared_data(file)).expect("open")).read_to_end(&mut text).expect("gunzip");
+    flate2::read::GzDecoder::new(std::fs::File::open(shared_data(file)).expect("open"))
+        .read_to_end(&mut text)
+        .expect("gunzip");
     text
 }
 
@@ -102,7 +104,8 @@ async fn record_without_id_is_rejected(database_url: String) {
     record.as_object_mut().expect("object").remove("id");
     lines[4] = record.to_string();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (code, out, err) = import(&database_url, "ror", &write_file(dir.path(), "ror.jsonl", lines.join("\n").as_bytes()));
+    let (code, out, err) =
+        import(&database_url, "ror", &write_file(dir.path(), "ror.jsonl", lines.join("\n").as_bytes()));
     assert_eq!(code, 3, "{err}");
     assert!(out.contains("9 inserted, 0 updated, 0 unchanged, 1 rejected"), "{out}");
     assert!(err.contains("record 5") && err.contains("id"), "{err}");
@@ -113,7 +116,12 @@ async fn empty_and_foreign_files_change_nothing(database_url: String) {
     let empty = write_file(dir.path(), "empty.jsonl", b"");
     let csv = write_file(dir.path(), "orgs.csv", b"name,city\nSanquin,Amsterdam\nAmsterdam UMC,Amsterdam\n");
     let calls_as_ror = shared_data("eu_calls_open.jsonl.gz");
-    for (kind, path) in [("ror", empty.as_path()), ("eu-calls", empty.as_path()), ("ror", csv.as_path()), ("ror", calls_as_ror.as_path())] {
+    for (kind, path) in [
+        ("ror", empty.as_path()),
+        ("eu-calls", empty.as_path()),
+        ("ror", csv.as_path()),
+        ("ror", calls_as_ror.as_path()),
+    ] {
         let (code, out, err) = import(&database_url, kind, path);
         assert_eq!(code, 1, "{kind} {}: {out} {err}", path.display());
         assert!(err.contains("error:"), "a clear message: {err}");

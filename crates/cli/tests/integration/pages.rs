@@ -68,7 +68,8 @@ async fn organisation_page_has_all_fields_and_json_ld(app: &TestApp) {
     let slug = body["items"][0]["slug"].as_str().expect("slug").to_owned();
     let (status, page) = app.get_text(&format!("/organisations/{slug}"), "en").await;
     assert_eq!(status, 200);
-    for expected in ["Sanquin", "Sanquin Blood Supply Foundation", "https://ror.org/01fm2fv39", "Amsterdam", "application/ld+json"]
+    for expected in
+        ["Sanquin", "Sanquin Blood Supply Foundation", "https://ror.org/01fm2fv39", "Amsterdam", "application/ld+json"]
     {
         assert!(page.contains(expected), "{expected} on the page");
     }

@@ -76,7 +76,8 @@ fn boot(backend: Backend, database_url: String) -> TestApp {
     let (ready, started) = mpsc::channel();
     let url = database_url.clone();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         runtime.block_on(async move {
             let db = Database::connect(&url).await.expect("connect");
             db.migrate().await.expect("migrate");
