@@ -212,6 +212,8 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
 
 /// Collapses runs of spaces, keeps at most one blank line, trims every line.
 pub fn tidy_whitespace(text: &str) -> String {
+    // Stray byte-order marks and zero-width spaces are invisible but break search and copying.
+    let text = text.replace(['\u{feff}', '\u{200b}'], "");
     let mut out = String::with_capacity(text.len());
     let mut blank_lines = 0;
     for line in text.lines() {
@@ -258,6 +260,7 @@ mod tests {
         assert_eq!(html_to_text("<script>alert(1)</script>ok"), "alert(1)ok");
         assert_eq!(html_to_text("&#8211; &#x2014; &unknown;"), "– — &unknown;");
         assert_eq!(html_to_text("&I projects’ x"), "&I projects’ x");
+        assert_eq!(html_to_text("are \u{feff}described\u{200b}"), "are described");
     }
 
     #[test]

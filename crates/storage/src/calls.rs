@@ -50,32 +50,38 @@ impl Database {
             .from(CallTopics::Table)
             .and_where(Expr::col(CallTopics::TopicId).eq(topic_id))
             .to_owned();
-        self.fetch_optional(query.into(), "reading a call").await?.as_ref().map(call_from_row).transpose()
+        self.fetch_optional(query, "reading a call").await?.as_ref().map(call_from_row).transpose()
     }
 
     pub async fn list_calls(&self, filter: &CallFilter) -> Result<Page<CallTopic>, StorageError> {
-        let condition = call_condition(filter);
-        let count = Query::select()
-            .expr(Expr::col(CallTopics::TopicId).count())
-            .from(CallTopics::Table)
-            .cond_where(condition.clone())
-            .to_owned();
-        let total = self.fetch_count(count.into(), "counting calls").await?;
-        let mut query = Query::select();
-        query.columns(COLUMNS).from(CallTopics::Table).cond_where(condition);
-        order_calls(&mut query, filter.sort);
-        query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
-        let rows = self.fetch_all(query.into(), "listing calls").await?;
-        let items = rows.iter().map(call_from_row).collect::<Result<_, _>>()?;
+        // sea-query statements are not `Send`: they must be gone before the first await.
+        let (counting, listing) = {
+            let condition = call_condition(filter);
+            let count = Query::select()
+                .expr(Expr::col(CallTopics::TopicId).count())
+                .from(CallTopics::Table)
+                .cond_where(condition.clone())
+                .to_owned();
+            let mut query = Query::select();
+            query.columns(COLUMNS).from(CallTopics::Table).cond_where(condition);
+            order_calls(&mut query, filter.sort);
+            query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
+            (self.fetch_count(count, "counting calls"), self.fetch_all(query, "listing calls"))
+        };
+        let total = counting.await?;
+        let items = listing.await?.iter().map(call_from_row).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }
 
     /// Every call, soonest deadline first: for exports and feeds.
     pub async fn all_calls(&self, sort: CallSort) -> Result<Vec<CallTopic>, StorageError> {
-        let mut query = Query::select();
-        query.columns(COLUMNS).from(CallTopics::Table);
-        order_calls(&mut query, sort);
-        let rows = self.fetch_all(query.into(), "exporting calls").await?;
+        let listing = {
+            let mut query = Query::select();
+            query.columns(COLUMNS).from(CallTopics::Table);
+            order_calls(&mut query, sort);
+            self.fetch_all(query, "exporting calls")
+        };
+        let rows = listing.await?;
         rows.iter().map(call_from_row).collect()
     }
 
@@ -88,7 +94,7 @@ impl Database {
             .group_by_col(CallTopics::Programme)
             .order_by(CallTopics::Programme, Order::Asc)
             .to_owned();
-        let rows = self.fetch_all(query.into(), "listing programmes").await?;
+        let rows = self.fetch_all(query, "listing programmes").await?;
         rows.iter()
             .map(|row| Ok((row.try_get("programme")?, row.try_get("n")?)))
             .collect::<Result<_, sqlx::Error>>()

@@ -1,3 +1,4 @@
+use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
 
@@ -97,27 +98,43 @@ impl Database {
         begin.context("starting a transaction")
     }
 
-    pub(crate) async fn fetch_all(
+    // sea-query statements are not `Send`, so each of these builds its SQL before the
+    // returned future starts: the future holds only SQL text and arguments.
+
+    pub(crate) fn fetch_all(
         &self,
-        statement: Statement,
+        statement: impl Into<Statement>,
         context: &'static str,
-    ) -> Result<Vec<AnyRow>, StorageError> {
-        let (sql, args) = statement.build(self.backend)?;
-        sqlx::query_with(&sql, args).fetch_all(&self.pool).await.context(context)
+    ) -> impl Future<Output = Result<Vec<AnyRow>, StorageError>> + Send + '_ {
+        let built = statement.into().build(self.backend);
+        async move {
+            let (sql, args) = built?;
+            sqlx::query_with(&sql, args).fetch_all(&self.pool).await.context(context)
+        }
     }
 
-    pub(crate) async fn fetch_optional(
+    pub(crate) fn fetch_optional(
         &self,
-        statement: Statement,
+        statement: impl Into<Statement>,
         context: &'static str,
-    ) -> Result<Option<AnyRow>, StorageError> {
-        let (sql, args) = statement.build(self.backend)?;
-        sqlx::query_with(&sql, args).fetch_optional(&self.pool).await.context(context)
+    ) -> impl Future<Output = Result<Option<AnyRow>, StorageError>> + Send + '_ {
+        let built = statement.into().build(self.backend);
+        async move {
+            let (sql, args) = built?;
+            sqlx::query_with(&sql, args).fetch_optional(&self.pool).await.context(context)
+        }
     }
 
-    pub(crate) async fn fetch_count(&self, statement: Statement, context: &'static str) -> Result<i64, StorageError> {
-        let (sql, args) = statement.build(self.backend)?;
-        sqlx::query_scalar_with(&sql, args).fetch_one(&self.pool).await.context(context)
+    pub(crate) fn fetch_count(
+        &self,
+        statement: impl Into<Statement>,
+        context: &'static str,
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send + '_ {
+        let built = statement.into().build(self.backend);
+        async move {
+            let (sql, args) = built?;
+            sqlx::query_scalar_with(&sql, args).fetch_one(&self.pool).await.context(context)
+        }
     }
 
     /// Checks that the database answers; used by `/healthz`.

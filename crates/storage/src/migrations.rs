@@ -71,13 +71,14 @@ impl Database {
             let failed = |source| StorageError::Migration { version: migration.version, name: migration.name, source };
             let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(failed)?;
             sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(failed)?;
-            let mut record = Query::insert();
-            record
-                .into_table("schema_migrations")
-                .columns(["version", "name", "applied_at"])
-                .values([migration.version.into(), migration.name.into(), Utc::now().to_rfc3339().into()])
-                .map_err(|e| StorageError::Bind(e.to_string()))?;
-            let (sql, args) = Statement::from(&mut record).build(self.backend())?;
+            let (sql, args) = Statement::from(
+                Query::insert()
+                    .into_table("schema_migrations")
+                    .columns(["version", "name", "applied_at"])
+                    .values([migration.version.into(), migration.name.into(), Utc::now().to_rfc3339().into()])
+                    .map_err(|e| StorageError::Bind(e.to_string()))?,
+            )
+            .build(self.backend())?;
             sqlx::query_with(&sql, args).execute(&mut *tx).await.map_err(failed)?;
             tx.commit().await.map_err(failed)?;
             done.push(AppliedMigration { version: migration.version, name: migration.name });

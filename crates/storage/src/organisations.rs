@@ -54,36 +54,38 @@ impl Database {
             .from(Organisations::Table)
             .and_where(Expr::col(Organisations::Slug).eq(slug))
             .to_owned();
-        self.fetch_optional(query.into(), "reading an organisation")
-            .await?
-            .as_ref()
-            .map(organisation_from_row)
-            .transpose()
+        self.fetch_optional(query, "reading an organisation").await?.as_ref().map(organisation_from_row).transpose()
     }
 
     pub async fn list_organisations(&self, filter: &OrganisationFilter) -> Result<Page<Organisation>, StorageError> {
-        let condition = organisation_condition(filter);
-        let count = Query::select()
-            .expr(Expr::col(Organisations::Id).count())
-            .from(Organisations::Table)
-            .cond_where(condition.clone())
-            .to_owned();
-        let total = self.fetch_count(count.into(), "counting organisations").await?;
-        let mut query = Query::select();
-        query.columns(COLUMNS).from(Organisations::Table).cond_where(condition);
-        order_organisations(&mut query, filter.sort);
-        query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
-        let rows = self.fetch_all(query.into(), "listing organisations").await?;
-        let items = rows.iter().map(organisation_from_row).collect::<Result<_, _>>()?;
+        // sea-query statements are not `Send`: they must be gone before the first await.
+        let (counting, listing) = {
+            let condition = organisation_condition(filter);
+            let count = Query::select()
+                .expr(Expr::col(Organisations::Id).count())
+                .from(Organisations::Table)
+                .cond_where(condition.clone())
+                .to_owned();
+            let mut query = Query::select();
+            query.columns(COLUMNS).from(Organisations::Table).cond_where(condition);
+            order_organisations(&mut query, filter.sort);
+            query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
+            (self.fetch_count(count, "counting organisations"), self.fetch_all(query, "listing organisations"))
+        };
+        let total = counting.await?;
+        let items = listing.await?.iter().map(organisation_from_row).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }
 
     /// Every organisation, by name: for exports.
     pub async fn all_organisations(&self) -> Result<Vec<Organisation>, StorageError> {
-        let mut query = Query::select();
-        query.columns(COLUMNS).from(Organisations::Table);
-        order_organisations(&mut query, OrganisationSort::Name);
-        let rows = self.fetch_all(query.into(), "exporting organisations").await?;
+        let listing = {
+            let mut query = Query::select();
+            query.columns(COLUMNS).from(Organisations::Table);
+            order_organisations(&mut query, OrganisationSort::Name);
+            self.fetch_all(query, "exporting organisations")
+        };
+        let rows = listing.await?;
         rows.iter().map(organisation_from_row).collect()
     }
 
@@ -99,7 +101,7 @@ impl Database {
             .order_by(Organisations::City, Order::Asc)
             .limit(limit)
             .to_owned();
-        let rows = self.fetch_all(query.into(), "listing cities").await?;
+        let rows = self.fetch_all(query, "listing cities").await?;
         rows.iter()
             .map(|row| Ok((row.try_get("city")?, row.try_get("n")?)))
             .collect::<Result<_, sqlx::Error>>()

@@ -38,7 +38,7 @@ impl Database {
             .order_by_expr(Expr::cust("COUNT(*)"), Order::Desc)
             .order_by(column, Order::Asc)
             .to_owned();
-        let rows = self.fetch_all(query.into(), "counting").await?;
+        let rows = self.fetch_all(query, "counting").await?;
         rows.iter()
             .map(|row| Ok(CountByKey { key: row.try_get("key")?, count: row.try_get("n")? }))
             .collect::<Result<_, sqlx::Error>>()

@@ -113,6 +113,7 @@ pub(crate) async fn upsert_records<R: StoredRecord>(
             }
         };
         let (sql, args) = statement.build(backend)?;
+        drop(statement);
         sqlx::query_with(&sql, args).execute(&mut **tx).await.context("saving a record")?;
         progress.advance(1);
     }

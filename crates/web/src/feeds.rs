@@ -42,7 +42,11 @@ fn atom(base: &str, region: &str, calls: &[CallTopic]) -> String {
     let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&format!("LSH Hub {region}: funding calls")));
     let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&format!("{base}/feeds/calls.atom")));
     let _ = writeln!(xml, "  <link rel=\"self\" href=\"{}\"/>", xml_escape(&format!("{base}/feeds/calls.atom")));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&format!("{base}/calls")));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&format!("{base}/calls"))
+    );
     let _ = writeln!(xml, "  <updated>{}</updated>", updated.to_rfc3339());
     let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&format!("LSH Hub {region}")));
     for call in calls {

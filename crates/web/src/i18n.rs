@@ -89,6 +89,11 @@ impl Translator {
         self.i18n.format(self.lang, id, Some(&args))
     }
 
+    /// A message with several arguments.
+    pub fn with_args(&self, id: &str, args: &FluentArgs) -> String {
+        self.i18n.format(self.lang, id, Some(args))
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
@@ -118,9 +123,7 @@ pub fn language_of(parts: &Parts) -> Language {
         .find(|(name, _)| *name == LANGUAGE_COOKIE)
         .and_then(|(_, value)| Language::from_tag(value));
     from_cookie
-        .or_else(|| {
-            parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate)
-        })
+        .or_else(|| parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate))
         .unwrap_or_default()
 }
 
@@ -142,7 +145,10 @@ mod tests {
     #[test]
     fn translations_parse_and_differ() {
         let i18n = I18n::load().expect("translations load");
-        assert_ne!(i18n.format(Language::En, "nav-organisations", None), i18n.format(Language::Nl, "nav-organisations", None));
+        assert_ne!(
+            i18n.format(Language::En, "nav-organisations", None),
+            i18n.format(Language::Nl, "nav-organisations", None)
+        );
         for lang in Language::ALL {
             for id in I18n::message_ids(lang) {
                 assert_ne!(i18n.format(lang, &id, None), id, "{id} has a value in {}", lang.code());

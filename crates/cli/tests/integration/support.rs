@@ -20,9 +20,7 @@ pub enum Backend {
 }
 
 pub struct TestApp {
-    pub backend: Backend,
     pub base_url: String,
-    pub database_url: String,
     /// The first and the second import of each real file.
     pub ror_imports: [ImportReport; 2],
     pub call_imports: [ImportReport; 2],
@@ -45,7 +43,7 @@ impl TestApp {
         };
         cell.get_or_init(|| {
             let database_url = fresh_database(backend)?;
-            Some(boot(backend, database_url))
+            Some(boot(database_url))
         })
         .as_ref()
     }
@@ -72,9 +70,9 @@ pub fn client() -> reqwest::Client {
 }
 
 /// Runs the server on a thread of its own, so that it outlives every test's runtime.
-fn boot(backend: Backend, database_url: String) -> TestApp {
+fn boot(database_url: String) -> TestApp {
     let (ready, started) = mpsc::channel();
-    let url = database_url.clone();
+    let url = database_url;
     std::thread::spawn(move || {
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -100,7 +98,7 @@ fn boot(backend: Backend, database_url: String) -> TestApp {
         });
     });
     let (base_url, ror_imports, call_imports) = started.recv().expect("the test server failed to start");
-    TestApp { backend, base_url, database_url, ror_imports, call_imports }
+    TestApp { base_url, ror_imports, call_imports }
 }
 
 fn unique_name() -> String {

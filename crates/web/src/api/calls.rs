@@ -74,7 +74,10 @@ impl CallSummary {
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(State(state): State<AppState>, Params(params): Params<CallParams>) -> Result<Json<CallList>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Params(params): Params<CallParams>,
+) -> Result<Json<CallList>, AppError> {
     let filter = params.to_filter()?;
     let page = state.db.list_calls(&filter).await?;
     Ok(Json(CallList {

@@ -116,7 +116,10 @@ pub async fn list(
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<OrganisationDetail>, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<OrganisationDetail>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     Ok(Json(OrganisationDetail::new(&state, organisation)))
 }

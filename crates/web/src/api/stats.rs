@@ -29,8 +29,5 @@ pub struct StatsResponse {
 pub async fn show(State(state): State<AppState>) -> Result<Json<StatsResponse>, AppError> {
     let stats = state.db.stats().await?;
     let next = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
-    Ok(Json(StatsResponse {
-        stats,
-        next_deadlines: next.items.iter().map(|c| CallSummary::new(&state, c)).collect(),
-    }))
+    Ok(Json(StatsResponse { stats, next_deadlines: next.items.iter().map(|c| CallSummary::new(&state, c)).collect() }))
 }

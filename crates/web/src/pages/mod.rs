@@ -2,14 +2,16 @@
 
 mod assets;
 mod calls;
+mod format;
 mod home;
 mod language;
 mod organisations;
+mod widgets;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -40,6 +42,29 @@ pub struct PageContext {
     /// Path and query of this request, e.g. `/organisations?kind=healthcare`.
     pub current_url: String,
     pub region: String,
+}
+
+impl PageContext {
+    /// The link that switches to `code` and comes back to this page.
+    pub fn switch_url(&self, code: &str) -> String {
+        let next = serde_urlencoded::to_string([("next", self.current_url.as_str())]).unwrap_or_default();
+        format!("/language/{code}?{next}")
+    }
+
+    pub fn tagline(&self) -> String {
+        self.t.t1("site-tagline", "region", self.region.clone())
+    }
+
+    /// `aria-current` value for a navigation link to `section` (`/`, `/organisations`, ...).
+    pub fn current(&self, section: &str) -> &'static str {
+        let path = self.current_url.split('?').next().unwrap_or_default();
+        let active = if section == "/" { path == "/" } else { path.starts_with(section) };
+        if active {
+            "page"
+        } else {
+            "false"
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for PageContext {

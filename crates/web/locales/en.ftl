@@ -1,0 +1,158 @@
+# Interface text of LSH Hub, English. Every message here exists in nl.ftl too (tested).
+
+site-name = LSH Hub
+site-tagline = Life Sciences & Health × AI in { $region }
+skip-to-content = Skip to main content
+nav-label = Main navigation
+nav-home = Home
+nav-organisations = Organisations
+nav-calls = Funding calls
+language-switch-label = Language
+language-en = English
+language-nl = Nederlands
+footer-data = Data: organisations from the Research Organization Registry (ROR, CC0); funding calls from the EU Funding & Tenders portal.
+footer-api = JSON API (OpenAPI)
+footer-feed-calls = Calls feed (Atom)
+footer-feed-deadlines = Deadlines calendar (iCal)
+
+home-title = One hub for Life Sciences & Health and AI in { $region }
+home-lead = The municipality, the universities, the university medical centre, the cancer institute, Sanquin and the Economic Board act together: one proposition to the world, joint acquisition of companies, exchange between city, institutes and companies, talent, lab space for new initiatives, financing, a stronger ecosystem, and data that AI researchers can find and request.
+home-figures = Key figures
+home-organisations-total = { $count ->
+    [one] { $count } organisation
+   *[other] { $count } organisations
+}
+home-by-kind = Organisations by kind
+home-open-calls = { $count ->
+    [one] { $count } open funding call
+   *[other] { $count } open funding calls
+}
+home-forthcoming-calls = { $count ->
+    [one] { $count } forthcoming call
+   *[other] { $count } forthcoming calls
+}
+home-next-deadlines = Next deadlines
+home-no-deadlines = No open call has a deadline ahead right now. Forthcoming calls are listed under funding calls.
+home-all-calls = All funding calls
+home-browse-directory = Browse the directory
+home-for-developers = For developers and partners
+home-developers-text = Every figure on this page comes from the same data as the JSON API, so every partner can publish the same numbers.
+
+kind-company = Company
+kind-healthcare = Healthcare
+kind-education = Education
+kind-research-institute = Research institute
+kind-government = Government
+kind-nonprofit = Non-profit
+kind-archive = Archive
+kind-other = Other
+
+status-open = Open
+status-forthcoming = Forthcoming
+status-closed = Closed
+
+filter-heading = Filter
+filter-text = Name contains
+filter-kind = Kind
+filter-city = City
+filter-country = Country
+filter-sort = Sort by
+filter-any = Any
+filter-apply = Apply filters
+filter-reset = Clear filters
+filter-programme = Programme
+filter-status = Status
+filter-deadline-from = Deadline from
+filter-deadline-to = Deadline until
+filter-budget-min = Grant at least (EUR)
+filter-budget-max = Grant at most (EUR)
+filter-text-calls = Title, topic or keyword contains
+
+sort-name = Name (A–Z)
+sort-name-desc = Name (Z–A)
+sort-city = City
+sort-updated = Recently updated
+sort-deadline = Deadline (soonest first)
+sort-deadline-desc = Deadline (latest first)
+sort-title = Title
+sort-budget = Largest grant first
+
+organisations-title = Organisations
+organisations-lead = Companies, hospitals, universities, institutes, government bodies and funds in the region and beyond.
+organisations-count = { $count ->
+    [one] { $count } organisation
+   *[other] { $count } organisations
+}
+organisations-empty = No organisation matches these filters.
+organisations-empty-hint = Try fewer words, another spelling, or clear a filter.
+column-name = Name
+column-kind = Kind
+column-place = Place
+
+pager-label = Pages
+pager-previous = Previous
+pager-next = Next
+pager-range = { $from }–{ $to } of { $total }
+
+organisation-aliases = Also known as
+organisation-kind = Kind
+organisation-sectors = Sectors
+organisation-identifiers = Identifiers
+organisation-website = Website
+organisation-email = E-mail
+organisation-location = Location
+organisation-coordinates = Coordinates
+organisation-map = Show on OpenStreetMap
+organisation-description = About
+organisation-no-description = No description yet.
+organisation-source = Source
+organisation-source-record = Record in the source
+organisation-first-imported = First imported
+organisation-last-updated = Last updated from the source
+organisation-kvk = KvK number
+organisation-lei = LEI
+organisation-ror = ROR
+
+calls-title = Funding calls
+calls-lead = Open and forthcoming calls of EU programmes, with their deadlines and budgets.
+calls-count = { $count ->
+    [one] { $count } call
+   *[other] { $count } calls
+}
+calls-empty = No call matches these filters.
+calls-empty-hint = Widen the deadline range, choose another programme, or clear the filters.
+calls-subscribe = Follow new calls (Atom feed)
+calls-calendar = Deadlines in your calendar (iCal)
+column-call = Call
+column-programme = Programme
+column-status = Status
+column-deadline = Deadline
+column-budget = Grant size
+
+call-topic-id = Topic
+call-programme = Programme
+call-call = Call
+call-type-of-action = Type of action
+call-status = Status
+call-deadlines = Deadlines
+call-deadline-model = Deadline model
+call-budget = Grant size
+call-expected-grants = Expected grants
+call-keywords = Keywords
+call-description = Description
+call-conditions = Conditions
+call-support = Support and contacts
+call-portal = Open this call on the EU Funding & Tenders portal
+call-no-description = The source gives no description.
+call-budget-unknown = not given
+call-no-deadline = none given
+call-source = Source
+
+error-title-400 = This request cannot be answered
+error-title-404 = Page not found
+error-title-500 = Something went wrong
+error-title-other = Error { $status }
+error-explain-400 = A value in the address is not valid:
+error-explain-404 = There is nothing at this address. It may have moved, or the link may be mistyped.
+error-explain-500 = The hub could not finish this request. It has been logged; please try again later.
+error-home = Go to the home page

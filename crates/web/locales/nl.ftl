@@ -1,0 +1,158 @@
+# Interfacetekst van LSH Hub, Nederlands. Elke boodschap hier staat ook in en.ftl (getest).
+
+site-name = LSH Hub
+site-tagline = Life Sciences & Health × AI in { $region }
+skip-to-content = Direct naar de inhoud
+nav-label = Hoofdnavigatie
+nav-home = Home
+nav-organisations = Organisaties
+nav-calls = Subsidieoproepen
+language-switch-label = Taal
+language-en = English
+language-nl = Nederlands
+footer-data = Gegevens: organisaties uit de Research Organization Registry (ROR, CC0); subsidieoproepen uit het EU Funding & Tenders-portaal.
+footer-api = JSON-API (OpenAPI)
+footer-feed-calls = Feed met oproepen (Atom)
+footer-feed-deadlines = Agenda met deadlines (iCal)
+
+home-title = Eén hub voor Life Sciences & Health en AI in { $region }
+home-lead = De gemeente, de universiteiten, het universitair medisch centrum, het kankerinstituut, Sanquin en de Economic Board trekken samen op: één propositie naar de wereld, gezamenlijke acquisitie van bedrijven, uitwisseling tussen stad, instellingen en bedrijven, talent, labruimte voor nieuwe initiatieven, financiering, een sterker ecosysteem, en data die AI-onderzoekers kunnen vinden en aanvragen.
+home-figures = Kerncijfers
+home-organisations-total = { $count ->
+    [one] { $count } organisatie
+   *[other] { $count } organisaties
+}
+home-by-kind = Organisaties per soort
+home-open-calls = { $count ->
+    [one] { $count } open subsidieoproep
+   *[other] { $count } open subsidieoproepen
+}
+home-forthcoming-calls = { $count ->
+    [one] { $count } aangekondigde oproep
+   *[other] { $count } aangekondigde oproepen
+}
+home-next-deadlines = Eerstvolgende deadlines
+home-no-deadlines = Er is nu geen open oproep met een deadline in het verschiet. Aangekondigde oproepen staan bij de subsidieoproepen.
+home-all-calls = Alle subsidieoproepen
+home-browse-directory = Bekijk de organisaties
+home-for-developers = Voor ontwikkelaars en partners
+home-developers-text = Elk cijfer op deze pagina komt uit dezelfde gegevens als de JSON-API, zodat alle partners dezelfde cijfers publiceren.
+
+kind-company = Bedrijf
+kind-healthcare = Zorg
+kind-education = Onderwijs
+kind-research-institute = Onderzoeksinstituut
+kind-government = Overheid
+kind-nonprofit = Non-profit
+kind-archive = Archief
+kind-other = Overig
+
+status-open = Open
+status-forthcoming = Aangekondigd
+status-closed = Gesloten
+
+filter-heading = Filteren
+filter-text = Naam bevat
+filter-kind = Soort
+filter-city = Plaats
+filter-country = Land
+filter-sort = Sorteren op
+filter-any = Alle
+filter-apply = Filters toepassen
+filter-reset = Filters wissen
+filter-programme = Programma
+filter-status = Status
+filter-deadline-from = Deadline vanaf
+filter-deadline-to = Deadline tot en met
+filter-budget-min = Subsidie minstens (EUR)
+filter-budget-max = Subsidie hoogstens (EUR)
+filter-text-calls = Titel, onderwerp of trefwoord bevat
+
+sort-name = Naam (A–Z)
+sort-name-desc = Naam (Z–A)
+sort-city = Plaats
+sort-updated = Onlangs bijgewerkt
+sort-deadline = Deadline (eerste eerst)
+sort-deadline-desc = Deadline (laatste eerst)
+sort-title = Titel
+sort-budget = Grootste subsidie eerst
+
+organisations-title = Organisaties
+organisations-lead = Bedrijven, ziekenhuizen, universiteiten, instituten, overheden en fondsen in de regio en daarbuiten.
+organisations-count = { $count ->
+    [one] { $count } organisatie
+   *[other] { $count } organisaties
+}
+organisations-empty = Geen organisatie voldoet aan deze filters.
+organisations-empty-hint = Probeer minder woorden, een andere spelling, of wis een filter.
+column-name = Naam
+column-kind = Soort
+column-place = Plaats
+
+pager-label = Pagina's
+pager-previous = Vorige
+pager-next = Volgende
+pager-range = { $from }–{ $to } van { $total }
+
+organisation-aliases = Ook bekend als
+organisation-kind = Soort
+organisation-sectors = Sectoren
+organisation-identifiers = Identificatie
+organisation-website = Website
+organisation-email = E-mail
+organisation-location = Locatie
+organisation-coordinates = Coördinaten
+organisation-map = Toon op OpenStreetMap
+organisation-description = Over
+organisation-no-description = Nog geen beschrijving.
+organisation-source = Bron
+organisation-source-record = Gegevens in de bron
+organisation-first-imported = Eerst geïmporteerd
+organisation-last-updated = Laatst bijgewerkt uit de bron
+organisation-kvk = KvK-nummer
+organisation-lei = LEI
+organisation-ror = ROR
+
+calls-title = Subsidieoproepen
+calls-lead = Open en aangekondigde oproepen van EU-programma's, met hun deadlines en budgetten.
+calls-count = { $count ->
+    [one] { $count } oproep
+   *[other] { $count } oproepen
+}
+calls-empty = Geen oproep voldoet aan deze filters.
+calls-empty-hint = Verruim de periode van de deadline, kies een ander programma, of wis de filters.
+calls-subscribe = Volg nieuwe oproepen (Atom-feed)
+calls-calendar = Deadlines in uw agenda (iCal)
+column-call = Oproep
+column-programme = Programma
+column-status = Status
+column-deadline = Deadline
+column-budget = Subsidiebedrag
+
+call-topic-id = Onderwerp
+call-programme = Programma
+call-call = Oproep
+call-type-of-action = Soort actie
+call-status = Status
+call-deadlines = Deadlines
+call-deadline-model = Deadlinemodel
+call-budget = Subsidiebedrag
+call-expected-grants = Verwachte toekenningen
+call-keywords = Trefwoorden
+call-description = Beschrijving
+call-conditions = Voorwaarden
+call-support = Ondersteuning en contact
+call-portal = Open deze oproep in het EU Funding & Tenders-portaal
+call-no-description = De bron geeft geen beschrijving.
+call-budget-unknown = niet vermeld
+call-no-deadline = niet vermeld
+call-source = Bron
+
+error-title-400 = Dit verzoek kan niet worden beantwoord
+error-title-404 = Pagina niet gevonden
+error-title-500 = Er ging iets mis
+error-title-other = Fout { $status }
+error-explain-400 = Een waarde in het adres is ongeldig:
+error-explain-404 = Op dit adres staat niets. De pagina is misschien verplaatst, of de link bevat een tikfout.
+error-explain-500 = De hub kon dit verzoek niet afmaken. Dit is vastgelegd; probeer het later opnieuw.
+error-home = Naar de homepagina
