@@ -34,12 +34,13 @@ fn call_from_record(record: &Fields) -> Result<NewCallTopic, FieldError> {
             .map_err(|_| FieldError::new("deadline", format!("'{text}' is not a date (YYYY-MM-DD)")))?],
         None => Vec::new(),
     };
+    let call_id = record.line("callIdentifier")?;
     let content = CallContent {
         topic_id: topic_id.clone(),
         title: record.required_line("title")?,
         programme: record.required_line("programme")?,
         cluster: record.line("cluster")?,
-        call_id: record.line("callIdentifier")?,
+        call_id: call_id.clone(),
         call_title: record.line("callTitle")?,
         action_type: record.line("actionType")?,
         type_of_action: record.line("typesOfAction")?,
@@ -49,7 +50,11 @@ fn call_from_record(record: &Fields) -> Result<NewCallTopic, FieldError> {
         budget_min: record.integer("budgetMin")?,
         budget_max: record.integer("budgetMax")?,
         expected_grants: record.integer("expectedGrants")?,
-        keywords: keywords(record.line("keywords")?.as_deref().unwrap_or("")),
+        keywords: keywords(record.line("keywords")?.as_deref().unwrap_or(""))
+            .into_iter()
+            // The portal lists the topic's and the call's own ids among the keywords.
+            .filter(|k| !k.eq_ignore_ascii_case(&topic_id) && Some(k) != call_id.as_ref())
+            .collect(),
         description: separate_section_headings(&plain_text(record, "description")?.unwrap_or_default()),
         conditions: plain_text(record, "topicConditions")?,
         support_info: plain_text(record, "supportInfo")?,
@@ -63,7 +68,28 @@ fn call_from_record(record: &Fields) -> Result<NewCallTopic, FieldError> {
 /// A portal HTML fragment as plain text; blank is `None`. The mojibake is repaired (by
 /// [`Fields::text`]) before the entities are decoded, so that the two do not mix.
 fn plain_text(record: &Fields, field: &str) -> Result<Option<String>, FieldError> {
-    Ok(record.text(field)?.map(|html| html_to_text(&html)).filter(|t| !t.is_empty()))
+    Ok(record.text(field)?.map(|html| space_glued_sentences(&html_to_text(&html))).filter(|t| !t.is_empty()))
+}
+
+/// Puts back the space the portal lost between sentences ("decision making.Patients
+/// benefit", "outcomes:Healthcare"): after `.`, `:`, `;`, `!` or `?` that follows a
+/// lower-case letter and comes before a capitalised word. Abbreviations ("e.g.") and
+/// addresses ("ec.europa.eu") do not match.
+fn space_glued_sentences(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 32);
+    for (i, c) in chars.iter().enumerate() {
+        out.push(*c);
+        let glued = matches!(c, '.' | ':' | ';' | '!' | '?')
+            && i > 0
+            && chars[i - 1].is_lowercase()
+            && chars.get(i + 1).is_some_and(|n| n.is_uppercase())
+            && chars.get(i + 2).is_some_and(|n| n.is_lowercase());
+        if glued {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// The comma-separated keywords, trimmed, without blanks and repeats (ignoring case).
@@ -172,6 +198,17 @@ mod tests {
         assert_eq!(parsed.rejected, vec![]);
         assert_eq!(parsed.records[0].content.cluster, None);
         assert_eq!(parsed.records[0].content.deadlines, vec![]);
+    }
+
+    #[test]
+    fn glued_sentences_get_their_space_back() {
+        assert_eq!(
+            space_glued_sentences("decision making.Patients benefit:Healthcare, e.g.Xy"),
+            "decision making. Patients benefit: Healthcare, e.g. Xy"
+        );
+        for unchanged in ["see ec.europa.eu today", "U.S.A. and CO2.", "Annex B.", "v2.Beta"] {
+            assert_eq!(space_glued_sentences(unchanged), unchanged);
+        }
     }
 
     #[test]

@@ -88,7 +88,7 @@ fn the_eu_calls_file_imports_completely_and_repaired() {
     let erc = parsed.records.iter().find(|c| c.content.topic_id == "ERC-2026-POC").expect("ERC PoC");
     assert!(erc.content.description.starts_with("Objective: The ERC Proof of Concept"), "{}", erc.content.description);
     assert!(erc.content.description.contains("research.\n\nScope: Size of"), "{}", erc.content.description);
-    assert_eq!(erc.content.keywords, vec!["ERC-2026-POC"]);
+    assert!(erc.content.keywords.is_empty(), "the topic id is no keyword: {:?}", erc.content.keywords);
     let conditions = erc.content.conditions.as_deref().expect("conditions");
     assert!(conditions.starts_with("General conditions"), "{conditions}");
     assert!(conditions.contains("“Admissibility, Eligibility, and Resubmission Restrictions”"), "{conditions}");

@@ -21,6 +21,8 @@ pub struct CallRow {
     pub status: String,
     pub status_id: &'static str,
     pub deadline: String,
+    /// The deadline as YYYY-MM-DD, for `<time datetime>`.
+    pub deadline_iso: String,
     pub budget: String,
 }
 
@@ -35,6 +37,7 @@ impl CallRow {
             status: status_label(t, content.status),
             status_id: content.status.id(),
             deadline: content.deadlines.first().map(|d| format::date(t.lang, *d)).unwrap_or_default(),
+            deadline_iso: content.deadlines.first().map(|d| d.to_string()).unwrap_or_default(),
             budget: format::budget_range(t.lang, content.budget_min, content.budget_max).unwrap_or_default(),
         }
     }
@@ -109,7 +112,8 @@ struct CallPage {
     call: CallRow,
     call_id: Option<String>,
     type_of_action: Option<String>,
-    deadlines: Vec<String>,
+    /// Each deadline as (written out, YYYY-MM-DD).
+    deadlines: Vec<(String, String)>,
     deadline_model: Option<String>,
     expected_grants: Option<String>,
     keywords: Vec<String>,
@@ -136,7 +140,7 @@ pub async fn show(
         call: CallRow::new(t, &call),
         call_id,
         type_of_action: content.type_of_action.clone().or_else(|| content.action_type.clone()),
-        deadlines: content.deadlines.iter().map(|d| format::date(t.lang, *d)).collect(),
+        deadlines: content.deadlines.iter().map(|d| (format::date(t.lang, *d), d.to_string())).collect(),
         deadline_model: content.deadline_model.clone(),
         expected_grants: content.expected_grants.map(|n| format::number(t.lang, n)),
         keywords: content.keywords.clone(),
