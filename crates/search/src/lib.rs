@@ -1,0 +1,15 @@
+//! Search of LSH Hub: one full-text index over every searchable entity, in Dutch and English.
+//!
+//! Each entity type becomes a [`SearchDocument`] through the [`Searchable`] trait, so that
+//! new types (people, programmes, vacancies, lab space, datasets ...) plug in by
+//! implementing one function. The index is derived data: it is built from the database and
+//! can always be rebuilt.
+
+mod analysis;
+mod document;
+mod index;
+mod query;
+
+pub use document::{EntityType, SearchDocument, Searchable};
+pub use index::{SearchError, SearchIndex};
+pub use query::{SearchHit, SearchRequest};

@@ -1,0 +1,67 @@
+//! The index over the real organisations and calls.
+
+use std::path::PathBuf;
+
+use lshub_domain::CallSort;
+use lshub_search::{EntityType, SearchIndex, SearchRequest, Searchable};
+use lshub_storage::{Database, NoProgress};
+
+fn shared_data(file: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")).join(file)
+}
+
+async fn index() -> SearchIndex {
+    let db = Database::connect("sqlite::memory:").await.expect("connect");
+    db.migrate().await.expect("migrate");
+    lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("ROR");
+    lshub_import::import_eu_calls(&db, &shared_data("eu_calls_open.jsonl.gz"), &NoProgress).await.expect("calls");
+    let organisations = db.all_organisations().await.expect("organisations");
+    let calls = db.all_calls(CallSort::Deadline).await.expect("calls");
+    let index = SearchIndex::in_memory().expect("index");
+    let documents = organisations.iter().map(Searchable::search_document).chain(calls.iter().map(Searchable::search_document));
+    assert_eq!(index.rebuild(documents).expect("rebuild"), 2525 + 629);
+    index
+}
+
+fn top_ids(index: &SearchIndex, text: &str, entity: Option<EntityType>, n: usize) -> Vec<String> {
+    let hits = index.search(&SearchRequest::new(text, entity, n)).expect("search");
+    hits.into_iter().map(|h| h.id).collect()
+}
+
+#[tokio::test]
+async fn finds_organisations_and_calls_by_plain_words() {
+    let index = index().await;
+    assert_eq!(top_ids(&index, "Sanquin", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
+    assert!(top_ids(&index, "netherlands cancer institute", None, 3).contains(&"https://ror.org/03xqtf034".to_owned()));
+    // A typo and a stemmed plural still find the right things.
+    assert_eq!(top_ids(&index, "Sanquinn", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
+    let calls = top_ids(&index, "rare diseases partnership", Some(EntityType::Call), 5);
+    assert!(calls.contains(&"HORIZON-HLTH-2026-02-DISEASE-12".to_owned()), "{calls:?}");
+    // Dutch plural "ziekenhuizen" stems like "ziekenhuis".
+    let hospitals = index.search(&SearchRequest::new("ziekenhuizen amsterdam", Some(EntityType::Organisation), 10));
+    assert!(!hospitals.expect("search").is_empty());
+}
+
+#[tokio::test]
+async fn explains_and_filters() {
+    let index = index().await;
+    let hits = index.search(&SearchRequest::new("Sanquin blood", None, 3)).expect("search");
+    assert_eq!(hits[0].entity, EntityType::Organisation);
+    assert!(hits[0].why.iter().any(|w| w.starts_with("name: sanquin")), "{:?}", hits[0].why);
+    assert!(hits[0].why.iter().any(|w| w.contains("blood")), "{:?}", hits[0].why);
+    let mut request = SearchRequest::new("university", Some(EntityType::Organisation), 100);
+    request.facets.push(("country".into(), "BE".into()));
+    let hits = index.search(&request).expect("search");
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.entity == EntityType::Organisation));
+}
+
+#[tokio::test]
+async fn hostile_queries_are_just_words() {
+    let index = index().await;
+    for text in ["", "   ", "\"", ":*()", "title:sanquin AND (x", "\u{0}\u{7}", &"lung ".repeat(2000)] {
+        let hits = index.search(&SearchRequest::new(text, None, 10)).expect("no error");
+        assert!(hits.len() <= 10);
+    }
+    assert_eq!(top_ids(&index, "sanquin:\"*", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
+}
