@@ -33,6 +33,8 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// Write every organisation or call to standard output.
     Export(commands::export::ExportArgs),
+    /// Search organisations and calls with plain words, best results first.
+    Search(commands::search::SearchArgs),
 }
 
 impl Cli {
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
             Command::Import(args) => commands::import::run(&url, args).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

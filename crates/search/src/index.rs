@@ -2,9 +2,7 @@ use std::sync::Mutex;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, DUTCH, ENGLISH};
@@ -13,6 +11,8 @@ use crate::{EntityType, SearchDocument};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    #[error(transparent)]
+    Storage(#[from] lshub_storage::StorageError),
     #[error("search index error: {0}")]
     Index(#[from] tantivy::TantivyError),
     #[error("the search index lock is poisoned")]
@@ -52,8 +52,9 @@ impl SearchIndex {
     pub fn in_memory() -> Result<Self, SearchError> {
         let mut schema = Schema::builder();
         let text = |analyzer: &str, stored: bool| {
-            let indexing =
-                TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
             let options = TextOptions::default().set_indexing_options(indexing);
             if stored {
                 options.set_stored()
@@ -98,6 +99,17 @@ impl SearchIndex {
         writer.commit()?;
         self.reader.reload()?;
         Ok(count)
+    }
+
+    /// Rebuilds the index from everything searchable in the database.
+    pub async fn rebuild_from(&self, db: &lshub_storage::Database) -> Result<usize, SearchError> {
+        let organisations = db.all_organisations().await?;
+        let calls = db.all_calls(lshub_domain::CallSort::Deadline).await?;
+        let documents = organisations
+            .iter()
+            .map(crate::Searchable::search_document)
+            .chain(calls.iter().map(crate::Searchable::search_document));
+        self.rebuild(documents)
     }
 
     fn to_tantivy(&self, document: &SearchDocument) -> TantivyDocument {
@@ -153,7 +165,14 @@ impl SearchIndex {
             let first = |field: Field| text(field).into_iter().next().unwrap_or_default();
             let entity = EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation);
             let title = first(f.english.title);
-            let reasons = why(&self.index, &english_terms, &dutch_terms, &title, &text(f.english.aliases), &first(f.english.body));
+            let reasons = why(
+                &self.index,
+                &english_terms,
+                &dutch_terms,
+                &title,
+                &text(f.english.aliases),
+                &first(f.english.body),
+            );
             hits.push(SearchHit { entity, id: first(f.id), key: first(f.key), title, score, why: reasons });
         }
         Ok(hits)

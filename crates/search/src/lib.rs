@@ -12,4 +12,4 @@ mod query;
 
 pub use document::{EntityType, SearchDocument, Searchable};
 pub use index::{SearchError, SearchIndex};
-pub use query::{SearchHit, SearchRequest};
+pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest};

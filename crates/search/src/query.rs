@@ -47,8 +47,37 @@ pub struct SearchHit {
     pub key: String,
     pub title: String,
     pub score: f32,
-    /// Which query words matched where, e.g. `name: sanquin`.
-    pub why: Vec<String>,
+    /// Which query words matched where.
+    pub why: Vec<MatchReason>,
+}
+
+/// Where in a document query words matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchedField {
+    Name,
+    OtherNames,
+    Description,
+    /// Matched only through typo tolerance or as the start of a word.
+    SimilarSpelling,
+}
+
+impl MatchedField {
+    pub fn id(self) -> &'static str {
+        match self {
+            MatchedField::Name => "name",
+            MatchedField::OtherNames => "other-names",
+            MatchedField::Description => "description",
+            MatchedField::SimilarSpelling => "similar-spelling",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MatchReason {
+    pub field: MatchedField,
+    /// The query's words as the index saw them (lower-cased, stemmed).
+    pub terms: Vec<String>,
 }
 
 /// Which query terms (in either language) occur in which part of a document.
@@ -59,25 +88,29 @@ pub(crate) fn why(
     title: &str,
     aliases: &[String],
     body: &str,
-) -> Vec<String> {
+) -> Vec<MatchReason> {
     let mut reasons = Vec::new();
-    let parts = [("name", vec![title.to_owned()]), ("other names", aliases.to_vec()), ("description", vec![body.to_owned()])];
+    let parts = [
+        (MatchedField::Name, vec![title.to_owned()]),
+        (MatchedField::OtherNames, aliases.to_vec()),
+        (MatchedField::Description, vec![body.to_owned()]),
+    ];
     for (part, texts) in parts {
-        let mut matched: Vec<&str> = Vec::new();
+        let mut matched: Vec<String> = Vec::new();
         for (analyzer, terms) in [(ENGLISH, english_terms), (DUTCH, dutch_terms)] {
             let document_terms: Vec<String> = texts.iter().flat_map(|t| analysis::terms(index, analyzer, t)).collect();
             for term in terms {
-                if document_terms.contains(term) && !matched.contains(&term.as_str()) {
-                    matched.push(term);
+                if document_terms.contains(term) && !matched.contains(term) {
+                    matched.push(term.clone());
                 }
             }
         }
         if !matched.is_empty() {
-            reasons.push(format!("{part}: {}", matched.join(", ")));
+            reasons.push(MatchReason { field: part, terms: matched });
         }
     }
     if reasons.is_empty() {
-        reasons.push("similar spelling or word start".to_owned());
+        reasons.push(MatchReason { field: MatchedField::SimilarSpelling, terms: Vec::new() });
     }
     reasons
 }

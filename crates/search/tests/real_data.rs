@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use lshub_domain::CallSort;
-use lshub_search::{EntityType, SearchIndex, SearchRequest, Searchable};
+use lshub_search::{EntityType, MatchedField, SearchIndex, SearchRequest};
 use lshub_storage::{Database, NoProgress};
 
 fn shared_data(file: &str) -> PathBuf {
@@ -15,11 +14,8 @@ async fn index() -> SearchIndex {
     db.migrate().await.expect("migrate");
     lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("ROR");
     lshub_import::import_eu_calls(&db, &shared_data("eu_calls_open.jsonl.gz"), &NoProgress).await.expect("calls");
-    let organisations = db.all_organisations().await.expect("organisations");
-    let calls = db.all_calls(CallSort::Deadline).await.expect("calls");
     let index = SearchIndex::in_memory().expect("index");
-    let documents = organisations.iter().map(Searchable::search_document).chain(calls.iter().map(Searchable::search_document));
-    assert_eq!(index.rebuild(documents).expect("rebuild"), 2525 + 629);
+    assert_eq!(index.rebuild_from(&db).await.expect("rebuild"), 2525 + 629);
     index
 }
 
@@ -47,8 +43,10 @@ async fn explains_and_filters() {
     let index = index().await;
     let hits = index.search(&SearchRequest::new("Sanquin blood", None, 3)).expect("search");
     assert_eq!(hits[0].entity, EntityType::Organisation);
-    assert!(hits[0].why.iter().any(|w| w.starts_with("name: sanquin")), "{:?}", hits[0].why);
-    assert!(hits[0].why.iter().any(|w| w.contains("blood")), "{:?}", hits[0].why);
+    let name = hits[0].why.iter().find(|w| w.field == MatchedField::Name).expect("matched the name");
+    assert_eq!(name.terms, ["sanquin"]);
+    let other = hits[0].why.iter().find(|w| w.field == MatchedField::OtherNames).expect("matched an alias");
+    assert_eq!(other.terms, ["sanquin", "blood"], "the alias is Sanquin Blood Supply Foundation");
     let mut request = SearchRequest::new("university", Some(EntityType::Organisation), 100);
     request.facets.push(("country".into(), "BE".into()));
     let hits = index.search(&request).expect("search");

@@ -45,3 +45,25 @@ impl Database {
             .context("counting")
     }
 }
+
+impl Database {
+    /// A value that changes whenever organisations or calls change (rows are only added or
+    /// updated, never deleted), so derived data such as the search index knows when to
+    /// rebuild. Every node sharing the database sees the same value.
+    pub async fn content_version(&self) -> Result<String, StorageError> {
+        let mut parts = Vec::new();
+        for table in [Organisations::Table.into_iden(), CallTopics::Table.into_iden()] {
+            let query = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), "n")
+                .expr_as(Expr::col("last_updated").max(), "latest")
+                .from(table)
+                .to_owned();
+            let row = self.fetch_all(query, "reading the content version").await?;
+            let row = row.first().ok_or_else(|| StorageError::Bind("no version row".into()))?;
+            let count: i64 = row.try_get("n").context("reading the content version")?;
+            let latest: Option<String> = row.try_get("latest").context("reading the content version")?;
+            parts.push(format!("{count}@{}", latest.unwrap_or_default()));
+        }
+        Ok(parts.join(";"))
+    }
+}

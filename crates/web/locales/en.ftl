@@ -156,3 +156,23 @@ error-explain-400 = A value in the address is not valid:
 error-explain-404 = There is nothing at this address. It may have moved, or the link may be mistyped.
 error-explain-500 = The hub could not finish this request. It has been logged; please try again later.
 error-home = Go to the home page
+
+nav-search = Search
+search-title = Search
+search-lead = Find organisations and funding calls with plain words, in English or Dutch.
+search-label = What are you looking for?
+search-type = Look in
+search-type-organisation = Organisations
+search-type-call = Funding calls
+search-button = Search
+search-count = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
+search-empty = Nothing found for
+search-empty-hint = Try other or fewer words, or check the spelling.
+search-why = Found by
+search-field-name = name
+search-field-other-names = other names
+search-field-description = description
+search-field-similar-spelling = similar spelling

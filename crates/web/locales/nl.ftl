@@ -156,3 +156,23 @@ error-explain-400 = Een waarde in het adres is ongeldig:
 error-explain-404 = Op dit adres staat niets. De pagina is misschien verplaatst, of de link bevat een tikfout.
 error-explain-500 = De hub kon dit verzoek niet afmaken. Dit is vastgelegd; probeer het later opnieuw.
 error-home = Naar de homepagina
+
+nav-search = Zoeken
+search-title = Zoeken
+search-lead = Vind organisaties en subsidieoproepen met gewone woorden, in het Nederlands of Engels.
+search-label = Waar zoekt u naar?
+search-type = Zoeken in
+search-type-organisation = Organisaties
+search-type-call = Subsidieoproepen
+search-button = Zoeken
+search-count = { $count ->
+    [one] { $count } resultaat
+   *[other] { $count } resultaten
+}
+search-empty = Niets gevonden voor
+search-empty-hint = Probeer andere of minder woorden, of controleer de spelling.
+search-why = Gevonden op
+search-field-name = naam
+search-field-other-names = andere namen
+search-field-description = beschrijving
+search-field-similar-spelling = vergelijkbare spelling

@@ -27,6 +27,8 @@ pub enum AppError {
     Storage(#[from] StorageError),
     #[error("rendering a page failed: {0}")]
     Render(#[from] askama::Error),
+    #[error(transparent)]
+    Search(lshub_search::SearchError),
 }
 
 /// RFC 9457 problem details.
@@ -52,7 +54,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Storage(_) | AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -61,7 +63,7 @@ impl AppError {
         let (problem_type, detail, field) = match self {
             AppError::BadRequest(e) => ("/problems/invalid-input", e.to_string(), Some(e.field.to_owned())),
             AppError::NotFound { .. } => ("about:blank", self.to_string(), None),
-            AppError::Storage(_) | AppError::Render(_) => {
+            AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) => {
                 ("about:blank", "The hub could not complete this request. It has been logged.".to_owned(), None)
             }
         };

@@ -172,3 +172,39 @@ mod tests {
         assert_eq!(params.to_filter(), Ok(OrganisationFilter::default()));
     }
 }
+
+/// A search over every entity type.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Plain words, in Dutch or English; no query syntax.
+    pub q: Option<String>,
+    /// `organisation` or `call`; empty for both.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub entity: Option<String>,
+    /// Results, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+}
+
+/// Longer queries are refused rather than silently cut.
+const MAX_QUERY_CHARS: usize = 2000;
+
+impl SearchParams {
+    /// The search, or `None` when no words were given (an empty search form).
+    pub fn to_request(&self) -> Result<Option<lshub_search::SearchRequest>, ValidationError> {
+        let entity = present(&self.entity)
+            .map(|t| {
+                lshub_search::EntityType::from_id(t)
+                    .ok_or_else(|| ValidationError::new("type", format!("'{t}' is not one of: organisation, call")))
+            })
+            .transpose()?;
+        let limit = pagination(&self.limit, &None)?.limit as usize;
+        let Some(text) = present(&self.q) else { return Ok(None) };
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(ValidationError::new("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
+        }
+        Ok(Some(lshub_search::SearchRequest::new(text, entity, limit)))
+    }
+}

@@ -24,7 +24,7 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr().context("reading the listening address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
-    let state = AppState::new(db.clone(), site).map_err(anyhow::Error::msg).context("loading translations")?;
+    let state = AppState::open(db.clone(), site).await.context("starting the hub")?;
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
     eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;

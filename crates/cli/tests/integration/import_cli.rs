@@ -14,6 +14,7 @@ crate::support::per_backend_fresh!(
     record_without_id_is_rejected,
     empty_and_foreign_files_change_nothing,
     exports_every_row_as_json_and_csv,
+    search_prints_json_best_first,
 );
 
 fn lshub(database_url: &str, args: &[&str]) -> Output {
@@ -144,4 +145,27 @@ async fn exports_every_row_as_json_and_csv(database_url: String) {
         assert_eq!(reader.headers().expect("header").get(0), Some(first_column));
         assert_eq!(reader.records().filter(|r| r.is_ok()).count(), rows, "{what}");
     }
+}
+
+async fn search_prints_json_best_first(database_url: String) {
+    import(&database_url, "ror", &shared_data("ror_nl_be.jsonl.gz"));
+    import(&database_url, "eu-calls", &shared_data("eu_calls_open.jsonl.gz"));
+    let output = lshub(
+        &database_url,
+        &["search", "Sanquin blood", "--type", "organisation", "--limit", "3", "--format", "json"],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    assert!(!hits.is_empty() && hits.len() <= 3);
+    assert_eq!(hits[0]["id"], "https://ror.org/01fm2fv39");
+    for field in ["id", "type", "title", "score", "why"] {
+        assert!(!hits[0][field].is_null(), "{field}");
+    }
+    let scores: Vec<f64> = hits.iter().filter_map(|h| h["score"].as_f64()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+    let output = lshub(&database_url, &["search", "lung cancer", "--type", "call", "--format", "json"]);
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    assert!(hits.iter().all(|h| h["type"] == "call") && !hits.is_empty());
+    let refused = lshub(&database_url, &["search", "x", "--limit", "0"]);
+    assert_eq!(refused.status.code(), Some(2), "clap refuses an out-of-range limit");
 }

@@ -5,5 +5,6 @@ mod api;
 mod feeds;
 mod import_cli;
 mod pages;
+mod search;
 mod snapshots;
 mod support;

@@ -92,7 +92,7 @@ fn boot(database_url: String) -> TestApp {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let address = listener.local_addr().expect("address");
             let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into() };
-            let state = AppState::new(db, site).expect("state");
+            let state = AppState::open(db, site).await.expect("state");
             ready.send((format!("http://{address}"), ror_imports, call_imports)).expect("report ready");
             lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
         });

@@ -2,6 +2,7 @@
 
 mod calls;
 mod organisations;
+mod search;
 mod stats;
 
 use axum::http::header;
@@ -15,6 +16,7 @@ use crate::state::AppState;
 
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
+pub use search::hit_path;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/calls", get(calls::list))
         .route("/calls/{topic_id}", get(calls::show))
         .route("/stats", get(stats::show))
+        .route("/search", get(search::search))
         .fallback(|| async { AppError::not_found("API endpoint") })
 }
 
@@ -34,9 +37,9 @@ pub fn routes() -> Router<AppState> {
                        Errors are RFC 9457 problem details.",
         license(name = "EUPL-1.2")
     ),
-    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show),
+    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show, search::search),
     components(schemas(Problem)),
-    tags((name = "organisations"), (name = "calls"), (name = "stats"))
+    tags((name = "organisations"), (name = "calls"), (name = "stats"), (name = "search"))
 )]
 pub struct ApiDoc;
 

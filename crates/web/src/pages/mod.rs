@@ -6,6 +6,7 @@ mod format;
 mod home;
 mod language;
 mod organisations;
+mod search;
 mod widgets;
 
 use askama::Template;
@@ -28,6 +29,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/organisations/{slug}", get(organisations::show))
         .route("/calls", get(calls::list))
         .route("/calls/{topic_id}", get(calls::show))
+        .route("/search", get(search::show))
         .route("/language/{code}", get(language::switch))
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)

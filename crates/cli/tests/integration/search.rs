@@ -1,0 +1,74 @@
+//! Search through the API, the page and the CLI, and the index following the database.
+
+use lshub_storage::{Database, NoProgress};
+use lshub_web::{AppState, SiteConfig};
+
+use crate::support::{per_backend, shared_data, TestApp};
+
+per_backend!(api_search_finds_and_explains, api_search_refuses_bad_input, search_page_works_without_javascript);
+
+async fn api_search_finds_and_explains(app: &TestApp) {
+    let (status, body) = app.get_json("/api/v1/search?q=Sanquin&type=organisation&limit=3").await;
+    assert_eq!(status, 200);
+    let first = &body["items"][0];
+    assert_eq!(first["id"], "https://ror.org/01fm2fv39");
+    assert_eq!(first["type"], "organisation");
+    assert_eq!(first["url"], "http://hub.test/organisations/sanquin");
+    assert_eq!(first["why"][0]["field"], "name");
+    assert!(first["score"].as_f64().is_some_and(|s| s > 0.0));
+    let (_, body) = app.get_json("/api/v1/search?q=rare+diseases+partnership&type=call").await;
+    let ids: Vec<&str> = body["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert!(ids.contains(&"HORIZON-HLTH-2026-02-DISEASE-12"), "{ids:?}");
+    for query in ["%22%3A*(", "title%3Asanquin+AND+(", "%01%02sanquin"] {
+        let (status, _) = app.get_json(&format!("/api/v1/search?q={query}")).await;
+        assert_eq!(status, 200, "{query}");
+    }
+}
+
+async fn api_search_refuses_bad_input(app: &TestApp) {
+    let long = "a".repeat(10_000);
+    for (path, field) in [
+        ("/api/v1/search".to_owned(), "q"),
+        ("/api/v1/search?q=+++".to_owned(), "q"),
+        ("/api/v1/search?q=x&type=person".to_owned(), "type"),
+        ("/api/v1/search?q=x&limit=0".to_owned(), "limit"),
+        ("/api/v1/search?q=x&limit=101".to_owned(), "limit"),
+        (format!("/api/v1/search?q={long}"), "q"),
+    ] {
+        let (status, problem) = app.get_json(&path).await;
+        assert_eq!((status, problem["field"].as_str()), (400, Some(field)), "{}", &path[..path.len().min(60)]);
+    }
+}
+
+async fn search_page_works_without_javascript(app: &TestApp) {
+    let (status, page) = app.get_text("/search?q=netherlands+cancer+institute", "nl").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Netherlands Cancer Institute"));
+    assert!(page.contains("Gevonden op"), "the why, in Dutch");
+    let (status, page) = app.get_text("/search", "en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("name=\"q\""), "an empty form");
+    let (_, page) = app.get_text("/search?q=zzqqxx", "en").await;
+    assert!(page.contains("Nothing found"));
+}
+
+/// The index of a running hub follows imports into its database.
+mod live_index {
+    use super::*;
+
+    crate::support::per_backend_fresh!(index_follows_database_changes);
+
+    async fn index_follows_database_changes(database_url: String) {
+        let db = Database::connect(&database_url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into() };
+        let state = AppState::open(db.clone(), site).await.expect("state");
+        let search =
+            |text: &str| state.search.index.search(&lshub_search::SearchRequest::new(text, None, 5)).expect("search");
+        assert!(search("Sanquin").is_empty(), "an empty database has an empty index");
+        assert!(!state.search.refresh(&db).await.expect("refresh"), "nothing changed, nothing rebuilt");
+        lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("import");
+        assert!(state.search.refresh(&db).await.expect("refresh"), "an import is noticed");
+        assert_eq!(search("Sanquin")[0].id, "https://ror.org/01fm2fv39");
+    }
+}

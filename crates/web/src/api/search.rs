@@ -1,0 +1,54 @@
+use axum::extract::State;
+use axum::Json;
+use lshub_domain::{topic_id_path_segment, ValidationError};
+use lshub_search::{EntityType, SearchHit};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{AppError, Problem};
+use crate::params::{Params, SearchParams};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResult {
+    #[serde(flatten)]
+    pub hit: SearchHit,
+    /// The entity's page in the hub.
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    /// Best first.
+    pub items: Vec<SearchResult>,
+}
+
+/// The path of a hit's page in the hub.
+pub fn hit_path(hit: &SearchHit) -> String {
+    match hit.entity {
+        EntityType::Organisation => format!("/organisations/{}", hit.key),
+        EntityType::Call => format!("/calls/{}", topic_id_path_segment(&hit.key)),
+    }
+}
+
+/// Search organisations and calls with plain words, in Dutch or English.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Results, best first, each with why it matched", body = SearchResults),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    Params(params): Params<SearchParams>,
+) -> Result<Json<SearchResults>, AppError> {
+    let request = params.to_request()?.ok_or_else(|| ValidationError::new("q", "must not be empty"))?;
+    let hits = state.search.index.search(&request).map_err(AppError::Search)?;
+    let items =
+        hits.into_iter().map(|hit| SearchResult { url: super::page_url(&state, &hit_path(&hit)), hit }).collect();
+    Ok(Json(SearchResults { items }))
+}

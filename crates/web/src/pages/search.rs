@@ -1,0 +1,79 @@
+//! One search box over organisations and calls.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use lshub_search::EntityType;
+
+use super::widgets::SelectOption;
+use super::{format, render, PageContext};
+use crate::api::hit_path;
+use crate::error::AppError;
+use crate::params::{Params, SearchParams};
+use crate::state::AppState;
+
+pub struct ResultRow {
+    pub url: String,
+    pub title: String,
+    pub entity: String,
+    pub why: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    ctx: PageContext,
+    q: String,
+    types: Vec<SelectOption>,
+    searched: bool,
+    count: String,
+    rows: Vec<ResultRow>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Params(params): Params<SearchParams>,
+) -> Result<Response, AppError> {
+    let request = params.to_request()?;
+    let hits = match &request {
+        Some(request) => state.search.index.search(request).map_err(AppError::Search)?,
+        None => Vec::new(),
+    };
+    let t = &ctx.t;
+    let entity_label = |entity: EntityType| t.t(&format!("search-type-{}", entity.id()));
+    let view = SearchPage {
+        q: params.q.clone().unwrap_or_default(),
+        types: EntityType::ALL
+            .iter()
+            .map(|e| {
+                SelectOption::new(e.id(), entity_label(*e), request.as_ref().and_then(|r| r.entity).map(EntityType::id))
+            })
+            .collect(),
+        searched: request.is_some(),
+        count: t.t1("search-count", "count", format::number(t.lang, hits.len() as i64)),
+        rows: hits
+            .iter()
+            .map(|hit| ResultRow {
+                url: hit_path(hit),
+                title: hit.title.clone(),
+                entity: entity_label(hit.entity),
+                why: hit
+                    .why
+                    .iter()
+                    .map(|reason| {
+                        let field = t.t(&format!("search-field-{}", reason.field.id()));
+                        if reason.terms.is_empty() {
+                            field
+                        } else {
+                            format!("{field} ({})", reason.terms.join(", "))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            })
+            .collect(),
+        ctx,
+    };
+    render(&view)
+}
