@@ -9,7 +9,9 @@ mod analysis;
 mod document;
 mod index;
 mod query;
+mod semantic;
 
 pub use document::{EntityType, SearchDocument, Searchable};
 pub use index::{SearchError, SearchIndex};
 pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest};
+pub use semantic::{cosine, ModelError, SentenceEncoder};

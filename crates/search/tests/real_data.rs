@@ -63,3 +63,35 @@ async fn hostile_queries_are_just_words() {
     }
     assert_eq!(top_ids(&index, "sanquin:\"*", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
 }
+
+/// The model directory that the set-up installs; tests that need it say so when it is absent.
+fn model_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("LSHUB_MODEL_DIR").map(PathBuf::from)?;
+    dir.join("model.safetensors").is_file().then_some(dir)
+}
+
+#[test]
+fn embeddings_match_the_reference_implementation() {
+    let Some(dir) = model_dir() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
+        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
+        return;
+    };
+    let encoder = lshub_search::SentenceEncoder::load(&dir).expect("model loads");
+    assert_eq!(encoder.dimension(), 384);
+    let vectors = encoder
+        .encode(&[
+            "Lung cancer screening with artificial intelligence",
+            "Early detection of tumours in the lungs",
+            "Funding for road infrastructure",
+        ])
+        .expect("encode");
+    // Reference values from sentence-transformers 6.2 (PyTorch) on the same model directory.
+    let reference = [0.01835, 0.08518, -0.02091, -0.03516, 0.01259, -0.05347];
+    for (got, want) in vectors[0].iter().zip(reference) {
+        assert!((got - want).abs() < 1e-4, "{:?} vs {reference:?}", &vectors[0][..6]);
+    }
+    let similar = lshub_search::cosine(&vectors[0], &vectors[1]);
+    let unrelated = lshub_search::cosine(&vectors[0], &vectors[2]);
+    assert!((similar - 0.6313).abs() < 1e-3 && (unrelated + 0.0382).abs() < 1e-3, "{similar} {unrelated}");
+}

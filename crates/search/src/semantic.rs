@@ -1,0 +1,186 @@
+//! Sentence embeddings computed in Rust (candle, CPU) from a local sentence-transformers
+//! directory (`config.json`, `tokenizer.json`, `model.safetensors`) holding a BERT-family
+//! encoder with mean pooling, such as all-MiniLM-L6-v2. Nothing is downloaded: the model is
+//! whatever directory the configuration names.
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Module, Tensor};
+use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, VarBuilder};
+use serde::Deserialize;
+use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("the model directory {dir} has no {file}")]
+    MissingFile { dir: PathBuf, file: &'static str },
+    #[error("the model's config.json is unreadable: {0}")]
+    Config(String),
+    #[error("unsupported model: {0}")]
+    Unsupported(String),
+    #[error("the model's tokenizer failed: {0}")]
+    Tokenizer(String),
+    #[error("running the model failed: {0}")]
+    Compute(#[from] candle_core::Error),
+}
+
+#[derive(Debug, Deserialize)]
+struct BertConfig {
+    model_type: String,
+    hidden_act: String,
+    vocab_size: usize,
+    hidden_size: usize,
+    num_hidden_layers: usize,
+    num_attention_heads: usize,
+    intermediate_size: usize,
+    max_position_embeddings: usize,
+    type_vocab_size: usize,
+    layer_norm_eps: f64,
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attention_output: Linear,
+    attention_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: LayerNorm,
+}
+
+/// Turns texts into unit-length vectors whose dot product is their cosine similarity.
+pub struct SentenceEncoder {
+    tokenizer: Tokenizer,
+    word_embeddings: Embedding,
+    position_embeddings: Embedding,
+    token_type_embeddings: Embedding,
+    embeddings_norm: LayerNorm,
+    layers: Vec<Layer>,
+    heads: usize,
+    hidden: usize,
+    device: Device,
+}
+
+/// Longer texts are cut: all-MiniLM-L6-v2 was trained on at most 256 word pieces.
+const MAX_TOKENS: usize = 256;
+
+impl SentenceEncoder {
+    pub fn load(dir: &Path) -> Result<Self, ModelError> {
+        let file = |name: &'static str| {
+            let path = dir.join(name);
+            if path.is_file() {
+                Ok(path)
+            } else {
+                Err(ModelError::MissingFile { dir: dir.to_owned(), file: name })
+            }
+        };
+        let config_text =
+            std::fs::read_to_string(file("config.json")?).map_err(|e| ModelError::Config(e.to_string()))?;
+        let config: BertConfig = serde_json::from_str(&config_text).map_err(|e| ModelError::Config(e.to_string()))?;
+        if config.model_type != "bert" || config.hidden_act != "gelu" {
+            return Err(ModelError::Unsupported(format!(
+                "model_type {} with {} activation; a BERT encoder with gelu is needed",
+                config.model_type, config.hidden_act
+            )));
+        }
+        let mut tokenizer =
+            Tokenizer::from_file(file("tokenizer.json")?).map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        tokenizer.with_padding(Some(PaddingParams::default()));
+        tokenizer
+            .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let device = Device::Cpu;
+        let weights = std::fs::read(file("model.safetensors")?).map_err(|e| ModelError::Config(e.to_string()))?;
+        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)?;
+        let (h, eps) = (config.hidden_size, config.layer_norm_eps);
+        let layers = (0..config.num_hidden_layers)
+            .map(|i| {
+                let vb = vb.pp(format!("encoder.layer.{i}"));
+                Ok(Layer {
+                    query: linear(h, h, vb.pp("attention.self.query"))?,
+                    key: linear(h, h, vb.pp("attention.self.key"))?,
+                    value: linear(h, h, vb.pp("attention.self.value"))?,
+                    attention_output: linear(h, h, vb.pp("attention.output.dense"))?,
+                    attention_norm: layer_norm(h, eps, vb.pp("attention.output.LayerNorm"))?,
+                    intermediate: linear(h, config.intermediate_size, vb.pp("intermediate.dense"))?,
+                    output: linear(config.intermediate_size, h, vb.pp("output.dense"))?,
+                    output_norm: layer_norm(h, eps, vb.pp("output.LayerNorm"))?,
+                })
+            })
+            .collect::<Result<_, candle_core::Error>>()?;
+        Ok(Self {
+            tokenizer,
+            word_embeddings: embedding(config.vocab_size, h, vb.pp("embeddings.word_embeddings"))?,
+            position_embeddings: embedding(config.max_position_embeddings, h, vb.pp("embeddings.position_embeddings"))?,
+            token_type_embeddings: embedding(config.type_vocab_size, h, vb.pp("embeddings.token_type_embeddings"))?,
+            embeddings_norm: layer_norm(h, eps, vb.pp("embeddings.LayerNorm"))?,
+            layers,
+            heads: config.num_attention_heads,
+            hidden: h,
+            device,
+        })
+    }
+
+    pub fn dimension(&self) -> usize {
+        self.hidden
+    }
+
+    /// One unit vector per text, in order.
+    pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let encodings =
+            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let ids: Vec<Vec<u32>> = encodings.iter().map(|e| e.get_ids().to_vec()).collect();
+        let mask: Vec<Vec<u32>> = encodings.iter().map(|e| e.get_attention_mask().to_vec()).collect();
+        let ids = Tensor::new(ids, &self.device)?;
+        let mask = Tensor::new(mask, &self.device)?.to_dtype(DType::F32)?;
+        let (batch, length) = ids.dims2()?;
+        let positions = Tensor::arange(0u32, length as u32, &self.device)?.unsqueeze(0)?.repeat((batch, 1))?;
+        let token_types = ids.zeros_like()?;
+        let mut x = self.word_embeddings.forward(&ids)?;
+        x = (x + self.position_embeddings.forward(&positions)?)?;
+        x = (x + self.token_type_embeddings.forward(&token_types)?)?;
+        x = self.embeddings_norm.forward(&x)?;
+        // Padding gets a large negative score so that attention ignores it.
+        let attention_bias = ((mask.clone() - 1.0)? * 10_000.0)?.unsqueeze(1)?.unsqueeze(1)?;
+        for layer in &self.layers {
+            x = self.encoder_layer(layer, &x, &attention_bias, batch, length)?;
+        }
+        // Mean of the token vectors, padding left out, then unit length.
+        let mask3 = mask.unsqueeze(2)?;
+        let summed = x.broadcast_mul(&mask3)?.sum(1)?;
+        let counts = mask3.sum(1)?.clamp(1e-9, f64::MAX)?;
+        let mean = summed.broadcast_div(&counts)?;
+        let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        Ok(mean.broadcast_div(&norms)?.to_vec2()?)
+    }
+
+    fn encoder_layer(
+        &self,
+        layer: &Layer,
+        x: &Tensor,
+        attention_bias: &Tensor,
+        batch: usize,
+        length: usize,
+    ) -> Result<Tensor, candle_core::Error> {
+        let head_size = self.hidden / self.heads;
+        let split_heads = |t: Tensor| t.reshape((batch, length, self.heads, head_size))?.transpose(1, 2)?.contiguous();
+        let q = split_heads(layer.query.forward(x)?)?;
+        let k = split_heads(layer.key.forward(x)?)?;
+        let v = split_heads(layer.value.forward(x)?)?;
+        let scores = (q.matmul(&k.t()?)? / (head_size as f64).sqrt())?.broadcast_add(attention_bias)?;
+        let probabilities = candle_nn::ops::softmax_last_dim(&scores)?;
+        let context = probabilities.matmul(&v)?.transpose(1, 2)?.contiguous()?.reshape((batch, length, self.hidden))?;
+        let attended = layer.attention_norm.forward(&(layer.attention_output.forward(&context)? + x)?)?;
+        let intermediate = layer.intermediate.forward(&attended)?.gelu_erf()?;
+        layer.output_norm.forward(&(layer.output.forward(&intermediate)? + attended)?)
+    }
+}
+
+/// Dot product of two unit vectors: their cosine similarity.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
