@@ -54,23 +54,16 @@ impl Database {
     }
 
     pub async fn list_calls(&self, filter: &CallFilter) -> Result<Page<CallTopic>, StorageError> {
-        // sea-query statements are not `Send`: they must be gone before the first await.
-        let (counting, listing) = {
-            let condition = call_condition(filter);
-            let count = Query::select()
-                .expr(Expr::col(CallTopics::TopicId).count())
-                .from(CallTopics::Table)
-                .cond_where(condition.clone())
-                .to_owned();
-            let mut query = Query::select();
-            query.columns(COLUMNS).from(CallTopics::Table).cond_where(condition);
-            order_calls(&mut query, filter.sort);
-            query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
-            (self.fetch_count(count, "counting calls"), self.fetch_all(query, "listing calls"))
-        };
-        let total = counting.await?;
-        let items = listing.await?.iter().map(call_from_row).collect::<Result<_, _>>()?;
-        Ok(Page { items, total })
+        let columns = COLUMNS.map(IntoIden::into_iden);
+        self.fetch_page(
+            CallTopics::Table.into_iden(),
+            &columns,
+            call_condition(filter),
+            |query| order_calls(query, filter.sort),
+            filter.page,
+            call_from_row,
+        )
+        .await
     }
 
     /// Every call, soonest deadline first: for exports and feeds.

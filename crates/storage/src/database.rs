@@ -2,6 +2,8 @@ use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
 
+use lshub_domain::{Page, Pagination};
+use sea_query::{Cond, DynIden, Expr, Query, SelectStatement};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
@@ -134,6 +136,32 @@ impl Database {
         async move {
             let (sql, args) = built?;
             sqlx::query_scalar_with(&sql, args).fetch_one(&self.pool).await.context(context)
+        }
+    }
+
+    /// One page of the rows of `table` that match `condition`, in the order `order` sets,
+    /// and how many rows match in all.
+    pub(crate) fn fetch_page<T: Send + 'static>(
+        &self,
+        table: DynIden,
+        columns: &[DynIden],
+        condition: Cond,
+        order: impl FnOnce(&mut SelectStatement),
+        page: Pagination,
+        from_row: fn(&AnyRow) -> Result<T, StorageError>,
+    ) -> impl Future<Output = Result<Page<T>, StorageError>> + Send + '_ {
+        let count =
+            Query::select().expr(Expr::cust("COUNT(*)")).from(table.clone()).cond_where(condition.clone()).to_owned();
+        let mut query = Query::select();
+        query.columns(columns.iter().cloned()).from(table).cond_where(condition);
+        order(&mut query);
+        query.limit(page.limit.into()).offset(page.offset.into());
+        let counting = self.fetch_count(count, "counting a list");
+        let listing = self.fetch_all(query, "reading a list");
+        async move {
+            let total = counting.await?;
+            let items = listing.await?.iter().map(from_row).collect::<Result<_, _>>()?;
+            Ok(Page { items, total })
         }
     }
 

@@ -58,23 +58,16 @@ impl Database {
     }
 
     pub async fn list_organisations(&self, filter: &OrganisationFilter) -> Result<Page<Organisation>, StorageError> {
-        // sea-query statements are not `Send`: they must be gone before the first await.
-        let (counting, listing) = {
-            let condition = organisation_condition(filter);
-            let count = Query::select()
-                .expr(Expr::col(Organisations::Id).count())
-                .from(Organisations::Table)
-                .cond_where(condition.clone())
-                .to_owned();
-            let mut query = Query::select();
-            query.columns(COLUMNS).from(Organisations::Table).cond_where(condition);
-            order_organisations(&mut query, filter.sort);
-            query.limit(filter.page.limit.into()).offset(filter.page.offset.into());
-            (self.fetch_count(count, "counting organisations"), self.fetch_all(query, "listing organisations"))
-        };
-        let total = counting.await?;
-        let items = listing.await?.iter().map(organisation_from_row).collect::<Result<_, _>>()?;
-        Ok(Page { items, total })
+        let columns = COLUMNS.map(IntoIden::into_iden);
+        self.fetch_page(
+            Organisations::Table.into_iden(),
+            &columns,
+            organisation_condition(filter),
+            |query| order_organisations(query, filter.sort),
+            filter.page,
+            organisation_from_row,
+        )
+        .await
     }
 
     /// Every organisation, by name: for exports.
