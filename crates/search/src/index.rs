@@ -3,10 +3,11 @@ use std::sync::Mutex;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, DUTCH, ENGLISH};
-use crate::query::{why, SearchHit, SearchRequest};
+use crate::query::{why, SearchHit, SearchRequest, SnippetPart};
 use crate::{EntityType, SearchDocument};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +45,9 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
 }
+
+/// Length of the description passage shown with a hit.
+const SNIPPET_CHARS: usize = 220;
 
 /// Memory for the index writer's buffer; tantivy's minimum is 15 MB.
 const WRITER_MEMORY: usize = 50_000_000;
@@ -156,6 +160,8 @@ impl SearchIndex {
             words.iter().flat_map(|w| analysis::terms(&self.index, analyzer, w)).collect()
         };
         let (english_terms, dutch_terms) = (query_terms(ENGLISH), query_terms(DUTCH));
+        let mut snippets = SnippetGenerator::create(&searcher, &query, f.english.body)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -173,7 +179,9 @@ impl SearchIndex {
                 &text(f.english.aliases),
                 &first(f.english.body),
             );
-            hits.push(SearchHit { entity, id: first(f.id), key: first(f.key), title, score, why: reasons });
+            let snippet = snippets.snippet_from_doc(&doc);
+            let snippet = SnippetPart::split(snippet.fragment(), snippet.highlighted());
+            hits.push(SearchHit { entity, id: first(f.id), key: first(f.key), title, score, why: reasons, snippet });
         }
         Ok(hits)
     }

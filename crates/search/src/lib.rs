@@ -13,5 +13,5 @@ mod semantic;
 
 pub use document::{EntityType, SearchDocument, Searchable};
 pub use index::{SearchError, SearchIndex};
-pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest};
+pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest, SnippetPart};
 pub use semantic::{cosine, ModelError, SentenceEncoder};

@@ -49,6 +49,37 @@ pub struct SearchHit {
     pub score: f32,
     /// Which query words matched where.
     pub why: Vec<MatchReason>,
+    /// A passage of the description around the matched words, in parts, the matched ones
+    /// marked; empty when the description did not match.
+    pub snippet: Vec<SnippetPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SnippetPart {
+    pub text: String,
+    pub highlighted: bool,
+}
+
+impl SnippetPart {
+    /// Splits a snippet's fragment at its highlighted ranges.
+    pub(crate) fn split(fragment: &str, highlighted: &[std::ops::Range<usize>]) -> Vec<SnippetPart> {
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for range in highlighted {
+            let (Some(before), Some(marked)) = (fragment.get(at..range.start), fragment.get(range.clone())) else {
+                continue;
+            };
+            if !before.is_empty() {
+                parts.push(SnippetPart { text: before.to_owned(), highlighted: false });
+            }
+            parts.push(SnippetPart { text: marked.to_owned(), highlighted: true });
+            at = range.end;
+        }
+        if let Some(rest) = fragment.get(at..).filter(|r| !r.is_empty()) {
+            parts.push(SnippetPart { text: rest.to_owned(), highlighted: false });
+        }
+        parts
+    }
 }
 
 /// Where in a document query words matched.
@@ -113,4 +144,17 @@ pub(crate) fn why(
         reasons.push(MatchReason { field: MatchedField::SimilarSpelling, terms: Vec::new() });
     }
     reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_split_at_highlights() {
+        let parts = SnippetPart::split("early lung cancer detection", &[6..10, 11..17]);
+        let texts: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.highlighted)).collect();
+        assert_eq!(texts, [("early ", false), ("lung", true), (" ", false), ("cancer", true), (" detection", false)]);
+        assert!(SnippetPart::split("", &[]).is_empty());
+    }
 }

@@ -19,6 +19,15 @@ async fn api_search_finds_and_explains(app: &TestApp) {
     let (_, body) = app.get_json("/api/v1/search?q=rare+diseases+partnership&type=call").await;
     let ids: Vec<&str> = body["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
     assert!(ids.contains(&"HORIZON-HLTH-2026-02-DISEASE-12"), "{ids:?}");
+    let snippet = &body["items"][0]["snippet"];
+    let marked: Vec<&str> = snippet
+        .as_array()
+        .expect("snippet parts")
+        .iter()
+        .filter(|p| p["highlighted"] == true)
+        .filter_map(|p| p["text"].as_str())
+        .collect();
+    assert!(!marked.is_empty(), "the description passage marks the matched words: {snippet}");
     for query in ["%22%3A*(", "title%3Asanquin+AND+(", "%01%02sanquin"] {
         let (status, _) = app.get_json(&format!("/api/v1/search?q={query}")).await;
         assert_eq!(status, 200, "{query}");
@@ -45,6 +54,8 @@ async fn search_page_works_without_javascript(app: &TestApp) {
     assert_eq!(status, 200);
     assert!(page.contains("Netherlands Cancer Institute"));
     assert!(page.contains("Gevonden op"), "the why, in Dutch");
+    let (_, page) = app.get_text("/search?q=rare+diseases&type=call", "en").await;
+    assert!(page.contains("<mark>"), "matched words are marked in the passage");
     let (status, page) = app.get_text("/search", "en").await;
     assert_eq!(status, 200);
     assert!(page.contains("name=\"q\""), "an empty form");

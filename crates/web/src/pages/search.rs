@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use lshub_search::EntityType;
+use lshub_search::{EntityType, SnippetPart};
 
 use super::widgets::SelectOption;
 use super::{format, render, PageContext};
@@ -17,6 +17,7 @@ pub struct ResultRow {
     pub title: String,
     pub entity: String,
     pub why: String,
+    pub snippet: Vec<SnippetPart>,
 }
 
 #[derive(Template)]
@@ -71,6 +72,7 @@ pub async fn show(
                     })
                     .collect::<Vec<_>>()
                     .join("; "),
+                snippet: hit.snippet.clone(),
             })
             .collect(),
         ctx,
