@@ -156,10 +156,6 @@ impl SearchIndex {
 
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(request.limit).order_by_score())?;
-        let query_terms = |analyzer: &str| -> Vec<String> {
-            words.iter().flat_map(|w| analysis::terms(&self.index, analyzer, w)).collect()
-        };
-        let (english_terms, dutch_terms) = (query_terms(ENGLISH), query_terms(DUTCH));
         let mut snippets = SnippetGenerator::create(&searcher, &query, f.english.body)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut hits = Vec::with_capacity(top.len());
@@ -171,14 +167,7 @@ impl SearchIndex {
             let first = |field: Field| text(field).into_iter().next().unwrap_or_default();
             let entity = EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation);
             let title = first(f.english.title);
-            let reasons = why(
-                &self.index,
-                &english_terms,
-                &dutch_terms,
-                &title,
-                &text(f.english.aliases),
-                &first(f.english.body),
-            );
+            let reasons = why(&self.index, &words, &title, &text(f.english.aliases), &first(f.english.body));
             let snippet = snippets.snippet_from_doc(&doc);
             let snippet = SnippetPart::split(snippet.fragment(), snippet.highlighted());
             hits.push(SearchHit { entity, id: first(f.id), key: first(f.key), title, score, why: reasons, snippet });

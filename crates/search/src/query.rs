@@ -107,19 +107,13 @@ impl MatchedField {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MatchReason {
     pub field: MatchedField,
-    /// The query's words as the index saw them (lower-cased, stemmed).
+    /// The query's words that matched, lower-cased.
     pub terms: Vec<String>,
 }
 
-/// Which query terms (in either language) occur in which part of a document.
-pub(crate) fn why(
-    index: &Index,
-    english_terms: &[String],
-    dutch_terms: &[String],
-    title: &str,
-    aliases: &[String],
-    body: &str,
-) -> Vec<MatchReason> {
+/// Which of the query's words occur (as the same stem, in either language) in which part
+/// of a document. Words are reported as the user typed them, not as stems.
+pub(crate) fn why(index: &Index, words: &[String], title: &str, aliases: &[String], body: &str) -> Vec<MatchReason> {
     let mut reasons = Vec::new();
     let parts = [
         (MatchedField::Name, vec![title.to_owned()]),
@@ -128,11 +122,13 @@ pub(crate) fn why(
     ];
     for (part, texts) in parts {
         let mut matched: Vec<String> = Vec::new();
-        for (analyzer, terms) in [(ENGLISH, english_terms), (DUTCH, dutch_terms)] {
+        for analyzer in [ENGLISH, DUTCH] {
             let document_terms: Vec<String> = texts.iter().flat_map(|t| analysis::terms(index, analyzer, t)).collect();
-            for term in terms {
-                if document_terms.contains(term) && !matched.contains(term) {
-                    matched.push(term.clone());
+            for word in words {
+                let word_terms = analysis::terms(index, analyzer, word);
+                let typed = word.to_lowercase();
+                if word_terms.iter().any(|t| document_terms.contains(t)) && !matched.contains(&typed) {
+                    matched.push(typed);
                 }
             }
         }

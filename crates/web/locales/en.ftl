@@ -176,3 +176,5 @@ search-field-name = name
 search-field-other-names = other names
 search-field-description = description
 search-field-similar-spelling = similar spelling
+entity-organisation = Organisation
+entity-call = Funding call

@@ -176,3 +176,5 @@ search-field-name = naam
 search-field-other-names = andere namen
 search-field-description = beschrijving
 search-field-similar-spelling = vergelijkbare spelling
+entity-organisation = Organisatie
+entity-call = Subsidieoproep

@@ -58,7 +58,7 @@ pub async fn show(
             .map(|hit| ResultRow {
                 url: hit_path(hit),
                 title: hit.title.clone(),
-                entity: entity_label(hit.entity),
+                entity: t.t(&format!("entity-{}", hit.entity.id())),
                 why: hit
                     .why
                     .iter()
