@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 
 pub use state::{AppState, SiteConfig, StartError};
 
-/// How often each node checks whether the database changed under its search index.
+/// How often each node checks whether the database changed under its derived content.
 const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Every route of the hub.
@@ -51,19 +51,19 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let refresher = tokio::spawn(keep_search_index_current(state.clone()));
+    let refresher = tokio::spawn(keep_derived_content_current(state.clone()));
     let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
     refresher.abort();
     served
 }
 
-async fn keep_search_index_current(state: AppState) {
+async fn keep_derived_content_current(state: AppState) {
     let mut ticks = tokio::time::interval(SEARCH_REFRESH_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Err(e) = state.search.refresh(&state.db).await {
-            tracing::error!(error = %e, "refreshing the search index failed");
+        if let Err(e) = state.derived.refresh(&state.db).await {
+            tracing::error!(error = %e, "refreshing the search index and figures failed");
         }
     }
 }

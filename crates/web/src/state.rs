@@ -1,5 +1,6 @@
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
+use lshub_domain::HubStats;
 use lshub_search::{SearchError, SearchIndex};
 use lshub_storage::Database;
 use tokio::sync::Mutex;
@@ -24,7 +25,7 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     pub metrics: Arc<Metrics>,
     pub site: Arc<SiteConfig>,
-    pub search: Arc<LiveSearchIndex>,
+    pub derived: Arc<DerivedContent>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,38 +37,78 @@ pub enum StartError {
 }
 
 impl AppState {
-    /// Loads the translations and builds the search index from the database.
+    /// Loads the translations and derives the search index and key figures from the database.
     pub async fn open(db: Database, site: SiteConfig) -> Result<Self, StartError> {
-        let search = LiveSearchIndex { index: SearchIndex::in_memory()?, built_from: Mutex::new(None) };
-        search.refresh(&db).await?;
+        let derived = DerivedContent::build(&db).await?;
         Ok(Self {
             db,
             i18n: Arc::new(I18n::load().map_err(StartError::Translations)?),
             metrics: Arc::new(Metrics::default()),
             site: Arc::new(site),
-            search: Arc::new(search),
+            derived: Arc::new(derived),
         })
     }
 }
 
-/// The search index, kept in step with the database: every node rebuilds its own index when
-/// the database's content version changes, whichever node or import changed it.
-pub struct LiveSearchIndex {
-    pub index: SearchIndex,
-    built_from: Mutex<Option<String>>,
+/// The key figures and filter choices that pages show beside every list.
+pub struct Figures {
+    pub stats: HubStats,
+    /// The cities with the most organisations, with their counts.
+    pub cities: Vec<(String, i64)>,
+    /// Programmes with calls, with their counts.
+    pub programmes: Vec<(String, i64)>,
 }
 
-impl LiveSearchIndex {
-    /// Rebuilds the index if the database changed since the last build; says whether it did.
+/// How many cities the directory offers as a filter.
+const CITY_CHOICES: u64 = 60;
+
+impl Figures {
+    async fn load(db: &Database) -> Result<Self, lshub_storage::StorageError> {
+        Ok(Self {
+            stats: db.stats().await?,
+            cities: db.organisation_cities(CITY_CHOICES).await?,
+            programmes: db.call_programmes().await?,
+        })
+    }
+}
+
+/// Everything derived from the database's content: the search index and the figures. Each
+/// node rebuilds its own when the database's content version changes, whichever node or
+/// import changed it, so pages need not recount on every request.
+pub struct DerivedContent {
+    pub index: SearchIndex,
+    figures: RwLock<Arc<Figures>>,
+    built_from: Mutex<String>,
+}
+
+impl DerivedContent {
+    async fn build(db: &Database) -> Result<Self, SearchError> {
+        let version = db.content_version().await?;
+        let index = SearchIndex::in_memory()?;
+        index.rebuild_from(db).await?;
+        let figures = Figures::load(db).await?;
+        Ok(Self { index, figures: RwLock::new(Arc::new(figures)), built_from: Mutex::new(version) })
+    }
+
+    pub fn figures(&self) -> Arc<Figures> {
+        self.figures.read().map(|f| f.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Rebuilds if the database changed since the last build; says whether it did.
     pub async fn refresh(&self, db: &Database) -> Result<bool, SearchError> {
         let mut built_from = self.built_from.lock().await;
         let version = db.content_version().await?;
-        if built_from.as_deref() == Some(version.as_str()) {
+        if *built_from == version {
             return Ok(false);
         }
         let documents = self.index.rebuild_from(db).await?;
-        tracing::info!(documents, "search index rebuilt");
-        *built_from = Some(version);
+        let figures = Arc::new(Figures::load(db).await?);
+        match self.figures.write() {
+            Ok(mut current) => *current = figures,
+            Err(poisoned) => *poisoned.into_inner() = figures,
+        }
+        tracing::info!(documents, "search index and figures rebuilt");
+        *built_from = version;
         Ok(true)
     }
 }

@@ -63,7 +63,7 @@ async fn search_page_works_without_javascript(app: &TestApp) {
     assert!(page.contains("Nothing found"));
 }
 
-/// The index of a running hub follows imports into its database.
+/// The index and figures of a running hub follow imports into its database.
 mod live_index {
     use super::*;
 
@@ -75,11 +75,13 @@ mod live_index {
         let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into() };
         let state = AppState::open(db.clone(), site).await.expect("state");
         let search =
-            |text: &str| state.search.index.search(&lshub_search::SearchRequest::new(text, None, 5)).expect("search");
+            |text: &str| state.derived.index.search(&lshub_search::SearchRequest::new(text, None, 5)).expect("search");
         assert!(search("Sanquin").is_empty(), "an empty database has an empty index");
-        assert!(!state.search.refresh(&db).await.expect("refresh"), "nothing changed, nothing rebuilt");
+        assert!(!state.derived.refresh(&db).await.expect("refresh"), "nothing changed, nothing rebuilt");
         lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("import");
-        assert!(state.search.refresh(&db).await.expect("refresh"), "an import is noticed");
+        assert_eq!(state.derived.figures().stats.organisations, 0);
+        assert!(state.derived.refresh(&db).await.expect("refresh"), "an import is noticed");
+        assert_eq!(state.derived.figures().stats.organisations, 2525, "the key figures follow");
         assert_eq!(search("Sanquin")[0].id, "https://ror.org/01fm2fv39");
     }
 }

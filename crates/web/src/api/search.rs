@@ -47,7 +47,7 @@ pub async fn search(
     Params(params): Params<SearchParams>,
 ) -> Result<Json<SearchResults>, AppError> {
     let request = params.to_request()?.ok_or_else(|| ValidationError::new("q", "must not be empty"))?;
-    let hits = state.search.index.search(&request).map_err(AppError::Search)?;
+    let hits = state.derived.index.search(&request).map_err(AppError::Search)?;
     let items =
         hits.into_iter().map(|hit| SearchResult { url: super::page_url(&state, &hit_path(&hit)), hit }).collect();
     Ok(Json(SearchResults { items }))

@@ -27,7 +27,7 @@ pub struct StatsResponse {
     responses((status = 200, description = "Key figures", body = StatsResponse))
 )]
 pub async fn show(State(state): State<AppState>) -> Result<Json<StatsResponse>, AppError> {
-    let stats = state.db.stats().await?;
+    let stats = state.derived.figures().stats.clone();
     let next = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
     Ok(Json(StatsResponse { stats, next_deadlines: next.items.iter().map(|c| CallSummary::new(&state, c)).collect() }))
 }

@@ -67,7 +67,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let filter = params.to_filter()?;
     let page = state.db.list_calls(&filter).await?;
-    let programmes = state.db.call_programmes().await?;
+    let figures = state.derived.figures();
     let t = &ctx.t;
     let sort_labels = [
         (CallSort::Deadline, "sort-deadline"),
@@ -77,11 +77,12 @@ pub async fn list(
         (CallSort::RecentlyUpdated, "sort-updated"),
     ];
     let view = CallsPage {
-        programmes: programmes
-            .into_iter()
+        programmes: figures
+            .programmes
+            .iter()
             .map(|(programme, n)| {
-                let label = format!("{programme} ({})", format::number(t.lang, n));
-                SelectOption::new(programme, label, filter.programme.as_deref())
+                let label = format!("{programme} ({})", format::number(t.lang, *n));
+                SelectOption::new(programme.clone(), label, filter.programme.as_deref())
             })
             .collect(),
         statuses: CallStatus::ALL

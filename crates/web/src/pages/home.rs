@@ -29,7 +29,8 @@ struct HomePage {
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
-    let stats = state.db.stats().await?;
+    let figures = state.derived.figures();
+    let stats = &figures.stats;
     let upcoming = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
     let t = &ctx.t;
     let count = |id: &str, n: i64| t.t1(id, "count", format::number(t.lang, n));

@@ -56,12 +56,14 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let filter = params.to_filter()?;
     let page = state.db.list_organisations(&filter).await?;
-    let cities = state.db.organisation_cities(60).await?;
-    let stats = state.db.stats().await?;
+    let figures = state.derived.figures();
     let t = &ctx.t;
     let kind = filter.kind.map(OrganisationKind::id);
-    let mut city_options: Vec<SelectOption> =
-        cities.into_iter().map(|(city, _)| SelectOption::new(city.clone(), city, filter.city.as_deref())).collect();
+    let mut city_options: Vec<SelectOption> = figures
+        .cities
+        .iter()
+        .map(|(city, _)| SelectOption::new(city.clone(), city.clone(), filter.city.as_deref()))
+        .collect();
     city_options.sort_by(|a, b| a.label.cmp(&b.label));
     // A city typed into the address stays selectable even when it is not among the largest.
     if let Some(city) = filter.city.as_deref().filter(|_| !city_options.iter().any(|o| o.selected)) {
@@ -77,7 +79,8 @@ pub async fn list(
         q: filter.text.clone().unwrap_or_default(),
         kinds: OrganisationKind::ALL.iter().map(|k| SelectOption::new(k.id(), kind_label(t, *k), kind)).collect(),
         cities: city_options,
-        countries: stats
+        countries: figures
+            .stats
             .organisations_by_country
             .iter()
             .map(|c| SelectOption::new(c.key.clone(), c.key.clone(), filter.country.as_deref()))

@@ -38,7 +38,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let request = params.to_request()?;
     let hits = match &request {
-        Some(request) => state.search.index.search(request).map_err(AppError::Search)?,
+        Some(request) => state.derived.index.search(request).map_err(AppError::Search)?,
         None => Vec::new(),
     };
     let t = &ctx.t;
