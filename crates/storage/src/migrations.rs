@@ -15,8 +15,14 @@ struct Migration {
 }
 
 /// Append only: a released migration is never edited, a change is a new migration.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "directory", sql: include_str!("../migrations/0001_directory.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "directory", sql: include_str!("../migrations/0001_directory.sql") },
+    Migration {
+        version: 2,
+        name: "name filter indexes",
+        sql: include_str!("../migrations/0002_name_filter_indexes.sql"),
+    },
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedMigration {

@@ -131,6 +131,9 @@ impl Database {
     }
 }
 
+/// Enough for a name and dozens of aliases.
+const SEARCH_TEXT_CHARS: usize = 1000;
+
 /// The columns derived from a profile, written on insert and on every update.
 fn projection(profile: &OrganisationProfile) -> Vec<(DynIden, Expr)> {
     let address = profile.primary_address();
@@ -140,6 +143,8 @@ fn projection(profile: &OrganisationProfile) -> Vec<(DynIden, Expr)> {
         search_text.push('\n');
         search_text.push_str(&fold(alias));
     }
+    // Indexed: kept within PostgreSQL's B-tree entry size (see migration 0002).
+    let search_text: String = search_text.chars().take(SEARCH_TEXT_CHARS).collect();
     vec![
         (Organisations::Name, Expr::val(profile.name.as_str())),
         (Organisations::SortName, Expr::val(fold(&profile.name))),
