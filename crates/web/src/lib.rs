@@ -8,6 +8,7 @@ pub mod i18n;
 mod metrics;
 pub mod pages;
 pub mod params;
+mod security;
 pub mod state;
 
 use axum::extract::State;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }

@@ -10,6 +10,7 @@ per_backend!(
     calls_pages_show_repaired_text,
     errors_are_pages_in_the_visitors_language,
     health_and_metrics,
+    every_response_carries_security_headers,
 );
 
 async fn home_shows_live_figures_in_both_languages(app: &TestApp) {
@@ -117,4 +118,24 @@ async fn health_and_metrics(app: &TestApp) {
     assert_eq!(status, 200);
     assert!(metrics.contains("# TYPE lshub_http_requests_total counter"));
     assert!(metrics.contains("lshub_http_request_duration_seconds_count"));
+}
+
+async fn every_response_carries_security_headers(app: &TestApp) {
+    for path in [
+        "/",
+        "/organisations/sanquin",
+        "/api/v1/calls",
+        "/no/such/page",
+        "/api/v1/organisations?limit=0",
+        "/static/style.css",
+    ] {
+        let response = client().get(app.url(path)).send().await.expect("request");
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let policy = header("content-security-policy");
+        assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+    }
 }
