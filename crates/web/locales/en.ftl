@@ -19,17 +19,17 @@ home-title = One hub for Life Sciences & Health and AI in { $region }
 home-lead = The municipality, the universities, the university medical centre, the cancer institute, Sanquin and the Economic Board act together: one proposition to the world, joint acquisition of companies, exchange between city, institutes and companies, talent, lab space for new initiatives, financing, a stronger ecosystem, and data that AI researchers can find and request.
 home-figures = Key figures
 home-organisations-total = { $count ->
-    [one] { $count } organisation
-   *[other] { $count } organisations
+    [one] { $shown } organisation
+   *[other] { $shown } organisations
 }
 home-by-kind = Organisations by kind
 home-open-calls = { $count ->
-    [one] { $count } open funding call
-   *[other] { $count } open funding calls
+    [one] { $shown } open funding call
+   *[other] { $shown } open funding calls
 }
 home-forthcoming-calls = { $count ->
-    [one] { $count } forthcoming call
-   *[other] { $count } forthcoming calls
+    [one] { $shown } forthcoming call
+   *[other] { $shown } forthcoming calls
 }
 home-next-deadlines = Next deadlines
 home-no-deadlines = No open call has a deadline ahead right now. Forthcoming calls are listed under funding calls.
@@ -80,8 +80,8 @@ sort-budget = Largest grant first
 organisations-title = Organisations
 organisations-lead = Companies, hospitals, universities, institutes, government bodies and funds in the region and beyond.
 organisations-count = { $count ->
-    [one] { $count } organisation
-   *[other] { $count } organisations
+    [one] { $shown } organisation
+   *[other] { $shown } organisations
 }
 organisations-empty = No organisation matches these filters.
 organisations-empty-hint = Try fewer words, another spelling, or clear a filter.
@@ -116,8 +116,8 @@ organisation-ror = ROR
 calls-title = Funding calls
 calls-lead = Open and forthcoming calls of EU programmes, with their deadlines and budgets.
 calls-count = { $count ->
-    [one] { $count } call
-   *[other] { $count } calls
+    [one] { $shown } call
+   *[other] { $shown } calls
 }
 calls-empty = No call matches these filters.
 calls-empty-hint = Widen the deadline range, choose another programme, or clear the filters.
@@ -166,8 +166,8 @@ search-type-organisation = Organisations
 search-type-call = Funding calls
 search-button = Search
 search-count = { $count ->
-    [one] { $count } result
-   *[other] { $count } results
+    [one] { $shown } result
+   *[other] { $shown } results
 }
 search-empty = Nothing found for
 search-empty-hint = Try other or fewer words, or check the spelling.

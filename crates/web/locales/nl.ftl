@@ -19,17 +19,17 @@ home-title = Eén hub voor Life Sciences & Health en AI in { $region }
 home-lead = De gemeente, de universiteiten, het universitair medisch centrum, het kankerinstituut, Sanquin en de Economic Board trekken samen op: één propositie naar de wereld, gezamenlijke acquisitie van bedrijven, uitwisseling tussen stad, instellingen en bedrijven, talent, labruimte voor nieuwe initiatieven, financiering, een sterker ecosysteem, en data die AI-onderzoekers kunnen vinden en aanvragen.
 home-figures = Kerncijfers
 home-organisations-total = { $count ->
-    [one] { $count } organisatie
-   *[other] { $count } organisaties
+    [one] { $shown } organisatie
+   *[other] { $shown } organisaties
 }
 home-by-kind = Organisaties per soort
 home-open-calls = { $count ->
-    [one] { $count } open subsidieoproep
-   *[other] { $count } open subsidieoproepen
+    [one] { $shown } open subsidieoproep
+   *[other] { $shown } open subsidieoproepen
 }
 home-forthcoming-calls = { $count ->
-    [one] { $count } aangekondigde oproep
-   *[other] { $count } aangekondigde oproepen
+    [one] { $shown } aangekondigde oproep
+   *[other] { $shown } aangekondigde oproepen
 }
 home-next-deadlines = Eerstvolgende deadlines
 home-no-deadlines = Er is nu geen open oproep met een deadline in het verschiet. Aangekondigde oproepen staan bij de subsidieoproepen.
@@ -80,8 +80,8 @@ sort-budget = Grootste subsidie eerst
 organisations-title = Organisaties
 organisations-lead = Bedrijven, ziekenhuizen, universiteiten, instituten, overheden en fondsen in de regio en daarbuiten.
 organisations-count = { $count ->
-    [one] { $count } organisatie
-   *[other] { $count } organisaties
+    [one] { $shown } organisatie
+   *[other] { $shown } organisaties
 }
 organisations-empty = Geen organisatie voldoet aan deze filters.
 organisations-empty-hint = Probeer minder woorden, een andere spelling, of wis een filter.
@@ -116,8 +116,8 @@ organisation-ror = ROR
 calls-title = Subsidieoproepen
 calls-lead = Open en aangekondigde oproepen van EU-programma's, met hun deadlines en budgetten.
 calls-count = { $count ->
-    [one] { $count } oproep
-   *[other] { $count } oproepen
+    [one] { $shown } oproep
+   *[other] { $shown } oproepen
 }
 calls-empty = Geen oproep voldoet aan deze filters.
 calls-empty-hint = Verruim de periode van de deadline, kies een ander programma, of wis de filters.
@@ -166,8 +166,8 @@ search-type-organisation = Organisaties
 search-type-call = Subsidieoproepen
 search-button = Zoeken
 search-count = { $count ->
-    [one] { $count } resultaat
-   *[other] { $count } resultaten
+    [one] { $shown } resultaat
+   *[other] { $shown } resultaten
 }
 search-empty = Niets gevonden voor
 search-empty-hint = Probeer andere of minder woorden, of controleer de spelling.

@@ -89,6 +89,15 @@ impl Translator {
         self.i18n.format(self.lang, id, Some(&args))
     }
 
+    /// A message about `count` things: `$count` picks the plural form, `$shown` is the
+    /// number as this language writes it ("2,525" / "2.525").
+    pub fn count(&self, id: &str, count: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        args.set("shown", crate::pages::format::number(self.lang, count));
+        self.i18n.format(self.lang, id, Some(&args))
+    }
+
     /// A message with several arguments.
     pub fn with_args(&self, id: &str, args: &FluentArgs) -> String {
         self.i18n.format(self.lang, id, Some(args))
@@ -140,6 +149,17 @@ mod tests {
         let missing_en: Vec<_> = nl.difference(&en).collect();
         assert!(missing_nl.is_empty(), "missing in nl.ftl: {missing_nl:?}");
         assert!(missing_en.is_empty(), "missing in en.ftl: {missing_en:?}");
+    }
+
+    #[test]
+    fn counts_pick_the_plural_and_the_local_number_format() {
+        let i18n = Arc::new(I18n::load().expect("translations load"));
+        let en = Translator::new(i18n.clone(), Language::En);
+        let nl = Translator::new(i18n, Language::Nl);
+        assert_eq!(en.count("organisations-count", 1), "1 organisation");
+        assert_eq!(en.count("organisations-count", 2525), "2,525 organisations");
+        assert_eq!(nl.count("organisations-count", 1), "1 organisatie");
+        assert_eq!(nl.count("organisations-count", 2525), "2.525 organisaties");
     }
 
     #[test]

@@ -59,6 +59,11 @@ async fn search_page_works_without_javascript(app: &TestApp) {
     let (status, page) = app.get_text("/search", "en").await;
     assert_eq!(status, 200);
     assert!(page.contains("name=\"q\""), "an empty form");
+    assert!(page.contains("hx-get=\"/search\""), "type-ahead is an enhancement of the plain form");
+    let response = crate::support::client().get(app.url("/static/htmx-2.0.11.min.js")).send().await.expect("htmx");
+    assert_eq!(response.status().as_u16(), 200, "htmx is served by the hub itself");
+    let (_, page) = app.get_text("/search?q=sanquin&type=organisation", "en").await;
+    assert!(page.contains("1 result<"), "singular for one result");
     let (_, page) = app.get_text("/search?q=zzqqxx", "en").await;
     assert!(page.contains("Nothing found"));
 }

@@ -93,7 +93,7 @@ pub async fn list(
             .iter()
             .map(|(sort, label)| SelectOption::new(sort.id(), t.t(label), Some(filter.sort.id())))
             .collect(),
-        count: t.t1("calls-count", "count", format::number(t.lang, page.total)),
+        count: t.count("calls-count", page.total),
         rows: page.items.iter().map(|c| CallRow::new(t, c)).collect(),
         pager: Pager::new(t, page.total, filter.page, |offset| {
             let mut params = params.clone();

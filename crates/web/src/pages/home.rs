@@ -33,7 +33,6 @@ pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Res
     let stats = &figures.stats;
     let upcoming = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
     let t = &ctx.t;
-    let count = |id: &str, n: i64| t.t1(id, "count", format::number(t.lang, n));
     let kinds = stats
         .organisations_by_kind
         .iter()
@@ -47,10 +46,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Res
         })
         .collect();
     let page = HomePage {
-        organisations_total: count("home-organisations-total", stats.organisations),
+        organisations_total: t.count("home-organisations-total", stats.organisations),
         kinds,
-        open_calls: count("home-open-calls", stats.calls_with_status(CallStatus::Open)),
-        forthcoming_calls: count("home-forthcoming-calls", stats.calls_with_status(CallStatus::Forthcoming)),
+        open_calls: t.count("home-open-calls", stats.calls_with_status(CallStatus::Open)),
+        forthcoming_calls: t.count("home-forthcoming-calls", stats.calls_with_status(CallStatus::Forthcoming)),
         next_deadlines: upcoming.items.iter().map(|call| CallRow::new(t, call)).collect(),
         ctx,
     };

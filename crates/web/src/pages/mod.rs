@@ -2,7 +2,7 @@
 
 mod assets;
 mod calls;
-mod format;
+pub(crate) mod format;
 mod home;
 mod language;
 mod organisations;

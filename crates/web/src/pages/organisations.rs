@@ -89,7 +89,7 @@ pub async fn list(
             .iter()
             .map(|(sort, label)| SelectOption::new(sort.id(), t.t(label), Some(filter.sort.id())))
             .collect(),
-        count: t.t1("organisations-count", "count", format::number(t.lang, page.total)),
+        count: t.count("organisations-count", page.total),
         rows: page.items.iter().map(|o| OrganisationRow::new(t, o)).collect(),
         pager: Pager::new(t, page.total, filter.page, |offset| {
             let mut params = params.clone();

@@ -6,7 +6,7 @@ use axum::response::Response;
 use lshub_search::{EntityType, SnippetPart};
 
 use super::widgets::SelectOption;
-use super::{format, render, PageContext};
+use super::{render, PageContext};
 use crate::api::hit_path;
 use crate::error::AppError;
 use crate::params::{Params, SearchParams};
@@ -52,7 +52,7 @@ pub async fn show(
             })
             .collect(),
         searched: request.is_some(),
-        count: t.t1("search-count", "count", format::number(t.lang, hits.len() as i64)),
+        count: t.count("search-count", hits.len() as i64),
         rows: hits
             .iter()
             .map(|hit| ResultRow {
