@@ -165,6 +165,19 @@ impl Database {
         }
     }
 
+    /// SQLite's own consistency check of the database file (`ok` when sound); `None` on
+    /// PostgreSQL, which has no such check built in.
+    pub async fn integrity_check(&self) -> Result<Option<String>, StorageError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(&self.pool)
+                .await
+                .map(Some)
+                .context("checking the database's integrity"),
+            Backend::Postgres => Ok(None),
+        }
+    }
+
     /// Checks that the database answers; used by `/healthz`.
     pub async fn ping(&self) -> Result<(), StorageError> {
         sqlx::raw_sql("SELECT 1").execute(&self.pool).await.context("checking the connection")?;

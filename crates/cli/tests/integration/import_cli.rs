@@ -15,6 +15,7 @@ crate::support::per_backend_fresh!(
     empty_and_foreign_files_change_nothing,
     exports_every_row_as_json_and_csv,
     search_prints_json_best_first,
+    a_killed_import_leaves_all_or_nothing,
 );
 
 fn lshub(database_url: &str, args: &[&str]) -> Output {
@@ -168,4 +169,35 @@ async fn search_prints_json_best_first(database_url: String) {
     assert!(hits.iter().all(|h| h["type"] == "call") && !hits.is_empty());
     let refused = lshub(&database_url, &["search", "x", "--limit", "0"]);
     assert_eq!(refused.status.code(), Some(2), "clap refuses an out-of-range limit");
+}
+
+async fn a_killed_import_leaves_all_or_nothing(database_url: String) {
+    // Kill the importer at several points of its run; each time the database must hold either
+    // the whole file or none of it, pass its integrity check, and take the next import.
+    let output = lshub(&database_url, &["migrate"]);
+    assert!(output.status.success());
+    for delay_ms in [50, 300, 600, 700, 800, 900, 1000, 1200] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lshub"))
+            .args(["--database", &database_url, "import", "ror"])
+            .arg(shared_data("ror_nl_be.jsonl.gz"))
+            .env("LSHUB_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start import");
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        let _ = child.kill(); // SIGKILL on Unix; the import may also have finished already
+        let _ = child.wait();
+        let organisations = count(&database_url, "organisations");
+        assert!(organisations == 0 || organisations == 2525, "after a kill at {delay_ms} ms: {organisations}");
+        eprintln!("killed after {delay_ms} ms: {organisations} organisations");
+        let db = lshub_storage::Database::connect(&database_url).await.expect("reopen");
+        if let Some(verdict) = db.integrity_check().await.expect("integrity check") {
+            assert_eq!(verdict, "ok");
+        }
+        db.close().await;
+    }
+    let (code, _, err) = import(&database_url, "ror", &shared_data("ror_nl_be.jsonl.gz"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(count(&database_url, "organisations"), 2525);
 }
