@@ -16,7 +16,17 @@ footer-feed-calls = Calls feed (Atom)
 footer-feed-deadlines = Deadlines calendar (iCal)
 
 home-title = One hub for Life Sciences & Health and AI in { $region }
-home-lead = The municipality, the universities, the university medical centre, the cancer institute, Sanquin and the Economic Board act together: one proposition to the world, joint acquisition of companies, exchange between city, institutes and companies, talent, lab space for new initiatives, financing, a stronger ecosystem, and data that AI researchers can find and request.
+home-lead = The partners of the cluster — the municipality, the universities, the university medical centres, research institutes and the economic board — have agreed to work together on life sciences & health and artificial intelligence. This hub is where that cooperation becomes visible to everyone.
+home-intro = Companies that consider settling here, researchers looking for partners or data, start-ups looking for funding and lab space, and the city itself all find the same facts here, in Dutch and English, with the same figures that every partner publishes.
+home-together = What the partners do together
+home-action-proposition = Present one proposition of the region to the world.
+home-action-acquisition = Attract companies together, with one point of contact.
+home-action-exchange = Connect the city, knowledge institutions and companies.
+home-action-talent = Grow, attract and keep talent.
+home-action-space = Make room for new initiatives, such as lab space.
+home-action-financing = Point people to funding and financing.
+home-action-ecosystem = Strengthen the ecosystem as a whole.
+home-action-data = Make health data findable, so that AI research can request it.
 home-figures = Key figures
 home-organisations-total = { $count ->
     [one] { $shown } organisation
@@ -85,9 +95,12 @@ organisations-count = { $count ->
 }
 organisations-empty = No organisation matches these filters.
 organisations-empty-hint = Try fewer words, another spelling, or clear a filter.
+organisations-empty-search = Search everything instead
+organisations-none = The directory is still empty: no organisations have been imported yet.
 column-name = Name
 column-kind = Kind
-column-place = Place
+column-city = City
+column-country = Country
 
 pager-label = Pages
 pager-previous = Previous
@@ -95,23 +108,34 @@ pager-next = Next
 pager-range = { $from }–{ $to } of { $total }
 
 organisation-aliases = Also known as
-organisation-kind = Kind
 organisation-sectors = Sectors
 organisation-identifiers = Identifiers
 organisation-website = Website
 organisation-email = E-mail
 organisation-location = Location
+organisation-address = Address
 organisation-coordinates = Coordinates
 organisation-map = Show on OpenStreetMap
 organisation-description = About
+organisation-no-identifiers = No identifiers known.
 organisation-no-description = No description yet.
-organisation-source = Source
-organisation-source-record = Record in the source
-organisation-first-imported = First imported
-organisation-last-updated = Last updated from the source
 organisation-kvk = KvK number
 organisation-lei = LEI
 organisation-ror = ROR
+provenance-heading = Source of this information
+provenance-source = Source
+provenance-record = Record in the source
+provenance-first-imported = First imported
+provenance-last-updated = Last updated from the source
+source-ror = Research Organization Registry (ROR)
+source-eu-ft = EU Funding & Tenders portal
+
+country-nl = Netherlands
+country-be = Belgium
+country-de = Germany
+country-fr = France
+country-lu = Luxembourg
+country-gb = United Kingdom
 
 calls-title = Funding calls
 calls-lead = Open and forthcoming calls of EU programmes, with their deadlines and budgets.
@@ -121,19 +145,17 @@ calls-count = { $count ->
 }
 calls-empty = No call matches these filters.
 calls-empty-hint = Widen the deadline range, choose another programme, or clear the filters.
+calls-none = There are no funding calls yet: none have been imported.
 calls-subscribe = Follow new calls (Atom feed)
 calls-calendar = Deadlines in your calendar (iCal)
-column-call = Call
-column-programme = Programme
-column-status = Status
 column-deadline = Deadline
 column-budget = Grant size
 
-call-topic-id = Topic
+call-topic-id = Topic ID
 call-programme = Programme
+call-cluster = Cluster
 call-call = Call
 call-type-of-action = Type of action
-call-status = Status
 call-deadlines = Deadlines
 call-deadline-model = Deadline model
 call-budget = Grant size
@@ -146,7 +168,6 @@ call-portal = Open this call on the EU Funding & Tenders portal
 call-no-description = The source gives no description.
 call-budget-unknown = not given
 call-no-deadline = none given
-call-source = Source
 
 error-title-400 = This request cannot be answered
 error-title-404 = Page not found
@@ -156,6 +177,7 @@ error-explain-400 = A value in the address is not valid:
 error-explain-404 = There is nothing at this address. It may have moved, or the link may be mistyped.
 error-explain-500 = The hub could not finish this request. It has been logged; please try again later.
 error-home = Go to the home page
+error-search = Search the hub
 
 nav-search = Search
 search-title = Search

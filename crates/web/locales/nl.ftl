@@ -16,7 +16,17 @@ footer-feed-calls = Feed met oproepen (Atom)
 footer-feed-deadlines = Agenda met deadlines (iCal)
 
 home-title = Eén hub voor Life Sciences & Health en AI in { $region }
-home-lead = De gemeente, de universiteiten, het universitair medisch centrum, het kankerinstituut, Sanquin en de Economic Board trekken samen op: één propositie naar de wereld, gezamenlijke acquisitie van bedrijven, uitwisseling tussen stad, instellingen en bedrijven, talent, labruimte voor nieuwe initiatieven, financiering, een sterker ecosysteem, en data die AI-onderzoekers kunnen vinden en aanvragen.
+home-lead = De partners van het cluster — de gemeente, de universiteiten, de universitair medische centra, onderzoeksinstituten en de economic board — hebben afgesproken samen te werken aan life sciences & health en kunstmatige intelligentie. Deze hub maakt die samenwerking voor iedereen zichtbaar.
+home-intro = Bedrijven die overwegen zich hier te vestigen, onderzoekers op zoek naar partners of data, start-ups op zoek naar financiering en labruimte, en de stad zelf vinden hier dezelfde feiten, in het Nederlands en het Engels, met dezelfde cijfers die elke partner publiceert.
+home-together = Wat de partners samen doen
+home-action-proposition = Eén propositie van de regio naar de wereld uitdragen.
+home-action-acquisition = Samen bedrijven aantrekken, met één aanspreekpunt.
+home-action-exchange = Gemeente, kennisinstellingen en bedrijven met elkaar verbinden.
+home-action-talent = Talent opleiden, aantrekken en behouden.
+home-action-space = Ruimte maken voor nieuwe initiatieven, zoals labruimte.
+home-action-financing = De weg wijzen naar subsidies en financiering.
+home-action-ecosystem = Het ecosysteem als geheel versterken.
+home-action-data = Gezondheidsdata vindbaar maken, zodat AI-onderzoek ze kan aanvragen.
 home-figures = Kerncijfers
 home-organisations-total = { $count ->
     [one] { $shown } organisatie
@@ -85,9 +95,12 @@ organisations-count = { $count ->
 }
 organisations-empty = Geen organisatie voldoet aan deze filters.
 organisations-empty-hint = Probeer minder woorden, een andere spelling, of wis een filter.
+organisations-empty-search = Zoek in alles
+organisations-none = De lijst is nog leeg: er zijn nog geen organisaties geïmporteerd.
 column-name = Naam
 column-kind = Soort
-column-place = Plaats
+column-city = Plaats
+column-country = Land
 
 pager-label = Pagina's
 pager-previous = Vorige
@@ -95,23 +108,34 @@ pager-next = Volgende
 pager-range = { $from }–{ $to } van { $total }
 
 organisation-aliases = Ook bekend als
-organisation-kind = Soort
 organisation-sectors = Sectoren
 organisation-identifiers = Identificatie
 organisation-website = Website
 organisation-email = E-mail
 organisation-location = Locatie
+organisation-address = Adres
 organisation-coordinates = Coördinaten
 organisation-map = Toon op OpenStreetMap
 organisation-description = Over
+organisation-no-identifiers = Geen identificatie bekend.
 organisation-no-description = Nog geen beschrijving.
-organisation-source = Bron
-organisation-source-record = Gegevens in de bron
-organisation-first-imported = Eerst geïmporteerd
-organisation-last-updated = Laatst bijgewerkt uit de bron
 organisation-kvk = KvK-nummer
 organisation-lei = LEI
 organisation-ror = ROR
+provenance-heading = Herkomst van deze gegevens
+provenance-source = Bron
+provenance-record = Gegevens in de bron
+provenance-first-imported = Eerst geïmporteerd
+provenance-last-updated = Laatst bijgewerkt uit de bron
+source-ror = Research Organization Registry (ROR)
+source-eu-ft = EU Funding & Tenders-portaal
+
+country-nl = Nederland
+country-be = België
+country-de = Duitsland
+country-fr = Frankrijk
+country-lu = Luxemburg
+country-gb = Verenigd Koninkrijk
 
 calls-title = Subsidieoproepen
 calls-lead = Open en aangekondigde oproepen van EU-programma's, met hun deadlines en budgetten.
@@ -121,19 +145,17 @@ calls-count = { $count ->
 }
 calls-empty = Geen oproep voldoet aan deze filters.
 calls-empty-hint = Verruim de periode van de deadline, kies een ander programma, of wis de filters.
+calls-none = Er zijn nog geen subsidieoproepen: er is nog niets geïmporteerd.
 calls-subscribe = Volg nieuwe oproepen (Atom-feed)
 calls-calendar = Deadlines in uw agenda (iCal)
-column-call = Oproep
-column-programme = Programma
-column-status = Status
 column-deadline = Deadline
 column-budget = Subsidiebedrag
 
-call-topic-id = Onderwerp
+call-topic-id = Topic-ID
 call-programme = Programma
+call-cluster = Cluster
 call-call = Oproep
 call-type-of-action = Soort actie
-call-status = Status
 call-deadlines = Deadlines
 call-deadline-model = Deadlinemodel
 call-budget = Subsidiebedrag
@@ -146,7 +168,6 @@ call-portal = Open deze oproep in het EU Funding & Tenders-portaal
 call-no-description = De bron geeft geen beschrijving.
 call-budget-unknown = niet vermeld
 call-no-deadline = niet vermeld
-call-source = Bron
 
 error-title-400 = Dit verzoek kan niet worden beantwoord
 error-title-404 = Pagina niet gevonden
@@ -156,6 +177,7 @@ error-explain-400 = Een waarde in het adres is ongeldig:
 error-explain-404 = Op dit adres staat niets. De pagina is misschien verplaatst, of de link bevat een tikfout.
 error-explain-500 = De hub kon dit verzoek niet afmaken. Dit is vastgelegd; probeer het later opnieuw.
 error-home = Naar de homepagina
+error-search = Zoeken in de hub
 
 nav-search = Zoeken
 search-title = Zoeken

@@ -3,8 +3,10 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use chrono::{NaiveDate, Utc};
 use lshub_domain::{topic_id_path_segment, CallSort, CallStatus, CallTopic};
 
+use super::organisations::{provenance_fields, web_link, Field};
 use super::widgets::{url_with, Pager, SelectOption};
 use super::{format, render, PageContext};
 use crate::error::AppError;
@@ -20,6 +22,7 @@ pub struct CallRow {
     pub programme: String,
     pub status: String,
     pub status_id: &'static str,
+    /// The next deadline from today, else the last one.
     pub deadline: String,
     /// The deadline as YYYY-MM-DD, for `<time datetime>`.
     pub deadline_iso: String,
@@ -27,8 +30,9 @@ pub struct CallRow {
 }
 
 impl CallRow {
-    pub fn new(t: &Translator, call: &CallTopic) -> Self {
+    pub fn new(t: &Translator, call: &CallTopic, today: NaiveDate) -> Self {
         let content = &call.content;
+        let deadline = content.next_deadline(today);
         Self {
             url: format!("/calls/{}", topic_id_path_segment(&content.topic_id)),
             title: content.title.clone(),
@@ -36,8 +40,8 @@ impl CallRow {
             programme: content.programme.clone(),
             status: status_label(t, content.status),
             status_id: content.status.id(),
-            deadline: content.deadlines.first().map(|d| format::date(t.lang, *d)).unwrap_or_default(),
-            deadline_iso: content.deadlines.first().map(|d| d.to_string()).unwrap_or_default(),
+            deadline: deadline.map(|d| format::date(t.lang, d)).unwrap_or_default(),
+            deadline_iso: deadline.map(|d| d.to_string()).unwrap_or_default(),
             budget: format::budget_range(t.lang, content.budget_min, content.budget_max).unwrap_or_default(),
         }
     }
@@ -52,6 +56,8 @@ fn status_label(t: &Translator, status: CallStatus) -> String {
 struct CallsPage {
     ctx: PageContext,
     params: CallParams,
+    /// Whether any filter narrows the list, for the advice when nothing matches.
+    filtered: bool,
     programmes: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
     sorts: Vec<SelectOption>,
@@ -69,6 +75,7 @@ pub async fn list(
     let page = state.db.list_calls(&filter).await?;
     let figures = state.derived.figures();
     let t = &ctx.t;
+    let today = Utc::now().date_naive();
     let sort_labels = [
         (CallSort::Deadline, "sort-deadline"),
         (CallSort::DeadlineDesc, "sort-deadline-desc"),
@@ -77,6 +84,13 @@ pub async fn list(
         (CallSort::RecentlyUpdated, "sort-updated"),
     ];
     let view = CallsPage {
+        filtered: filter.text.is_some()
+            || filter.programme.is_some()
+            || filter.status.is_some()
+            || filter.deadline_from.is_some()
+            || filter.deadline_to.is_some()
+            || filter.budget_at_least.is_some()
+            || filter.budget_at_most.is_some(),
         programmes: figures
             .programmes
             .iter()
@@ -94,10 +108,10 @@ pub async fn list(
             .map(|(sort, label)| SelectOption::new(sort.id(), t.t(label), Some(filter.sort.id())))
             .collect(),
         count: t.count("calls-count", page.total),
-        rows: page.items.iter().map(|c| CallRow::new(t, c)).collect(),
+        rows: page.items.iter().map(|c| CallRow::new(t, c, today)).collect(),
         pager: Pager::new(t, page.total, filter.page, |offset| {
             let mut params = params.clone();
-            params.offset = Some(offset.to_string());
+            params.offset = (offset > 0).then(|| offset.to_string());
             url_with("/calls", &params)
         }),
         params,
@@ -106,23 +120,28 @@ pub async fn list(
     render(&view)
 }
 
+/// One deadline of a call, written out and as YYYY-MM-DD.
+struct Deadline {
+    written: String,
+    iso: String,
+    /// Whether this is the next deadline (or the last, when all have passed).
+    next: bool,
+}
+
 #[derive(Template)]
 #[template(path = "call.html")]
 struct CallPage {
     ctx: PageContext,
     call: CallRow,
-    call_id: Option<String>,
-    type_of_action: Option<String>,
-    /// Each deadline as (written out, YYYY-MM-DD).
-    deadlines: Vec<(String, String)>,
+    facts: Vec<Field>,
+    deadlines: Vec<Deadline>,
     deadline_model: Option<String>,
-    expected_grants: Option<String>,
     keywords: Vec<String>,
     description: Vec<String>,
     conditions: Vec<String>,
     support: Vec<String>,
     portal_url: Option<String>,
-    last_updated: String,
+    provenance: Vec<Field>,
 }
 
 pub async fn show(
@@ -131,31 +150,162 @@ pub async fn show(
     Path(topic_id): Path<String>,
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
-    let t = &ctx.t;
-    let content = &call.content;
-    let call_id = match (&content.call_id, &content.call_title) {
-        (Some(id), Some(title)) => Some(format!("{title} ({id})")),
-        (id, title) => id.clone().or_else(|| title.clone()),
-    };
-    let view = CallPage {
-        call: CallRow::new(t, &call),
-        call_id,
-        type_of_action: content.type_of_action.clone().or_else(|| content.action_type.clone()),
-        deadlines: content.deadlines.iter().map(|d| (format::date(t.lang, *d), d.to_string())).collect(),
-        deadline_model: content.deadline_model.clone(),
-        expected_grants: content.expected_grants.map(|n| format::number(t.lang, n)),
-        keywords: content.keywords.clone(),
-        description: paragraphs(&content.description),
-        conditions: paragraphs(content.conditions.as_deref().unwrap_or_default()),
-        support: paragraphs(content.support_info.as_deref().unwrap_or_default()),
-        portal_url: content.portal_url.clone(),
-        last_updated: format::date(t.lang, call.provenance.last_updated.date_naive()),
-        ctx,
-    };
+    let view = CallPage::new(ctx, &call, Utc::now().date_naive());
     render(&view)
 }
 
-/// Plain text split into paragraphs at blank lines.
-fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+impl CallPage {
+    fn new(ctx: PageContext, call: &CallTopic, today: NaiveDate) -> Self {
+        let t = &ctx.t;
+        let content = &call.content;
+        let field = |label: &str, value: String| Field { label: t.t(label), value, link: None };
+        let mut facts =
+            vec![field("call-topic-id", content.topic_id.clone()), field("call-programme", content.programme.clone())];
+        if let Some(cluster) = &content.cluster {
+            facts.push(field("call-cluster", cluster.clone()));
+        }
+        let call_name = match (&content.call_title, &content.call_id) {
+            (Some(title), Some(id)) if title != id => Some(format!("{title} ({id})")),
+            (title, id) => title.clone().or_else(|| id.clone()),
+        };
+        if let Some(name) = call_name {
+            facts.push(field("call-call", name));
+        }
+        let action = match (&content.type_of_action, &content.action_type) {
+            (Some(kind), Some(short)) if !kind.contains(short.as_str()) => Some(format!("{kind} ({short})")),
+            (kind, short) => kind.clone().or_else(|| short.clone()),
+        };
+        if let Some(action) = action {
+            facts.push(field("call-type-of-action", action));
+        }
+        facts.push(field(
+            "call-budget",
+            format::budget_range(t.lang, content.budget_min, content.budget_max)
+                .unwrap_or_else(|| t.t("call-budget-unknown")),
+        ));
+        if let Some(grants) = content.expected_grants {
+            facts.push(field("call-expected-grants", format::number(t.lang, grants)));
+        }
+        Self {
+            call: CallRow::new(t, call, today),
+            facts,
+            deadlines: content
+                .deadlines
+                .iter()
+                .map(|d| Deadline {
+                    written: format::date(t.lang, *d),
+                    iso: d.to_string(),
+                    next: content.next_deadline(today) == Some(*d),
+                })
+                .collect(),
+            deadline_model: content.deadline_model.clone(),
+            keywords: content.keywords.clone(),
+            description: paragraphs(&content.description),
+            conditions: paragraphs(content.conditions.as_deref().unwrap_or_default()),
+            support: paragraphs(content.support_info.as_deref().unwrap_or_default()),
+            portal_url: content.portal_url.as_deref().and_then(web_link),
+            provenance: provenance_fields(t, &call.provenance),
+            ctx,
+        }
+    }
+}
+
+/// Plain text split into paragraphs at blank lines (lines with only spaces count as blank).
+pub(super) fn paragraphs(text: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current.join("\n"));
+    }
+    paragraphs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use lshub_domain::Language;
+    use serde_json::json;
+
+    use super::*;
+    use crate::i18n::I18n;
+
+    fn call() -> CallTopic {
+        serde_json::from_value(json!({
+            "topicId": "HORIZON-HLTH-2027-01-02",
+            "title": "AI for <em>cancer</em> care",
+            "programme": "Horizon Europe",
+            "cluster": "Health",
+            "callId": "HORIZON-HLTH-2027-01",
+            "callTitle": "HORIZON-HLTH-2027-01",
+            "actionType": "RIA",
+            "typeOfAction": "HORIZON Research and Innovation Actions",
+            "status": "open",
+            "deadlines": ["2027-01-10", "2027-09-01"],
+            "deadlineModel": "two-stage",
+            "budgetMin": 1500000,
+            "budgetMax": 6000000,
+            "expectedGrants": 4,
+            "keywords": ["oncology"],
+            "description": "First paragraph\nstill the first.\n  \nSecond <script>alert(1)</script>.",
+            "conditions": "Eligible: everyone.",
+            "supportInfo": null,
+            "portalUrl": "https://ec.europa.eu/topic",
+            "provenance": {
+                "source": "eu-ft",
+                "sourceId": "HORIZON-HLTH-2027-01-02",
+                "firstImported": "2026-01-02T10:00:00Z",
+                "lastUpdated": "2026-03-04T10:00:00Z"
+            }
+        }))
+        .expect("a valid call")
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        assert_eq!(paragraphs("a\nb\n\n \n c \n\n"), vec!["a\nb", " c"]);
+        assert!(paragraphs("  \n\n").is_empty());
+    }
+
+    #[test]
+    fn rows_show_the_next_deadline() {
+        let i18n = Arc::new(I18n::load().expect("translations load"));
+        let t = Translator::new(i18n, Language::Nl);
+        let day = |d: &str| d.parse::<NaiveDate>().expect("date");
+        let row = CallRow::new(&t, &call(), day("2027-02-01"));
+        assert_eq!(row.deadline, "1 september 2027");
+        assert_eq!(row.deadline_iso, "2027-09-01");
+        assert_eq!(row.budget, "€ 1.500.000 – € 6.000.000");
+        assert_eq!(row.status, "Open");
+        assert_eq!(CallRow::new(&t, &call(), day("2028-01-01")).deadline_iso, "2027-09-01");
+    }
+
+    #[test]
+    fn the_page_shows_the_call_with_its_text_escaped() {
+        let i18n = Arc::new(I18n::load().expect("translations load"));
+        let ctx = PageContext {
+            t: Translator::new(i18n, Language::En),
+            current_url: "/calls/HORIZON-HLTH-2027-01-02".into(),
+            region: "Amsterdam".into(),
+        };
+        let html = CallPage::new(ctx, &call(), "2026-12-01".parse().expect("date")).render().expect("renders");
+        assert!(!html.contains("<em>cancer") && !html.contains("<script>alert"), "data is escaped");
+        assert!(html.contains("<p>First paragraph\nstill the first.</p>"));
+        assert!(html.contains("€1,500,000 – €6,000,000"));
+        assert!(html.contains("<dd>HORIZON-HLTH-2027-01</dd>"), "an id used as title is shown once");
+        assert!(html.contains(r#"href="https://ec.europa.eu/topic""#));
+        assert!(html.contains("<details"), "conditions fold away");
+        assert!(html.contains("EU Funding &#38; Tenders") || html.contains("EU Funding &amp; Tenders"));
+        assert!(html.contains("4 March 2026"));
+    }
 }

@@ -11,6 +11,22 @@ use super::{format, render, PageContext};
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// How many deadlines the front page lists, and from how many candidates it picks them.
+const NEXT_DEADLINES: usize = 5;
+const DEADLINE_WINDOW: u32 = 50;
+
+/// What the partners do together, one message each (the actions of the agreement).
+const ACTIONS: [&str; 8] = [
+    "home-action-proposition",
+    "home-action-acquisition",
+    "home-action-exchange",
+    "home-action-talent",
+    "home-action-space",
+    "home-action-financing",
+    "home-action-ecosystem",
+    "home-action-data",
+];
+
 pub struct KindFigure {
     pub label: String,
     pub count: String,
@@ -26,12 +42,20 @@ struct HomePage {
     open_calls: String,
     forthcoming_calls: String,
     next_deadlines: Vec<CallRow>,
+    actions: Vec<String>,
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
     let figures = state.derived.figures();
     let stats = &figures.stats;
-    let upcoming = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
+    let today = Utc::now().date_naive();
+    // The list is ordered by each call's first deadline; a call whose first deadline has
+    // passed but whose next one is ahead sorts early, so a wider window re-sorted by the
+    // next deadline finds the truly nearest ones.
+    let upcoming = state.db.list_calls(&CallFilter::upcoming_deadlines(today, DEADLINE_WINDOW)).await?;
+    let mut upcoming: Vec<_> =
+        upcoming.items.iter().filter_map(|c| Some((c.content.next_deadline(today)?, c))).collect();
+    upcoming.sort_by_key(|(deadline, _)| *deadline);
     let t = &ctx.t;
     let kinds = stats
         .organisations_by_kind
@@ -50,7 +74,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Res
         kinds,
         open_calls: t.count("home-open-calls", stats.calls_with_status(CallStatus::Open)),
         forthcoming_calls: t.count("home-forthcoming-calls", stats.calls_with_status(CallStatus::Forthcoming)),
-        next_deadlines: upcoming.items.iter().map(|call| CallRow::new(t, call)).collect(),
+        next_deadlines: upcoming.iter().take(NEXT_DEADLINES).map(|(_, call)| CallRow::new(t, call, today)).collect(),
+        actions: ACTIONS.iter().map(|id| t.t(id)).collect(),
         ctx,
     };
     render(&page)

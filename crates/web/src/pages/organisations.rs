@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use lshub_domain::{Organisation, OrganisationKind, OrganisationSort};
-use serde_json::json;
+use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort, Provenance};
+use serde_json::{json, Map, Value};
 
 use super::widgets::{url_with, Pager, SelectOption};
 use super::{format, render, PageContext};
@@ -13,20 +13,26 @@ use crate::i18n::Translator;
 use crate::params::{OrganisationParams, Params};
 use crate::state::AppState;
 
+/// Countries the directory always offers, whatever the data holds.
+const COUNTRIES: [&str; 2] = ["NL", "BE"];
+
 pub struct OrganisationRow {
     pub url: String,
     pub name: String,
     pub kind: String,
-    pub place: String,
+    pub city: String,
+    pub country: String,
 }
 
 impl OrganisationRow {
     fn new(t: &Translator, organisation: &Organisation) -> Self {
+        let address = organisation.profile.primary_address();
         Self {
             url: format!("/organisations/{}", organisation.slug),
             name: organisation.profile.display_name(t.lang).to_owned(),
             kind: kind_label(t, organisation.profile.kind),
-            place: organisation.profile.primary_address().and_then(|a| a.place()).unwrap_or_default(),
+            city: address.and_then(|a| a.city.clone()).unwrap_or_default(),
+            country: address.and_then(|a| country_of(t, a)).unwrap_or_default(),
         }
     }
 }
@@ -35,11 +41,43 @@ fn kind_label(t: &Translator, kind: OrganisationKind) -> String {
     t.t(&format!("kind-{}", kind.id()))
 }
 
+/// The message `id`, or `fallback` when the translations have no such message (the
+/// translator answers a missing message with its id).
+fn message_or(t: &Translator, id: &str, fallback: &str) -> String {
+    let text = t.t(id);
+    if text == id {
+        fallback.to_owned()
+    } else {
+        text
+    }
+}
+
+/// A country's name in the visitor's language; for a country without a translation, the
+/// name the source gives, else its code.
+fn country_label(t: &Translator, code: &str, source_name: Option<&str>) -> String {
+    message_or(t, &format!("country-{}", code.to_ascii_lowercase()), source_name.unwrap_or(code))
+}
+
+fn country_of(t: &Translator, address: &Address) -> Option<String> {
+    match (&address.country_code, &address.country_name) {
+        (Some(code), name) => Some(country_label(t, code, name.as_deref())),
+        (None, name) => name.clone(),
+    }
+}
+
+/// "Amsterdam, Nederland": city and country as the visitor reads them.
+fn place(t: &Translator, address: &Address) -> Option<String> {
+    let parts: Vec<String> = [address.city.clone(), country_of(t, address)].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 #[derive(Template)]
 #[template(path = "organisations.html")]
 struct DirectoryPage {
     ctx: PageContext,
     q: String,
+    /// Whether any filter narrows the list, for the advice when nothing matches.
+    filtered: bool,
     kinds: Vec<SelectOption>,
     cities: Vec<SelectOption>,
     countries: Vec<SelectOption>,
@@ -59,15 +97,21 @@ pub async fn list(
     let figures = state.derived.figures();
     let t = &ctx.t;
     let kind = filter.kind.map(OrganisationKind::id);
-    let mut city_options: Vec<SelectOption> = figures
+    let mut cities: Vec<SelectOption> = figures
         .cities
         .iter()
         .map(|(city, _)| SelectOption::new(city.clone(), city.clone(), filter.city.as_deref()))
         .collect();
-    city_options.sort_by(|a, b| a.label.cmp(&b.label));
+    cities.sort_by(|a, b| a.label.cmp(&b.label));
     // A city typed into the address stays selectable even when it is not among the largest.
-    if let Some(city) = filter.city.as_deref().filter(|_| !city_options.iter().any(|o| o.selected)) {
-        city_options.insert(0, SelectOption::new(city, city, Some(city)));
+    if let Some(city) = filter.city.as_deref().filter(|_| !cities.iter().any(|o| o.selected)) {
+        cities.insert(0, SelectOption::new(city, city, Some(city)));
+    }
+    let mut country_codes: Vec<&str> = COUNTRIES.to_vec();
+    for figure in &figures.stats.organisations_by_country {
+        if !country_codes.iter().any(|c| c.eq_ignore_ascii_case(&figure.key)) {
+            country_codes.push(&figure.key);
+        }
     }
     let sort_labels = [
         (OrganisationSort::Name, "sort-name"),
@@ -77,13 +121,12 @@ pub async fn list(
     ];
     let view = DirectoryPage {
         q: filter.text.clone().unwrap_or_default(),
+        filtered: filter.text.is_some() || filter.kind.is_some() || filter.city.is_some() || filter.country.is_some(),
         kinds: OrganisationKind::ALL.iter().map(|k| SelectOption::new(k.id(), kind_label(t, *k), kind)).collect(),
-        cities: city_options,
-        countries: figures
-            .stats
-            .organisations_by_country
-            .iter()
-            .map(|c| SelectOption::new(c.key.clone(), c.key.clone(), filter.country.as_deref()))
+        cities,
+        countries: country_codes
+            .into_iter()
+            .map(|code| SelectOption::new(code, country_label(t, code, None), filter.country.as_deref()))
             .collect(),
         sorts: sort_labels
             .iter()
@@ -93,7 +136,7 @@ pub async fn list(
         rows: page.items.iter().map(|o| OrganisationRow::new(t, o)).collect(),
         pager: Pager::new(t, page.total, filter.page, |offset| {
             let mut params = params.clone();
-            params.offset = Some(offset.to_string());
+            params.offset = (offset > 0).then(|| offset.to_string());
             url_with("/organisations", &params)
         }),
         ctx,
@@ -101,10 +144,47 @@ pub async fn list(
     render(&view)
 }
 
+/// One line of a facts list: a label, a value and maybe a link.
 pub struct Field {
     pub label: String,
     pub value: String,
     pub link: Option<String>,
+}
+
+/// A text from the data with its language, when that differs from the page's.
+pub struct Text {
+    pub text: String,
+    pub lang: Option<&'static str>,
+}
+
+/// Where a record came from and when the hub last read it, for the "source" section of
+/// organisation and call pages.
+pub(super) fn provenance_fields(t: &Translator, provenance: &Provenance) -> Vec<Field> {
+    let record_link = web_link(&provenance.source_id);
+    vec![
+        Field {
+            label: t.t("provenance-source"),
+            value: message_or(t, &format!("source-{}", provenance.source), &provenance.source),
+            link: None,
+        },
+        Field { label: t.t("provenance-record"), value: provenance.source_id.clone(), link: record_link },
+        Field {
+            label: t.t("provenance-first-imported"),
+            value: format::date(t.lang, provenance.first_imported.date_naive()),
+            link: None,
+        },
+        Field {
+            label: t.t("provenance-last-updated"),
+            value: format::date(t.lang, provenance.last_updated.date_naive()),
+            link: None,
+        },
+    ]
+}
+
+/// `url` when it is an http(s) address: data never becomes a `javascript:` link.
+pub(super) fn web_link(url: &str) -> Option<String> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
 }
 
 #[derive(Template)]
@@ -113,9 +193,11 @@ struct OrganisationPage {
     ctx: PageContext,
     name: String,
     kind: String,
-    aliases: String,
-    sectors: String,
-    description: Option<String>,
+    kind_url: String,
+    /// Official names in other languages and other names, each once.
+    other_names: Vec<String>,
+    sectors: Vec<String>,
+    description: Vec<Text>,
     identifiers: Vec<Field>,
     places: Vec<Field>,
     provenance: Vec<Field>,
@@ -128,99 +210,144 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    let t = &ctx.t;
-    let profile = &organisation.profile;
-    let ids = &profile.identifiers;
-    let field = |label: &str, value: String, link: Option<String>| Field { label: t.t(label), value, link };
-    let mut identifiers = Vec::new();
-    if let Some(ror) = &ids.ror {
-        identifiers.push(field("organisation-ror", ror.short().to_owned(), Some(ror.as_url().to_owned())));
-    }
-    if let Some(kvk) = &ids.kvk {
-        identifiers.push(field("organisation-kvk", kvk.clone(), None));
-    }
-    if let Some(lei) = &ids.lei {
-        identifiers.push(field("organisation-lei", lei.clone(), None));
-    }
-    if let Some(website) = &ids.website {
-        identifiers.push(field("organisation-website", website.clone(), Some(website.clone())));
-    }
-    if let Some(email) = &ids.email {
-        identifiers.push(field("organisation-email", email.clone(), Some(format!("mailto:{email}"))));
-    }
-    let mut places = Vec::new();
-    for address in &profile.addresses {
-        let street: Vec<&str> =
-            [address.street.as_deref(), address.postcode.as_deref()].into_iter().flatten().collect();
-        let mut place = street.join(", ");
-        if let Some(town) = address.place() {
-            if !place.is_empty() {
-                place.push_str(", ");
-            }
-            place.push_str(&town);
-        }
-        if !place.is_empty() {
-            places.push(field("organisation-location", place, None));
-        }
-        if let (Some(lat), Some(lng)) = (address.latitude, address.longitude) {
-            let map = format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=14/{lat}/{lng}");
-            places.push(field("organisation-coordinates", format!("{lat:.5}, {lng:.5}"), Some(map)));
-        }
-    }
-    let provenance = &organisation.provenance;
-    let provenance = vec![
-        field("organisation-source", provenance.source.to_uppercase(), None),
-        field("organisation-source-record", provenance.source_id.clone(), None),
-        field("organisation-first-imported", format::date(t.lang, provenance.first_imported.date_naive()), None),
-        field("organisation-last-updated", format::date(t.lang, provenance.last_updated.date_naive()), None),
-    ];
-    let view = OrganisationPage {
-        name: profile.display_name(t.lang).to_owned(),
-        kind: kind_label(t, profile.kind),
-        aliases: profile.aliases.join(" · "),
-        sectors: profile.sectors.join(", "),
-        description: profile.descriptions.get(t.lang).map(str::to_owned),
-        identifiers,
-        places,
-        provenance,
-        json_ld: json_ld(&state.site.public_url, &organisation),
-        ctx,
-    };
+    let view = OrganisationPage::new(ctx, &state.site.public_url, &organisation);
     render(&view)
+}
+
+impl OrganisationPage {
+    fn new(ctx: PageContext, public_url: &str, organisation: &Organisation) -> Self {
+        let t = &ctx.t;
+        let profile = &organisation.profile;
+        let ids = &profile.identifiers;
+        let name = profile.display_name(t.lang).to_owned();
+        let mut other_names: Vec<String> = Vec::new();
+        for other in [profile.names.nl.as_ref(), profile.names.en.as_ref(), Some(&profile.name)]
+            .into_iter()
+            .flatten()
+            .chain(&profile.aliases)
+        {
+            if *other != name && !other_names.contains(other) {
+                other_names.push(other.clone());
+            }
+        }
+        let field = |label: &str, value: String, link: Option<String>| Field { label: t.t(label), value, link };
+        let mut identifiers = Vec::new();
+        if let Some(ror) = &ids.ror {
+            identifiers.push(field("organisation-ror", ror.short().to_owned(), Some(ror.as_url().to_owned())));
+        }
+        if let Some(kvk) = &ids.kvk {
+            identifiers.push(field("organisation-kvk", kvk.clone(), None));
+        }
+        if let Some(lei) = &ids.lei {
+            identifiers.push(field("organisation-lei", lei.clone(), None));
+        }
+        if let Some(website) = &ids.website {
+            identifiers.push(field("organisation-website", website.clone(), web_link(website)));
+        }
+        if let Some(email) = &ids.email {
+            identifiers.push(field("organisation-email", email.clone(), Some(format!("mailto:{email}"))));
+        }
+        let mut places = Vec::new();
+        for address in &profile.addresses {
+            let street: Vec<&str> =
+                [address.street.as_deref(), address.postcode.as_deref()].into_iter().flatten().collect();
+            let mut written = street.join(", ");
+            if let Some(town) = place(t, address) {
+                if !written.is_empty() {
+                    written.push_str(", ");
+                }
+                written.push_str(&town);
+            }
+            if !written.is_empty() {
+                places.push(field("organisation-address", written, None));
+            }
+            if let (Some(lat), Some(lng)) = (address.latitude, address.longitude) {
+                places.push(field("organisation-coordinates", format!("{lat:.5}, {lng:.5}"), Some(map_url(lat, lng))));
+            }
+        }
+        // The description in the visitor's language, else the other one, marked as such.
+        let (own, other) = match t.lang {
+            Language::En => (&profile.descriptions.en, Language::Nl),
+            Language::Nl => (&profile.descriptions.nl, Language::En),
+        };
+        let (description, lang) = match own {
+            Some(text) => (Some(text.as_str()), None),
+            None => (profile.descriptions.get(t.lang), Some(other.code())),
+        };
+        let description = description
+            .map(|text| super::calls::paragraphs(text).into_iter().map(|text| Text { text, lang }).collect())
+            .unwrap_or_default();
+        Self {
+            name,
+            kind: kind_label(t, profile.kind),
+            kind_url: format!("/organisations?kind={}", profile.kind.id()),
+            other_names,
+            sectors: profile.sectors.clone(),
+            description,
+            identifiers,
+            places,
+            provenance: provenance_fields(t, &organisation.provenance),
+            json_ld: json_ld(public_url, organisation),
+            ctx,
+        }
+    }
+}
+
+/// OpenStreetMap centred on a point, with a marker.
+fn map_url(lat: f64, lng: f64) -> String {
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=14/{lat}/{lng}")
 }
 
 /// schema.org Organization, escaped so that no value can end the `<script>` element.
 fn json_ld(public_url: &str, organisation: &Organisation) -> String {
     let profile = &organisation.profile;
     let ids = &profile.identifiers;
+    let mut document = Map::new();
+    document.insert("@context".into(), json!("https://schema.org"));
+    document.insert("@type".into(), json!("Organization"));
+    document.insert("name".into(), json!(profile.name));
+    let alternate: Vec<&String> = [profile.names.en.as_ref(), profile.names.nl.as_ref()]
+        .into_iter()
+        .flatten()
+        .chain(&profile.aliases)
+        .filter(|n| **n != profile.name)
+        .collect();
+    if !alternate.is_empty() {
+        document.insert("alternateName".into(), json!(alternate));
+    }
+    document.insert(
+        "url".into(),
+        json!(format!("{}/organisations/{}", public_url.trim_end_matches('/'), organisation.slug)),
+    );
     let same_as: Vec<&str> =
         [ids.ror.as_ref().map(|r| r.as_url()), ids.website.as_deref()].into_iter().flatten().collect();
-    let mut document = json!({
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": profile.name,
-        "url": format!("{public_url}/organisations/{}", organisation.slug),
-        "sameAs": same_as,
-    });
-    if !profile.aliases.is_empty() {
-        document["alternateName"] = json!(profile.aliases);
+    if !same_as.is_empty() {
+        document.insert("sameAs".into(), json!(same_as));
     }
     if let Some(email) = &ids.email {
-        document["email"] = json!(email);
+        document.insert("email".into(), json!(email));
     }
     if let Some(address) = profile.primary_address() {
-        document["address"] = json!({
-            "@type": "PostalAddress",
-            "streetAddress": address.street,
-            "postalCode": address.postcode,
-            "addressLocality": address.city,
-            "addressCountry": address.country_code,
-        });
+        let mut postal = Map::new();
+        postal.insert("@type".into(), json!("PostalAddress"));
+        for (key, value) in [
+            ("streetAddress", &address.street),
+            ("postalCode", &address.postcode),
+            ("addressLocality", &address.city),
+            ("addressCountry", &address.country_code),
+        ] {
+            if let Some(value) = value {
+                postal.insert(key.into(), json!(value));
+            }
+        }
+        if postal.len() > 1 {
+            document.insert("address".into(), Value::Object(postal));
+        }
         if let (Some(lat), Some(lng)) = (address.latitude, address.longitude) {
-            document["geo"] = json!({ "@type": "GeoCoordinates", "latitude": lat, "longitude": lng });
+            document.insert("geo".into(), json!({ "@type": "GeoCoordinates", "latitude": lat, "longitude": lng }));
         }
     }
-    escape_for_script(&document.to_string())
+    escape_for_script(&Value::Object(document).to_string())
 }
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` become JSON unicode escapes.
@@ -230,13 +357,99 @@ fn escape_for_script(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::i18n::I18n;
+
+    fn context(lang: Language) -> PageContext {
+        let i18n = Arc::new(I18n::load().expect("translations load"));
+        PageContext {
+            t: Translator::new(i18n, lang),
+            current_url: "/organisations/example".into(),
+            region: "Amsterdam".into(),
+        }
+    }
+
+    fn organisation() -> Organisation {
+        serde_json::from_value(json!({
+            "id": "0192",
+            "slug": "example-umc",
+            "name": "Example UMC </script><script>alert(1)</script>",
+            "aliases": ["EUMC & Co"],
+            "names": { "nl": "Voorbeeld UMC" },
+            "descriptions": { "en": "A hospital.\n\nIt <b>researches</b>." },
+            "kind": "healthcare",
+            "sectors": ["oncology"],
+            "identifiers": {
+                "ror": "https://ror.org/04dkp9463",
+                "kvk": "12345678",
+                "website": "https://example.org/?a=1&b=2",
+                "email": "info@example.org"
+            },
+            "addresses": [{
+                "street": "Meibergdreef 9",
+                "city": "Amsterdam",
+                "countryCode": "NL",
+                "countryName": "Netherlands",
+                "latitude": 52.29,
+                "longitude": 4.96
+            }],
+            "provenance": {
+                "source": "ror",
+                "sourceId": "https://ror.org/04dkp9463",
+                "firstImported": "2026-01-02T10:00:00Z",
+                "lastUpdated": "2026-03-04T10:00:00Z"
+            }
+        }))
+        .expect("a valid organisation")
+    }
 
     #[test]
     fn json_ld_cannot_close_the_script() {
         let escaped = escape_for_script(r#"{"name":"</script><script>alert(1)</script> & co"}"#);
         assert!(!escaped.contains("</script"));
+        assert!(!escaped.contains(['<', '>', '&']));
         let value: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
         assert_eq!(value["name"], "</script><script>alert(1)</script> & co");
+    }
+
+    #[test]
+    fn json_ld_describes_the_organisation() {
+        let value: Value = serde_json::from_str(&json_ld("https://hub.example/", &organisation())).expect("valid JSON");
+        assert_eq!(value["@type"], "Organization");
+        assert_eq!(value["url"], "https://hub.example/organisations/example-umc");
+        assert_eq!(value["alternateName"], json!(["Voorbeeld UMC", "EUMC & Co"]));
+        assert_eq!(value["sameAs"], json!(["https://ror.org/04dkp9463", "https://example.org/?a=1&b=2"]));
+        assert_eq!(value["address"]["addressLocality"], "Amsterdam");
+        assert_eq!(value["address"]["addressCountry"], "NL");
+        assert!(value["address"].get("postalCode").is_none(), "absent fields are left out, not null");
+        assert_eq!(value["geo"]["latitude"], 52.29);
+    }
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(web_link("https://example.org").as_deref(), Some("https://example.org"));
+        assert_eq!(web_link("HTTP://example.org").as_deref(), Some("HTTP://example.org"));
+        assert_eq!(web_link("javascript:alert(1)"), None);
+        assert_eq!(web_link("CEF-2026-TOPIC"), None);
+    }
+
+    #[test]
+    fn the_page_shows_every_field_escaped_in_the_visitors_language() {
+        let html = OrganisationPage::new(context(Language::Nl), "https://hub.example", &organisation())
+            .render()
+            .expect("the page renders");
+        assert!(html.contains("<h1>Voorbeeld UMC</h1>"), "the Dutch name for a Dutch visitor");
+        assert_eq!(html.matches("</script>").count(), 1, "data never closes the JSON-LD script");
+        assert!(html.contains("&#60;b&#62;researches") || html.contains("&lt;b&gt;researches"), "{html}");
+        assert!(html.contains(r#"<p lang="en">A hospital.</p>"#), "an English description is marked");
+        assert!(html.contains("Amsterdam, Nederland"));
+        assert!(html.contains("https://www.openstreetmap.org/?mlat=52.29&#38;mlon=4.96#map=14/52.29/4.96"));
+        assert!(html.contains(r#"href="https://ror.org/04dkp9463""#));
+        assert!(html.contains(r#"href="mailto:info@example.org""#));
+        assert!(html.contains("rel=\"nofollow noopener\""));
+        assert!(html.contains("Research Organization Registry"));
+        assert!(html.contains("4 maart 2026"));
     }
 }
