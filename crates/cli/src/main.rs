@@ -35,6 +35,10 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Search organisations and calls with plain words, best results first.
     Search(commands::search::SearchArgs),
+    /// Write a consistent copy of the whole database to a file, while the hub serves.
+    Backup(commands::backup::BackupArgs),
+    /// Replace the database's content with a backup, all or nothing.
+    Restore(commands::backup::RestoreArgs),
 }
 
 impl Cli {
@@ -91,6 +95,8 @@ fn main() -> ExitCode {
             Command::Import(args) => commands::import::run(&url, args).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Backup(args) => commands::backup::backup(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

@@ -4,6 +4,7 @@
 //! sea-query for the backend chosen at run time by the database URL, executed through sqlx's
 //! `Any` driver, and the migrations are portable SQL applied in the same way on both.
 
+mod backup;
 mod calls;
 mod database;
 mod error;
@@ -14,6 +15,7 @@ mod sql;
 mod stats;
 mod upsert;
 
+pub use backup::BackupSummary;
 pub use database::{Backend, Database};
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
