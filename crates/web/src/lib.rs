@@ -6,6 +6,7 @@ pub mod error;
 mod feeds;
 pub mod i18n;
 mod metrics;
+pub mod operations;
 pub mod pages;
 pub mod params;
 mod security;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), operations::handle))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)

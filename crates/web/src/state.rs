@@ -26,6 +26,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub site: Arc<SiteConfig>,
     pub derived: Arc<DerivedContent>,
+    /// How long a request may take before it is answered with 503.
+    pub request_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +48,13 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             site: Arc::new(site),
             derived: Arc::new(derived),
+            request_timeout: crate::operations::DEFAULT_REQUEST_TIMEOUT,
         })
+    }
+
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request_timeout = timeout;
+        self
     }
 }
 

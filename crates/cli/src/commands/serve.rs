@@ -16,6 +16,9 @@ pub struct ServeArgs {
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
+    /// Seconds a request may take before it is answered with 503 Service Unavailable.
+    #[arg(long, env = "LSHUB_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -24,7 +27,10 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr().context("reading the listening address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
-    let state = AppState::open(db.clone(), site).await.context("starting the hub")?;
+    let state = AppState::open(db.clone(), site)
+        .await
+        .context("starting the hub")?
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout));
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
     eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;

@@ -77,7 +77,7 @@ impl FromRequestParts<AppState> for PageContext {
     }
 }
 
-fn page_context(parts: &Parts, state: &AppState) -> PageContext {
+pub(crate) fn page_context(parts: &Parts, state: &AppState) -> PageContext {
     PageContext {
         t: Translator::new(state.i18n.clone(), language_of(parts)),
         current_url: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
@@ -106,13 +106,18 @@ async fn render_html_errors(State(state): State<AppState>, request: Request, nex
     let ctx = page_context(&parts, &state);
     let response = next.run(Request::from_parts(parts, body)).await;
     let Some(problem) = response.extensions().get::<Problem>().cloned() else { return response };
-    let status = response.status();
+    error_page(ctx, problem).unwrap_or(response)
+}
+
+/// The HTML page for `problem`, with its status; `None` (and logged) if it cannot be rendered.
+pub(crate) fn error_page(ctx: PageContext, problem: Problem) -> Option<Response> {
+    let status = axum::http::StatusCode::from_u16(problem.status).ok()?;
     let page = ErrorPage { ctx, status: problem.status, detail: problem.detail };
     match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
+        Ok(html) => Some((status, Html(html)).into_response()),
         Err(e) => {
             tracing::error!(error = %e, "rendering the error page failed");
-            response
+            None
         }
     }
 }
