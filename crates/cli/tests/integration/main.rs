@@ -3,6 +3,7 @@
 
 mod api;
 mod backup;
+mod concurrency;
 mod feeds;
 mod import_cli;
 mod pages;
