@@ -35,6 +35,8 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Search organisations and calls with plain words, best results first.
     Search(commands::search::SearchArgs),
+    /// Which organisation a name or affiliation means, with a confidence.
+    Resolve(commands::resolve::ResolveArgs),
 }
 
 impl Cli {
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
             Command::Import(args) => commands::import::run(&url, args).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

@@ -1,4 +1,5 @@
 pub mod export;
 pub mod import;
+pub mod resolve;
 pub mod search;
 pub mod serve;
