@@ -443,6 +443,13 @@ impl Resolver {
         }
     }
 
+    /// The resolver over every organisation in the database.
+    pub async fn from_database(db: &lshub_storage::Database) -> Result<Self, crate::SearchError> {
+        let organisations = db.all_organisations().await?;
+        let documents: Vec<SearchDocument> = organisations.iter().map(crate::Searchable::search_document).collect();
+        Ok(Self::new(documents.iter()))
+    }
+
     pub fn len(&self) -> usize {
         self.organisations.len()
     }

@@ -2,7 +2,7 @@ use std::io::{self, Write};
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use lshub_search::{parse_judged, Resolver, Searchable, CONFIDENCE_THRESHOLD};
+use lshub_search::{parse_judged, Resolver, CONFIDENCE_THRESHOLD};
 
 #[derive(Args)]
 pub struct ResolveArgs {
@@ -31,10 +31,8 @@ enum OutputFormat {
 
 pub async fn run(database_url: &str, args: ResolveArgs) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
-    let organisations = db.all_organisations().await.context("reading the organisations")?;
+    let resolver = Resolver::from_database(&db).await.context("reading the organisations")?;
     db.close().await;
-    let documents: Vec<_> = organisations.iter().map(Searchable::search_document).collect();
-    let resolver = Resolver::new(documents.iter());
     let mut out = io::stdout().lock();
     if let Some(path) = &args.judged {
         let content = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
