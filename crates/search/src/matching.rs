@@ -142,7 +142,7 @@ impl SearchIndex {
         };
         // The source's city is where it is, not what it does: its name counts little.
         let place = source_facets.iter().find(|(name, _)| name == "city").map(|(_, city)| city.as_str());
-        let (query, words) = self.source_query(&searcher, &text, place, target)?;
+        let SourceQuery { query, words } = self.source_query(&searcher, &text, place, target)?;
         // An entity is no match for itself.
         let same_type_key = source_key.filter(|_| source_entity == Some(target));
         let pool = limit.max(1) * CANDIDATES;
@@ -240,7 +240,7 @@ impl SearchIndex {
         text: &str,
         place: Option<&str>,
         target: EntityType,
-    ) -> Result<(Option<Box<dyn Query>>, Vec<String>), SearchError> {
+    ) -> Result<SourceQuery, SearchError> {
         let documents = searcher.num_docs().max(1) as f32;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut words: Vec<String> = Vec::new();
@@ -286,7 +286,7 @@ impl SearchIndex {
         }
         let query: Option<Box<dyn Query>> =
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
-        Ok((query, words))
+        Ok(SourceQuery { query, words })
     }
 
     fn stored(&self, doc: &TantivyDocument) -> Stored {
@@ -320,6 +320,12 @@ impl SearchIndex {
             None => Ok(None),
         }
     }
+}
+
+/// The source's most telling words as a query, and those words as written.
+struct SourceQuery {
+    query: Option<Box<dyn Query>>,
+    words: Vec<String>,
 }
 
 struct Candidate {

@@ -4,7 +4,9 @@
 mod api;
 mod feeds;
 mod import_cli;
+mod matching;
 mod pages;
+mod resolve;
 mod search;
 mod snapshots;
 mod support;

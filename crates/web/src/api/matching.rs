@@ -125,7 +125,11 @@ pub async fn find_matches(
     Params(params): Params<MatchParams>,
 ) -> Result<Json<MatchResults>, AppError> {
     let (requested, target, limit) = params.validate()?;
+    // No key holds control characters, and PostgreSQL refuses NUL in a query parameter.
+    let unknown = |key: &str| key.chars().any(char::is_control);
     let source = match requested {
+        Requested::Call(id) if unknown(id) => return Err(AppError::not_found("call")),
+        Requested::Organisation(slug) if unknown(slug) => return Err(AppError::not_found("organisation")),
         Requested::Call(id) => {
             let call = state.db.call_by_topic_id(id).await?.ok_or(AppError::not_found("call"))?;
             MatchSource::Entity(call.search_document())
