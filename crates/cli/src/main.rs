@@ -39,6 +39,8 @@ enum Command {
     Backup(commands::backup::BackupArgs),
     /// Replace the database's content with a backup, all or nothing.
     Restore(commands::backup::RestoreArgs),
+    /// Which organisation a name or affiliation means, with a confidence.
+    Resolve(commands::resolve::ResolveArgs),
 }
 
 impl Cli {
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
             Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Backup(args) => commands::backup::backup(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

@@ -40,10 +40,10 @@ pub(crate) struct Fields {
 
 /// An in-memory full-text index over every searchable entity.
 pub struct SearchIndex {
-    index: Index,
-    reader: IndexReader,
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
-    fields: Fields,
+    pub(crate) fields: Fields,
 }
 
 /// Length of the description passage shown with a hit.
@@ -79,8 +79,10 @@ impl SearchIndex {
         let fields = Fields {
             entity: schema.add_text_field("entity", STRING | STORED),
             id: schema.add_text_field("id", STRING | STORED),
-            key: schema.add_text_field("key", STORED),
-            facets: schema.add_text_field("facets", STRING),
+            // Indexed too, so that matchmaking can find an entity by the key of its page.
+            key: schema.add_text_field("key", STRING | STORED),
+            // Stored too, so that matchmaking can say which facets fit.
+            facets: schema.add_text_field("facets", STRING | STORED),
             english,
             dutch,
         };
@@ -202,10 +204,10 @@ impl SearchIndex {
     }
 }
 
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
-fn facet_term(name: &str, value: &str) -> String {
+pub(crate) fn facet_term(name: &str, value: &str) -> String {
     format!("{name}={}", value.to_lowercase())
 }

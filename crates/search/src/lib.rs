@@ -8,10 +8,16 @@
 mod analysis;
 mod document;
 mod index;
+mod matching;
 mod query;
+mod resolve;
 mod semantic;
 
 pub use document::{EntityType, SearchDocument, Searchable};
 pub use index::{SearchError, SearchIndex};
+pub use matching::{FacetFit, MatchHit, MatchSource, MatchWhy, Vectors};
 pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest, SnippetPart};
+pub use resolve::{
+    parse_judged, JudgedAffiliation, Resolution, ResolveEvaluation, ResolveOutcome, Resolver, CONFIDENCE_THRESHOLD,
+};
 pub use semantic::{cosine, ModelError, SentenceEncoder};

@@ -1,7 +1,7 @@
 use std::sync::{Arc, RwLock};
 
 use lshub_domain::HubStats;
-use lshub_search::{SearchError, SearchIndex};
+use lshub_search::{Resolver, SearchError, SearchIndex};
 use lshub_storage::Database;
 use tokio::sync::Mutex;
 
@@ -86,6 +86,8 @@ impl Figures {
 pub struct DerivedContent {
     pub index: SearchIndex,
     figures: RwLock<Arc<Figures>>,
+    /// Organisation resolution over the same organisations.
+    resolver: RwLock<Arc<Resolver>>,
     built_from: Mutex<String>,
 }
 
@@ -95,11 +97,16 @@ impl DerivedContent {
         let index = SearchIndex::in_memory()?;
         index.rebuild_from(db).await?;
         let figures = Figures::load(db).await?;
-        Ok(Self { index, figures: RwLock::new(Arc::new(figures)), built_from: Mutex::new(version) })
+        let resolver = RwLock::new(Arc::new(Resolver::from_database(db).await?));
+        Ok(Self { index, figures: RwLock::new(Arc::new(figures)), resolver, built_from: Mutex::new(version) })
     }
 
     pub fn figures(&self) -> Arc<Figures> {
         self.figures.read().map(|f| f.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    pub fn resolver(&self) -> Arc<Resolver> {
+        self.resolver.read().map(|r| r.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
     /// Rebuilds if the database changed since the last build; says whether it did.
@@ -114,6 +121,11 @@ impl DerivedContent {
         match self.figures.write() {
             Ok(mut current) => *current = figures,
             Err(poisoned) => *poisoned.into_inner() = figures,
+        }
+        let resolver = Arc::new(Resolver::from_database(db).await?);
+        match self.resolver.write() {
+            Ok(mut current) => *current = resolver,
+            Err(poisoned) => *poisoned.into_inner() = resolver,
         }
         tracing::info!(documents, "search index and figures rebuilt");
         *built_from = version;

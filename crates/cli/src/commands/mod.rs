@@ -1,5 +1,6 @@
 pub mod backup;
 pub mod export;
 pub mod import;
+pub mod resolve;
 pub mod search;
 pub mod serve;

@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
 mod calls;
+pub(crate) mod matching;
 mod organisations;
+mod resolve;
 mod search;
 mod stats;
 
@@ -16,7 +18,7 @@ use crate::state::AppState;
 
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
-pub use search::hit_path;
+pub use search::{entity_path, hit_path};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -26,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/calls/{topic_id}", get(calls::show))
         .route("/stats", get(stats::show))
         .route("/search", get(search::search))
+        .route("/resolve", get(resolve::resolve))
+        .route("/match", get(matching::find_matches))
         .fallback(|| async { AppError::not_found("API endpoint") })
 }
 
@@ -37,7 +41,8 @@ pub fn routes() -> Router<AppState> {
                        Errors are RFC 9457 problem details.",
         license(name = "EUPL-1.2")
     ),
-    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show, search::search),
+    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show, search::search,
+        resolve::resolve, matching::find_matches),
     components(schemas(Problem)),
     tags((name = "organisations"), (name = "calls"), (name = "stats"), (name = "search"))
 )]

@@ -5,6 +5,7 @@ mod calls;
 pub(crate) mod format;
 mod home;
 mod language;
+mod matching;
 mod organisations;
 mod search;
 mod widgets;

@@ -202,6 +202,8 @@ struct OrganisationPage {
     places: Vec<Field>,
     provenance: Vec<Field>,
     json_ld: String,
+    /// Calls that fit and similar organisations.
+    matches: Vec<super::matching::MatchSection>,
 }
 
 pub async fn show(
@@ -210,7 +212,11 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    let view = OrganisationPage::new(ctx, &state.site.public_url, &organisation);
+    let mut view = OrganisationPage::new(ctx, &state.site.public_url, &organisation);
+    let wanted =
+        [("match-calls", lshub_search::EntityType::Call), ("match-similar", lshub_search::EntityType::Organisation)];
+    let document = lshub_search::Searchable::search_document(&organisation);
+    view.matches = super::matching::sections(&state, &view.ctx.t, document, &wanted).await?;
     render(&view)
 }
 
@@ -288,6 +294,7 @@ impl OrganisationPage {
             places,
             provenance: provenance_fields(t, &organisation.provenance),
             json_ld: json_ld(public_url, organisation),
+            matches: Vec::new(),
             ctx,
         }
     }
