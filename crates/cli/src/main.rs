@@ -37,6 +37,9 @@ enum Command {
     Search(commands::search::SearchArgs),
     /// Which organisation a name or affiliation means, with a confidence.
     Resolve(commands::resolve::ResolveArgs),
+    /// Measure search and matchmaking against SQLite FTS5 and PostgreSQL full-text search,
+    /// at the real data size and with synthetic organisations (never the hub's database).
+    Bench(commands::bench::BenchArgs),
 }
 
 impl Cli {
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {
