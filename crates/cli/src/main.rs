@@ -41,6 +41,9 @@ enum Command {
     Restore(commands::backup::RestoreArgs),
     /// Which organisation a name or affiliation means, with a confidence.
     Resolve(commands::resolve::ResolveArgs),
+    /// Measure search and matchmaking against SQLite FTS5 and PostgreSQL full-text search,
+    /// at the real data size and with synthetic organisations (never the hub's database).
+    Bench(commands::bench::BenchArgs),
 }
 
 impl Cli {
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
             Command::Backup(args) => commands::backup::backup(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

@@ -79,8 +79,7 @@ impl SearchIndex {
         let fields = Fields {
             entity: schema.add_text_field("entity", STRING | STORED),
             id: schema.add_text_field("id", STRING | STORED),
-            // Indexed too, so that matchmaking can find an entity by the key of its page.
-            key: schema.add_text_field("key", STRING | STORED),
+            key: schema.add_text_field("key", STORED),
             // Stored too, so that matchmaking can say which facets fit.
             facets: schema.add_text_field("facets", STRING | STORED),
             english,

@@ -12,6 +12,7 @@ mod matching;
 mod query;
 mod resolve;
 mod semantic;
+mod synthetic;
 
 pub use document::{EntityType, SearchDocument, Searchable};
 pub use index::{SearchError, SearchIndex};
@@ -21,3 +22,4 @@ pub use resolve::{
     parse_judged, JudgedAffiliation, Resolution, ResolveEvaluation, ResolveOutcome, Resolver, CONFIDENCE_THRESHOLD,
 };
 pub use semantic::{cosine, ModelError, SentenceEncoder};
+pub use synthetic::synthetic_organisations;

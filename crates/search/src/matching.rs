@@ -27,11 +27,11 @@ use crate::{EntityType, SearchDocument, SearchIndex};
 /// Sentence vectors of the hub's entities, when it has a model. Matchmaking works without;
 /// with them it also finds entities that say the same in other words or another language.
 pub trait Vectors: Send + Sync {
-    /// The stored vector of an entity, by the key of its page.
-    fn vector(&self, entity: EntityType, key: &str) -> Option<Vec<f32>>;
+    /// The stored vector of an entity, by its id (a ROR URL, a topic id, else a slug).
+    fn vector(&self, entity: EntityType, id: &str) -> Option<Vec<f32>>;
     /// A vector for free text (the query is embedded on the fly).
     fn embed(&self, text: &str) -> Option<Vec<f32>>;
-    /// The keys of the entities of a type nearest to `vector`, with their cosine
+    /// The ids of the entities of a type nearest to `vector`, with their cosine
     /// similarity, best first.
     fn nearest(&self, entity: EntityType, vector: &[f32], limit: usize) -> Vec<(String, f32)>;
 }
@@ -126,7 +126,7 @@ impl SearchIndex {
         vectors: Option<&dyn Vectors>,
     ) -> Result<Vec<MatchHit>, SearchError> {
         let searcher = self.reader.searcher();
-        let (text, source_entity, source_key, source_facets) = match source {
+        let (text, source_entity, source_id, source_facets) = match source {
             MatchSource::Entity(document) => (
                 [document.title.as_str()]
                     .into_iter()
@@ -135,7 +135,7 @@ impl SearchIndex {
                     .collect::<Vec<_>>()
                     .join("\n"),
                 Some(document.entity),
-                Some(document.key.as_str()),
+                Some(document.id.as_str()),
                 document.facets.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect::<Vec<_>>(),
             ),
             MatchSource::Text(text) => (text.clone(), None, None, Vec::new()),
@@ -144,7 +144,7 @@ impl SearchIndex {
         let place = source_facets.iter().find(|(name, _)| name == "city").map(|(_, city)| city.as_str());
         let SourceQuery { query, words } = self.source_query(&searcher, &text, place, target)?;
         // An entity is no match for itself.
-        let same_type_key = source_key.filter(|_| source_entity == Some(target));
+        let same_type_id = source_id.filter(|_| source_entity == Some(target));
         let pool = limit.max(1) * CANDIDATES;
 
         // Lexical candidates, by rank.
@@ -152,35 +152,35 @@ impl SearchIndex {
         if let Some(terms) = query {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Must, term_query(self.fields.entity, target.id())), (Occur::Must, terms)];
-            if let Some(key) = same_type_key {
-                clauses.push((Occur::MustNot, term_query(self.fields.key, key)));
+            if let Some(id) = same_type_id {
+                clauses.push((Occur::MustNot, term_query(self.fields.id, id)));
             }
             let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(pool).order_by_score())?;
             for (score, address) in top {
                 let stored = self.stored(&searcher.doc(address)?);
-                candidates.entry(stored.key.clone()).or_insert_with(|| Candidate::new(stored)).lexical = score;
+                candidates.entry(stored.id.clone()).or_insert_with(|| Candidate::new(stored)).lexical = score;
             }
         }
 
         // Semantic candidates, by rank, when the hub has vectors.
-        let source_vector = vectors.and_then(|v| match (source_entity, source_key) {
-            (Some(entity), Some(key)) => v.vector(entity, key).or_else(|| v.embed(&text)),
+        let source_vector = vectors.and_then(|v| match (source_entity, source_id) {
+            (Some(entity), Some(id)) => v.vector(entity, id).or_else(|| v.embed(&text)),
             _ => v.embed(&text),
         });
         if let (Some(vectors), Some(source_vector)) = (vectors, &source_vector) {
             let nearest = vectors.nearest(target, source_vector, pool + 1);
-            for (key, similarity) in nearest.into_iter().filter(|(key, _)| same_type_key != Some(key.as_str())) {
-                if !candidates.contains_key(&key) {
-                    let Some(stored) = self.stored_by_key(&searcher, target, &key)? else { continue };
-                    candidates.insert(key.clone(), Candidate::new(stored));
+            for (id, similarity) in nearest.into_iter().filter(|(id, _)| same_type_id != Some(id.as_str())) {
+                if !candidates.contains_key(&id) {
+                    let Some(stored) = self.stored_by_id(&searcher, target, &id)? else { continue };
+                    candidates.insert(id.clone(), Candidate::new(stored));
                 }
-                if let Some(entry) = candidates.get_mut(&key) {
+                if let Some(entry) = candidates.get_mut(&id) {
                     entry.similarity = Some(similarity);
                 }
             }
             for candidate in candidates.values_mut().filter(|c| c.similarity.is_none()) {
                 candidate.similarity =
-                    vectors.vector(target, &candidate.stored.key).map(|v| crate::cosine(source_vector, &v));
+                    vectors.vector(target, &candidate.stored.id).map(|v| crate::cosine(source_vector, &v));
             }
         }
 
@@ -204,7 +204,7 @@ impl SearchIndex {
             })
             .filter(|(score, _, _)| *score > 0.0)
             .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.stored.key.cmp(&b.2.stored.key)));
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.stored.id.cmp(&b.2.stored.id)));
         ranked.truncate(limit);
         let best = ranked.first().map_or(1.0, |r| r.0).max(f32::MIN_POSITIVE);
         Ok(ranked
@@ -309,10 +309,10 @@ impl SearchIndex {
         }
     }
 
-    fn stored_by_key(&self, searcher: &Searcher, entity: EntityType, key: &str) -> Result<Option<Stored>, SearchError> {
+    fn stored_by_id(&self, searcher: &Searcher, entity: EntityType, id: &str) -> Result<Option<Stored>, SearchError> {
         let query = BooleanQuery::new(vec![
             (Occur::Must, term_query(self.fields.entity, entity.id())),
-            (Occur::Must, term_query(self.fields.key, key)),
+            (Occur::Must, term_query(self.fields.id, id)),
         ]);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
@@ -474,5 +474,51 @@ mod tests {
             let hits = index.find_matches(&MatchSource::Text(nothing.into()), EntityType::Call, 5, None);
             assert_eq!(hits.map(|h| h.len()).ok(), Some(0), "{:?}", &nothing[..nothing.len().min(10)]);
         }
+    }
+
+    /// Vectors given by hand: three directions (cancer, kidney, other).
+    struct HandVectors(Vec<(EntityType, &'static str, [f32; 3])>);
+
+    impl Vectors for HandVectors {
+        fn vector(&self, entity: EntityType, id: &str) -> Option<Vec<f32>> {
+            self.0.iter().find(|(e, i, _)| *e == entity && *i == id).map(|(_, _, v)| v.to_vec())
+        }
+        fn embed(&self, text: &str) -> Option<Vec<f32>> {
+            Some(if text.contains("nier") { vec![0.0, 1.0, 0.0] } else { vec![0.0, 0.0, 1.0] })
+        }
+        fn nearest(&self, entity: EntityType, vector: &[f32], limit: usize) -> Vec<(String, f32)> {
+            let mut near: Vec<(String, f32)> = self
+                .0
+                .iter()
+                .filter(|(e, _, _)| *e == entity)
+                .map(|(_, id, v)| ((*id).to_owned(), crate::cosine(v, vector)))
+                .collect();
+            near.sort_by(|a, b| b.1.total_cmp(&a.1));
+            near.truncate(limit);
+            near
+        }
+    }
+
+    #[test]
+    fn vectors_find_what_shares_no_word() {
+        let (index, documents) = index();
+        let vectors = HandVectors(vec![
+            (EntityType::Call, "KIDNEY", [0.0, 1.0, 0.0]),
+            (EntityType::Call, "LUNG", [1.0, 0.0, 0.0]),
+            (EntityType::Call, "OLD-CANCER", [0.8, 0.0, 0.6]),
+            (EntityType::Organisation, "kidney", [0.0, 1.0, 0.0]),
+        ]);
+        // Dutch words that no English call holds: only the vectors can find the kidney call.
+        let text = MatchSource::Text("nierfalen behandeling".into());
+        assert!(index.find_matches(&text, EntityType::Call, 3, None).expect("matches").is_empty());
+        let hits = index.find_matches(&text, EntityType::Call, 3, Some(&vectors)).expect("matches");
+        assert_eq!(hits.first().map(|h| h.key.as_str()), Some("KIDNEY"));
+        assert_eq!(hits[0].why.similarity, Some(1.0));
+        assert!(hits[0].why.terms.is_empty(), "no shared words, found by meaning");
+        // An organisation's stored vector is used, and words and meaning add up.
+        let source = MatchSource::Entity(documents[2].clone());
+        let hits = index.find_matches(&source, EntityType::Call, 3, Some(&vectors)).expect("matches");
+        assert_eq!(hits.first().map(|h| h.key.as_str()), Some("KIDNEY"));
+        assert!(hits[0].why.terms.iter().any(|r| r.terms.contains(&"kidney".to_owned())));
     }
 }

@@ -1,4 +1,5 @@
 pub mod backup;
+pub mod bench;
 pub mod export;
 pub mod import;
 pub mod resolve;
