@@ -4,6 +4,7 @@
 mod api;
 mod backup;
 mod concurrency;
+mod conformance;
 mod feeds;
 mod import_cli;
 mod matching;
