@@ -18,6 +18,10 @@ pub enum StorageError {
     CorruptRecord { id: String, reason: String },
     #[error("cannot bind a query parameter: {0}")]
     Bind(String),
+    #[error("cannot create or check a secret: {0}")]
+    Secret(String),
+    #[error("an account with this e-mail address exists already")]
+    EmailTaken,
 }
 
 /// Adds what the storage layer was doing to a sqlx error.

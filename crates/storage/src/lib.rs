@@ -4,11 +4,16 @@
 //! sea-query for the backend chosen at run time by the database URL, executed through sqlx's
 //! `Any` driver, and the migrations are portable SQL applied in the same way on both.
 
+pub mod accounts;
+pub mod audit;
 mod calls;
+pub mod credentials;
 mod database;
 mod error;
+pub mod memberships;
 mod migrations;
 mod organisations;
+mod privacy;
 mod progress;
 mod sql;
 mod stats;
@@ -18,6 +23,7 @@ pub use database::{Backend, Database};
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
 pub use progress::{NoProgress, Progress};
+pub use privacy::DELETED_USER_LABEL;
 
 /// What one batch write did, record by record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,7 +61,7 @@ mod tests {
     #[tokio::test]
     async fn reimports_update_and_never_duplicate() {
         let db = Database::connect("sqlite::memory:").await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate").len(), 2);
+        assert_eq!(db.migrate().await.expect("migrate").len(), 3);
         assert!(db.migrate().await.expect("migrate again").is_empty());
 
         let first = vec![
