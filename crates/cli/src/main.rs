@@ -35,6 +35,8 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Search organisations and calls with plain words, best results first.
     Search(commands::search::SearchArgs),
+    /// Operator tasks on accounts, e.g. `lshub admin grant EMAIL --role admin`.
+    Admin(commands::admin::AdminArgs),
 }
 
 impl Cli {
@@ -86,11 +88,12 @@ fn main() -> ExitCode {
     let url = cli.database_url();
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => commands::serve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Serve(args) => commands::serve::run(&url, &cli.data_dir, args).await.map(|()| ExitCode::SUCCESS),
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
             Command::Import(args) => commands::import::run(&url, args).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

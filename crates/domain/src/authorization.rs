@@ -48,6 +48,8 @@ pub enum Action {
     ReadPublic,
     /// Pages only a visitor needs: register, sign in.
     UseSignInPages,
+    /// Read one's own account through the API (`/api/v1/me`).
+    ReadOwnAccount,
     /// See and change one's own account, its tokens and sessions; export or delete it.
     ManageOwnAccount,
     /// Ask to maintain an organisation's profile.
@@ -105,7 +107,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
     // Tokens are for the API: reading with `read`, changing profiles with `write`.
     if let Credential::Token(scopes) = &user.via {
         let needed = match action {
-            Action::ReadPublic | Action::ReadPartnerContent => TokenScope::Read,
+            Action::ReadPublic | Action::ReadOwnAccount | Action::ReadPartnerContent => TokenScope::Read,
             Action::EditOrganisation => TokenScope::Write,
             Action::UseSignInPages | Action::ManageOwnAccount | Action::ClaimOrganisation | Action::Administer => {
                 return Deny(Denial::Forbidden)
@@ -116,7 +118,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         }
     }
     match action {
-        Action::ReadPublic | Action::UseSignInPages | Action::ManageOwnAccount => Allow,
+        Action::ReadPublic | Action::UseSignInPages | Action::ReadOwnAccount | Action::ManageOwnAccount => Allow,
         Action::ClaimOrganisation if !user.email_verified => Deny(Denial::EmailNotVerified),
         Action::ClaimOrganisation => Allow,
         Action::EditOrganisation => {
@@ -152,7 +154,8 @@ mod tests {
         let visitor = Actor::visitor();
         assert_eq!(decide(&visitor, Action::ReadPublic, Resource::Hub), Decision::Allow);
         assert_eq!(decide(&visitor, Action::UseSignInPages, Resource::Hub), Decision::Allow);
-        for action in [Action::ManageOwnAccount, Action::ClaimOrganisation, Action::Administer] {
+        for action in [Action::ReadOwnAccount, Action::ManageOwnAccount, Action::ClaimOrganisation, Action::Administer]
+        {
             assert_eq!(decide(&visitor, action, Resource::Hub), Decision::Deny(Denial::SignInRequired));
         }
     }

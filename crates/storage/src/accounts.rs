@@ -153,6 +153,25 @@ pub(crate) async fn exec(
     Ok(query.execute(&mut **tx).await.context(context)?.rows_affected())
 }
 
+/// Runs `body` in one write transaction (`tx`), committed when it returns `Ok`; an `Err` or
+/// an early `return` of an error rolls everything back. A macro rather than a function taking
+/// an async closure, because such closures' futures cannot yet be shown to be `Send`.
+macro_rules! transaction {
+    ($db:expr, |$backend:ident, $tx:ident| $body:block) => {
+        async {
+            let $backend = $db.backend();
+            let mut transaction = $db.begin_write().await?;
+            let value = {
+                let $tx = &mut transaction;
+                async { $body }.await?
+            };
+            $crate::error::QueryContext::context(transaction.commit().await, "committing")?;
+            Ok::<_, $crate::StorageError>(value)
+        }
+    };
+}
+pub(crate) use transaction;
+
 /// Positional string parameters; `None` is SQL NULL.
 macro_rules! binds {
     ($($value:expr),* $(,)?) => { vec![$(Option::<String>::from($value)),*] };
@@ -183,17 +202,6 @@ impl Database {
         Ok(self.query_rows(text, binds, context).await?.into_iter().next())
     }
 
-    /// Runs `work` in one write transaction and commits it when it succeeds.
-    pub(crate) async fn in_transaction<T>(
-        &self,
-        work: impl AsyncFnOnce(Backend, &mut Transaction<'static, Any>) -> Result<T, StorageError>,
-    ) -> Result<T, StorageError> {
-        let mut tx = self.begin_write().await?;
-        let value = work(self.backend(), &mut tx).await?;
-        tx.commit().await.context("committing")?;
-        Ok(value)
-    }
-
     /// Creates an account, with its audit entry and, when given, a verification code whose
     /// mail `mail` builds from the code; returns the user and the code.
     pub async fn create_user(
@@ -210,7 +218,7 @@ impl Database {
         if taken.is_some() {
             return Err(StorageError::EmailTaken);
         }
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             exec(
                 backend,
                 tx,
@@ -241,8 +249,7 @@ impl Database {
             if let Some((valid_for, compose)) = verification {
                 let code = insert_code(backend, tx, &id, CodePurpose::VerifyEmail, valid_for).await?;
                 let (subject, body) = compose(&code);
-                queue_mail(backend, tx, Mail { recipient: new.email.as_str(), subject: &subject, body: &body })
-                    .await?;
+                queue_mail(backend, tx, Mail { recipient: new.email.as_str(), subject: &subject, body: &body }).await?;
             }
             crate::audit::insert(backend, tx, &AuditEvent { actor_id: Some(&id), ..audit }).await
         })
@@ -252,7 +259,11 @@ impl Database {
 
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StorageError> {
         let row = self
-            .query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"), binds![id.to_owned()], "reading a user")
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"),
+                binds![id.to_owned()],
+                "reading a user",
+            )
             .await?;
         row.as_ref().map(user_from_row).transpose()
     }
@@ -288,13 +299,17 @@ impl Database {
     /// Every account, newest first.
     pub async fn list_users(&self) -> Result<Vec<User>, StorageError> {
         let rows = self
-            .query_rows(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id"), vec![], "listing users")
+            .query_rows(
+                &format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id"),
+                vec![],
+                "listing users",
+            )
             .await?;
         rows.iter().map(user_from_row).collect()
     }
 
     pub async fn set_role(&self, user_id: &str, role: Role, audit: AuditEvent<'_>) -> Result<bool, StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             let changed = exec(
                 backend,
                 tx,
@@ -311,9 +326,24 @@ impl Database {
         .await
     }
 
+    pub async fn set_display_name(&self, user_id: &str, name: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "UPDATE users SET display_name = ? WHERE id = ?",
+                binds![name.to_owned(), user_id.to_owned()],
+                "renaming a user",
+            )
+            .await?;
+            crate::audit::insert(backend, tx, &audit).await
+        })
+        .await
+    }
+
     /// Links an existing account to an OpenID Connect identity.
     pub async fn link_oidc(&self, user_id: &str, issuer: &str, subject: &str) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             exec(
                 backend,
                 tx,
@@ -340,7 +370,7 @@ impl Database {
         let secret = new_secret()?;
         let csrf = new_secret()?;
         let created = Utc::now();
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             exec(
                 backend,
                 tx,
@@ -366,13 +396,16 @@ impl Database {
             )
             .await?;
         row.map(|row| {
-            Ok(Session { user: user_from_row(&row)?, csrf_token: row.try_get("csrf_token").context("reading a session")? })
+            Ok(Session {
+                user: user_from_row(&row)?,
+                csrf_token: row.try_get("csrf_token").context("reading a session")?,
+            })
         })
         .transpose()
     }
 
     pub async fn end_session(&self, secret: &str) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             exec(backend, tx, "DELETE FROM sessions WHERE id_hash = ?", binds![digest(secret)], "ending a session")
                 .await
                 .map(|_| ())
@@ -382,10 +415,15 @@ impl Database {
 
     /// Ends every session of a user ("log out everywhere"); returns how many there were.
     pub async fn end_all_sessions(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<u64, StorageError> {
-        self.in_transaction(async |backend, tx| {
-            let ended =
-                exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", binds![user_id.to_owned()], "ending sessions")
-                    .await?;
+        transaction!(self, |backend, tx| {
+            let ended = exec(
+                backend,
+                tx,
+                "DELETE FROM sessions WHERE user_id = ?",
+                binds![user_id.to_owned()],
+                "ending sessions",
+            )
+            .await?;
             crate::audit::insert(backend, tx, &audit).await?;
             Ok(ended)
         })
@@ -403,7 +441,7 @@ impl Database {
         recipient: &str,
         compose: &(dyn Fn(&str) -> (String, String) + Sync),
     ) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             let code = insert_code(backend, tx, user_id, purpose, valid_for).await?;
             let (subject, body) = compose(&code);
             queue_mail(backend, tx, Mail { recipient, subject: &subject, body: &body }).await
@@ -418,10 +456,10 @@ impl Database {
         code: &str,
         purpose: CodePurpose,
         new_password_hash: Option<&str>,
-        audit: impl FnOnce(&str) -> AuditEvent<'static>,
+        client: &str,
     ) -> Result<Option<String>, StorageError> {
         let at = now();
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             let statement = sql(
                 backend,
                 "SELECT user_id FROM one_time_codes WHERE code_hash = ? AND purpose = ? AND used_at IS NULL \
@@ -473,11 +511,29 @@ impl Database {
                         "setting a password",
                     )
                     .await?;
-                    exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", binds![user_id.clone()], "ending sessions")
-                        .await?;
+                    exec(
+                        backend,
+                        tx,
+                        "DELETE FROM sessions WHERE user_id = ?",
+                        binds![user_id.clone()],
+                        "ending sessions",
+                    )
+                    .await?;
                 }
             }
-            crate::audit::insert(backend, tx, &audit(&user_id)).await?;
+            let action = match purpose {
+                CodePurpose::VerifyEmail => "account.verified",
+                CodePurpose::ResetPassword => "password.reset",
+            };
+            let event = AuditEvent {
+                actor_id: Some(&user_id),
+                actor_label: "e-mail link",
+                action,
+                subject: &user_id,
+                detail: String::new(),
+                client,
+            };
+            crate::audit::insert(backend, tx, &event).await?;
             Ok(Some(user_id))
         })
         .await
@@ -495,7 +551,7 @@ impl Database {
     ) -> Result<String, StorageError> {
         let secret = format!("lsh_{}", new_secret()?);
         let scopes: Vec<&str> = scopes.iter().map(|s| s.id()).collect();
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             exec(
                 backend,
                 tx,
@@ -549,7 +605,7 @@ impl Database {
         token_id: &str,
         audit: AuditEvent<'_>,
     ) -> Result<bool, StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             let revoked = exec(
                 backend,
                 tx,
@@ -579,9 +635,15 @@ impl Database {
         let Some(row) = row else { return Ok(None) };
         let scopes: String = row.try_get("scopes").context("reading a token")?;
         let token_id: String = row.try_get("token_id").context("reading a token")?;
-        self.in_transaction(async |backend, tx| {
-            exec(backend, tx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", binds![now(), token_id], "using a token")
-                .await
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                binds![now(), token_id],
+                "using a token",
+            )
+            .await
         })
         .await?;
         Ok(Some((user_from_row(&row)?, scopes.split(' ').filter_map(TokenScope::from_id).collect())))
@@ -618,24 +680,28 @@ impl Database {
 
     /// Records a delivery attempt: sent, or the reason it failed (it is tried again later).
     pub async fn mail_attempted(&self, id: &str, outcome: Result<(), String>) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             match outcome {
-                Ok(()) => exec(
-                    backend,
-                    tx,
-                    "UPDATE outgoing_mail SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                    binds![now(), id.to_owned()],
-                    "marking mail sent",
-                )
-                .await?,
-                Err(error) => exec(
-                    backend,
-                    tx,
-                    "UPDATE outgoing_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                    binds![error, id.to_owned()],
-                    "marking mail failed",
-                )
-                .await?,
+                Ok(()) => {
+                    exec(
+                        backend,
+                        tx,
+                        "UPDATE outgoing_mail SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                        binds![now(), id.to_owned()],
+                        "marking mail sent",
+                    )
+                    .await?
+                }
+                Err(error) => {
+                    exec(
+                        backend,
+                        tx,
+                        "UPDATE outgoing_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                        binds![error, id.to_owned()],
+                        "marking mail failed",
+                    )
+                    .await?
+                }
             };
             Ok(())
         })
@@ -743,10 +809,10 @@ mod tests {
             .await
             .expect("code");
         let code = code.lock().expect("lock").clone();
-        assert_eq!(db.redeem_code(&code, CodePurpose::VerifyEmail, None, |_| audit()).await.expect("wrong"), None);
-        let redeemed = db.redeem_code(&code, CodePurpose::ResetPassword, Some("new"), |_| audit()).await;
+        assert_eq!(db.redeem_code(&code, CodePurpose::VerifyEmail, None, "test").await.expect("wrong"), None);
+        let redeemed = db.redeem_code(&code, CodePurpose::ResetPassword, Some("new"), "test").await;
         assert_eq!(redeemed.expect("redeem"), Some(user.id.clone()));
-        assert_eq!(db.redeem_code(&code, CodePurpose::ResetPassword, Some("n"), |_| audit()).await.expect("x"), None);
+        assert_eq!(db.redeem_code(&code, CodePurpose::ResetPassword, Some("n"), "test").await.expect("x"), None);
         assert!(db.session(&session).await.expect("read").is_none(), "a reset ends every session");
         assert!(db.user_by_id(&user.id).await.expect("user").is_some_and(|u| u.email_verified));
         assert_eq!(db.pending_mail(10).await.expect("queue").len(), 1);

@@ -4,7 +4,7 @@ use chrono::Duration;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::accounts::{binds, exec, now, stamp};
+use crate::accounts::{binds, exec, now, stamp, transaction};
 use crate::error::{QueryContext, StorageError};
 use crate::{Backend, Database};
 
@@ -60,7 +60,7 @@ pub(crate) async fn insert(
 impl Database {
     /// Records an event that changes nothing else (a failed sign-in, say).
     pub async fn audit(&self, event: AuditEvent<'_>) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| insert(backend, tx, &event).await).await
+        transaction!(self, |backend, tx| { insert(backend, tx, &event).await }).await
     }
 
     /// The newest events, optionally only one action.

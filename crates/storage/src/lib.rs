@@ -22,8 +22,8 @@ mod upsert;
 pub use database::{Backend, Database};
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
-pub use progress::{NoProgress, Progress};
 pub use privacy::DELETED_USER_LABEL;
+pub use progress::{NoProgress, Progress};
 
 /// What one batch write did, record by record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

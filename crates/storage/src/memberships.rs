@@ -8,7 +8,7 @@ use sea_query::{Expr, ExprTrait, Query};
 use sqlx::Row;
 use uuid::Uuid;
 
-use crate::accounts::{binds, exec, now};
+use crate::accounts::{binds, exec, now, transaction};
 use crate::audit::AuditEvent;
 use crate::error::{QueryContext, StorageError};
 use crate::organisations::{projection, Organisations};
@@ -83,7 +83,7 @@ impl Database {
         audit: AuditEvent<'_>,
     ) -> Result<ClaimStatus, StorageError> {
         let status = if approve_now { ClaimStatus::Approved } else { ClaimStatus::Pending };
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             let open = sqlx::query_scalar::<_, String>(&crate::accounts::sql(
                 backend,
                 "SELECT id FROM organisation_claims WHERE user_id = ? AND organisation_id = ? AND status = 'pending'",
@@ -154,37 +154,36 @@ impl Database {
         audit: AuditEvent<'_>,
     ) -> Result<Option<Claim>, StorageError> {
         let status = if approve { ClaimStatus::Approved } else { ClaimStatus::Rejected };
-        let decided = self
-            .in_transaction(async |backend, tx| {
-                let changed = exec(
-                    backend,
-                    tx,
-                    "UPDATE organisation_claims SET status = ?, decided_at = ?, decided_by = ? \
+        let decided = transaction!(self, |backend, tx| {
+            let changed = exec(
+                backend,
+                tx,
+                "UPDATE organisation_claims SET status = ?, decided_at = ?, decided_by = ? \
                      WHERE id = ? AND status = 'pending'",
-                    binds![status.id().to_owned(), now(), admin_id.to_owned(), claim_id.to_owned()],
-                    "deciding a claim",
-                )
-                .await?;
-                if changed == 0 {
-                    return Ok(false);
-                }
-                if approve {
-                    let row = sqlx::query(&crate::accounts::sql(
-                        backend,
-                        "SELECT organisation_id, user_id FROM organisation_claims WHERE id = ?",
-                    ))
-                    .bind(claim_id.to_owned())
-                    .fetch_one(&mut **tx)
-                    .await
-                    .context("reading a claim")?;
-                    let organisation: String = row.try_get("organisation_id").context("reading a claim")?;
-                    let user: String = row.try_get("user_id").context("reading a claim")?;
-                    add_member(backend, tx, &organisation, &user).await?;
-                }
-                crate::audit::insert(backend, tx, &audit).await?;
-                Ok(true)
-            })
+                binds![status.id().to_owned(), now(), admin_id.to_owned(), claim_id.to_owned()],
+                "deciding a claim",
+            )
             .await?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            if approve {
+                let row = sqlx::query(&crate::accounts::sql(
+                    backend,
+                    "SELECT organisation_id, user_id FROM organisation_claims WHERE id = ?",
+                ))
+                .bind(claim_id.to_owned())
+                .fetch_one(&mut **tx)
+                .await
+                .context("reading a claim")?;
+                let organisation: String = row.try_get("organisation_id").context("reading a claim")?;
+                let user: String = row.try_get("user_id").context("reading a claim")?;
+                add_member(backend, tx, &organisation, &user).await?;
+            }
+            crate::audit::insert(backend, tx, &audit).await?;
+            Ok(true)
+        })
+        .await?;
         if !decided {
             return Ok(None);
         }
@@ -228,7 +227,7 @@ impl Database {
         partner: bool,
         audit: AuditEvent<'_>,
     ) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             exec(
                 backend,
                 tx,
@@ -278,24 +277,14 @@ impl Database {
         audit: AuditEvent<'_>,
     ) -> Result<bool, StorageError> {
         let after = serde_json::to_string(profile).map_err(|e| StorageError::Bind(format!("profile: {e}")))?;
-        let mut update = Query::update();
-        update
-            .table(Organisations::Table)
-            .values(projection(profile))
-            .value(Organisations::Record, after.as_str())
-            .value(Organisations::LastUpdated, Utc::now().to_rfc3339())
-            .and_where(Expr::col(Organisations::Id).eq(organisation_id));
-        let (update_sql, update_args) = Statement::from(&mut update).build(self.backend())?;
-        drop(update);
-        self.in_transaction(async |backend, tx| {
-            let before: Option<String> = sqlx::query_scalar(&crate::accounts::sql(
-                backend,
-                "SELECT record FROM organisations WHERE id = ?",
-            ))
-            .bind(organisation_id.to_owned())
-            .fetch_optional(&mut **tx)
-            .await
-            .context("reading a profile")?;
+        let (update_sql, update_args) = update_statement(self.backend(), organisation_id, profile, &after)?;
+        transaction!(self, |backend, tx| {
+            let before: Option<String> =
+                sqlx::query_scalar(&crate::accounts::sql(backend, "SELECT record FROM organisations WHERE id = ?"))
+                    .bind(organisation_id.to_owned())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .context("reading a profile")?;
             let Some(before) = before else { return Err(StorageError::Bind("no such organisation".into())) };
             if before == after {
                 return Ok(false);
@@ -337,8 +326,10 @@ impl Database {
             .map(|row| {
                 let json = |c: &str| -> Result<serde_json::Value, StorageError> {
                     let text: String = row.try_get(c).context("reading profile history")?;
-                    serde_json::from_str(&text)
-                        .map_err(|e| StorageError::CorruptRecord { id: organisation_id.to_owned(), reason: e.to_string() })
+                    serde_json::from_str(&text).map_err(|e| StorageError::CorruptRecord {
+                        id: organisation_id.to_owned(),
+                        reason: e.to_string(),
+                    })
                 };
                 Ok(ProfileEdit {
                     at: row.try_get("at").context("reading profile history")?,
@@ -396,4 +387,21 @@ async fn add_member(
     )
     .await
     .map(|_| ())
+}
+
+/// Built apart from the async code: sea-query statements are not `Send`.
+fn update_statement(
+    backend: crate::Backend,
+    organisation_id: &str,
+    profile: &OrganisationProfile,
+    record: &str,
+) -> Result<(String, sqlx::any::AnyArguments<'static>), StorageError> {
+    let mut update = Query::update();
+    update
+        .table(Organisations::Table)
+        .values(projection(profile))
+        .value(Organisations::Record, record)
+        .value(Organisations::LastUpdated, Utc::now().to_rfc3339())
+        .and_where(Expr::col(Organisations::Id).eq(organisation_id));
+    Statement::from(&mut update).build(backend)
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 use sqlx::Row;
 
-use crate::accounts::{binds, exec};
+use crate::accounts::{binds, exec, transaction};
 use crate::audit::AuditEvent;
 use crate::error::{QueryContext, StorageError};
 use crate::Database;
@@ -86,7 +86,7 @@ impl Database {
     /// organisation profiles and their history stay, and the audit log keeps its entries with
     /// the member's name, address and id replaced.
     pub async fn delete_user(&self, user_id: &str, email: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
-        self.in_transaction(async |backend, tx| {
+        transaction!(self, |backend, tx| {
             for (statement, context) in [
                 ("UPDATE organisation_edits SET editor_id = NULL WHERE editor_id = ?", "anonymising profile history"),
                 ("DELETE FROM sessions WHERE user_id = ?", "deleting sessions"),
@@ -122,7 +122,8 @@ impl Database {
                 "deleting queued mail",
             )
             .await?;
-            exec(backend, tx, "DELETE FROM users WHERE id = ?", binds![user_id.to_owned()], "deleting the user").await?;
+            exec(backend, tx, "DELETE FROM users WHERE id = ?", binds![user_id.to_owned()], "deleting the user")
+                .await?;
             crate::audit::insert(backend, tx, &audit).await
         })
         .await

@@ -5,6 +5,7 @@ use lshub_search::{SearchError, SearchIndex};
 use lshub_storage::Database;
 use tokio::sync::Mutex;
 
+use crate::auth::{Accounts, AccountsConfig};
 use crate::i18n::I18n;
 use crate::metrics::Metrics;
 
@@ -26,6 +27,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub site: Arc<SiteConfig>,
     pub derived: Arc<DerivedContent>,
+    pub accounts: Arc<Accounts>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +48,14 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             site: Arc::new(site),
             derived: Arc::new(derived),
+            accounts: Arc::new(Accounts::new(AccountsConfig::with_data_dir(std::path::Path::new("data")))),
         })
+    }
+
+    /// Replaces the accounts settings (mail, sessions, rate limits, OpenID Connect).
+    pub fn with_accounts(mut self, config: AccountsConfig) -> Self {
+        self.accounts = Arc::new(Accounts::new(config));
+        self
     }
 }
 

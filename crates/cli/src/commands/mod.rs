@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod export;
 pub mod import;
 pub mod search;

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
-use lshub_web::{AppState, SiteConfig};
+use lshub_web::{AccountsConfig, AppState, SiteConfig};
 use tokio::net::TcpListener;
 
 #[derive(Args)]
@@ -18,13 +18,16 @@ pub struct ServeArgs {
     region: String,
 }
 
-pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr().context("reading the listening address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
-    let state = AppState::open(db.clone(), site).await.context("starting the hub")?;
+    let state = AppState::open(db.clone(), site)
+        .await
+        .context("starting the hub")?
+        .with_accounts(AccountsConfig::with_data_dir(data_dir));
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
     eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;

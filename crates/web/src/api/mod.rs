@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
+mod account;
 mod calls;
 mod organisations;
 mod search;
@@ -7,26 +8,28 @@ mod stats;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
+use axum::routing::{get, put};
 use utoipa::OpenApi;
 
 use crate::error::{AppError, Problem};
+use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
 pub use search::hit_path;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/organisations", get(organisations::list))
         .route("/organisations/{slug}", get(organisations::show))
         .route("/calls", get(calls::list))
         .route("/calls/{topic_id}", get(calls::show))
         .route("/stats", get(stats::show))
         .route("/search", get(search::search))
-        .fallback(|| async { AppError::not_found("API endpoint") })
+        .route("/me", get(account::me))
+        .route("/organisations/{slug}/profile", put(account::edit_organisation))
+        .map_router(|api| api.fallback(|| async { AppError::not_found("API endpoint") }))
 }
 
 #[derive(OpenApi)]
