@@ -129,9 +129,14 @@ impl ProfileEdit {
             profile.addresses.push(Address::default());
         }
         if let Some(address) = profile.addresses.first_mut() {
-            address.street = blank_to_none(&self.street);
-            address.postcode = blank_to_none(&self.postcode);
-            address.city = blank_to_none(&self.city);
+            let (street, postcode, city) =
+                (blank_to_none(&self.street), blank_to_none(&self.postcode), blank_to_none(&self.city));
+            if (&street, &postcode, &city) != (&address.street, &address.postcode, &address.city) {
+                // A map position belongs to the old address; a wrong pin is worse than none.
+                address.latitude = None;
+                address.longitude = None;
+            }
+            (address.street, address.postcode, address.city) = (street, postcode, city);
         }
         profile.addresses.retain(|a| a != &Address::default());
         profile.validate()?;
