@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod authorization_matrix;
 mod browser;
 mod feeds;
 mod import_cli;
