@@ -44,6 +44,8 @@ enum Command {
     /// Measure search and matchmaking against SQLite FTS5 and PostgreSQL full-text search,
     /// at the real data size and with synthetic organisations (never the hub's database).
     Bench(commands::bench::BenchArgs),
+    /// Operator tasks on accounts, e.g. `lshub admin grant EMAIL --role admin`.
+    Admin(commands::admin::AdminArgs),
 }
 
 impl Cli {
@@ -95,7 +97,7 @@ fn main() -> ExitCode {
     let url = cli.database_url();
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => commands::serve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Serve(args) => commands::serve::run(&url, &cli.data_dir, args).await.map(|()| ExitCode::SUCCESS),
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
             Command::Import(args) => commands::import::run(&url, args).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
@@ -104,6 +106,7 @@ fn main() -> ExitCode {
             Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
+            Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

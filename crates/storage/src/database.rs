@@ -129,14 +129,13 @@ impl Database {
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StorageError> {
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await.context("starting a transaction"),
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await.context("starting a transaction")?;
-                sqlx::raw_sql(&format!("SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})"))
-                    .execute(&mut *tx)
-                    .await
-                    .context("waiting for the write lock")?;
-                Ok(tx)
-            }
+            // One statement string: awaiting an executor on `&mut *tx` here would make every
+            // caller's future lose `Send` (sqlx's higher-ranked `Executor` bound).
+            Backend::Postgres => self
+                .writer
+                .begin_with(format!("BEGIN; SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})"))
+                .await
+                .context("starting a transaction and waiting for the write lock"),
         }
     }
 

@@ -22,6 +22,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "name filter indexes",
         sql: include_str!("../migrations/0002_name_filter_indexes.sql"),
     },
+    Migration { version: 3, name: "accounts", sql: include_str!("../migrations/0003_accounts.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -97,7 +97,7 @@ fn timed_out(
         if let Ok(page) = page.body(()) {
             let (parts, ()) = page.into_parts();
             let ctx = crate::pages::page_context(&parts, state);
-            if let Some(response) = crate::pages::error_page(ctx, problem.clone()) {
+            if let Some(response) = crate::pages::problem_page(ctx, problem.clone()) {
                 return response;
             }
         }

@@ -5,6 +5,7 @@ use lshub_search::{Resolver, SearchError, SearchIndex};
 use lshub_storage::Database;
 use tokio::sync::Mutex;
 
+use crate::auth::{Accounts, AccountsConfig};
 use crate::i18n::I18n;
 use crate::metrics::Metrics;
 
@@ -28,6 +29,7 @@ pub struct AppState {
     pub derived: Arc<DerivedContent>,
     /// How long a request may take before it is answered with 503.
     pub request_timeout: std::time::Duration,
+    pub accounts: Arc<Accounts>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,11 +51,18 @@ impl AppState {
             site: Arc::new(site),
             derived: Arc::new(derived),
             request_timeout: crate::operations::DEFAULT_REQUEST_TIMEOUT,
+            accounts: Arc::new(Accounts::new(AccountsConfig::with_data_dir(std::path::Path::new("data")))),
         })
     }
 
     pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Replaces the accounts settings (mail, sessions, rate limits, OpenID Connect).
+    pub fn with_accounts(mut self, config: AccountsConfig) -> Self {
+        self.accounts = Arc::new(Accounts::new(config));
         self
     }
 }

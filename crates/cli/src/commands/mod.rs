@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod backup;
 pub mod bench;
 pub mod export;

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
-use lshub_web::{AppState, SiteConfig};
+use lshub_web::{AccountsConfig, AppState, SiteConfig};
 use tokio::net::TcpListener;
 
 #[derive(Args)]
@@ -21,7 +21,7 @@ pub struct ServeArgs {
     request_timeout: u64,
 }
 
-pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr().context("reading the listening address")?;
@@ -30,7 +30,8 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::open(db.clone(), site)
         .await
         .context("starting the hub")?
-        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout));
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout))
+        .with_accounts(AccountsConfig::with_data_dir(data_dir));
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
     eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;
