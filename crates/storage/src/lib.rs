@@ -6,6 +6,7 @@
 
 mod calls;
 mod database;
+mod embeddings;
 mod error;
 mod migrations;
 mod organisations;
@@ -15,6 +16,7 @@ mod stats;
 mod upsert;
 
 pub use database::{Backend, Database};
+pub use embeddings::StoredVector;
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
 pub use progress::{NoProgress, Progress};
@@ -55,7 +57,7 @@ mod tests {
     #[tokio::test]
     async fn reimports_update_and_never_duplicate() {
         let db = Database::connect("sqlite::memory:").await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate").len(), 2);
+        assert_eq!(db.migrate().await.expect("migrate").len(), 3);
         assert!(db.migrate().await.expect("migrate again").is_empty());
 
         let first = vec![

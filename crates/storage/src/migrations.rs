@@ -22,6 +22,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "name filter indexes",
         sql: include_str!("../migrations/0002_name_filter_indexes.sql"),
     },
+    Migration { version: 4, name: "embeddings", sql: include_str!("../migrations/0004_embeddings.sql") },
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
