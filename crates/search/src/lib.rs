@@ -7,11 +7,15 @@
 
 mod analysis;
 mod document;
+mod embedding;
 mod index;
 mod query;
 mod semantic;
+mod vectors;
+mod vocabulary;
 
 pub use document::{EntityType, SearchDocument, Searchable};
-pub use index::{SearchError, SearchIndex};
-pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest, SnippetPart};
+pub use embedding::{embed_missing, EmbeddingReport};
+pub use index::{documents_from, SearchError, SearchIndex};
+pub use query::{Fusion, MatchReason, MatchedField, Ranking, SearchHit, SearchRequest, SnippetPart};
 pub use semantic::{cosine, ModelError, SentenceEncoder};
