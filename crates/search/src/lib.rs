@@ -8,6 +8,7 @@
 mod analysis;
 mod document;
 mod embedding;
+pub mod eval;
 mod index;
 mod query;
 mod semantic;

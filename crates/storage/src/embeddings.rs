@@ -89,45 +89,45 @@ impl Database {
         let now = Utc::now().to_rfc3339();
         let mut tx = self.begin_write().await?;
         for chunk in vectors.chunks(ROWS_PER_INSERT) {
-            let mut insert = Query::insert();
-            insert.into_table(Embeddings::Table).columns([
-                Embeddings::Model,
-                Embeddings::Entity,
-                Embeddings::EntityKey,
-                Embeddings::TextHash,
-                Embeddings::Dimension,
-                Embeddings::Vector,
-                Embeddings::LastUpdated,
-            ]);
-            for v in chunk {
-                let bytes: Vec<u8> = v.vector.iter().flat_map(|x| x.to_le_bytes()).collect();
-                insert
-                    .values([
-                        model.into(),
-                        v.entity.as_str().into(),
-                        v.key.as_str().into(),
-                        v.text_hash.as_str().into(),
-                        (v.vector.len() as i64).into(),
-                        bytes.into(),
-                        now.as_str().into(),
-                    ])
-                    .map_err(|e| StorageError::Bind(e.to_string()))?;
-            }
-            insert.on_conflict(
-                OnConflict::columns([Embeddings::Model, Embeddings::Entity, Embeddings::EntityKey])
-                    .update_columns([
-                        Embeddings::TextHash,
-                        Embeddings::Dimension,
-                        Embeddings::Vector,
-                        Embeddings::LastUpdated,
-                    ])
-                    .to_owned(),
-            );
-            let (sql, args) = Statement::from(&mut insert).build(self.backend())?;
+            // Built before the await: sea-query statements are not `Send`.
+            let (sql, args) = upsert_statement(model, chunk, &now)?.build(self.backend())?;
             sqlx::query_with(&sql, args).execute(&mut *tx).await.context("saving vectors")?;
         }
         tx.commit().await.context("committing vectors")
     }
+}
+
+fn upsert_statement(model: &str, vectors: &[StoredVector], now: &str) -> Result<Statement, StorageError> {
+    let mut insert = Query::insert();
+    insert.into_table(Embeddings::Table).columns([
+        Embeddings::Model,
+        Embeddings::Entity,
+        Embeddings::EntityKey,
+        Embeddings::TextHash,
+        Embeddings::Dimension,
+        Embeddings::Vector,
+        Embeddings::LastUpdated,
+    ]);
+    for v in vectors {
+        let bytes: Vec<u8> = v.vector.iter().flat_map(|x| x.to_le_bytes()).collect();
+        insert
+            .values([
+                model.into(),
+                v.entity.as_str().into(),
+                v.key.as_str().into(),
+                v.text_hash.as_str().into(),
+                (v.vector.len() as i64).into(),
+                bytes.into(),
+                now.into(),
+            ])
+            .map_err(|e| StorageError::Bind(e.to_string()))?;
+    }
+    insert.on_conflict(
+        OnConflict::columns([Embeddings::Model, Embeddings::Entity, Embeddings::EntityKey])
+            .update_columns([Embeddings::TextHash, Embeddings::Dimension, Embeddings::Vector, Embeddings::LastUpdated])
+            .to_owned(),
+    );
+    Ok(Statement::from(&mut insert))
 }
 
 fn decode(bytes: &[u8], dimension: i64) -> Option<Vec<f32>> {
