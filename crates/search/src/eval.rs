@@ -108,12 +108,18 @@ impl Scores {
 }
 
 /// Each query's scores under `ranking`, in the order of `queries`.
-pub fn evaluate(index: &SearchIndex, queries: &[EvalQuery], ranking: Ranking) -> Result<Vec<Scores>, EvalError> {
+pub fn evaluate(
+    index: &SearchIndex,
+    queries: &[EvalQuery],
+    ranking: Ranking,
+    cross_language: bool,
+) -> Result<Vec<Scores>, EvalError> {
     queries
         .iter()
         .map(|query| {
             let mut request = SearchRequest::new(&query.query, EntityType::from_id(&query.entity), CUTOFF);
             request.ranking = ranking;
+            request.cross_language = cross_language;
             let ranked: Vec<String> = index.search(&request)?.into_iter().map(|hit| hit.id).collect();
             Ok(score(query, &ranked))
         })

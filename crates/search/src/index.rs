@@ -202,7 +202,8 @@ impl SearchIndex {
         if words.is_empty() || request.limit == 0 {
             return Ok(Vec::new());
         }
-        let translation = Vocabulary::get().translate(&words);
+        let translation =
+            if request.cross_language { Vocabulary::get().translate(&words) } else { Translation::default() };
         let searcher = self.reader.searcher();
         let query = self.lexical_query(request, &words, &translation.extra_words);
         let lexical_depth = match request.ranking {
