@@ -10,6 +10,7 @@ mod backup;
 mod calls;
 pub mod credentials;
 mod database;
+mod embeddings;
 mod error;
 pub mod memberships;
 mod migrations;
@@ -22,6 +23,7 @@ mod upsert;
 
 pub use backup::BackupSummary;
 pub use database::{Backend, Database};
+pub use embeddings::StoredVector;
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
 pub use privacy::DELETED_USER_LABEL;

@@ -23,6 +23,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_name_filter_indexes.sql"),
     },
     Migration { version: 3, name: "accounts", sql: include_str!("../migrations/0003_accounts.sql") },
+    Migration { version: 4, name: "embeddings", sql: include_str!("../migrations/0004_embeddings.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.
