@@ -20,3 +20,4 @@ pub use embedding::{embed_missing, EmbeddingReport};
 pub use index::{documents_from, SearchError, SearchIndex};
 pub use query::{Fusion, MatchReason, MatchedField, Ranking, SearchHit, SearchRequest, SnippetPart};
 pub use semantic::{cosine, ModelError, SentenceEncoder};
+pub use vectors::{VectorEntry, VectorIndex};
