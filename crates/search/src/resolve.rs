@@ -88,7 +88,6 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("rijksuniversiteit", &["university"]),
     ("rijksinstituut", &["national", "institute"]),
     ("volksgezondheid", &["public", "health"]),
-    ("hogeschool", &["hogeschool"]),
 ];
 
 /// Runs of (English) words that name one thing: a Dutch "hogeschool" calls itself a
@@ -161,7 +160,8 @@ impl Lexicon {
                 dutch_initial.insert(english, initial);
             }
         }
-        compound_ends.extend(["hogeschool", "gezondheid"]);
+        // Not a translated word, but a common end of Dutch names ("Erasmushogeschool").
+        compound_ends.push("hogeschool");
         // Longest first, so that "ziekenhuis" wins over "huis"-like shorter endings.
         compound_ends.sort_by_key(|e| std::cmp::Reverse(e.len()));
         Self { canonical, dutch_initial, compound_ends, stop_words: STOP_WORDS.iter().copied().collect() }
@@ -341,11 +341,7 @@ impl Resolver {
             owners: Vec::new(),
             acronyms: HashMap::new(),
             cities: HashSet::new(),
-            countries: COUNTRIES
-                .iter()
-                .flat_map(|(code, names)| names.iter().map(move |n| (*n, *code)))
-                .chain([("belgium", "BE")])
-                .collect(),
+            countries: COUNTRIES.iter().flat_map(|(code, names)| names.iter().map(move |n| (*n, *code))).collect(),
             lexicon,
         };
         for document in documents.into_iter().filter(|d| d.entity == EntityType::Organisation) {
