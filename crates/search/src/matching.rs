@@ -377,9 +377,6 @@ fn facet_fit(
                     fit("status", status);
                 }
             }
-            if let Some(kind) = facet(source_facets, "kind") {
-                factor *= kind_fit(&kind);
-            }
         }
         (Some(EntityType::Organisation), EntityType::Organisation) => {
             for (name, bonus) in [("kind", 1.4), ("city", 1.1), ("country", 1.05)] {
