@@ -723,7 +723,7 @@ pub fn parse_judged(content: &str) -> Result<Vec<JudgedAffiliation>, String> {
     Ok(judged)
 }
 
-/// How well the resolver does on a judged set at [`CONFIDENCE_THRESHOLD`].
+/// How well the resolver does on a judged set at a threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolveEvaluation {
     pub judged: usize,
@@ -748,7 +748,13 @@ fn same_organisation(id: &str, expected: &str) -> bool {
 }
 
 impl Resolver {
+    /// Precision and recall at the resolver's threshold.
     pub fn evaluate(&self, judged: &[JudgedAffiliation]) -> ResolveEvaluation {
+        self.evaluate_at(judged, CONFIDENCE_THRESHOLD)
+    }
+
+    /// Precision and recall had the threshold been `threshold`, to see what it trades.
+    pub fn evaluate_at(&self, judged: &[JudgedAffiliation], threshold: f32) -> ResolveEvaluation {
         let mut evaluation = ResolveEvaluation {
             judged: judged.len(),
             meant: judged.iter().filter(|j| j.expected.is_some()).count(),
@@ -759,7 +765,8 @@ impl Resolver {
             mistakes: Vec::new(),
         };
         for item in judged {
-            let answer = self.resolve(&item.text, 1).best.map(|r| r.id);
+            let best = self.resolve(&item.text, 1).candidates.into_iter().next();
+            let answer = best.filter(|r| r.confidence >= threshold).map(|r| r.id);
             let right = match (&answer, &item.expected) {
                 (Some(id), Some(expected)) => same_organisation(id, expected),
                 (None, None) => true,
