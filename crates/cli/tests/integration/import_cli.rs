@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::shared_data;
 
@@ -22,13 +22,7 @@ crate::support::per_backend_fresh!(
 /// Runs `lshub` without a model unless `args` name one: encoding every record would make
 /// each import test minutes long.
 fn lshub(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lshub"))
-        .args(["--database", database_url])
-        .args(args)
-        .env("LSHUB_LOG", "warn")
-        .env_remove("LSHUB_MODEL_DIR")
-        .output()
-        .expect("run lshub")
+    crate::support::lshub_command().args(["--database", database_url]).args(args).output().expect("run lshub")
 }
 
 fn import(database_url: &str, kind: &str, path: &Path) -> (i32, String, String) {
@@ -181,11 +175,9 @@ async fn a_killed_import_leaves_all_or_nothing(database_url: String) {
     let output = lshub(&database_url, &["migrate"]);
     assert!(output.status.success());
     for delay_ms in [50, 300, 600, 700, 800, 900, 1000, 1200] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lshub"))
+        let mut child = crate::support::lshub_command()
             .args(["--database", &database_url, "import", "ror"])
             .arg(shared_data("ror_nl_be.jsonl.gz"))
-            .env("LSHUB_LOG", "warn")
-            .env_remove("LSHUB_MODEL_DIR")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

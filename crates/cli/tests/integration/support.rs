@@ -253,3 +253,12 @@ macro_rules! per_backend_fresh {
     };
 }
 pub(crate) use per_backend_fresh;
+
+/// The `lshub` binary as the import and operations tests run it: quiet, and without the
+/// sentence-embedding model, since encoding every record would make each run minutes long
+/// (the vectors have tests of their own).
+pub fn lshub_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lshub"));
+    command.env("LSHUB_LOG", "warn").env_remove("LSHUB_MODEL_DIR");
+    command
+}
