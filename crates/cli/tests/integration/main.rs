@@ -6,6 +6,7 @@ mod api;
 mod authorization_matrix;
 mod browser;
 mod feeds;
+mod hostile_input;
 mod import_cli;
 mod pages;
 mod search;

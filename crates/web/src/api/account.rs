@@ -15,17 +15,24 @@ use crate::error::AppError;
 use crate::pages::profile::{save, ProfileEdit};
 use crate::state::AppState;
 
-/// A JSON body; malformed JSON, invalid UTF-8 or a wrong content type is a 400.
+/// A JSON object body; malformed JSON, invalid UTF-8, a wrong content type or a value that
+/// does not fit is a 400.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(request, state)
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state)
             .await
-            .map(|Json(value)| JsonBody(value))
-            .map_err(|rejection| AppError::MalformedBody(rejection.body_text()))
+            .map_err(|rejection| AppError::MalformedBody(rejection.body_text()))?;
+        // Serde would also read a struct from an array; every body of this API is an object.
+        if !value.is_object() {
+            return Err(AppError::MalformedBody("the body must be a JSON object".into()));
+        }
+        serde_json::from_value(value)
+            .map(JsonBody)
+            .map_err(|e| AppError::MalformedBody(format!("the JSON body does not fit: {e}")))
     }
 }
 

@@ -201,6 +201,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             Ok(bytes) => bytes,
             Err(_) => return fail(&parts, AppError::TooLarge { limit: BODY_LIMIT }),
         };
+        if is_form(&parts.headers) && !form_is_utf8(&bytes) {
+            return fail(&parts, AppError::MalformedBody("the form is not valid UTF-8".into()));
+        }
         let by_token = matches!(auth.actor.user, Some(Principal { via: Credential::Token(_), .. }));
         if !by_token {
             if let Err(e) = check_csrf(&state, &parts.headers, &bytes, &auth.csrf) {
@@ -292,11 +295,7 @@ fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str
         }
     }
     let from_header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let is_form = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    let from_form = if is_form && from_header.is_none() {
+    let from_form = if is_form(headers) && from_header.is_none() {
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|e| AppError::MalformedBody(format!("the form cannot be read: {e}")))?;
         fields.into_iter().find(|(name, _)| name == CSRF_FIELD).map(|(_, value)| value)
@@ -312,6 +311,52 @@ fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str
     Ok(())
 }
 
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Whether every name and value of a form decodes to UTF-8. The form decoder would replace
+/// bad bytes silently, and text that is not what the user sent must not be saved.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        let mut decoded = Vec::with_capacity(pair.len());
+        let mut i = 0;
+        while i < pair.len() {
+            let hex = |b: u8| char::from(b).to_digit(16);
+            match pair[i] {
+                b'%' if i + 2 < pair.len() => match (hex(pair[i + 1]), hex(pair[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        decoded.push(u8::try_from(high * 16 + low).unwrap_or(0));
+                        i += 3;
+                        continue;
+                    }
+                    _ => decoded.push(b'%'),
+                },
+                b'+' => decoded.push(b' '),
+                byte => decoded.push(byte),
+            }
+            i += 1;
+        }
+        std::str::from_utf8(&decoded).is_ok()
+    })
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_must_decode_to_utf8() {
+        assert!(form_is_utf8(b"a=1&name=Zo%C3%AB+de+Vries&x=%"));
+        assert!(!form_is_utf8(b"name=%FF%FE"));
+        assert!(!form_is_utf8(b"name=\xff"));
+        assert!(!form_is_utf8(b"n%C3=1"));
+    }
 }
