@@ -87,6 +87,9 @@ pub struct Mail<'a> {
     pub body: &'a str,
 }
 
+/// Builds the subject and body of a mail that carries a one-time code.
+pub type ComposeMail<'a> = dyn Fn(&str) -> (String, String) + Sync + 'a;
+
 /// A queued message.
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
@@ -208,7 +211,7 @@ impl Database {
         &self,
         new: NewUser<'_>,
         audit: AuditEvent<'_>,
-        verification: Option<(Duration, &(dyn Fn(&str) -> (String, String) + Sync))>,
+        verification: Option<(Duration, &ComposeMail<'_>)>,
     ) -> Result<User, StorageError> {
         let id = Uuid::now_v7().to_string();
         let created = now();
@@ -439,7 +442,7 @@ impl Database {
         purpose: CodePurpose,
         valid_for: Duration,
         recipient: &str,
-        compose: &(dyn Fn(&str) -> (String, String) + Sync),
+        compose: &ComposeMail<'_>,
     ) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             let code = insert_code(backend, tx, user_id, purpose, valid_for).await?;
