@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
-use lshub_web::{AccountsConfig, AppState, SiteConfig};
+use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use tokio::net::TcpListener;
 
 #[derive(Args)]
@@ -13,6 +13,15 @@ pub struct ServeArgs {
     /// The address the public reaches the hub at (for feeds and links); defaults to http://ADDR.
     #[arg(long, env = "LSHUB_PUBLIC_URL")]
     public_url: Option<String>,
+    /// OpenID Connect provider for "sign in with your institution" (its issuer URL).
+    #[arg(long, env = "LSHUB_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret"])]
+    oidc_issuer: Option<String>,
+    /// The hub's client id at the OpenID Connect provider.
+    #[arg(long, env = "LSHUB_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// The hub's client secret at the OpenID Connect provider.
+    #[arg(long, env = "LSHUB_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -24,10 +33,15 @@ pub async fn run(database_url: &str, data_dir: &std::path::Path, args: ServeArgs
     let address = listener.local_addr().context("reading the listening address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
-    let state = AppState::open(db.clone(), site)
-        .await
-        .context("starting the hub")?
-        .with_accounts(AccountsConfig::with_data_dir(data_dir));
+    let state = AppState::open(db.clone(), site).await.context("starting the hub")?.with_accounts(AccountsConfig {
+        oidc: match (args.oidc_issuer, args.oidc_client_id, args.oidc_client_secret) {
+            (Some(issuer), Some(client_id), Some(client_secret)) => {
+                Some(OidcSettings { issuer, client_id, client_secret })
+            }
+            _ => None,
+        },
+        ..AccountsConfig::with_data_dir(data_dir)
+    });
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
     eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;

@@ -41,6 +41,8 @@ const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/verify", ALL),
     ("GET", "/login", ALL),
     ("POST", "/login", ALL),
+    ("GET", "/login/oidc", ALL),
+    ("GET", "/login/oidc/callback", ALL),
     ("GET", "/password-reset", ALL),
     ("POST", "/password-reset", ALL),
     ("GET", "/password-reset/new", ALL),

@@ -8,6 +8,8 @@ mod browser;
 mod feeds;
 mod hostile_input;
 mod import_cli;
+mod oidc;
+mod oidc_provider;
 mod pages;
 mod search;
 mod snapshots;

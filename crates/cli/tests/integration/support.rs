@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use lshub_import::ImportReport;
 use lshub_storage::{Database, NoProgress};
-use lshub_web::{AccountsConfig, AppState, SiteConfig};
+use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use sqlx::Connection;
 
 /// Feeds and API items carry absolute links; a fixed base keeps snapshots stable.
@@ -24,6 +24,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's data folder; its mail is written to `mail/` in it.
     pub data_dir: PathBuf,
+    /// The OpenID Connect provider the server trusts.
+    pub provider: crate::oidc_provider::Provider,
     /// The first and the second import of each real file.
     pub ror_imports: [ImportReport; 2],
     pub call_imports: [ImportReport; 2],
@@ -97,16 +99,22 @@ fn boot(database_url: String) -> TestApp {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let address = listener.local_addr().expect("address");
             let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into() };
+            let provider = crate::oidc_provider::Provider::start().await;
+            let oidc = OidcSettings {
+                issuer: provider.issuer(),
+                client_id: crate::oidc_provider::CLIENT_ID.into(),
+                client_secret: crate::oidc_provider::CLIENT_SECRET.into(),
+            };
             let state = AppState::open(db, site)
                 .await
                 .expect("state")
-                .with_accounts(AccountsConfig::with_data_dir(&server_data_dir));
-            ready.send((format!("http://{address}"), ror_imports, call_imports)).expect("report ready");
+                .with_accounts(AccountsConfig { oidc: Some(oidc), ..AccountsConfig::with_data_dir(&server_data_dir) });
+            ready.send((format!("http://{address}"), ror_imports, call_imports, provider)).expect("report ready");
             lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
         });
     });
-    let (base_url, ror_imports, call_imports) = started.recv().expect("the test server failed to start");
-    TestApp { base_url, database_url, data_dir, ror_imports, call_imports }
+    let (base_url, ror_imports, call_imports, provider) = started.recv().expect("the test server failed to start");
+    TestApp { base_url, database_url, data_dir, provider, ror_imports, call_imports }
 }
 
 fn unique_name() -> String {

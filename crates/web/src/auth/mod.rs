@@ -6,6 +6,7 @@
 //! [`Auth::require`], which asks the one policy in `lshub_domain::authorization`.
 
 pub mod mail;
+pub mod oidc;
 pub mod rate_limit;
 
 use std::net::SocketAddr;
@@ -71,6 +72,8 @@ pub struct Accounts {
     /// Wakes the mail worker when a handler queued mail.
     pub mail_queued: tokio::sync::Notify,
     pub(crate) delivering: tokio::sync::Mutex<()>,
+    /// For the identity provider's endpoints.
+    pub(crate) http: reqwest::Client,
 }
 
 impl Accounts {
@@ -82,6 +85,11 @@ impl Accounts {
             oidc: config.oidc,
             mail_queued: tokio::sync::Notify::new(),
             delivering: tokio::sync::Mutex::new(()),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default(),
         }
     }
 }

@@ -39,6 +39,8 @@ pub fn routes() -> RouteTable {
         .route("/register", get(account::register_form).post(account::register))
         .route("/verify", get(account::verify))
         .route("/login", get(account::login_form).post(account::login))
+        .route("/login/oidc", get(crate::auth::oidc::start))
+        .route("/login/oidc/callback", get(crate::auth::oidc::callback))
         .route("/logout", post(account::logout))
         .route("/password-reset", get(account::reset_request_form).post(account::reset_request))
         .route("/password-reset/new", get(account::reset_form).post(account::reset))
