@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
+use lshub_web::auth::mail::Mailer;
 use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use tokio::net::TcpListener;
 
@@ -22,6 +23,14 @@ pub struct ServeArgs {
     /// The hub's client secret at the OpenID Connect provider.
     #[arg(long, env = "LSHUB_OIDC_CLIENT_SECRET", hide_env_values = true)]
     oidc_client_secret: Option<String>,
+    /// SMTP relay for outgoing mail, e.g. smtps://USER:PASSWORD@smtp.example.org or
+    /// smtp://USER:PASSWORD@smtp.example.org:587?tls=required. Without it, mail is written
+    /// to DATA_DIR/mail/.
+    #[arg(long, env = "LSHUB_SMTP_URL", hide_env_values = true, requires = "mail_from")]
+    smtp_url: Option<String>,
+    /// The sender of outgoing mail, e.g. "LSH Hub <hub@example.org>".
+    #[arg(long, env = "LSHUB_MAIL_FROM")]
+    mail_from: Option<String>,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -34,6 +43,10 @@ pub async fn run(database_url: &str, data_dir: &std::path::Path, args: ServeArgs
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
     let state = AppState::open(db.clone(), site).await.context("starting the hub")?.with_accounts(AccountsConfig {
+        mailer: match (&args.smtp_url, &args.mail_from) {
+            (Some(url), Some(from)) => Mailer::smtp(url, from).map_err(anyhow::Error::msg).context("--smtp-url")?,
+            _ => Mailer::Files(data_dir.join("mail")),
+        },
         oidc: match (args.oidc_issuer, args.oidc_client_id, args.oidc_client_secret) {
             (Some(issuer), Some(client_id), Some(client_secret)) => {
                 Some(OidcSettings { issuer, client_id, client_secret })
