@@ -30,6 +30,8 @@ impl std::fmt::Debug for Mailer {
 /// Messages that failed this often stay in the queue, with their last error, for an operator.
 const MAX_ATTEMPTS: i64 = 10;
 const BATCH: i64 = 50;
+/// How long a node holds the messages it took; longer than a batch can take to send.
+const LEASE_MINUTES: i64 = 10;
 /// Delivery also runs this often, for mail queued by another node.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -78,14 +80,15 @@ impl Mailer {
 /// Sends what is queued; called after a handler queues mail and every [`POLL_INTERVAL`].
 pub async fn deliver_pending(state: &AppState) {
     let _one_at_a_time = state.accounts.delivering.lock().await;
-    let pending = match state.db.pending_mail(BATCH).await {
+    let pending = match state.db.take_pending_mail(BATCH, MAX_ATTEMPTS, chrono::Duration::minutes(LEASE_MINUTES)).await
+    {
         Ok(pending) => pending,
         Err(e) => {
             tracing::error!(error = %e, "reading the mail queue failed");
             return;
         }
     };
-    for mail in pending.into_iter().filter(|m| m.attempts < MAX_ATTEMPTS) {
+    for mail in pending {
         let mailer = state.accounts.mailer.clone();
         let outcome = {
             let mail = mail.clone();
