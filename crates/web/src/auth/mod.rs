@@ -359,6 +359,36 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::Request as HttpRequest;
+    use tower::ServiceExt;
+
+    async fn app(public_url: &str) -> axum::Router {
+        let db = lshub_storage::Database::connect("sqlite::memory:").await.expect("database");
+        db.migrate().await.expect("migrate");
+        let site = crate::SiteConfig { region: "Amsterdam".into(), public_url: public_url.into() };
+        crate::router(AppState::open(db, site).await.expect("state"))
+    }
+
+    #[tokio::test]
+    async fn https_hubs_send_hsts_and_secure_cookies() {
+        let response = app("https://hub.example.org")
+            .await
+            .oneshot(HttpRequest::get("/login").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let headers = response.headers();
+        assert_eq!(headers["strict-transport-security"], "max-age=31536000; includeSubDomains");
+        let cookie = headers["set-cookie"].to_str().expect("cookie");
+        assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+
+        let response = app("http://127.0.0.1:8080")
+            .await
+            .oneshot(HttpRequest::get("/login").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        assert!(!response.headers().contains_key("strict-transport-security"), "no HSTS over plain http");
+        assert!(!response.headers()["set-cookie"].to_str().expect("cookie").contains("Secure"));
+    }
 
     #[test]
     fn forms_must_decode_to_utf8() {

@@ -48,6 +48,7 @@ pub fn routes() -> RouteTable {
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/account/logout-everywhere", post(account::logout_everywhere))
+        .route("/account/verification", post(account::resend_verification))
         .route("/account/export", get(account::export))
         .route("/account/delete", get(account::delete_form).post(account::delete))
         .route("/organisations/{slug}/claim", get(profile::claim_form).post(profile::claim))
