@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -220,9 +220,17 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         }
         Body::from(bytes)
     };
+    let signed_in = auth.user.is_some();
     parts.extensions.insert(auth);
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    if let Some(token) = new_csrf_cookie {
+    let html_response =
+        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("text/html"));
+    if signed_in && !response.headers().contains_key(CACHE_CONTROL) {
+        // Pages for a signed-in user carry their data and their CSRF token.
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    // Only pages carry forms; API answers and files stay free of cookies (and cacheable).
+    if let Some(token) = new_csrf_cookie.filter(|_| html_response) {
         // A browser session cookie (no Max-Age): the visitor's forms carry the same value.
         let cookie = set_cookie(&state, CSRF_COOKIE, &token, 24 * 3600);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -388,6 +396,12 @@ mod tests {
             .expect("response");
         assert!(!response.headers().contains_key("strict-transport-security"), "no HSTS over plain http");
         assert!(!response.headers()["set-cookie"].to_str().expect("cookie").contains("Secure"));
+        let response = app("http://127.0.0.1:8080")
+            .await
+            .oneshot(HttpRequest::get("/api/v1/stats").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        assert!(!response.headers().contains_key("set-cookie"), "API answers set no cookie");
     }
 
     #[test]

@@ -604,6 +604,10 @@ pub async fn delete(
         let e = ValidationError::new("confirm", t.t("delete-confirm-mismatch"));
         return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
     }
+    if user.role == Role::Admin && state.db.list_users().await?.iter().filter(|u| u.role == Role::Admin).count() == 1 {
+        let e = ValidationError::new("confirm", lshub_storage::StorageError::LastAdmin.to_string());
+        return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
+    }
     let event = lshub_storage::audit::AuditEvent {
         actor_id: None,
         actor_label: lshub_storage::DELETED_USER_LABEL,
