@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// The sender of outgoing mail, e.g. "LSH Hub <hub@example.org>".
     #[arg(long, env = "LSHUB_MAIL_FROM")]
     mail_from: Option<String>,
+    /// Behind a reverse proxy: take each client's address (for rate limits and the audit log)
+    /// from the last X-Forwarded-For entry. Only set this when a proxy always adds it.
+    #[arg(long, env = "LSHUB_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -43,6 +47,7 @@ pub async fn run(database_url: &str, data_dir: &std::path::Path, args: ServeArgs
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
     let state = AppState::open(db.clone(), site).await.context("starting the hub")?.with_accounts(AccountsConfig {
+        trust_forwarded_for: args.trust_forwarded_for,
         mailer: match (&args.smtp_url, &args.mail_from) {
             (Some(url), Some(from)) => Mailer::smtp(url, from).map_err(anyhow::Error::msg).context("--smtp-url")?,
             _ => Mailer::Files(data_dir.join("mail")),

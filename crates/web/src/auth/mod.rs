@@ -37,6 +37,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// Settings of accounts and security.
 pub struct AccountsConfig {
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the proxy added) instead of the connection's.
+    pub trust_forwarded_for: bool,
     pub mailer: mail::Mailer,
     pub session_days: i64,
     pub limits: RateLimits,
@@ -55,6 +58,7 @@ impl AccountsConfig {
     /// Mail as files under `data_dir/mail`, sessions of 14 days, the default rate limits.
     pub fn with_data_dir(data_dir: &std::path::Path) -> Self {
         Self {
+            trust_forwarded_for: false,
             mailer: mail::Mailer::Files(data_dir.join("mail")),
             session_days: 14,
             limits: RateLimits::default(),
@@ -65,6 +69,7 @@ impl AccountsConfig {
 
 /// Accounts' share of the application state.
 pub struct Accounts {
+    pub trust_forwarded_for: bool,
     pub mailer: mail::Mailer,
     pub session_days: i64,
     pub limiter: RateLimiter,
@@ -79,6 +84,7 @@ pub struct Accounts {
 impl Accounts {
     pub fn new(config: AccountsConfig) -> Self {
         Self {
+            trust_forwarded_for: config.trust_forwarded_for,
             mailer: config.mailer,
             session_days: config.session_days,
             limiter: RateLimiter::new(config.limits),
@@ -174,16 +180,26 @@ fn bucket(method: &Method, path: &str) -> Option<Bucket> {
     }
 }
 
-fn client_address(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for.then(|| last_forwarded_for(request.headers())).flatten();
+    forwarded.map(|ip| ip.to_string()).unwrap_or_else(|| {
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+    })
+}
+
+/// The address the nearest proxy saw: the last entry of the last `X-Forwarded-For` header
+/// (earlier entries are whatever the client claimed).
+fn last_forwarded_for(headers: &HeaderMap) -> Option<std::net::IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+    last.rsplit(',').next()?.trim().parse().ok()
 }
 
 /// The checks in front of every route. See the module documentation.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = client_address(&request);
+    let client = client_address(&request, state.accounts.trust_forwarded_for);
     let html = !request.uri().path().starts_with("/api/");
     let (mut parts, body) = request.into_parts();
     let fail = |parts: &Parts, error: AppError| {
@@ -402,6 +418,17 @@ mod tests {
             .await
             .expect("response");
         assert!(!response.headers().contains_key("set-cookie"), "API answers set no cookie");
+    }
+
+    #[test]
+    fn the_proxy_added_address_is_the_client() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 10.0.0.7"));
+        assert_eq!(last_forwarded_for(&headers), "10.0.0.7".parse().ok());
+        headers.append("x-forwarded-for", HeaderValue::from_static("192.0.2.4"));
+        assert_eq!(last_forwarded_for(&headers), "192.0.2.4".parse().ok());
+        headers.insert("x-forwarded-for", HeaderValue::from_static("not an address"));
+        assert_eq!(last_forwarded_for(&headers), None);
     }
 
     #[test]
