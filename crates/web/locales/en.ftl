@@ -272,6 +272,7 @@ mail-reset-body = Open this link to choose a new password: { $link } (it works f
 account-title = My account
 account-role = Role
 account-verified = confirmed
+account-resend-verification = Send the link again
 account-unverified = Your e-mail address is not confirmed yet. Open the link we mailed you.
 account-profile = Profile
 account-save = Save

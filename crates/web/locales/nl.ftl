@@ -272,6 +272,7 @@ mail-reset-body = Open deze link om een nieuw wachtwoord te kiezen: { $link } (h
 account-title = Mijn account
 account-role = Rol
 account-verified = bevestigd
+account-resend-verification = Stuur de link opnieuw
 account-unverified = Uw e-mailadres is nog niet bevestigd. Open de link die we u mailden.
 account-profile = Profiel
 account-save = Opslaan

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use lshub_import::ImportReport;
 use lshub_search::SentenceEncoder;
 use lshub_storage::{Database, NoProgress, StoredVector};
-use lshub_web::{AccountsConfig, AppState, SiteConfig};
+use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use sqlx::Connection;
 
 /// Feeds and API items carry absolute links; a fixed base keeps snapshots stable.
@@ -27,6 +27,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// Whether search ranks by meaning too (the model is set up).
     pub semantic: bool,
+    /// The OpenID Connect provider the server trusts.
+    pub provider: crate::oidc_provider::Provider,
     /// The first and the second import of each real file.
     pub ror_imports: [ImportReport; 2],
     pub call_imports: [ImportReport; 2],
@@ -143,16 +145,25 @@ fn boot(database_url: String) -> TestApp {
                 store_vectors(&db, encoder).await;
             }
             let semantic = encoder.is_some();
+            let provider = crate::oidc_provider::Provider::start().await;
+            let oidc = OidcSettings {
+                issuer: provider.issuer(),
+                client_id: crate::oidc_provider::CLIENT_ID.into(),
+                client_secret: crate::oidc_provider::CLIENT_SECRET.into(),
+            };
             let state = AppState::open_with_model(db, site, encoder)
                 .await
                 .expect("state")
-                .with_accounts(AccountsConfig::with_data_dir(&server_data_dir));
-            ready.send((format!("http://{address}"), semantic, ror_imports, call_imports)).expect("report ready");
+                .with_accounts(AccountsConfig { oidc: Some(oidc), ..AccountsConfig::with_data_dir(&server_data_dir) });
+            ready
+                .send((format!("http://{address}"), semantic, ror_imports, call_imports, provider))
+                .expect("report ready");
             lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
         });
     });
-    let (base_url, semantic, ror_imports, call_imports) = started.recv().expect("the test server failed to start");
-    TestApp { base_url, database_url, data_dir, semantic, ror_imports, call_imports }
+    let (base_url, semantic, ror_imports, call_imports, provider) =
+        started.recv().expect("the test server failed to start");
+    TestApp { base_url, database_url, data_dir, semantic, provider, ror_imports, call_imports }
 }
 
 fn unique_name() -> String {
