@@ -2,6 +2,7 @@
 //! backend (SQLite always; PostgreSQL when reachable, and always in CI).
 
 mod api;
+mod browser;
 mod feeds;
 mod import_cli;
 mod pages;
