@@ -153,6 +153,7 @@ impl Driver {
         let session = Session {
             client,
             log_url: format!("{}/session/{session_id}/se/log", self.url),
+            javascript,
             base_url: String::new(),
             axe_source: self.tools.axe_source.clone(),
             audits: javascript,
@@ -200,6 +201,7 @@ pub enum Arrival {
 pub struct Session {
     pub client: Client,
     log_url: String,
+    pub javascript: bool,
     base_url: String,
     axe_source: String,
     /// Whether this session audits page types (axe-core, screenshots), and where the
@@ -235,6 +237,7 @@ impl Session {
             return Ok(());
         }
         self.client.goto(&self.url("/healthz")).await?;
+        self.new_page().await?;
         let found = self.axe().await?;
         ensure!(
             found.iter().any(|v| v.contains("html-has-lang")) && found.iter().any(|v| v.contains("document-title")),
@@ -246,6 +249,7 @@ impl Session {
     /// A clean start for a flow: no cookies (so the language follows the browser), laptop size.
     pub async fn reset(&mut self) -> Result<()> {
         self.client.goto(&self.url("/healthz")).await?;
+        self.new_page().await?;
         self.client.delete_all_cookies().await?;
         self.set_viewport(SCREEN_SIZES[0].0, SCREEN_SIZES[0].1).await?;
         // Whatever was logged before the flow starts belongs to no page under test.
@@ -270,13 +274,7 @@ impl Session {
     /// Checks the page the browser shows now: loaded, no console error, no request to
     /// another host; the first time a page type is seen, also axe-core and screenshots.
     pub async fn arrived(&mut self, page: &'static str, arrival: Arrival) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.client.execute("return document.readyState", vec![]).await? != json!("complete") {
-            if Instant::now() > deadline {
-                bail!("{page}: the page did not finish loading within 10 s");
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
+        self.new_page().await.with_context(|| format!("waiting for {page}"))?;
         self.pages_checked += 1;
         let location = self.client.current_url().await?.to_string();
         let mut problems = Vec::new();
@@ -314,6 +312,23 @@ impl Session {
             Ok(())
         } else {
             Err(anyhow!("{page} ({location}):\n  {}", problems.join("\n  ")))
+        }
+    }
+
+    /// Waits until the browser shows a document no check has seen yet, fully loaded, and
+    /// marks it seen: a click or key press may return before the navigation it starts.
+    async fn new_page(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let state = self.client.execute("return [window.lshubSeen === true, document.readyState]", vec![]).await?;
+            if state == json!([false, "complete"]) {
+                self.client.execute("window.lshubSeen = true", vec![]).await?;
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("no new page within 10 s (seen, state: {state})");
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
 

@@ -92,6 +92,19 @@ pub async fn search_in_dutch(s: &mut Session) -> Result<()> {
     ensure!(s.lang().await? == "nl", "the search page is in Dutch");
     s.find("input#q").await?.click().await?;
     s.type_keys("kanker").await?;
+    if s.javascript {
+        // Type-ahead shows the results while typing, without leaving the page.
+        s.client.execute("window.notReloaded = true", vec![]).await?;
+        s.client
+            .wait()
+            .at_most(std::time::Duration::from_secs(5))
+            .for_element(fantoccini::Locator::Css("#results .call-title a"))
+            .await
+            .context("type-ahead results")?;
+        let same_page = s.client.execute("return window.notReloaded === true", vec![]).await?;
+        ensure!(same_page == true, "type-ahead updates the results in place");
+        ensure!(s.path().await?.contains("q=kanker"), "type-ahead puts the query in the address");
+    }
     s.press(Key::Enter).await?;
     s.arrived("search-results", Arrival::Page).await?;
     ensure!(s.path().await?.contains("q=kanker"), "the query is in the URL");
@@ -136,6 +149,9 @@ pub async fn calls_feed(s: &mut Session) -> Result<()> {
 pub async fn error_pages(s: &mut Session) -> Result<()> {
     s.open("/organisations/no-such-organisation", "error-404", Arrival::ErrorPage).await?;
     ensure!(s.find("h1").await?.text().await? == "Page not found", "a 404 heading");
+    // The title is what a screen reader announces first on a new page.
+    let title = s.client.title().await?;
+    ensure!(title.starts_with("Page not found · "), "the title names the error: {title}");
     s.find("main a[href='/search']").await?.click().await?;
     s.arrived("search", Arrival::Page).await?;
     s.open("/organisations?limit=5000", "error-400", Arrival::ErrorPage).await?;
