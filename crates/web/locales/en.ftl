@@ -76,6 +76,13 @@ filter-deadline-from = Deadline from
 filter-deadline-to = Deadline until
 filter-budget-min = Grant at least (EUR)
 filter-budget-max = Grant at most (EUR)
+filter-problem-heading = These filters cannot be applied
+filter-problem-title = Error
+filter-hint-text = use at most 200 characters, without line breaks or control characters.
+filter-hint-choice = pick one of the choices in the list.
+filter-hint-deadline-from = pick a day that is not later than “Deadline until”.
+filter-hint-date = pick a day.
+filter-hint-amount = enter a whole number of euros, 0 or more.
 filter-text-calls = Title, topic or keyword contains
 
 sort-name = Name (A–Z)

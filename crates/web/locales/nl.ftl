@@ -76,6 +76,13 @@ filter-deadline-from = Deadline vanaf
 filter-deadline-to = Deadline tot en met
 filter-budget-min = Subsidie minstens (EUR)
 filter-budget-max = Subsidie hoogstens (EUR)
+filter-problem-heading = Deze filters kunnen niet worden toegepast
+filter-problem-title = Fout
+filter-hint-text = gebruik hoogstens 200 tekens, zonder regeleinden of stuurtekens.
+filter-hint-choice = kies een van de mogelijkheden in de lijst.
+filter-hint-deadline-from = kies een dag die niet later is dan “Deadline tot en met”.
+filter-hint-date = kies een dag.
+filter-hint-amount = vul een heel aantal euro in, 0 of meer.
 filter-text-calls = Titel, onderwerp of trefwoord bevat
 
 sort-name = Naam (A–Z)

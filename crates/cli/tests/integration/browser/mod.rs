@@ -33,14 +33,25 @@ const FLOWS: &[(&str, Flow)] = &[
     ("visitor browses calls by deadline", |s| Box::pin(visitor::calls_by_deadline(s))),
     ("visitor searches in Dutch", |s| Box::pin(visitor::search_in_dutch(s))),
     ("visitor follows the calls feed link", |s| Box::pin(visitor::calls_feed(s))),
+    ("visitor enters a deadline range backwards", |s| Box::pin(visitor::calls_filter_problem(s))),
     ("visitor meets the error pages", |s| Box::pin(visitor::error_pages(s))),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
 ];
 
 /// The page types the flows must have audited on each backend, in each mode.
-const PAGE_TYPES: &[&str] =
-    &["home", "directory", "organisation", "calls", "call", "search", "search-results", "error-404", "error-400"];
+const PAGE_TYPES: &[&str] = &[
+    "home",
+    "directory",
+    "organisation",
+    "calls",
+    "calls-problem",
+    "call",
+    "search",
+    "search-results",
+    "error-404",
+    "error-400",
+];
 
 #[tokio::test]
 async fn suite() {

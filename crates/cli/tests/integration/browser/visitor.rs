@@ -159,3 +159,29 @@ pub async fn error_pages(s: &mut Session) -> Result<()> {
     ensure!(!heading.is_empty(), "a 400 heading");
     Ok(())
 }
+
+/// A deadline range entered backwards is explained above the form, announced as an alert
+/// and linked to the field, which keeps what the visitor entered.
+pub async fn calls_filter_problem(s: &mut Session) -> Result<()> {
+    s.open("/calls", "calls", Arrival::Page).await?;
+    // Date fields are typed in the browser's own format; setting their value is the same
+    // as picking a day.
+    for (field, day) in [("deadlineFrom", "2027-12-31"), ("deadlineTo", "2027-01-01")] {
+        let input = s.find(&format!("input#{field}")).await?;
+        s.client.execute("arguments[0].value = arguments[1]", vec![serde_json::to_value(&input)?, day.into()]).await?;
+    }
+    s.find("form.filters button[type=submit]").await?.click().await?;
+    s.arrived("calls-problem", Arrival::ErrorPage).await?;
+    let title = s.client.title().await?;
+    ensure!(title.starts_with("Error: Funding calls"), "the title says there is an error: {title}");
+    let alert = s.find("[role=alert]").await?;
+    let link = alert.find(fantoccini::Locator::Css("a")).await?;
+    ensure!(link.attr("href").await?.as_deref() == Some("#deadlineFrom"), "the alert links to the field");
+    ensure!(link.text().await? == "Deadline from", "the alert names the field by its label");
+    let input = s.find("input#deadlineFrom").await?;
+    ensure!(input.attr("aria-invalid").await?.as_deref() == Some("true"), "the field is marked invalid");
+    ensure!(input.attr("aria-describedby").await?.as_deref() == Some("filter-problem"), "and described by the alert");
+    ensure!(input.prop("value").await?.as_deref() == Some("2027-12-31"), "the form keeps what was entered");
+    ensure!(s.find_all(".call-list").await?.is_empty(), "no results for filters that cannot be applied");
+    Ok(())
+}
