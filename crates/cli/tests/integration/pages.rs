@@ -107,6 +107,7 @@ async fn errors_are_pages_in_the_visitors_language(app: &TestApp) {
     assert!(response.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/html")));
     let page = response.text().await.expect("text");
     assert!(page.contains("<html lang=\"nl\""));
+    assert!(!page.contains("not found"), "no English on the Dutch page");
     let (status, page) = app.get_text("/no/such/page", "en").await;
     assert_eq!(status, 404);
     assert!(page.contains("<html lang=\"en\""));

@@ -19,7 +19,7 @@ return {
   localName: e.localName,
   type: e.getAttribute('type') || '',
   inMain: !!e.closest('main') && e.localName !== 'main',
-  inResults: !!e.closest('table.results'),
+  inResults: !!e.closest('table.results, #results'),
   indicated: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none',
   onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
 };"#;
@@ -79,6 +79,27 @@ pub async fn directory_by_keyboard(s: &mut Session) -> Result<()> {
     let path = s.path().await?;
     ensure!(path.contains("kind=healthcare") && path.contains("city=Amsterdam"), "sent by keyboard: {path}");
     let state = tab_until(s, "the first result", |state| state["inResults"] == true).await?;
+    s.press(Key::Enter).await?;
+    s.arrived("organisation", Arrival::Page).await?;
+    let heading = s.find("h1").await?.text().await?;
+    ensure!(state["text"] == heading.as_str(), "Enter on {} opened {heading}", state["element"]);
+    Ok(())
+}
+
+/// Reaches the search through the main navigation, searches and opens a result, all with
+/// the keyboard.
+pub async fn search_by_keyboard(s: &mut Session) -> Result<()> {
+    s.open("/", "home", Arrival::Page).await?;
+    tab_until(s, "the search in the navigation", |state| state["localName"] == "a" && state["text"] == "Search")
+        .await?;
+    s.press(Key::Enter).await?;
+    s.arrived("search", Arrival::Page).await?;
+    tab_until(s, "the search box", |state| state["id"] == "q").await?;
+    s.type_keys("cancer institute").await?;
+    s.press(Key::Enter).await?;
+    s.arrived("search-results", Arrival::Page).await?;
+    let state =
+        tab_until(s, "the first result", |state| state["localName"] == "a" && state["inResults"] == true).await?;
     s.press(Key::Enter).await?;
     s.arrived("organisation", Arrival::Page).await?;
     let heading = s.find("h1").await?.text().await?;

@@ -37,6 +37,7 @@ const FLOWS: &[(&str, Flow)] = &[
     ("visitor meets the error pages", |s| Box::pin(visitor::error_pages(s))),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
+    ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
 ];
 
 /// The page types the flows must have audited on each backend, in each mode.
