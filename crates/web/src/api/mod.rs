@@ -1,32 +1,39 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
+mod account;
 mod calls;
+pub(crate) mod matching;
 mod organisations;
+mod resolve;
 mod search;
 mod stats;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
+use axum::routing::{get, put};
 use utoipa::OpenApi;
 
 use crate::error::{AppError, Problem};
+use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
-pub use search::hit_path;
+pub use search::{entity_path, hit_path};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/organisations", get(organisations::list))
         .route("/organisations/{slug}", get(organisations::show))
         .route("/calls", get(calls::list))
         .route("/calls/{topic_id}", get(calls::show))
         .route("/stats", get(stats::show))
         .route("/search", get(search::search))
-        .fallback(|| async { AppError::not_found("API endpoint") })
+        .route("/resolve", get(resolve::resolve))
+        .route("/match", get(matching::find_matches))
+        .route("/me", get(account::me))
+        .route("/organisations/{slug}/profile", put(account::edit_organisation))
+        .map_router(|api| api.fallback(|| async { AppError::not_found("API endpoint") }))
 }
 
 #[derive(OpenApi)]
@@ -37,7 +44,8 @@ pub fn routes() -> Router<AppState> {
                        Errors are RFC 9457 problem details.",
         license(name = "EUPL-1.2")
     ),
-    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show, search::search),
+    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show, search::search,
+        resolve::resolve, matching::find_matches),
     components(schemas(Problem)),
     tags((name = "organisations"), (name = "calls"), (name = "stats"), (name = "search"))
 )]

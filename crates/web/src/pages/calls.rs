@@ -190,6 +190,8 @@ struct CallPage {
     support: Vec<String>,
     portal_url: Option<String>,
     provenance: Vec<Field>,
+    /// Organisations that could apply.
+    matches: Vec<super::matching::MatchSection>,
 }
 
 pub async fn show(
@@ -198,7 +200,11 @@ pub async fn show(
     Path(topic_id): Path<String>,
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
-    let view = CallPage::new(ctx, &call, Utc::now().date_naive());
+    let mut view = CallPage::new(ctx, &call, Utc::now().date_naive());
+    let wanted = [("match-applicants", lshub_search::EntityType::Organisation)];
+    view.matches =
+        super::matching::sections(&state, &view.ctx.t, lshub_search::Searchable::search_document(&call), &wanted)
+            .await?;
     render(&view)
 }
 
@@ -235,6 +241,7 @@ impl CallPage {
             facts.push(field("call-expected-grants", format::number(t.lang, grants)));
         }
         Self {
+            matches: Vec::new(),
             call: CallRow::new(t, call, today),
             facts,
             deadlines: content
@@ -345,6 +352,8 @@ mod tests {
             t: Translator::new(i18n, Language::En),
             current_url: "/calls/HORIZON-HLTH-2027-01-02".into(),
             region: "Amsterdam".into(),
+            signed_in: false,
+            admin: false,
         };
         let html = CallPage::new(ctx, &call(), "2026-12-01".parse().expect("date")).render().expect("renders");
         assert!(!html.contains("<em>cancer") && !html.contains("<script>alert"), "data is escaped");
