@@ -16,6 +16,8 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+use crate::support::TestApp;
+
 /// Where Debian's chromium package puts the browser itself (`/usr/bin/chromium` is a shell
 /// wrapper around it).
 const DEBIAN_CHROMIUM: &str = "/usr/lib/chromium/chromium";
@@ -154,6 +156,7 @@ impl Driver {
             client,
             log_url: format!("{}/session/{session_id}/se/log", self.url),
             javascript,
+            app: None,
             base_url: String::new(),
             axe_source: self.tools.axe_source.clone(),
             audits: javascript,
@@ -202,6 +205,7 @@ pub struct Session {
     pub client: Client,
     log_url: String,
     pub javascript: bool,
+    app: Option<&'static TestApp>,
     base_url: String,
     axe_source: String,
     /// Whether this session audits page types (axe-core, screenshots), and where the
@@ -220,14 +224,20 @@ pub struct Session {
 
 impl Session {
     /// Points the session at a server; screenshots (if taken) go to `screenshots`.
-    pub fn serve_from(&mut self, base_url: &str, screenshots: &Path) -> Result<()> {
-        self.base_url = base_url.to_owned();
+    pub fn serve_from(&mut self, app: &'static TestApp, screenshots: &Path) -> Result<()> {
+        self.base_url = app.base_url.clone();
+        self.app = Some(app);
         if self.audits {
             std::fs::create_dir_all(screenshots).with_context(|| format!("creating {}", screenshots.display()))?;
             self.screenshot_dir = screenshots.to_owned();
         }
         self.reached.clear();
         Ok(())
+    }
+
+    /// The server under test, for what a flow needs besides the browser (its mail).
+    pub fn app(&self) -> Result<&'static TestApp> {
+        self.app.context("the session is not pointed at a server")
     }
 
     /// Shows that the audit can fail: a plain-text document has neither a language nor a
@@ -429,6 +439,13 @@ impl Session {
 
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
         Ok(self.client.find_all(Locator::Css(css)).await?)
+    }
+
+    /// Types `text` into the form field `#id`.
+    pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
+        let field = self.find(&format!("#{id}")).await?;
+        field.clear().await?;
+        field.send_keys(text).await.with_context(|| format!("typing into #{id}"))
     }
 
     /// The page's language, from `<html lang>`.

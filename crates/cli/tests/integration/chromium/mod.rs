@@ -11,6 +11,7 @@
 
 mod chrome;
 mod keyboard;
+mod member;
 mod visitor;
 
 use std::future::Future;
@@ -35,6 +36,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("visitor follows the calls feed link", |s| Box::pin(visitor::calls_feed(s))),
     ("visitor enters a deadline range backwards", |s| Box::pin(visitor::calls_filter_problem(s))),
     ("visitor meets the error pages", |s| Box::pin(visitor::error_pages(s))),
+    ("member claims an organisation, admin approves, member edits its Dutch description", |s| {
+        Box::pin(member::claim_approve_edit(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -83,7 +87,7 @@ async fn suite() {
         let mut session = driver.session(javascript).await.expect("a browser session");
         for (backend, app) in &backends {
             let dir = screenshots.join(backend);
-            session.serve_from(&app.base_url, &dir).expect("the screenshot folder");
+            session.serve_from(app, &dir).expect("the screenshot folder");
             if let Err(e) = session.audit_can_fail().await {
                 failures.push(format!("[{backend}, {mode}] {e:#}"));
             }
