@@ -81,6 +81,8 @@ pub struct MatchHit {
 
 /// How many of the source's words make the query.
 const QUERY_TERMS: usize = 24;
+/// Below this many documents, a word's posting list is cheap to read however common it is.
+const COMMON_WORD_DOCUMENTS: u64 = 1_000;
 /// Candidates per ranking, as a multiple of the requested matches.
 const CANDIDATES: usize = 4;
 
@@ -253,29 +255,34 @@ impl SearchIndex {
                 }
             }
             let place_terms = place.map(|p| analysis::terms(&self.index, analyzer, p)).unwrap_or_default();
-            let mut weighted: Vec<(f32, String, String)> = Vec::new();
+            let mut weighted: Vec<(f32, String, String, [u64; 3])> = Vec::new();
             for (term, (count, word)) in frequency {
-                let fields = [language.title, language.aliases, language.body];
-                let mut document_frequency = 0u64;
-                for field in fields {
-                    document_frequency += searcher.doc_freq(&Term::from_field_text(field, &term))?;
+                let mut per_field = [0u64; 3];
+                for (slot, field) in per_field.iter_mut().zip([language.title, language.aliases, language.body]) {
+                    *slot = searcher.doc_freq(&Term::from_field_text(field, &term))?;
                 }
+                let document_frequency: u64 = per_field.iter().sum();
                 if document_frequency == 0 {
                     continue;
                 }
                 // Common words weigh little and fall out of the query's most telling words.
                 let idf = (1.0 + documents / document_frequency as f32).ln();
                 let place_factor = if place_terms.contains(&term) { 0.2 } else { 1.0 };
-                weighted.push(((1.0 + count.ln()) * idf * place_factor, term, word));
+                weighted.push(((1.0 + count.ln()) * idf * place_factor, term, word, per_field));
             }
             weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            for (weight, term, word) in weighted.into_iter().take(QUERY_TERMS) {
+            for (weight, term, word, per_field) in weighted.into_iter().take(QUERY_TERMS) {
                 let boosts: [(Field, f32); 3] = match target {
                     // Organisations are known by their names more than by their descriptions.
                     EntityType::Organisation => [(language.title, 2.0), (language.aliases, 1.5), (language.body, 1.0)],
                     EntityType::Call => [(language.title, 1.5), (language.aliases, 1.5), (language.body, 1.0)],
                 };
-                for (field, boost) in boosts {
+                for ((field, boost), frequency) in boosts.into_iter().zip(per_field) {
+                    // A word in a tenth of a large index tells matches apart little and costs a
+                    // pass over a long posting list; small indexes keep every word.
+                    if frequency > COMMON_WORD_DOCUMENTS.max(documents as u64 / 10) {
+                        continue;
+                    }
                     let query = TermQuery::new(Term::from_field_text(field, &term), IndexRecordOption::WithFreqs);
                     clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * boost))));
                 }
@@ -369,9 +376,6 @@ fn facet_fit(
                 if status_fit(&status) >= 1.0 {
                     fit("status", status);
                 }
-            }
-            if let Some(kind) = facet(source_facets, "kind") {
-                factor *= kind_fit(&kind);
             }
         }
         (Some(EntityType::Organisation), EntityType::Organisation) => {

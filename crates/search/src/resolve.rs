@@ -88,7 +88,6 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("rijksuniversiteit", &["university"]),
     ("rijksinstituut", &["national", "institute"]),
     ("volksgezondheid", &["public", "health"]),
-    ("hogeschool", &["hogeschool"]),
 ];
 
 /// Runs of (English) words that name one thing: a Dutch "hogeschool" calls itself a
@@ -161,7 +160,8 @@ impl Lexicon {
                 dutch_initial.insert(english, initial);
             }
         }
-        compound_ends.extend(["hogeschool", "gezondheid"]);
+        // Not a translated word, but a common end of Dutch names ("Erasmushogeschool").
+        compound_ends.push("hogeschool");
         // Longest first, so that "ziekenhuis" wins over "huis"-like shorter endings.
         compound_ends.sort_by_key(|e| std::cmp::Reverse(e.len()));
         Self { canonical, dutch_initial, compound_ends, stop_words: STOP_WORDS.iter().copied().collect() }
@@ -341,11 +341,7 @@ impl Resolver {
             owners: Vec::new(),
             acronyms: HashMap::new(),
             cities: HashSet::new(),
-            countries: COUNTRIES
-                .iter()
-                .flat_map(|(code, names)| names.iter().map(move |n| (*n, *code)))
-                .chain([("belgium", "BE")])
-                .collect(),
+            countries: COUNTRIES.iter().flat_map(|(code, names)| names.iter().map(move |n| (*n, *code))).collect(),
             lexicon,
         };
         for document in documents.into_iter().filter(|d| d.entity == EntityType::Organisation) {
@@ -727,7 +723,7 @@ pub fn parse_judged(content: &str) -> Result<Vec<JudgedAffiliation>, String> {
     Ok(judged)
 }
 
-/// How well the resolver does on a judged set at [`CONFIDENCE_THRESHOLD`].
+/// How well the resolver does on a judged set at a threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolveEvaluation {
     pub judged: usize,
@@ -752,7 +748,13 @@ fn same_organisation(id: &str, expected: &str) -> bool {
 }
 
 impl Resolver {
+    /// Precision and recall at the resolver's threshold.
     pub fn evaluate(&self, judged: &[JudgedAffiliation]) -> ResolveEvaluation {
+        self.evaluate_at(judged, CONFIDENCE_THRESHOLD)
+    }
+
+    /// Precision and recall had the threshold been `threshold`, to see what it trades.
+    pub fn evaluate_at(&self, judged: &[JudgedAffiliation], threshold: f32) -> ResolveEvaluation {
         let mut evaluation = ResolveEvaluation {
             judged: judged.len(),
             meant: judged.iter().filter(|j| j.expected.is_some()).count(),
@@ -763,7 +765,8 @@ impl Resolver {
             mistakes: Vec::new(),
         };
         for item in judged {
-            let answer = self.resolve(&item.text, 1).best.map(|r| r.id);
+            let best = self.resolve(&item.text, 1).candidates.into_iter().next();
+            let answer = best.filter(|r| r.confidence >= threshold).map(|r| r.id);
             let right = match (&answer, &item.expected) {
                 (Some(id), Some(expected)) => same_organisation(id, expected),
                 (None, None) => true,

@@ -52,6 +52,8 @@ fn parse_size(text: &str) -> Result<usize, String> {
 
 /// One judged query.
 struct JudgedQuery {
+    /// `en` or `nl`.
+    language: String,
     text: String,
     entity: EntityType,
     relevant: Vec<String>,
@@ -65,12 +67,13 @@ fn read_queries(path: &Path) -> anyhow::Result<Vec<JudgedQuery>> {
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
-        let [_, entity, text, relevant] = fields.as_slice() else {
+        let [language, entity, text, relevant] = fields.as_slice() else {
             bail!("{}:{}: expected LANGUAGE<TAB>TYPE<TAB>QUERY<TAB>RELEVANT IDS", path.display(), number + 1);
         };
         let entity = EntityType::from_id(entity)
             .with_context(|| format!("{}:{}: unknown type '{entity}'", path.display(), number + 1))?;
         queries.push(JudgedQuery {
+            language: language.trim().to_lowercase(),
             text: (*text).to_owned(),
             entity,
             relevant: relevant.split_whitespace().map(str::to_owned).collect(),
@@ -105,7 +108,31 @@ struct Measured {
     search: Option<Latency>,
     throughput: Option<f64>,
     matching: Option<Latency>,
-    ndcg: Option<f64>,
+    quality: Option<Quality>,
+}
+
+/// Mean nDCG@10 over all queries and per language.
+#[derive(Clone, Copy)]
+struct Quality {
+    all: f64,
+    english: f64,
+    dutch: f64,
+}
+
+impl Quality {
+    fn of(scores: &[(String, f64)]) -> Option<Self> {
+        let mean = |language: Option<&str>| {
+            let chosen: Vec<f64> =
+                scores.iter().filter(|(l, _)| language.is_none_or(|want| l == want)).map(|(_, s)| *s).collect();
+            if chosen.is_empty() {
+                f64::NAN
+            } else {
+                // A fold from +0.0: a float sum starts from -0.0, which would print as "-0.000".
+                chosen.iter().fold(0.0, |sum, score| sum + score) / chosen.len() as f64
+            }
+        };
+        (!scores.is_empty()).then(|| Self { all: mean(None), english: mean(Some("en")), dutch: mean(Some("nl")) })
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -193,7 +220,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             .collect();
         let sources: Vec<SearchDocument> = calls.iter().take(20).cloned().collect();
         eprintln!("size {label}: the hub's index ...");
-        rows.push(bench_index(&label, &documents, &queries, &sources, rounds, encoder.as_ref())?);
+        rows.extend(bench_index(&label, &documents, &queries, &sources, rounds, encoder.as_ref())?);
         eprintln!("size {label}: SQLite FTS5 ...");
         rows.push(bench_fts5(&label, &documents, &queries, rounds, workdir.path()).await?);
         if let Some(url) = postgres {
@@ -228,7 +255,7 @@ fn bench_index(
     sources: &[SearchDocument],
     rounds: usize,
     encoder: Option<&SentenceEncoder>,
-) -> anyhow::Result<Measured> {
+) -> anyhow::Result<Vec<Measured>> {
     let (before, _) = memory_mb();
     let start = Instant::now();
     let index = SearchIndex::in_memory()?;
@@ -237,36 +264,39 @@ fn bench_index(
     let (after, _) = memory_mb();
     let request = |q: &JudgedQuery| SearchRequest::new(q.text.clone(), Some(q.entity), 10);
 
-    let mut ndcg = 0.0;
+    let mut scores = Vec::new();
     for query in queries {
         let ids: Vec<String> = index.search(&request(query))?.into_iter().map(|h| h.id).collect();
-        ndcg += ndcg_at_10(&ids, &query.relevant);
+        scores.push((query.language.clone(), ndcg_at_10(&ids, &query.relevant)));
     }
-    let mut search = Vec::new();
-    for _ in 0..rounds {
-        for query in queries {
-            let start = Instant::now();
-            if let Some(encoder) = encoder {
-                // The query's vector is part of the work a search with a model does.
-                encoder.encode(&[query.text.as_str()])?;
-            }
-            index.search(&request(query))?;
-            search.push(start.elapsed());
+    // One search, with the query's vector computed first when there is a model: that is
+    // part of the work a search with a model does.
+    let one = |query: &JudgedQuery, embed: bool| -> anyhow::Result<()> {
+        if let Some(encoder) = encoder.filter(|_| embed) {
+            encoder.encode(&[query.text.as_str()])?;
         }
-    }
-    let throughput = {
+        index.search(&request(query))?;
+        Ok(())
+    };
+    let mut timings = Vec::new();
+    for embed in [false, true].into_iter().filter(|embed| !embed || encoder.is_some()) {
+        let mut search = Vec::new();
+        for _ in 0..rounds {
+            for query in queries {
+                let start = Instant::now();
+                one(query, embed)?;
+                search.push(start.elapsed());
+            }
+        }
         let workers = 2;
         let start = Instant::now();
-        let done: anyhow::Result<()> = std::thread::scope(|scope| {
+        std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     scope.spawn(|| -> anyhow::Result<()> {
                         for _ in 0..rounds {
                             for query in queries {
-                                if let Some(encoder) = encoder {
-                                    encoder.encode(&[query.text.as_str()])?;
-                                }
-                                index.search(&request(query))?;
+                                one(query, embed)?;
                             }
                         }
                         Ok(())
@@ -274,10 +304,10 @@ fn bench_index(
                 })
                 .collect();
             handles.into_iter().try_for_each(|h| h.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
-        });
-        done?;
-        (workers * rounds * queries.len()) as f64 / start.elapsed().as_secs_f64()
-    };
+        })?;
+        let throughput = (workers * rounds * queries.len()) as f64 / start.elapsed().as_secs_f64();
+        timings.push((embed, Latency::of(search), throughput));
+    }
     let mut matching = Vec::new();
     for _ in 0..rounds {
         for query in queries {
@@ -291,16 +321,21 @@ fn bench_index(
             matching.push(start.elapsed());
         }
     }
-    Ok(Measured {
-        size: label.to_owned(),
-        engine: "hub index (tantivy)".into(),
-        build: Some(build),
-        memory_mb: before.zip(after).map(|(b, a)| a - b),
-        search: Latency::of(search),
-        throughput: Some(throughput),
-        matching: Latency::of(matching),
-        ndcg: Some(ndcg / queries.len() as f64),
-    })
+    let mut rows = Vec::new();
+    for (embed, search, throughput) in timings {
+        let first = !embed;
+        rows.push(Measured {
+            size: label.to_owned(),
+            engine: if embed { "  + query vector".into() } else { "hub index (tantivy)".into() },
+            build: Some(build).filter(|_| first),
+            memory_mb: before.zip(after).map(|(b, a)| a - b).filter(|_| first),
+            search,
+            throughput: Some(throughput),
+            matching: Latency::of(matching.clone()).filter(|_| first),
+            quality: Quality::of(&scores).filter(|_| first),
+        });
+    }
+    Ok(rows)
 }
 
 /// The query's words, each quoted, all required: what a plain FTS5 keyword search does.
@@ -449,9 +484,9 @@ where
     F: Fn(&JudgedQuery) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<String>, sqlx::Error>>,
 {
-    let mut ndcg = 0.0;
+    let mut scores = Vec::new();
     for query in queries {
-        ndcg += ndcg_at_10(&search(query).await?, &query.relevant);
+        scores.push((query.language.clone(), ndcg_at_10(&search(query).await?, &query.relevant)));
     }
     let mut samples = Vec::new();
     for _ in 0..rounds {
@@ -480,7 +515,7 @@ where
         build: Some(build),
         search: Latency::of(samples),
         throughput: Some(throughput),
-        ndcg: Some(ndcg / queries.len() as f64),
+        quality: Quality::of(&scores),
         ..Measured::default()
     })
 }
@@ -489,7 +524,7 @@ fn print_table(rows: &[Measured], embedding: Option<Latency>) {
     let dash = || "-".to_owned();
     println!();
     println!(
-        "{:<14} {:<20} {:>9} {:>8} {:>10} {:>10} {:>9} {:>10} {:>10} {:>8}",
+        "{:<14} {:<20} {:>9} {:>8} {:>10} {:>10} {:>9} {:>10} {:>10} {:>8} {:>6} {:>6}",
         "organisations",
         "engine",
         "build s",
@@ -499,11 +534,13 @@ fn print_table(rows: &[Measured], embedding: Option<Latency>) {
         "search/s",
         "match p50",
         "match p99",
-        "nDCG@10"
+        "nDCG@10",
+        "en",
+        "nl"
     );
     for row in rows {
         println!(
-            "{:<14} {:<20} {:>9} {:>8} {:>10} {:>10} {:>9} {:>10} {:>10} {:>8}",
+            "{:<14} {:<20} {:>9} {:>8} {:>10} {:>10} {:>9} {:>10} {:>10} {:>8} {:>6} {:>6}",
             row.size,
             row.engine,
             row.build.map_or_else(dash, |d| format!("{:.1}", d.as_secs_f64())),
@@ -513,7 +550,9 @@ fn print_table(rows: &[Measured], embedding: Option<Latency>) {
             row.throughput.map_or_else(dash, |t| format!("{t:.0}")),
             row.matching.map_or_else(dash, |l| ms(l.p50)),
             row.matching.map_or_else(dash, |l| ms(l.p99)),
-            row.ndcg.map_or_else(dash, |n| format!("{n:.3}")),
+            row.quality.map_or_else(dash, |q| format!("{:.3}", q.all)),
+            row.quality.map_or_else(dash, |q| format!("{:.3}", q.english)),
+            row.quality.map_or_else(dash, |q| format!("{:.3}", q.dutch)),
         );
     }
     let (_, peak) = memory_mb();
@@ -524,7 +563,7 @@ fn print_table(rows: &[Measured], embedding: Option<Latency>) {
     }
     match embedding {
         Some(latency) => println!(
-            "the hub's search times include embedding the query (alone: p50 {} ms, p99 {} ms)",
+            "\"+ query vector\": the hub's search timed with embedding the query first (embedding alone: p50 {} ms, p99 {} ms)",
             ms(latency.p50),
             ms(latency.p99)
         ),

@@ -54,6 +54,11 @@ pub async fn run(database_url: &str, args: ResolveArgs) -> anyhow::Result<()> {
                     let show = |id: &Option<String>| id.clone().unwrap_or_else(|| "none".into());
                     writeln!(out, "  {text:?}: expected {}, answered {}", show(expected), show(answer))?;
                 }
+                writeln!(out, "at other thresholds:")?;
+                for threshold in [0.4, 0.5, 0.7, 0.8] {
+                    let other = resolver.evaluate_at(&judged, threshold);
+                    writeln!(out, "  {threshold}: precision {:.3}  recall {:.3}", other.precision, other.recall)?;
+                }
             }
         }
         return Ok(());
