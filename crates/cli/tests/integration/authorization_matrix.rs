@@ -36,6 +36,7 @@ const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/search", ALL),
     ("GET", "/language/{code}", ALL),
     ("GET", "/static/{file}", ALL),
+    ("GET", "/favicon.ico", ALL),
     ("GET", "/register", ALL),
     ("POST", "/register", ALL),
     ("GET", "/verify", ALL),

@@ -6,6 +6,7 @@ mod api;
 mod authorization_matrix;
 mod backup;
 mod browser;
+mod chromium;
 mod concurrency;
 mod conformance;
 mod feeds;

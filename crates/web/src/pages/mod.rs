@@ -37,6 +37,7 @@ pub fn routes() -> RouteTable {
         .route("/search", get(search::show))
         .route("/language/{code}", get(language::switch))
         .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/register", get(account::register_form).post(account::register))
         .route("/verify", get(account::verify))
         .route("/login", get(account::login_form).post(account::login))
