@@ -4,19 +4,29 @@
 //! sea-query for the backend chosen at run time by the database URL, executed through sqlx's
 //! `Any` driver, and the migrations are portable SQL applied in the same way on both.
 
+pub mod accounts;
+pub mod audit;
+mod backup;
 mod calls;
+pub mod credentials;
 mod database;
+mod embeddings;
 mod error;
+pub mod memberships;
 mod migrations;
 mod organisations;
+mod privacy;
 mod progress;
 mod sql;
 mod stats;
 mod upsert;
 
+pub use backup::BackupSummary;
 pub use database::{Backend, Database};
+pub use embeddings::StoredVector;
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
+pub use privacy::DELETED_USER_LABEL;
 pub use progress::{NoProgress, Progress};
 
 /// What one batch write did, record by record.
@@ -55,7 +65,7 @@ mod tests {
     #[tokio::test]
     async fn reimports_update_and_never_duplicate() {
         let db = Database::connect("sqlite::memory:").await.expect("connect");
-        assert_eq!(db.migrate().await.expect("migrate").len(), 2);
+        assert_eq!(db.migrate().await.expect("migrate").len(), 3);
         assert!(db.migrate().await.expect("migrate again").is_empty());
 
         let first = vec![

@@ -135,7 +135,7 @@ impl Database {
 const SEARCH_TEXT_CHARS: usize = 1000;
 
 /// The columns derived from a profile, written on insert and on every update.
-fn projection(profile: &OrganisationProfile) -> Vec<(DynIden, Expr)> {
+pub(crate) fn projection(profile: &OrganisationProfile) -> Vec<(DynIden, Expr)> {
     let address = profile.primary_address();
     let city = address.and_then(|a| a.city.clone());
     let mut search_text = fold(&profile.name);

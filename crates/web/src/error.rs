@@ -29,6 +29,20 @@ pub enum AppError {
     Render(#[from] askama::Error),
     #[error(transparent)]
     Search(lshub_search::SearchError),
+    #[error("sign in to do this")]
+    SignInRequired,
+    #[error("the API token is unknown or revoked")]
+    InvalidToken,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("too many requests; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("{0}")]
+    MalformedBody(String),
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// RFC 9457 problem details.
@@ -54,7 +68,14 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            AppError::SignInRequired | AppError::InvalidToken => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -63,9 +84,11 @@ impl AppError {
         let (problem_type, detail, field) = match self {
             AppError::BadRequest(e) => ("/problems/invalid-input", e.to_string(), Some(e.field.to_owned())),
             AppError::NotFound { .. } => ("about:blank", self.to_string(), None),
-            AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) => {
+            AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) | AppError::Internal(_) => {
                 ("about:blank", "The hub could not complete this request. It has been logged.".to_owned(), None)
             }
+            AppError::MalformedBody(_) => ("/problems/malformed-body", self.to_string(), None),
+            _ => ("about:blank", self.to_string(), None),
         };
         Problem {
             problem_type: problem_type.to_owned(),
@@ -82,7 +105,18 @@ impl IntoResponse for AppError {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        problem_response(self.problem())
+        let retry_after = match self {
+            AppError::TooManyRequests { retry_after } => Some(retry_after),
+            _ => None,
+        };
+        let mut response = problem_response(self.problem());
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        if response.status() == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 

@@ -2,12 +2,15 @@
 //! API under `/api/v1` with its OpenAPI document, feeds, health and metrics.
 
 pub mod api;
+pub mod auth;
 pub mod error;
 mod feeds;
 pub mod i18n;
 mod metrics;
+pub mod operations;
 pub mod pages;
 pub mod params;
+pub mod routes;
 mod security;
 pub mod state;
 
@@ -17,21 +20,38 @@ use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
+pub use auth::{AccountsConfig, OidcSettings};
+pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
 
 /// How often each node checks whether the database changed under its derived content.
 const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Every route of the hub.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes(state.clone()))
+/// Every route of the hub; `pages_layer` wraps the HTML pages (their error pages).
+fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -> RouteTable {
+    RouteTable::new()
+        .merge(pages::routes().map_router(pages_layer))
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/feeds/calls.atom", get(feeds::calls_atom))
         .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
+}
+
+/// The path of every route, as the router has them (`{slug}` for parameters).
+pub fn route_paths() -> Vec<String> {
+    route_table(|pages| pages).paths().to_vec()
+}
+
+/// The hub's router: every route behind the security checks.
+pub fn router(state: AppState) -> Router {
+    let pages_state = state.clone();
+    route_table(move |pages| pages.layer(axum::middleware::from_fn_with_state(pages_state, pages::render_html_errors)))
+        .into_router()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
+        .layer(axum::extract::DefaultBodyLimit::max(auth::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), operations::handle))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
@@ -54,8 +74,12 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let refresher = tokio::spawn(keep_derived_content_current(state.clone()));
-    let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    let mail = tokio::spawn(deliver_mail(state.clone()));
+    // The client's address feeds the rate limits and the audit log.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     refresher.abort();
+    mail.abort();
     served
 }
 
@@ -67,5 +91,14 @@ async fn keep_derived_content_current(state: AppState) {
         if let Err(e) = state.derived.refresh(&state.db).await {
             tracing::error!(error = %e, "refreshing the search index and figures failed");
         }
+    }
+}
+
+/// Delivers queued mail when a handler queues some, and every few seconds for mail that
+/// other nodes queued or that failed before.
+async fn deliver_mail(state: AppState) {
+    loop {
+        auth::mail::deliver_pending(&state).await;
+        let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }
 }

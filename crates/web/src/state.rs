@@ -1,10 +1,11 @@
 use std::sync::{Arc, RwLock};
 
 use lshub_domain::HubStats;
-use lshub_search::{Resolver, SearchError, SearchIndex};
+use lshub_search::{Resolver, SearchError, SearchIndex, SentenceEncoder};
 use lshub_storage::Database;
 use tokio::sync::Mutex;
 
+use crate::auth::{Accounts, AccountsConfig};
 use crate::i18n::I18n;
 use crate::metrics::Metrics;
 
@@ -26,6 +27,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub site: Arc<SiteConfig>,
     pub derived: Arc<DerivedContent>,
+    /// How long a request may take before it is answered with 503.
+    pub request_timeout: std::time::Duration,
+    pub accounts: Arc<Accounts>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,14 +43,37 @@ pub enum StartError {
 impl AppState {
     /// Loads the translations and derives the search index and key figures from the database.
     pub async fn open(db: Database, site: SiteConfig) -> Result<Self, StartError> {
-        let derived = DerivedContent::build(&db).await?;
+        Self::open_with_model(db, site, None).await
+    }
+
+    /// Like [`AppState::open`], with search ranking by meaning too when given an encoder;
+    /// it uses the vectors stored in the database for the encoder's model.
+    pub async fn open_with_model(
+        db: Database,
+        site: SiteConfig,
+        encoder: Option<Arc<SentenceEncoder>>,
+    ) -> Result<Self, StartError> {
+        let derived = DerivedContent::build(&db, encoder).await?;
         Ok(Self {
             db,
             i18n: Arc::new(I18n::load().map_err(StartError::Translations)?),
             metrics: Arc::new(Metrics::default()),
             site: Arc::new(site),
             derived: Arc::new(derived),
+            request_timeout: crate::operations::DEFAULT_REQUEST_TIMEOUT,
+            accounts: Arc::new(Accounts::new(AccountsConfig::with_data_dir(std::path::Path::new("data")))),
         })
+    }
+
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Replaces the accounts settings (mail, sessions, rate limits, OpenID Connect).
+    pub fn with_accounts(mut self, config: AccountsConfig) -> Self {
+        self.accounts = Arc::new(Accounts::new(config));
+        self
     }
 }
 
@@ -84,9 +111,9 @@ pub struct DerivedContent {
 }
 
 impl DerivedContent {
-    async fn build(db: &Database) -> Result<Self, SearchError> {
+    async fn build(db: &Database, encoder: Option<Arc<SentenceEncoder>>) -> Result<Self, SearchError> {
         let version = db.content_version().await?;
-        let index = SearchIndex::in_memory()?;
+        let index = SearchIndex::with_encoder(encoder)?;
         index.rebuild_from(db).await?;
         let figures = Figures::load(db).await?;
         let resolver = RwLock::new(Arc::new(Resolver::from_database(db).await?));
@@ -119,7 +146,7 @@ impl DerivedContent {
             Ok(mut current) => *current = resolver,
             Err(poisoned) => *poisoned.into_inner() = resolver,
         }
-        tracing::info!(documents, "search index and figures rebuilt");
+        tracing::info!(documents, vectors = self.index.vector_count(), "search index and figures rebuilt");
         *built_from = version;
         Ok(true)
     }

@@ -1,7 +1,13 @@
 //! One integration-test binary: the real server with the real data, once per database
 //! backend (SQLite always; PostgreSQL when reachable, and always in CI).
 
+mod accounts;
 mod api;
+mod authorization_matrix;
+mod backup;
+mod browser;
+mod concurrency;
+mod conformance;
 mod feeds;
 mod import_cli;
 mod matching;

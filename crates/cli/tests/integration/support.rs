@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use lshub_import::ImportReport;
 use lshub_storage::{Database, NoProgress};
-use lshub_web::{AppState, SiteConfig};
+use lshub_web::{AccountsConfig, AppState, SiteConfig};
 use sqlx::Connection;
 
 /// Feeds and API items carry absolute links; a fixed base keeps snapshots stable.
@@ -21,6 +21,9 @@ pub enum Backend {
 
 pub struct TestApp {
     pub base_url: String,
+    pub database_url: String,
+    /// The server's data folder; its mail is written to `mail/` in it.
+    pub data_dir: PathBuf,
     /// The first and the second import of each real file.
     pub ror_imports: [ImportReport; 2],
     pub call_imports: [ImportReport; 2],
@@ -72,7 +75,9 @@ pub fn client() -> reqwest::Client {
 /// Runs the server on a thread of its own, so that it outlives every test's runtime.
 fn boot(database_url: String) -> TestApp {
     let (ready, started) = mpsc::channel();
-    let url = database_url;
+    let url = database_url.clone();
+    let data_dir = std::env::temp_dir().join(format!("{}_data", unique_name()));
+    let server_data_dir = data_dir.clone();
     std::thread::spawn(move || {
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -92,13 +97,16 @@ fn boot(database_url: String) -> TestApp {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let address = listener.local_addr().expect("address");
             let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into() };
-            let state = AppState::open(db, site).await.expect("state");
+            let state = AppState::open(db, site)
+                .await
+                .expect("state")
+                .with_accounts(AccountsConfig::with_data_dir(&server_data_dir));
             ready.send((format!("http://{address}"), ror_imports, call_imports)).expect("report ready");
             lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
         });
     });
     let (base_url, ror_imports, call_imports) = started.recv().expect("the test server failed to start");
-    TestApp { base_url, ror_imports, call_imports }
+    TestApp { base_url, database_url, data_dir, ror_imports, call_imports }
 }
 
 fn unique_name() -> String {

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
+mod account;
 mod calls;
 pub(crate) mod matching;
 mod organisations;
@@ -9,19 +10,19 @@ mod stats;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::Router;
+use axum::routing::{get, put};
 use utoipa::OpenApi;
 
 use crate::error::{AppError, Problem};
+use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
 pub use search::{entity_path, hit_path};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/organisations", get(organisations::list))
         .route("/organisations/{slug}", get(organisations::show))
         .route("/calls", get(calls::list))
@@ -30,7 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/resolve", get(resolve::resolve))
         .route("/match", get(matching::find_matches))
-        .fallback(|| async { AppError::not_found("API endpoint") })
+        .route("/me", get(account::me))
+        .route("/organisations/{slug}/profile", put(account::edit_organisation))
+        .map_router(|api| api.fallback(|| async { AppError::not_found("API endpoint") }))
 }
 
 #[derive(OpenApi)]

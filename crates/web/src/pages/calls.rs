@@ -304,6 +304,8 @@ mod tests {
             t: Translator::new(i18n, Language::En),
             current_url: "/calls/HORIZON-HLTH-2027-01-02".into(),
             region: "Amsterdam".into(),
+            signed_in: false,
+            admin: false,
         };
         let html = CallPage::new(ctx, &call(), "2026-12-01".parse().expect("date")).render().expect("renders");
         assert!(!html.contains("<em>cancer") && !html.contains("<script>alert"), "data is escaped");

@@ -29,7 +29,7 @@ pub async fn switch(Path(code): Path<String>, Query(params): Query<SwitchParams>
 
 /// Only paths on this site: no scheme, no `//host` and no `/\host` (which browsers read as
 /// `//host`), so the switch cannot send anyone elsewhere.
-fn is_local_path(next: &str) -> bool {
+pub(crate) fn is_local_path(next: &str) -> bool {
     next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")

@@ -1,12 +1,16 @@
 //! Server-rendered HTML pages. Each works without JavaScript and speaks Dutch and English.
 
+pub(crate) mod account;
+mod admin;
 mod assets;
 mod calls;
 pub(crate) mod format;
+pub(crate) mod forms;
 mod home;
-mod language;
+pub(crate) mod language;
 mod matching;
 mod organisations;
+pub(crate) mod profile;
 mod search;
 mod widgets;
 
@@ -14,17 +18,17 @@ use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::middleware::{from_fn_with_state, Next};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use axum::routing::{get, post};
 
 use crate::error::{AppError, Problem};
 use crate::i18n::{language_of, Translator};
+use crate::routes::RouteTable;
 use crate::state::AppState;
 
-pub fn routes(state: AppState) -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/", get(home::show))
         .route("/organisations", get(organisations::list))
         .route("/organisations/{slug}", get(organisations::show))
@@ -33,8 +37,28 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/search", get(search::show))
         .route("/language/{code}", get(language::switch))
         .route("/static/{file}", get(assets::serve))
-        .fallback(not_found)
-        .layer(from_fn_with_state(state, render_html_errors))
+        .route("/register", get(account::register_form).post(account::register))
+        .route("/verify", get(account::verify))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/password-reset", get(account::reset_request_form).post(account::reset_request))
+        .route("/password-reset/new", get(account::reset_form).post(account::reset))
+        .route("/account", get(account::show).post(account::update_profile))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/account/logout-everywhere", post(account::logout_everywhere))
+        .route("/account/export", get(account::export))
+        .route("/account/delete", get(account::delete_form).post(account::delete))
+        .route("/organisations/{slug}/claim", get(profile::claim_form).post(profile::claim))
+        .route("/organisations/{slug}/edit", get(profile::edit_form).post(profile::edit))
+        .route("/admin", get(admin::overview))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/claims", get(admin::claims))
+        .route("/admin/claims/{id}/decision", post(admin::decide_claim))
+        .route("/admin/partners", get(admin::partners).post(admin::set_partner))
+        .route("/admin/audit", get(admin::audit))
+        .map_router(|pages| pages.fallback(not_found))
 }
 
 /// What every page template needs: the translator, the current URL (for the language
@@ -45,6 +69,9 @@ pub struct PageContext {
     /// Path and query of this request, e.g. `/organisations?kind=healthcare`.
     pub current_url: String,
     pub region: String,
+    /// Whether a user is signed in, and is an admin: for the navigation.
+    pub signed_in: bool,
+    pub admin: bool,
 }
 
 impl PageContext {
@@ -56,6 +83,16 @@ impl PageContext {
 
     pub fn tagline(&self) -> String {
         self.t.t1("site-tagline", "region", self.region.clone())
+    }
+
+    /// A role's name in this language.
+    pub fn role(&self, role: &lshub_domain::account::Role) -> String {
+        self.t.t(&format!("role-{}", role.id()))
+    }
+
+    /// A claim's state in this language.
+    pub fn claim_status(&self, status: &lshub_domain::account::ClaimStatus) -> String {
+        self.t.t(&format!("claim-status-{}", status.id()))
     }
 
     /// `aria-current` value for a navigation link to `section` (`/`, `/organisations`, ...).
@@ -78,11 +115,20 @@ impl FromRequestParts<AppState> for PageContext {
     }
 }
 
-fn page_context(parts: &Parts, state: &AppState) -> PageContext {
+pub(crate) fn page_context(parts: &Parts, state: &AppState) -> PageContext {
     PageContext {
         t: Translator::new(state.i18n.clone(), language_of(parts)),
         current_url: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
         region: state.site.region.clone(),
+        signed_in: parts.extensions.get::<crate::auth::Auth>().is_some_and(|a| a.user.is_some()),
+        admin: parts.extensions.get::<crate::auth::Auth>().is_some_and(|a| {
+            lshub_domain::authorization::decide(
+                &a.actor,
+                lshub_domain::authorization::Action::Administer,
+                lshub_domain::authorization::Resource::Hub,
+            )
+            .is_allowed()
+        }),
     }
 }
 
@@ -102,18 +148,41 @@ struct ErrorPage {
 
 /// Turns the problem details of a failed page request into an HTML page in the visitor's
 /// language, with the same status.
-async fn render_html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn render_html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let ctx = page_context(&parts, &state);
     let response = next.run(Request::from_parts(parts, body)).await;
+    error_page(ctx, response)
+}
+
+/// An error that stopped a page request before its handler, as the error page.
+pub(crate) fn html_error(parts: &Parts, state: &AppState, error: AppError) -> Response {
+    error_page(page_context(parts, state), error.into_response())
+}
+
+fn error_page(ctx: PageContext, response: Response) -> Response {
     let Some(problem) = response.extensions().get::<Problem>().cloned() else { return response };
-    let status = response.status();
+    // A page that needs an account sends the visitor to sign in, and back afterwards.
+    if response.status() == axum::http::StatusCode::UNAUTHORIZED {
+        let next = serde_urlencoded::to_string([("next", ctx.current_url.as_str())]).unwrap_or_default();
+        return (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, format!("/login?{next}"))]).into_response();
+    }
+    let Some(mut page) = problem_page(ctx, problem) else { return response };
+    if let Some(retry_after) = response.headers().get(header::RETRY_AFTER) {
+        page.headers_mut().insert(header::RETRY_AFTER, retry_after.clone());
+    }
+    page
+}
+
+/// The HTML page for `problem`, with its status; `None` (and logged) if it cannot be rendered.
+pub(crate) fn problem_page(ctx: PageContext, problem: Problem) -> Option<Response> {
+    let status = axum::http::StatusCode::from_u16(problem.status).ok()?;
     let page = ErrorPage { ctx, status: problem.status, detail: problem.detail };
     match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
+        Ok(html) => Some((status, Html(html)).into_response()),
         Err(e) => {
             tracing::error!(error = %e, "rendering the error page failed");
-            response
+            None
         }
     }
 }

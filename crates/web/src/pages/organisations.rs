@@ -204,6 +204,8 @@ struct OrganisationPage {
     json_ld: String,
     /// Calls that fit and similar organisations.
     matches: Vec<super::matching::MatchSection>,
+    /// Where members go to claim (or, once members, edit) the profile.
+    maintain_url: String,
 }
 
 pub async fn show(
@@ -217,6 +219,14 @@ pub async fn show(
         [("match-calls", lshub_search::EntityType::Call), ("match-similar", lshub_search::EntityType::Organisation)];
     let document = lshub_search::Searchable::search_document(&organisation);
     view.matches = super::matching::sections(&state, &view.ctx.t, document, &wanted).await?;
+    let (edited, verified) = state.db.organisation_maintenance(&organisation.id).await?;
+    for (label, time) in [("organisation-last-verified", verified), ("organisation-last-edited", edited)] {
+        if let Some(date) = time.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
+            let value = format::date(view.ctx.t.lang, date.date_naive());
+            view.provenance.push(Field { label: view.ctx.t.t(label), value, link: None });
+        }
+    }
+    view.maintain_url = format!("/organisations/{}/claim", organisation.slug);
     render(&view)
 }
 
@@ -295,6 +305,7 @@ impl OrganisationPage {
             provenance: provenance_fields(t, &organisation.provenance),
             json_ld: json_ld(public_url, organisation),
             matches: Vec::new(),
+            maintain_url: String::new(),
             ctx,
         }
     }
@@ -375,6 +386,8 @@ mod tests {
             t: Translator::new(i18n, lang),
             current_url: "/organisations/example".into(),
             region: "Amsterdam".into(),
+            signed_in: false,
+            admin: false,
         }
     }
 

@@ -1,0 +1,195 @@
+//! Every route of the router × every role, against the expected outcome. The routes come
+//! from the router itself (`lshub_web::route_paths`), so a new route without an entry here,
+//! or a method a route answers without an entry, fails this test.
+
+use std::collections::BTreeSet;
+
+use crate::accounts::claim_id;
+use crate::browser::{grant, Browser, PASSWORD};
+use crate::support::{per_backend, TestApp};
+
+per_backend!(every_route_answers_every_role_as_the_policy_says);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The request reached its handler (whatever the handler then said about the input).
+    Served,
+    /// Sent to sign in (pages: 303 to /login; API: 401).
+    SignIn,
+    Forbidden,
+}
+use Outcome::{Forbidden, Served, SignIn};
+
+const ROLES: [&str; 5] = ["visitor", "member", "member of the organisation", "partner", "admin"];
+const ALL: [Outcome; 5] = [Served; 5];
+const SIGNED_IN: [Outcome; 5] = [SignIn, Served, Served, Served, Served];
+const ORGANISATION_MEMBERS: [Outcome; 5] = [SignIn, Forbidden, Served, Forbidden, Served];
+const ADMINS: [Outcome; 5] = [SignIn, Forbidden, Forbidden, Forbidden, Served];
+
+/// (method, route, outcome per role in the order of [`ROLES`]).
+const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
+    ("GET", "/", ALL),
+    ("GET", "/organisations", ALL),
+    ("GET", "/organisations/{slug}", ALL),
+    ("GET", "/calls", ALL),
+    ("GET", "/calls/{topic_id}", ALL),
+    ("GET", "/search", ALL),
+    ("GET", "/language/{code}", ALL),
+    ("GET", "/static/{file}", ALL),
+    ("GET", "/register", ALL),
+    ("POST", "/register", ALL),
+    ("GET", "/verify", ALL),
+    ("GET", "/login", ALL),
+    ("POST", "/login", ALL),
+    ("GET", "/password-reset", ALL),
+    ("POST", "/password-reset", ALL),
+    ("GET", "/password-reset/new", ALL),
+    ("POST", "/password-reset/new", ALL),
+    ("GET", "/account", SIGNED_IN),
+    ("POST", "/account", SIGNED_IN),
+    ("POST", "/account/tokens", SIGNED_IN),
+    ("POST", "/account/tokens/{id}/revoke", SIGNED_IN),
+    ("GET", "/account/export", SIGNED_IN),
+    ("GET", "/account/delete", SIGNED_IN),
+    ("POST", "/account/delete", SIGNED_IN),
+    ("GET", "/organisations/{slug}/claim", SIGNED_IN),
+    ("POST", "/organisations/{slug}/claim", SIGNED_IN),
+    ("GET", "/organisations/{slug}/edit", ORGANISATION_MEMBERS),
+    ("POST", "/organisations/{slug}/edit", ORGANISATION_MEMBERS),
+    ("GET", "/admin", ADMINS),
+    ("GET", "/admin/users", ADMINS),
+    ("POST", "/admin/users/{id}/role", ADMINS),
+    ("GET", "/admin/claims", ADMINS),
+    ("POST", "/admin/claims/{id}/decision", ADMINS),
+    ("GET", "/admin/partners", ADMINS),
+    ("POST", "/admin/partners", ADMINS),
+    ("GET", "/admin/audit", ADMINS),
+    ("GET", "/api/v1/organisations", ALL),
+    ("GET", "/api/v1/organisations/{slug}", ALL),
+    ("GET", "/api/v1/calls", ALL),
+    ("GET", "/api/v1/calls/{topic_id}", ALL),
+    ("GET", "/api/v1/stats", ALL),
+    ("GET", "/api/v1/search", ALL),
+    ("GET", "/api/v1/resolve", ALL),
+    ("GET", "/api/v1/match", ALL),
+    ("GET", "/api/v1/me", SIGNED_IN),
+    ("PUT", "/api/v1/organisations/{slug}/profile", ORGANISATION_MEMBERS),
+    ("GET", "/api/openapi.json", ALL),
+    ("GET", "/feeds/calls.atom", ALL),
+    ("GET", "/feeds/deadlines.ics", ALL),
+    ("GET", "/healthz", ALL),
+    ("GET", "/metrics", ALL),
+    // Last: they end the sessions the rows above use.
+    ("POST", "/account/logout-everywhere", SIGNED_IN),
+    ("POST", "/logout", ALL),
+];
+
+const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
+const ORGANISATION: &str = "pantarhei-bioscience-netherlands";
+
+fn concrete(route: &str) -> String {
+    route
+        .replace("{slug}", ORGANISATION)
+        .replace("{topic_id}", "HORIZON-CL4-2026-SPACE-03-81")
+        .replace("{code}", "en")
+        .replace("{file}", "style.css")
+        .replace("{id}", "no-such-id")
+}
+
+async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &str) -> Result<Outcome, u16> {
+    let path = concrete(route);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = browser.request(method.clone(), &path).await.header("origin", browser.app.base_url.clone());
+    if method == reqwest::Method::PUT {
+        request = request.header("content-type", "application/json").header("x-csrf-token", csrf).body("{}");
+    } else if method != reqwest::Method::GET {
+        request = request.header("content-type", "application/x-www-form-urlencoded").body(format!("csrf={csrf}"));
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    match status {
+        405 => Err(405),
+        303 if location.starts_with("/login?next=") => Ok(SignIn),
+        401 if path.starts_with("/api/") => Ok(SignIn),
+        403 => Ok(Forbidden),
+        _ => Ok(Served),
+    }
+}
+
+async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
+    let routes: BTreeSet<String> = lshub_web::route_paths().into_iter().collect();
+    let listed: BTreeSet<String> = MATRIX.iter().map(|(_, route, _)| (*route).to_owned()).collect();
+    let missing: Vec<_> = routes.difference(&listed).collect();
+    assert!(missing.is_empty(), "routes without an entry in the matrix: {missing:?}");
+    let stale: Vec<_> = listed.difference(&routes).collect();
+    assert!(stale.is_empty(), "matrix entries for routes that do not exist: {stale:?}");
+
+    let mut admin = Browser::new(app, 91);
+    admin.sign_up("Matrix Admin", "admin@matrix.example", PASSWORD).await;
+    grant(app, "admin@matrix.example", "admin");
+    let mut member = Browser::new(app, 92);
+    member.sign_up("Matrix Member", "member@matrix.example", PASSWORD).await;
+    let mut owner = Browser::new(app, 93);
+    owner.sign_up("Matrix Owner", "owner@matrix.example", PASSWORD).await;
+    let claim = format!("/organisations/{ORGANISATION}/claim");
+    owner.submit(&claim, &claim, &[("message", "matrix")]).await;
+    let id = claim_id(&admin.get("/admin/claims").await.body, ORGANISATION, "owner@matrix.example");
+    admin.submit("/admin/claims", &format!("/admin/claims/{id}/decision"), &[("decision", "approve")]).await;
+    let mut partner = Browser::new(app, 94);
+    partner.sign_up("Matrix Partner", "partner@matrix.example", PASSWORD).await;
+    grant(app, "partner@matrix.example", "partner");
+    let mut visitor = Browser::new(app, 95);
+
+    let mut browsers = [visitor_with_token(&mut visitor).await, member, owner, partner, admin];
+    let mut tokens = Vec::new();
+    for browser in browsers.iter_mut().skip(1) {
+        tokens.push(browser.get("/account").await.csrf().expect("session token"));
+    }
+    tokens.insert(0, browsers[0].cookies.get("lshub_csrf").cloned().expect("visitor token"));
+
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    // Every other method on every route is refused (405): a route cannot answer a method
+    // the matrix does not know.
+    for route in &routes {
+        for method in METHODS {
+            if MATRIX.iter().any(|(m, r, _)| *m == method && r == route) {
+                continue;
+            }
+            cases += 1;
+            if let Ok(got) = outcome(&mut browsers[4], &tokens[4], method, route).await {
+                failures.push(format!("{method} {route} answers ({got:?}) but has no entry in the matrix"));
+            }
+        }
+    }
+    for (method, route, expected) in MATRIX {
+        if *route == "/logout" {
+            // After "log out everywhere" each browser is a visitor with a visitor's token.
+            for (role, browser) in browsers.iter_mut().enumerate() {
+                tokens[role] = browser.get("/login").await.csrf().expect("visitor token");
+            }
+        }
+        for (role, browser) in browsers.iter_mut().enumerate() {
+            cases += 1;
+            match outcome(browser, &tokens[role], method, route).await {
+                Ok(got) if got == expected[role] => {}
+                got => failures
+                    .push(format!("{method} {route} as {}: expected {:?}, got {got:?}", ROLES[role], expected[role])),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {cases} cases differ:\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "authorization matrix: {} routes, {} route x role cases, {cases} requests",
+        routes.len(),
+        MATRIX.len() * ROLES.len()
+    );
+}
+
+async fn visitor_with_token<'a>(visitor: &mut Browser<'a>) -> Browser<'a> {
+    visitor.get("/login").await;
+    let mut fresh = Browser::new(visitor.app, 95);
+    fresh.cookies = visitor.cookies.clone();
+    fresh
+}

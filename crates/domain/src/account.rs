@@ -1,0 +1,255 @@
+//! Accounts: who a user is, which role they hold, and the rules for e-mail addresses and
+//! passwords. The hub's policy on what each role may do lives in [`crate::authorization`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::validation::ValidationError;
+
+/// The role of a signed-in user. A visitor has no account and so no role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Maintains the profiles of the organisations they belong to.
+    Member,
+    /// Staff of an MoU partner organisation: a member who also sees partner-only content.
+    Partner,
+    /// Runs the hub: users, roles, partner organisations, claims and the audit log.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Member, Role::Partner, Role::Admin];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Partner => "partner",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A user as the rest of the hub sees them (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub email_verified: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An e-mail address, trimmed and with its domain in lower case (the local part is kept:
+/// only the receiving server may decide it is case-insensitive, but lookups fold it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        let text = text.trim();
+        let invalid = || ValidationError::new("email", "is not an e-mail address (name@example.org)");
+        if text.len() > 254 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = text.rsplit_once('@').ok_or_else(invalid)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        if local.is_empty() || local.contains('@') || !domain_ok {
+            return Err(invalid());
+        }
+        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form used to find an account: lower case, so that `Ann@X.nl` and `ann@x.nl`
+    /// cannot be two accounts.
+    pub fn lookup_key(&self) -> String {
+        self.0.to_lowercase()
+    }
+
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> Self {
+        e.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Shortest password accepted; with the checks below, long passphrases are the easy path.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted: hashing is deliberately slow, so unbounded input is a lever.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Passwords that pass the length rule but are among the first any attacker tries.
+const COMMON_PASSWORDS: &[&str] = &[
+    "123456789012",
+    "password1234",
+    "passwordpassword",
+    "qwertyuiopas",
+    "welkom123456",
+    "wachtwoord12",
+    "wachtwoord123",
+    "iloveyou1234",
+    "letmein12345",
+    "administrator",
+    "changeme1234",
+];
+
+/// The password rule: at least [`MIN_PASSWORD_CHARS`] characters, not mostly one character,
+/// not a well-known password, and not the e-mail address itself.
+pub fn check_password_strength(password: &str, email: &str) -> Result<(), ValidationError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(ValidationError::new("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(ValidationError::new("password", format!("must be at most {MAX_PASSWORD_CHARS} characters")));
+    }
+    let mut distinct: Vec<char> = password.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 5 {
+        return Err(ValidationError::new("password", "uses too few different characters"));
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.contains(&lower.as_str()) {
+        return Err(ValidationError::new("password", "is a well-known password"));
+    }
+    let local = email.split('@').next().unwrap_or_default().to_lowercase();
+    if lower == email.to_lowercase() || (local.len() >= 4 && lower.contains(&local)) {
+        return Err(ValidationError::new("password", "must not contain your e-mail address"));
+    }
+    Ok(())
+}
+
+/// A display name as typed: required, one line, not too long.
+pub fn check_display_name(name: &str) -> Result<String, ValidationError> {
+    crate::validation::required_text("display_name", name, 100)?;
+    if name.contains(['\n', '\r']) {
+        return Err(ValidationError::new("display_name", "must be one line"));
+    }
+    Ok(name.trim().to_owned())
+}
+
+/// The host of a web address without `www.`, in lower case: what a verified e-mail domain
+/// is compared with when a claim may be approved automatically.
+pub fn website_domain(website: &str) -> Option<String> {
+    let host = url::Url::parse(website).ok()?.host_str()?.to_lowercase();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_owned())
+}
+
+/// Whether a member whose verified address is at `email_domain` may take over an
+/// organisation with this website without an admin: the same domain or a subdomain of it
+/// (`umcg.nl` for `www.umcg.nl`, `amsterdamumc.nl` for `amsterdamumc.nl`; not `nl`).
+pub fn email_domain_matches_website(email_domain: &str, website: &str) -> bool {
+    let Some(site) = website_domain(website) else { return false };
+    let email_domain = email_domain.to_lowercase();
+    site.contains('.') && (email_domain == site || email_domain.ends_with(&format!(".{site}")))
+}
+
+/// The state of a claim on an organisation's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ClaimStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            ClaimStatus::Pending => "pending",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        [ClaimStatus::Pending, ClaimStatus::Approved, ClaimStatus::Rejected].into_iter().find(|s| s.id() == id)
+    }
+}
+
+/// What a personal API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+impl TokenScope {
+    pub fn id(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        [TokenScope::Read, TokenScope::Write].into_iter().find(|s| s.id() == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_and_normalised() {
+        let email = Email::parse("  Ann.de.Vries@AmsterdamUMC.NL ").expect("valid");
+        assert_eq!(email.as_str(), "Ann.de.Vries@amsterdamumc.nl");
+        assert_eq!(email.lookup_key(), "ann.de.vries@amsterdamumc.nl");
+        assert_eq!(email.domain(), "amsterdamumc.nl");
+        for bad in ["", "ann", "ann@", "@x.nl", "ann@x", "a b@x.nl", "ann@x..nl.", "ann@<x>.nl"] {
+            assert!(Email::parse(bad).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        assert!(check_password_strength("correct horse battery", "ann@x.nl").is_ok());
+        for weak in ["short", "aaaaaaaaaaaaaaaa", "Password1234", "annvries-2026!", "ababababababab"] {
+            assert!(check_password_strength(weak, "annvries@x.nl").is_err(), "{weak}");
+        }
+        assert!(check_password_strength(&"x1y2z3".repeat(50), "a@x.nl").is_err(), "too long");
+    }
+
+    #[test]
+    fn claim_domains_must_match_the_website() {
+        assert!(email_domain_matches_website("sanquin.nl", "https://www.sanquin.nl/"));
+        assert!(email_domain_matches_website("research.sanquin.nl", "http://sanquin.nl"));
+        assert!(!email_domain_matches_website("notsanquin.nl", "https://www.sanquin.nl/"));
+        assert!(!email_domain_matches_website("gmail.com", "https://www.sanquin.nl/"));
+        assert!(!email_domain_matches_website("nl", "https://nl/"));
+        assert!(!email_domain_matches_website("sanquin.nl", "not a url"));
+    }
+}

@@ -1,0 +1,820 @@
+//! Users, sessions, one-time codes, API tokens and the outgoing-mail queue.
+//!
+//! These tables are small and their statements simple, so they are written as portable SQL
+//! with `?` placeholders (numbered for PostgreSQL by [`sql`]) rather than built with sea-query.
+//! Every operation that changes more than one row runs in one transaction, together with its
+//! audit entry: nothing is half-saved and nothing happens unaudited.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use lshub_domain::account::{Email, Role, TokenScope, User};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use uuid::Uuid;
+
+use crate::audit::AuditEvent;
+use crate::credentials::{digest, new_secret};
+use crate::error::{QueryContext, StorageError};
+use crate::{Backend, Database};
+
+/// `?` placeholders as the backend wants them (`$1`, `$2`, ... for PostgreSQL).
+pub(crate) fn sql(backend: Backend, text: &str) -> String {
+    match backend {
+        Backend::Sqlite => text.to_owned(),
+        Backend::Postgres => {
+            let mut out = String::with_capacity(text.len() + 8);
+            let mut n = 0;
+            for c in text.chars() {
+                if c == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Times in these tables: fixed-width RFC 3339 UTC, so text order is time order.
+pub(crate) fn stamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+pub(crate) fn now() -> String {
+    stamp(Utc::now())
+}
+
+pub(crate) fn parse_time(text: &str, what: &str) -> Result<DateTime<Utc>, StorageError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StorageError::CorruptRecord { id: what.to_owned(), reason: e.to_string() })
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, role, email_verified_at, created_at";
+
+fn user_from_row(row: &AnyRow) -> Result<User, StorageError> {
+    let id: String = row.try_get("id").context("reading a user")?;
+    let role: String = row.try_get("role").context("reading a user")?;
+    let created_at: String = row.try_get("created_at").context("reading a user")?;
+    let verified: Option<String> = row.try_get("email_verified_at").context("reading a user")?;
+    Ok(User {
+        role: Role::from_id(&role)
+            .ok_or_else(|| StorageError::CorruptRecord { id: id.clone(), reason: format!("unknown role {role}") })?,
+        email: row.try_get("email").context("reading a user")?,
+        display_name: row.try_get("display_name").context("reading a user")?,
+        email_verified: verified.is_some(),
+        created_at: parse_time(&created_at, &id)?,
+        id,
+    })
+}
+
+/// A new account. OpenID Connect accounts have no password and arrive verified.
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub display_name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub role: Role,
+    pub email_verified: bool,
+    pub oidc: Option<(&'a str, &'a str)>,
+}
+
+/// A message to send, queued in the same transaction as the change that causes it.
+pub struct Mail<'a> {
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// A queued message.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// What a one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl CodePurpose {
+    fn id(self) -> &'static str {
+        match self {
+            CodePurpose::VerifyEmail => "verify-email",
+            CodePurpose::ResetPassword => "reset-password",
+        }
+    }
+}
+
+/// A signed-in browser session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    /// The synchronizer token the session's forms carry.
+    pub csrf_token: String,
+}
+
+/// A personal API token as its owner sees it (never the secret).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// Stored user with the password hash, for signing in.
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: Option<String>,
+}
+
+pub(crate) async fn exec(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    text: &str,
+    binds: Vec<Option<String>>,
+    context: &'static str,
+) -> Result<u64, StorageError> {
+    let statement = sql(backend, text);
+    let mut query = sqlx::query(&statement);
+    for value in binds {
+        query = query.bind(value);
+    }
+    Ok(query.execute(&mut **tx).await.context(context)?.rows_affected())
+}
+
+/// Runs `body` in one write transaction (`tx`), committed when it returns `Ok`; an `Err` or
+/// an early `return` of an error rolls everything back. A macro rather than a function taking
+/// an async closure, because such closures' futures cannot yet be shown to be `Send`.
+macro_rules! transaction {
+    ($db:expr, |$backend:ident, $tx:ident| $body:block) => {
+        async {
+            let $backend = $db.backend();
+            let mut transaction = $db.begin_write().await?;
+            let value = {
+                let $tx = &mut transaction;
+                async { $body }.await?
+            };
+            $crate::error::QueryContext::context(transaction.commit().await, "committing")?;
+            Ok::<_, $crate::StorageError>(value)
+        }
+    };
+}
+pub(crate) use transaction;
+
+/// Positional string parameters; `None` is SQL NULL.
+macro_rules! binds {
+    ($($value:expr),* $(,)?) => { vec![$(Option::<String>::from($value)),*] };
+}
+pub(crate) use binds;
+
+impl Database {
+    pub(crate) async fn query_rows(
+        &self,
+        text: &str,
+        binds: Vec<Option<String>>,
+        context: &'static str,
+    ) -> Result<Vec<AnyRow>, StorageError> {
+        let statement = sql(self.backend(), text);
+        let mut query = sqlx::query(&statement);
+        for value in binds {
+            query = query.bind(value);
+        }
+        query.fetch_all(self.pool()).await.context(context)
+    }
+
+    async fn query_row(
+        &self,
+        text: &str,
+        binds: Vec<Option<String>>,
+        context: &'static str,
+    ) -> Result<Option<AnyRow>, StorageError> {
+        Ok(self.query_rows(text, binds, context).await?.into_iter().next())
+    }
+
+    /// Creates an account, with its audit entry and, when given, a verification code whose
+    /// mail `mail` builds from the code; returns the user and the code.
+    pub async fn create_user(
+        &self,
+        new: NewUser<'_>,
+        audit: AuditEvent<'_>,
+        verification: Option<(Duration, &(dyn Fn(&str) -> (String, String) + Sync))>,
+    ) -> Result<User, StorageError> {
+        let id = Uuid::now_v7().to_string();
+        let created = now();
+        let taken = self
+            .query_row("SELECT id FROM users WHERE email_key = ?", binds![new.email.lookup_key()], "checking an e-mail")
+            .await?;
+        if taken.is_some() {
+            return Err(StorageError::EmailTaken);
+        }
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "INSERT INTO users (id, email, email_key, display_name, password_hash, role, email_verified_at, \
+                 oidc_issuer, oidc_subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                binds![
+                    id.clone(),
+                    new.email.as_str().to_owned(),
+                    new.email.lookup_key(),
+                    new.display_name.to_owned(),
+                    new.password_hash.map(str::to_owned),
+                    new.role.id().to_owned(),
+                    new.email_verified.then(|| created.clone()),
+                    new.oidc.map(|(issuer, _)| issuer.to_owned()),
+                    new.oidc.map(|(_, subject)| subject.to_owned()),
+                    created.clone(),
+                ],
+                "creating a user",
+            )
+            .await
+            .map_err(|e| match e {
+                // Two registrations racing for one address: the unique index decides.
+                StorageError::Query { source: sqlx::Error::Database(d), .. } if d.is_unique_violation() => {
+                    StorageError::EmailTaken
+                }
+                other => other,
+            })?;
+            if let Some((valid_for, compose)) = verification {
+                let code = insert_code(backend, tx, &id, CodePurpose::VerifyEmail, valid_for).await?;
+                let (subject, body) = compose(&code);
+                queue_mail(backend, tx, Mail { recipient: new.email.as_str(), subject: &subject, body: &body }).await?;
+            }
+            crate::audit::insert(backend, tx, &AuditEvent { actor_id: Some(&id), ..audit }).await
+        })
+        .await?;
+        self.user_by_id(&id).await?.ok_or(StorageError::CorruptRecord { id, reason: "vanished".into() })
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StorageError> {
+        let row = self
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"),
+                binds![id.to_owned()],
+                "reading a user",
+            )
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<Credentials>, StorageError> {
+        let row = self
+            .query_row(
+                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email_key = ?"),
+                binds![email.lookup_key()],
+                "reading a user",
+            )
+            .await?;
+        row.map(|row| {
+            Ok(Credentials {
+                user: user_from_row(&row)?,
+                password_hash: row.try_get("password_hash").context("reading a user")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn user_by_oidc(&self, issuer: &str, subject: &str) -> Result<Option<User>, StorageError> {
+        let row = self
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE oidc_issuer = ? AND oidc_subject = ?"),
+                binds![issuer.to_owned(), subject.to_owned()],
+                "reading a user",
+            )
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Every account, newest first.
+    pub async fn list_users(&self) -> Result<Vec<User>, StorageError> {
+        let rows = self
+            .query_rows(
+                &format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id"),
+                vec![],
+                "listing users",
+            )
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    pub async fn set_role(&self, user_id: &str, role: Role, audit: AuditEvent<'_>) -> Result<bool, StorageError> {
+        transaction!(self, |backend, tx| {
+            let changed = exec(
+                backend,
+                tx,
+                "UPDATE users SET role = ? WHERE id = ?",
+                binds![role.id().to_owned(), user_id.to_owned()],
+                "changing a role",
+            )
+            .await?;
+            if changed > 0 {
+                crate::audit::insert(backend, tx, &audit).await?;
+            }
+            Ok(changed > 0)
+        })
+        .await
+    }
+
+    pub async fn set_display_name(&self, user_id: &str, name: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "UPDATE users SET display_name = ? WHERE id = ?",
+                binds![name.to_owned(), user_id.to_owned()],
+                "renaming a user",
+            )
+            .await?;
+            crate::audit::insert(backend, tx, &audit).await
+        })
+        .await
+    }
+
+    /// Links an existing account to an OpenID Connect identity.
+    pub async fn link_oidc(&self, user_id: &str, issuer: &str, subject: &str) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "UPDATE users SET oidc_issuer = ?, oidc_subject = ?, \
+                 email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
+                binds![issuer.to_owned(), subject.to_owned(), now(), user_id.to_owned()],
+                "linking an identity",
+            )
+            .await
+            .map(|_| ())
+        })
+        .await
+    }
+
+    // Sessions.
+
+    /// Starts a session and returns its secret id (for the cookie).
+    pub async fn create_session(
+        &self,
+        user_id: &str,
+        valid_for: Duration,
+        audit: AuditEvent<'_>,
+    ) -> Result<String, StorageError> {
+        let secret = new_secret()?;
+        let csrf = new_secret()?;
+        let created = Utc::now();
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                binds![digest(&secret), user_id.to_owned(), csrf, stamp(created), stamp(created + valid_for)],
+                "starting a session",
+            )
+            .await?;
+            crate::audit::insert(backend, tx, &audit).await
+        })
+        .await?;
+        Ok(secret)
+    }
+
+    /// The live session with this secret id, if any.
+    pub async fn session(&self, secret: &str) -> Result<Option<Session>, StorageError> {
+        let row = self
+            .query_row(
+                "SELECT u.id, u.email, u.display_name, u.role, u.email_verified_at, u.created_at, s.csrf_token \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?",
+                binds![digest(secret), now()],
+                "reading a session",
+            )
+            .await?;
+        row.map(|row| {
+            Ok(Session {
+                user: user_from_row(&row)?,
+                csrf_token: row.try_get("csrf_token").context("reading a session")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn end_session(&self, secret: &str) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            exec(backend, tx, "DELETE FROM sessions WHERE id_hash = ?", binds![digest(secret)], "ending a session")
+                .await
+                .map(|_| ())
+        })
+        .await
+    }
+
+    /// Ends every session of a user ("log out everywhere"); returns how many there were.
+    pub async fn end_all_sessions(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<u64, StorageError> {
+        transaction!(self, |backend, tx| {
+            let ended = exec(
+                backend,
+                tx,
+                "DELETE FROM sessions WHERE user_id = ?",
+                binds![user_id.to_owned()],
+                "ending sessions",
+            )
+            .await?;
+            crate::audit::insert(backend, tx, &audit).await?;
+            Ok(ended)
+        })
+        .await
+    }
+
+    // One-time codes.
+
+    /// Issues a code and queues the mail that carries it, in one transaction.
+    pub async fn issue_code(
+        &self,
+        user_id: &str,
+        purpose: CodePurpose,
+        valid_for: Duration,
+        recipient: &str,
+        compose: &(dyn Fn(&str) -> (String, String) + Sync),
+    ) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            let code = insert_code(backend, tx, user_id, purpose, valid_for).await?;
+            let (subject, body) = compose(&code);
+            queue_mail(backend, tx, Mail { recipient, subject: &subject, body: &body }).await
+        })
+        .await
+    }
+
+    /// Uses a code once: marks the e-mail verified, or sets the new password hash and ends
+    /// every session. Returns the user, or `None` for an unknown, used or expired code.
+    pub async fn redeem_code(
+        &self,
+        code: &str,
+        purpose: CodePurpose,
+        new_password_hash: Option<&str>,
+        client: &str,
+    ) -> Result<Option<String>, StorageError> {
+        let at = now();
+        transaction!(self, |backend, tx| {
+            let statement = sql(
+                backend,
+                "SELECT user_id FROM one_time_codes WHERE code_hash = ? AND purpose = ? AND used_at IS NULL \
+                 AND expires_at > ?",
+            );
+            let user_id: Option<String> = sqlx::query_scalar(&statement)
+                .bind(digest(code))
+                .bind(purpose.id())
+                .bind(at.clone())
+                .fetch_optional(&mut **tx)
+                .await
+                .context("reading a code")?;
+            let Some(user_id) = user_id else { return Ok(None) };
+            // The UPDATE's condition makes a second, concurrent use change nothing.
+            let used = exec(
+                backend,
+                tx,
+                "UPDATE one_time_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+                binds![at.clone(), digest(code)],
+                "using a code",
+            )
+            .await?;
+            if used == 0 {
+                return Ok(None);
+            }
+            match purpose {
+                CodePurpose::VerifyEmail => {
+                    exec(
+                        backend,
+                        tx,
+                        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
+                        binds![at.clone(), user_id.clone()],
+                        "verifying an e-mail address",
+                    )
+                    .await?;
+                }
+                CodePurpose::ResetPassword => {
+                    let Some(hash) = new_password_hash else {
+                        return Err(StorageError::Secret("a password reset needs the new password".into()));
+                    };
+                    // Whoever could read the mailbox could also reset; so the reset also
+                    // proves the address.
+                    exec(
+                        backend,
+                        tx,
+                        "UPDATE users SET password_hash = ?, email_verified_at = COALESCE(email_verified_at, ?) \
+                         WHERE id = ?",
+                        binds![hash.to_owned(), at.clone(), user_id.clone()],
+                        "setting a password",
+                    )
+                    .await?;
+                    exec(
+                        backend,
+                        tx,
+                        "DELETE FROM sessions WHERE user_id = ?",
+                        binds![user_id.clone()],
+                        "ending sessions",
+                    )
+                    .await?;
+                }
+            }
+            let action = match purpose {
+                CodePurpose::VerifyEmail => "account.verified",
+                CodePurpose::ResetPassword => "password.reset",
+            };
+            let event = AuditEvent {
+                actor_id: Some(&user_id),
+                actor_label: "e-mail link",
+                action,
+                subject: &user_id,
+                detail: String::new(),
+                client,
+            };
+            crate::audit::insert(backend, tx, &event).await?;
+            Ok(Some(user_id))
+        })
+        .await
+    }
+
+    // API tokens.
+
+    /// Creates a token and returns its record and the secret, shown to the owner once.
+    pub async fn create_api_token(
+        &self,
+        user_id: &str,
+        name: &str,
+        scopes: &[TokenScope],
+        audit: AuditEvent<'_>,
+    ) -> Result<String, StorageError> {
+        let secret = format!("lsh_{}", new_secret()?);
+        let scopes: Vec<&str> = scopes.iter().map(|s| s.id()).collect();
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                binds![
+                    Uuid::now_v7().to_string(),
+                    user_id.to_owned(),
+                    name.to_owned(),
+                    digest(&secret),
+                    scopes.join(" "),
+                    now()
+                ],
+                "creating a token",
+            )
+            .await?;
+            crate::audit::insert(backend, tx, &audit).await
+        })
+        .await?;
+        Ok(secret)
+    }
+
+    pub async fn api_tokens(&self, user_id: &str) -> Result<Vec<ApiToken>, StorageError> {
+        let rows = self
+            .query_rows(
+                "SELECT id, name, scopes, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? \
+                 ORDER BY created_at DESC",
+                binds![user_id.to_owned()],
+                "listing tokens",
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let scopes: String = row.try_get("scopes")?;
+                Ok(ApiToken {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    scopes: scopes.split(' ').filter_map(TokenScope::from_id).collect(),
+                    created_at: row.try_get("created_at")?,
+                    last_used_at: row.try_get("last_used_at")?,
+                    revoked_at: row.try_get("revoked_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .context("listing tokens")
+    }
+
+    /// Revokes one of the user's own tokens; false when there is no such live token.
+    pub async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        audit: AuditEvent<'_>,
+    ) -> Result<bool, StorageError> {
+        transaction!(self, |backend, tx| {
+            let revoked = exec(
+                backend,
+                tx,
+                "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                binds![now(), token_id.to_owned(), user_id.to_owned()],
+                "revoking a token",
+            )
+            .await?;
+            if revoked > 0 {
+                crate::audit::insert(backend, tx, &audit).await?;
+            }
+            Ok(revoked > 0)
+        })
+        .await
+    }
+
+    /// The owner and scopes of a live token; notes when it was last used.
+    pub async fn user_by_api_token(&self, secret: &str) -> Result<Option<(User, Vec<TokenScope>)>, StorageError> {
+        let row = self
+            .query_row(
+                "SELECT u.id, u.email, u.display_name, u.role, u.email_verified_at, u.created_at, t.scopes, t.id AS token_id \
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+                binds![digest(secret)],
+                "reading a token",
+            )
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let scopes: String = row.try_get("scopes").context("reading a token")?;
+        let token_id: String = row.try_get("token_id").context("reading a token")?;
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                binds![now(), token_id],
+                "using a token",
+            )
+            .await
+        })
+        .await?;
+        Ok(Some((user_from_row(&row)?, scopes.split(' ').filter_map(TokenScope::from_id).collect())))
+    }
+
+    // The outgoing-mail queue.
+
+    /// Messages not yet sent, oldest first.
+    pub async fn pending_mail(&self, limit: i64) -> Result<Vec<QueuedMail>, StorageError> {
+        let rows = self
+            .query_rows(
+                &format!(
+                    "SELECT id, recipient, subject, body, attempts FROM outgoing_mail WHERE sent_at IS NULL \
+                     ORDER BY created_at LIMIT {}",
+                    limit.max(1)
+                ),
+                vec![],
+                "reading the mail queue",
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(QueuedMail {
+                    id: row.try_get("id")?,
+                    recipient: row.try_get("recipient")?,
+                    subject: row.try_get("subject")?,
+                    body: row.try_get("body")?,
+                    attempts: row.try_get("attempts")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .context("reading the mail queue")
+    }
+
+    /// Records a delivery attempt: sent, or the reason it failed (it is tried again later).
+    pub async fn mail_attempted(&self, id: &str, outcome: Result<(), String>) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            match outcome {
+                Ok(()) => {
+                    exec(
+                        backend,
+                        tx,
+                        "UPDATE outgoing_mail SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                        binds![now(), id.to_owned()],
+                        "marking mail sent",
+                    )
+                    .await?
+                }
+                Err(error) => {
+                    exec(
+                        backend,
+                        tx,
+                        "UPDATE outgoing_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                        binds![error, id.to_owned()],
+                        "marking mail failed",
+                    )
+                    .await?
+                }
+            };
+            Ok(())
+        })
+        .await
+    }
+}
+
+async fn insert_code(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+    purpose: CodePurpose,
+    valid_for: Duration,
+) -> Result<String, StorageError> {
+    let code = new_secret()?;
+    exec(
+        backend,
+        tx,
+        "INSERT INTO one_time_codes (code_hash, user_id, purpose, expires_at) VALUES (?, ?, ?, ?)",
+        binds![digest(&code), user_id.to_owned(), purpose.id().to_owned(), stamp(Utc::now() + valid_for)],
+        "issuing a code",
+    )
+    .await?;
+    Ok(code)
+}
+
+pub(crate) async fn queue_mail(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    mail: Mail<'_>,
+) -> Result<(), StorageError> {
+    exec(
+        backend,
+        tx,
+        "INSERT INTO outgoing_mail (id, recipient, subject, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, 0)",
+        binds![
+            Uuid::now_v7().to_string(),
+            mail.recipient.to_owned(),
+            mail.subject.to_owned(),
+            mail.body.to_owned(),
+            now()
+        ],
+        "queueing mail",
+    )
+    .await
+    .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgres() {
+        let text = "UPDATE t SET a = ? WHERE b = ? AND c = ?";
+        assert_eq!(sql(Backend::Sqlite, text), text);
+        assert_eq!(sql(Backend::Postgres, text), "UPDATE t SET a = $1 WHERE b = $2 AND c = $3");
+    }
+
+    #[tokio::test]
+    async fn codes_are_single_use_and_sessions_end_on_reset() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let email = Email::parse("ann@example.org").expect("email");
+        let audit = || AuditEvent {
+            actor_id: None,
+            actor_label: "test",
+            action: "test",
+            subject: "test",
+            detail: String::new(),
+            client: "test",
+        };
+        let user = db
+            .create_user(
+                NewUser {
+                    email: &email,
+                    display_name: "Ann",
+                    password_hash: Some("x"),
+                    role: Role::Member,
+                    email_verified: false,
+                    oidc: None,
+                },
+                audit(),
+                None,
+            )
+            .await
+            .expect("user");
+        let again = NewUser {
+            email: &Email::parse("ANN@example.org").expect("email"),
+            display_name: "Ann",
+            password_hash: None,
+            role: Role::Member,
+            email_verified: false,
+            oidc: None,
+        };
+        assert!(matches!(db.create_user(again, audit(), None).await, Err(StorageError::EmailTaken)));
+        let session = db.create_session(&user.id, Duration::hours(1), audit()).await.expect("session");
+        assert!(db.session(&session).await.expect("read").is_some());
+        let code = std::sync::Mutex::new(String::new());
+        let compose = |c: &str| {
+            *code.lock().expect("lock") = c.to_owned();
+            ("subject".to_owned(), "body".to_owned())
+        };
+        db.issue_code(&user.id, CodePurpose::ResetPassword, Duration::hours(1), email.as_str(), &compose)
+            .await
+            .expect("code");
+        let code = code.lock().expect("lock").clone();
+        assert_eq!(db.redeem_code(&code, CodePurpose::VerifyEmail, None, "test").await.expect("wrong"), None);
+        let redeemed = db.redeem_code(&code, CodePurpose::ResetPassword, Some("new"), "test").await;
+        assert_eq!(redeemed.expect("redeem"), Some(user.id.clone()));
+        assert_eq!(db.redeem_code(&code, CodePurpose::ResetPassword, Some("n"), "test").await.expect("x"), None);
+        assert!(db.session(&session).await.expect("read").is_none(), "a reset ends every session");
+        assert!(db.user_by_id(&user.id).await.expect("user").is_some_and(|u| u.email_verified));
+        assert_eq!(db.pending_mail(10).await.expect("queue").len(), 1);
+    }
+}

@@ -1,0 +1,317 @@
+//! Who is asking, and the checks every request passes before a handler sees it: rate limits,
+//! the body size limit, and CSRF protection for every state-changing request.
+//!
+//! [`guard`] resolves the caller once — a browser session (cookie) or a personal API token
+//! (`Authorization: Bearer`) — into an [`Auth`] that handlers read. Handlers then ask
+//! [`Auth::require`], which asks the one policy in `lshub_domain::authorization`.
+
+pub mod mail;
+pub mod rate_limit;
+
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use lshub_domain::account::User;
+use lshub_domain::authorization::{decide, Action, Actor, Credential, Decision, Denial, Principal, Resource};
+use lshub_storage::audit::AuditEvent;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use rate_limit::{Bucket, RateLimiter, RateLimits};
+
+pub const SESSION_COOKIE: &str = "lshub_session";
+pub const CSRF_COOKIE: &str = "lshub_csrf";
+/// The form field and the header that carry the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest request body accepted: room for a profile with long descriptions in two
+/// languages, far below anything that could tire the server.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Settings of accounts and security.
+pub struct AccountsConfig {
+    pub mailer: mail::Mailer,
+    pub session_days: i64,
+    pub limits: RateLimits,
+    pub oidc: Option<crate::auth::OidcSettings>,
+}
+
+/// The OpenID Connect provider offered as a second way to sign in.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl AccountsConfig {
+    /// Mail as files under `data_dir/mail`, sessions of 14 days, the default rate limits.
+    pub fn with_data_dir(data_dir: &std::path::Path) -> Self {
+        Self {
+            mailer: mail::Mailer::Files(data_dir.join("mail")),
+            session_days: 14,
+            limits: RateLimits::default(),
+            oidc: None,
+        }
+    }
+}
+
+/// Accounts' share of the application state.
+pub struct Accounts {
+    pub mailer: mail::Mailer,
+    pub session_days: i64,
+    pub limiter: RateLimiter,
+    pub oidc: Option<OidcSettings>,
+    /// Wakes the mail worker when a handler queued mail.
+    pub mail_queued: tokio::sync::Notify,
+    pub(crate) delivering: tokio::sync::Mutex<()>,
+}
+
+impl Accounts {
+    pub fn new(config: AccountsConfig) -> Self {
+        Self {
+            mailer: config.mailer,
+            session_days: config.session_days,
+            limiter: RateLimiter::new(config.limits),
+            oidc: config.oidc,
+            mail_queued: tokio::sync::Notify::new(),
+            delivering: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+/// The caller of one request.
+#[derive(Clone)]
+pub struct Auth {
+    pub actor: Actor,
+    pub user: Option<User>,
+    /// The token this caller's forms must carry: the session's, or the visitor cookie's.
+    pub csrf: String,
+    /// The secret id of the browser session, when signed in with one.
+    pub session: Option<String>,
+    /// The client's address, for rate limits and the audit log.
+    pub client: String,
+}
+
+impl Auth {
+    /// Asks the policy; a denial becomes the matching error (401 or 403).
+    pub fn require(&self, action: Action, resource: Resource<'_>) -> Result<(), AppError> {
+        match decide(&self.actor, action, resource) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(Denial::SignInRequired) => Err(AppError::SignInRequired),
+            Decision::Deny(Denial::EmailNotVerified) => Err(AppError::Forbidden("verify your e-mail address first")),
+            Decision::Deny(Denial::ScopeMissing) => Err(AppError::Forbidden("the API token lacks the scope for this")),
+            Decision::Deny(Denial::Forbidden) => Err(AppError::Forbidden("you may not do this")),
+        }
+    }
+
+    /// The signed-in user, after [`Auth::require`] allowed an action that needs one.
+    pub fn user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::SignInRequired)
+    }
+
+    /// An audit event by this caller.
+    pub fn event<'a>(&'a self, action: &'a str, subject: &'a str, detail: String) -> AuditEvent<'a> {
+        AuditEvent {
+            actor_id: self.user.as_ref().map(|u| u.id.as_str()),
+            actor_label: self.user.as_ref().map_or("visitor", |u| u.email.as_str()),
+            action,
+            subject,
+            detail,
+            client: &self.client,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Auth>().cloned().ok_or_else(|| AppError::Internal("no auth on the request".into()))
+    }
+}
+
+/// The value of cookie `name`.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when the hub is served over https.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> String {
+    let secure = if state.site.public_url.starts_with("https://") { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// Which rate limit a request counts against.
+fn bucket(method: &Method, path: &str) -> Option<Bucket> {
+    match (method.as_str(), path) {
+        ("POST", "/login") => Some(Bucket::Login),
+        ("POST", "/register") => Some(Bucket::Registration),
+        ("POST", "/password-reset") | ("POST", "/password-reset/new") => Some(Bucket::PasswordReset),
+        ("GET", "/search") | ("GET", "/api/v1/search") => Some(Bucket::Search),
+        _ => None,
+    }
+}
+
+fn client_address(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+}
+
+/// The checks in front of every route. See the module documentation.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let client = client_address(&request);
+    let html = !request.uri().path().starts_with("/api/");
+    let (mut parts, body) = request.into_parts();
+    let fail = |parts: &Parts, error: AppError| {
+        if html {
+            crate::pages::html_error(parts, &state, error)
+        } else {
+            error.into_response()
+        }
+    };
+    if let Some(bucket) = bucket(&parts.method, parts.uri.path()) {
+        if let Err(retry_after) = state.accounts.limiter.hit(bucket, &client) {
+            return fail(&parts, AppError::TooManyRequests { retry_after });
+        }
+    }
+    let (auth, new_csrf_cookie) = match identify(&state, &parts.headers, client).await {
+        Ok(found) => found,
+        Err(e) => return fail(&parts, e),
+    };
+    let body = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        body
+    } else {
+        let bytes = match to_bytes(body, BODY_LIMIT).await {
+            Ok(bytes) => bytes,
+            Err(_) => return fail(&parts, AppError::TooLarge { limit: BODY_LIMIT }),
+        };
+        let by_token = matches!(auth.actor.user, Some(Principal { via: Credential::Token(_), .. }));
+        if !by_token {
+            if let Err(e) = check_csrf(&state, &parts.headers, &bytes, &auth.csrf) {
+                return fail(&parts, e);
+            }
+        }
+        Body::from(bytes)
+    };
+    parts.extensions.insert(auth);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(token) = new_csrf_cookie {
+        // A browser session cookie (no Max-Age): the visitor's forms carry the same value.
+        let cookie = set_cookie(&state, CSRF_COOKIE, &token, 24 * 3600);
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    if state.site.public_url.starts_with("https://") {
+        response.headers_mut().insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Resolves the caller; returns a fresh CSRF cookie value when a visitor has none yet.
+async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Result<(Auth, Option<String>), AppError> {
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim);
+    let mut auth = Auth { actor: Actor::visitor(), user: None, csrf: String::new(), session: None, client };
+    if let Some(token) = bearer {
+        let (user, scopes) = state.db.user_by_api_token(token).await?.ok_or(AppError::InvalidToken)?;
+        auth.actor = Actor::user(principal(state, &user, Credential::Token(scopes)).await?);
+        auth.user = Some(user);
+        return Ok((auth, None));
+    }
+    if let Some(secret) = cookie(headers, SESSION_COOKIE) {
+        if let Some(session) = state.db.session(&secret).await? {
+            auth.actor = Actor::user(principal(state, &session.user, Credential::Session).await?);
+            auth.user = Some(session.user);
+            auth.csrf = session.csrf_token;
+            auth.session = Some(secret);
+            return Ok((auth, None));
+        }
+    }
+    match cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Some(token) => {
+            auth.csrf = token;
+            Ok((auth, None))
+        }
+        None => {
+            let token = lshub_storage::credentials::new_secret()?;
+            auth.csrf = token.clone();
+            Ok((auth, Some(token)))
+        }
+    }
+}
+
+async fn principal(state: &AppState, user: &User, via: Credential) -> Result<Principal, AppError> {
+    Ok(Principal {
+        user_id: user.id.clone(),
+        role: user.role,
+        email_verified: user.email_verified,
+        organisations: state.db.organisation_ids_of(&user.id).await?,
+        via,
+    })
+}
+
+/// A state-changing request from a browser must come from the hub's own pages: the Origin
+/// (or Referer) must be the hub, and the request must carry the caller's CSRF token in the
+/// `csrf` form field or the `X-CSRF-Token` header.
+fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str) -> Result<(), AppError> {
+    let refused = AppError::Forbidden("cross-site request refused");
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return Err(refused);
+    }
+    let source = headers.get(ORIGIN).or_else(|| headers.get(REFERER)).and_then(|v| v.to_str().ok());
+    if let Some(source) = source {
+        let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let own = [state.site.public_url.clone(), format!("http://{host}"), format!("https://{host}")];
+        let origin_of = |url: &str| url::Url::parse(url).ok().map(|u| u.origin().ascii_serialization());
+        let Some(origin) = origin_of(source) else { return Err(refused) };
+        if !own.iter().filter_map(|o| origin_of(o)).any(|o| o == origin) {
+            return Err(refused);
+        }
+    }
+    let from_header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let is_form = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let from_form = if is_form && from_header.is_none() {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+            .map_err(|e| AppError::MalformedBody(format!("the form cannot be read: {e}")))?;
+        fields.into_iter().find(|(name, _)| name == CSRF_FIELD).map(|(_, value)| value)
+    } else {
+        None
+    };
+    let given = from_header.or(from_form).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::Forbidden(
+            "the form has expired or did not come from this site; reload it and try again",
+        ));
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,108 @@
+//! Request rate limits per client address, kept in memory on each node.
+//!
+//! Why in memory: a limit only has to stop one client from hammering one endpoint, and a
+//! counter in the database would put a write on every search. Behind a load balancer with
+//! N nodes a client gets at most N times the limit, which still stops scripted abuse; the
+//! limit that must hold across nodes — failed sign-ins per account — is counted in the
+//! database (see `pages::account`).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// What is limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    Login,
+    Registration,
+    PasswordReset,
+    Search,
+}
+
+/// How many requests per window each bucket allows.
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    pub window: Duration,
+    pub login: u32,
+    pub registration: u32,
+    pub password_reset: u32,
+    pub search: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self { window: Duration::from_secs(60), login: 20, registration: 10, password_reset: 5, search: 120 }
+    }
+}
+
+impl RateLimits {
+    fn allowed(&self, bucket: Bucket) -> u32 {
+        match bucket {
+            Bucket::Login => self.login,
+            Bucket::Registration => self.registration,
+            Bucket::PasswordReset => self.password_reset,
+            Bucket::Search => self.search,
+        }
+    }
+}
+
+/// Fixed windows per (bucket, client).
+pub struct RateLimiter {
+    limits: RateLimits,
+    windows: Mutex<HashMap<(Bucket, String), (Instant, u32)>>,
+}
+
+/// Forget finished windows once the table grows this large, so it cannot grow without end.
+const PRUNE_AT: usize = 10_000;
+
+impl RateLimiter {
+    pub fn new(limits: RateLimits) -> Self {
+        Self { limits, windows: Mutex::new(HashMap::new()) }
+    }
+
+    /// Counts a request; `Err(seconds)` says when the client may try again.
+    pub fn hit(&self, bucket: Bucket, client: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let window = self.limits.window;
+        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() >= PRUNE_AT {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = windows.entry((bucket, client.to_owned())).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.limits.allowed(bucket) {
+            let left = window.saturating_sub(now.duration_since(entry.0));
+            return Err(left.as_secs().max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_client_gets_its_own_allowance() {
+        let limiter = RateLimiter::new(RateLimits { login: 2, ..RateLimits::default() });
+        assert!(limiter.hit(Bucket::Login, "a").is_ok());
+        assert!(limiter.hit(Bucket::Login, "a").is_ok());
+        let retry = limiter.hit(Bucket::Login, "a").expect_err("third is refused");
+        assert!((1..=60).contains(&retry));
+        assert!(limiter.hit(Bucket::Login, "b").is_ok(), "another client");
+        assert!(limiter.hit(Bucket::Search, "a").is_ok(), "another bucket");
+    }
+
+    #[test]
+    fn windows_end() {
+        let limits = RateLimits { window: Duration::from_millis(20), login: 1, ..RateLimits::default() };
+        let limiter = RateLimiter::new(limits);
+        assert!(limiter.hit(Bucket::Login, "a").is_ok());
+        assert!(limiter.hit(Bucket::Login, "a").is_err());
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(limiter.hit(Bucket::Login, "a").is_ok());
+    }
+}
