@@ -130,7 +130,7 @@ impl Database {
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await.context("starting a transaction"),
             Backend::Postgres => {
-                let mut tx = self.pool.begin().await.context("starting a transaction")?;
+                let mut tx = self.writer.begin().await.context("starting a transaction")?;
                 sqlx::raw_sql(&format!("SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})"))
                     .execute(&mut *tx)
                     .await
