@@ -19,6 +19,10 @@ struct Cli {
     /// Folder for the hub's own files (the SQLite database by default).
     #[arg(long, global = true, env = "LSHUB_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// A sentence-transformers model directory (config.json, tokenizer.json,
+    /// model.safetensors) for search by meaning; without one, search is lexical only.
+    #[arg(long, global = true, env = "LSHUB_MODEL_DIR")]
+    model_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -35,8 +39,42 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Search organisations and calls with plain words, best results first.
     Search(commands::search::SearchArgs),
+    /// Write a consistent copy of the whole database to a file, while the hub serves.
+    Backup(commands::backup::BackupArgs),
+    /// Replace the database's content with a backup, all or nothing.
+    Restore(commands::backup::RestoreArgs),
+    /// Which organisation a name or affiliation means, with a confidence.
+    Resolve(commands::resolve::ResolveArgs),
+    /// Measure search and matchmaking against SQLite FTS5 and PostgreSQL full-text search,
+    /// at the real data size and with synthetic organisations (never the hub's database).
+    Bench(commands::bench::BenchArgs),
     /// Operator tasks on accounts, e.g. `lshub admin grant EMAIL --role admin`.
     Admin(commands::admin::AdminArgs),
+    /// Compute the sentence vectors the database lacks and check that the index builds.
+    Reindex,
+    /// Measure search quality on the evaluation set: lexical, semantic and fused rankings.
+    Eval(commands::eval::EvalArgs),
+}
+
+/// The sentence-embedding model setting.
+pub(crate) struct ModelSetting(Option<PathBuf>);
+
+impl ModelSetting {
+    /// Loads the model, or says once that search is lexical only when none is set.
+    pub(crate) fn load(&self) -> anyhow::Result<Option<std::sync::Arc<lshub_search::SentenceEncoder>>> {
+        use anyhow::Context;
+        let Some(dir) = &self.0 else {
+            tracing::warn!(
+                "no sentence-embedding model is set (--model-dir or LSHUB_MODEL_DIR): search works on words only, \
+                 without ranking by meaning"
+            );
+            return Ok(None);
+        };
+        let encoder = lshub_search::SentenceEncoder::load(dir)
+            .with_context(|| format!("loading the sentence-embedding model from {}", dir.display()))?;
+        tracing::info!(model = encoder.model_id(), dir = %dir.display(), "sentence-embedding model loaded");
+        Ok(Some(std::sync::Arc::new(encoder)))
+    }
 }
 
 impl Cli {
@@ -86,14 +124,23 @@ fn main() -> ExitCode {
         }
     };
     let url = cli.database_url();
+    let model = ModelSetting(cli.model_dir.clone());
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => commands::serve::run(&url, &cli.data_dir, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Serve(args) => {
+                commands::serve::run(&url, &cli.data_dir, args, &model).await.map(|()| ExitCode::SUCCESS)
+            }
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
-            Command::Import(args) => commands::import::run(&url, args).await,
+            Command::Import(args) => commands::import::run(&url, args, &model).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
-            Command::Search(args) => commands::search::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Backup(args) => commands::backup::backup(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Search(args) => commands::search::run(&url, args, &model).await.map(|()| ExitCode::SUCCESS),
+            Command::Reindex => commands::reindex::run(&url, &model).await.map(|()| ExitCode::SUCCESS),
+            Command::Eval(args) => commands::eval::run(&url, args, &model).await.map(|()| ExitCode::SUCCESS),
         }
     });
     match result {

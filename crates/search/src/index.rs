@@ -1,14 +1,18 @@
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{self, DUTCH, ENGLISH};
-use crate::query::{why, SearchHit, SearchRequest, SnippetPart};
-use crate::{EntityType, SearchDocument};
+use crate::embedding::{embedded_text, stored_vectors};
+use crate::query::{why, Fusion, MatchReason, MatchedField, Ranking, SearchHit, SearchRequest, SnippetPart};
+use crate::vectors::{VectorEntry, VectorIndex};
+use crate::vocabulary::{Translation, Vocabulary};
+use crate::{EntityType, ModelError, SearchDocument, SentenceEncoder};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -18,6 +22,10 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("the search index lock is poisoned")]
     Poisoned,
+    #[error("sentence embedding failed: {0}")]
+    Model(#[from] ModelError),
+    #[error("semantic ranking needs a sentence-embedding model, and none is configured")]
+    NoModel,
 }
 
 /// The text fields, each indexed once per language.
@@ -40,11 +48,21 @@ pub(crate) struct Fields {
 
 /// An in-memory full-text index over every searchable entity.
 pub struct SearchIndex {
-    index: Index,
-    reader: IndexReader,
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
-    fields: Fields,
+    pub(crate) fields: Fields,
+    semantic: Option<Semantic>,
 }
+
+/// The sentence encoder and the vectors of the indexed documents.
+struct Semantic {
+    encoder: Arc<SentenceEncoder>,
+    vectors: RwLock<Arc<VectorIndex>>,
+}
+
+/// Candidates each ranking contributes to the fused one.
+const CANDIDATES: usize = 100;
 
 /// Length of the description passage shown with a hit.
 const SNIPPET_CHARS: usize = 220;
@@ -53,7 +71,13 @@ const SNIPPET_CHARS: usize = 220;
 const WRITER_MEMORY: usize = 50_000_000;
 
 impl SearchIndex {
+    /// A lexical index only.
     pub fn in_memory() -> Result<Self, SearchError> {
+        Self::with_encoder(None)
+    }
+
+    /// An index that also ranks by meaning when given a sentence encoder.
+    pub fn with_encoder(encoder: Option<Arc<SentenceEncoder>>) -> Result<Self, SearchError> {
         let mut schema = Schema::builder();
         let text = |analyzer: &str, stored: bool| {
             let indexing = TextFieldIndexing::default()
@@ -80,7 +104,8 @@ impl SearchIndex {
             entity: schema.add_text_field("entity", STRING | STORED),
             id: schema.add_text_field("id", STRING | STORED),
             key: schema.add_text_field("key", STORED),
-            facets: schema.add_text_field("facets", STRING),
+            // Stored too, so that matchmaking can say which facets fit.
+            facets: schema.add_text_field("facets", STRING | STORED),
             english,
             dutch,
         };
@@ -88,32 +113,70 @@ impl SearchIndex {
         analysis::register(&index);
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields })
+        let semantic = encoder.map(|encoder| Semantic { encoder, vectors: RwLock::new(Arc::default()) });
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, semantic })
     }
 
-    /// Replaces the whole index with `documents`, atomically for readers.
-    pub fn rebuild(&self, documents: impl IntoIterator<Item = SearchDocument>) -> Result<usize, SearchError> {
+    /// The sentence encoder, when the index ranks by meaning too.
+    pub fn encoder(&self) -> Option<&SentenceEncoder> {
+        self.semantic.as_ref().map(|s| s.encoder.as_ref())
+    }
+
+    /// How many documents have a vector.
+    pub fn vector_count(&self) -> usize {
+        self.semantic.as_ref().map_or(0, |s| s.current_vectors().len())
+    }
+
+    /// Replaces the whole index with `documents`, atomically for readers, encoding their
+    /// vectors when there is an encoder (for small sets; the hub loads stored vectors with
+    /// [`SearchIndex::rebuild_from`]).
+    pub fn rebuild(&self, documents: Vec<SearchDocument>) -> Result<usize, SearchError> {
+        let mut vectors = HashMap::new();
+        if let Some(semantic) = &self.semantic {
+            for chunk in documents.chunks(32) {
+                let texts: Vec<String> = chunk.iter().map(embedded_text).collect();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                for (document, vector) in chunk.iter().zip(semantic.encoder.encode(&texts)?) {
+                    vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
+                }
+            }
+        }
+        self.install(documents, vectors)
+    }
+
+    /// Rebuilds the index from everything searchable in the database, with the vectors
+    /// stored there for this index's model (documents without one are found lexically).
+    pub async fn rebuild_from(&self, db: &lshub_storage::Database) -> Result<usize, SearchError> {
+        let documents = documents_from(db).await?;
+        let vectors = match &self.semantic {
+            Some(semantic) => stored_vectors(db, semantic.encoder.model_id(), &documents).await?,
+            None => HashMap::new(),
+        };
+        self.install(documents, vectors)
+    }
+
+    fn install(
+        &self,
+        documents: Vec<SearchDocument>,
+        mut vectors: HashMap<(String, String), Vec<f32>>,
+    ) -> Result<usize, SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         writer.delete_all_documents()?;
-        let mut count = 0;
-        for document in documents {
-            writer.add_document(self.to_tantivy(&document))?;
-            count += 1;
+        for document in &documents {
+            writer.add_document(self.to_tantivy(document))?;
         }
         writer.commit()?;
         self.reader.reload()?;
-        Ok(count)
-    }
-
-    /// Rebuilds the index from everything searchable in the database.
-    pub async fn rebuild_from(&self, db: &lshub_storage::Database) -> Result<usize, SearchError> {
-        let organisations = db.all_organisations().await?;
-        let calls = db.all_calls(lshub_domain::CallSort::Deadline).await?;
-        let documents = organisations
-            .iter()
-            .map(crate::Searchable::search_document)
-            .chain(calls.iter().map(crate::Searchable::search_document));
-        self.rebuild(documents)
+        if let Some(semantic) = &self.semantic {
+            let items = documents.iter().filter_map(|d| {
+                let vector = vectors.remove(&(d.entity.id().to_owned(), d.key.clone()))?;
+                let facets = d.facets.iter().map(|(name, value)| facet_term(name, value)).collect();
+                Some((VectorEntry { entity: d.entity, id: d.id.clone(), facets }, vector))
+            });
+            let built = Arc::new(VectorIndex::build(semantic.encoder.dimension(), items));
+            *semantic.vectors.write().map_err(|_| SearchError::Poisoned)? = built;
+        }
+        Ok(documents.len())
     }
 
     fn to_tantivy(&self, document: &SearchDocument) -> TantivyDocument {
@@ -137,9 +200,53 @@ impl SearchIndex {
 
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>, SearchError> {
         let words = request.words();
-        if words.is_empty() {
+        if words.is_empty() || request.limit == 0 {
             return Ok(Vec::new());
         }
+        let translation =
+            if request.cross_language { Vocabulary::get().translate(&words) } else { Translation::default() };
+        let searcher = self.reader.searcher();
+        let query = self.lexical_query(request, &words, &translation.extra_words);
+        let lexical_depth = match request.ranking {
+            Ranking::Lexical => request.limit,
+            _ => request.limit.max(CANDIDATES),
+        };
+        let lexical = match request.ranking {
+            Ranking::Semantic => Vec::new(),
+            _ => searcher.search(&query, &TopDocs::with_limit(lexical_depth).order_by_score())?,
+        };
+        let semantic = match (request.ranking, &self.semantic) {
+            (Ranking::Lexical, _) => Vec::new(),
+            (Ranking::Semantic, None) => return Err(SearchError::NoModel),
+            (Ranking::Fused(_), None) => Vec::new(),
+            // Nothing matches a single word, not even by similar spelling: the query is
+            // gibberish to this hub ("zzqqxx"), and whatever the encoder makes of its word
+            // pieces would be noise.
+            (Ranking::Fused(_), Some(_)) if lexical.is_empty() => Vec::new(),
+            (Ranking::Semantic | Ranking::Fused(_), Some(semantic)) => {
+                let text = translation.english.clone().unwrap_or_else(|| words.join(" "));
+                let minimum = match request.ranking {
+                    Ranking::Fused(fusion) => fusion.min_similarity,
+                    _ => f32::MIN,
+                };
+                semantic.nearest(request, &text, request.limit.max(CANDIDATES), minimum)?
+            }
+        };
+        let ranked = fuse(request, &searcher, self.fields.id, &lexical, &semantic)?;
+        let all_words: Vec<String> = words.iter().chain(&translation.extra_words).cloned().collect();
+        let mut snippets = SnippetGenerator::create(&searcher, &query, self.fields.english.body)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        ranked
+            .into_iter()
+            .take(request.limit)
+            .map(|candidate| {
+                let doc: TantivyDocument = searcher.doc(candidate.address)?;
+                Ok(self.hit(&doc, &candidate, &all_words, &translation, request, &snippets))
+            })
+            .collect()
+    }
+
+    fn lexical_query(&self, request: &SearchRequest, words: &[String], extra_words: &[String]) -> BooleanQuery {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(entity) = request.entity {
@@ -149,30 +256,57 @@ impl SearchIndex {
             clauses.push((Occur::Must, term_query(f.facets, &facet_term(name, value))));
         }
         let last = words.len() - 1;
-        let word_queries: Vec<(Occur, Box<dyn Query>)> =
-            words.iter().enumerate().map(|(i, word)| (Occur::Should, self.word_query(word, i == last))).collect();
+        let word_queries: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| (Occur::Should, self.word_query(word, i == last)))
+            .chain(extra_words.iter().map(|word| (Occur::Should, self.word_query(word, false))))
+            .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(word_queries))));
-        let query = BooleanQuery::new(clauses);
+        BooleanQuery::new(clauses)
+    }
 
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(request.limit).order_by_score())?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, f.english.body)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| -> Vec<String> {
-                doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
-            };
-            let first = |field: Field| text(field).into_iter().next().unwrap_or_default();
-            let entity = EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation);
-            let title = first(f.english.title);
-            let reasons = why(&self.index, &words, &title, &text(f.english.aliases), &first(f.english.body));
-            let snippet = snippets.snippet_from_doc(&doc);
-            let snippet = SnippetPart::split(snippet.fragment(), snippet.highlighted());
-            hits.push(SearchHit { entity, id: first(f.id), key: first(f.key), title, score, why: reasons, snippet });
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        candidate: &Candidate,
+        words: &[String],
+        translation: &Translation,
+        request: &SearchRequest,
+        snippets: &SnippetGenerator,
+    ) -> SearchHit {
+        let f = &self.fields;
+        let text = |field: Field| -> Vec<String> {
+            doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        };
+        let first = |field: Field| text(field).into_iter().next().unwrap_or_default();
+        let entity = EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation);
+        let title = first(f.english.title);
+        let mut reasons = Vec::new();
+        if candidate.lexical {
+            reasons = why(&self.index, words, &title, &text(f.english.aliases), &first(f.english.body));
+            let matched_translation = translation
+                .translated
+                .iter()
+                .filter(|(_, english)| {
+                    reasons.iter().any(|r| r.terms.iter().any(|t| english.split(' ').any(|e| e == t)))
+                })
+                .map(|(dutch, english)| format!("{dutch} = {english}"))
+                .collect::<Vec<_>>();
+            if !matched_translation.is_empty() {
+                reasons.push(MatchReason::new(MatchedField::Translation, matched_translation));
+            }
         }
-        Ok(hits)
+        if let Some(similarity) = candidate.similarity {
+            reasons
+                .push(MatchReason { similarity: Some(similarity), ..MatchReason::new(MatchedField::Meaning, vec![]) });
+        }
+        for (name, value) in &request.facets {
+            reasons.push(MatchReason::new(MatchedField::Facet, vec![format!("{name}={value}")]));
+        }
+        let snippet = snippets.snippet_from_doc(doc);
+        let snippet = SnippetPart::split(snippet.fragment(), snippet.highlighted());
+        SearchHit { entity, id: first(f.id), key: first(f.key), title, score: candidate.score, why: reasons, snippet }
     }
 
     /// One word of the query: its stems in both languages, in every text field, with
@@ -202,10 +336,109 @@ impl SearchIndex {
     }
 }
 
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
-fn facet_term(name: &str, value: &str) -> String {
+pub(crate) fn facet_term(name: &str, value: &str) -> String {
     format!("{name}={}", value.to_lowercase())
+}
+
+/// Everything searchable in the database, as documents.
+pub async fn documents_from(db: &lshub_storage::Database) -> Result<Vec<SearchDocument>, SearchError> {
+    let organisations = db.all_organisations().await?;
+    let calls = db.all_calls(lshub_domain::CallSort::Deadline).await?;
+    Ok(organisations
+        .iter()
+        .map(crate::Searchable::search_document)
+        .chain(calls.iter().map(crate::Searchable::search_document))
+        .collect())
+}
+
+impl Semantic {
+    fn current_vectors(&self) -> Arc<VectorIndex> {
+        self.vectors.read().map(|v| v.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// The documents nearest in meaning to `text` that pass the request's filters, best
+    /// first, with their similarity, down to `minimum`.
+    fn nearest(
+        &self,
+        request: &SearchRequest,
+        text: &str,
+        k: usize,
+        minimum: f32,
+    ) -> Result<Vec<(String, f32)>, SearchError> {
+        let query = self.encoder.encode(&[text])?.into_iter().next().unwrap_or_default();
+        let vectors = self.current_vectors();
+        let facets: Vec<String> = request.facets.iter().map(|(name, value)| facet_term(name, value)).collect();
+        let keep = |entry: &VectorEntry| {
+            request.entity.is_none_or(|e| e == entry.entity) && facets.iter().all(|f| entry.facets.contains(f))
+        };
+        Ok(vectors
+            .nearest(&query, k, keep)
+            .into_iter()
+            .filter(|(_, similarity)| *similarity >= minimum)
+            .filter_map(|(row, similarity)| Some((vectors.entry(row)?.id.clone(), similarity)))
+            .collect())
+    }
+}
+
+/// A document in the final ranking.
+struct Candidate {
+    address: DocAddress,
+    score: f32,
+    lexical: bool,
+    similarity: Option<f32>,
+}
+
+/// One ranking from the lexical and the semantic ones, best first. Fused ranks add up by
+/// weighted reciprocal rank fusion, scaled so that first place in one ranking scores 1.
+fn fuse(
+    request: &SearchRequest,
+    searcher: &Searcher,
+    id_field: Field,
+    lexical: &[(f32, DocAddress)],
+    semantic: &[(String, f32)],
+) -> Result<Vec<Candidate>, SearchError> {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut by_address: HashMap<DocAddress, usize> = HashMap::new();
+    for (rank, (score, address)) in lexical.iter().enumerate() {
+        let score = match request.ranking {
+            Ranking::Fused(fusion) => fusion.contribution(rank, 1.0),
+            _ => *score,
+        };
+        by_address.insert(*address, candidates.len());
+        candidates.push(Candidate { address: *address, score, lexical: true, similarity: None });
+    }
+    for (rank, (id, similarity)) in semantic.iter().enumerate() {
+        let found = searcher.search(
+            &TermQuery::new(Term::from_field_text(id_field, id), IndexRecordOption::Basic),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some((_, address)) = found.first().copied() else { continue };
+        let score = match request.ranking {
+            Ranking::Fused(fusion) => fusion.contribution(rank, fusion.semantic_weight),
+            _ => *similarity,
+        };
+        match by_address.get(&address) {
+            Some(&i) => {
+                candidates[i].score += score;
+                candidates[i].similarity = Some(*similarity);
+            }
+            None => {
+                by_address.insert(address, candidates.len());
+                candidates.push(Candidate { address, score, lexical: false, similarity: Some(*similarity) });
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    Ok(candidates)
+}
+
+impl Fusion {
+    /// What the document at `rank` (from 0) of one ranking adds to its fused score.
+    fn contribution(&self, rank: usize, weight: f32) -> f32 {
+        weight * (self.k + 1.0) / (self.k + 1.0 + rank as f32)
+    }
 }

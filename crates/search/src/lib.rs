@@ -7,11 +7,25 @@
 
 mod analysis;
 mod document;
+mod embedding;
+pub mod eval;
 mod index;
+mod matching;
 mod query;
+mod resolve;
 mod semantic;
+mod synthetic;
+mod vectors;
+mod vocabulary;
 
 pub use document::{EntityType, SearchDocument, Searchable};
-pub use index::{SearchError, SearchIndex};
-pub use query::{MatchReason, MatchedField, SearchHit, SearchRequest, SnippetPart};
+pub use embedding::{embed_missing, EmbeddingReport};
+pub use index::{documents_from, SearchError, SearchIndex};
+pub use matching::{FacetFit, MatchHit, MatchSource, MatchWhy, Vectors};
+pub use query::{Fusion, MatchReason, MatchedField, Ranking, SearchHit, SearchRequest, SnippetPart};
+pub use resolve::{
+    parse_judged, JudgedAffiliation, Resolution, ResolveEvaluation, ResolveOutcome, Resolver, CONFIDENCE_THRESHOLD,
+};
 pub use semantic::{cosine, ModelError, SentenceEncoder};
+pub use synthetic::synthetic_organisations;
+pub use vectors::{VectorEntry, VectorIndex};

@@ -14,6 +14,44 @@ pub struct SearchRequest {
     /// Facet filters, e.g. `("kind", "healthcare")`.
     pub facets: Vec<(String, String)>,
     pub limit: usize,
+    pub ranking: Ranking,
+    /// Whether the Dutch-English vocabulary expands the query (on by default; off to
+    /// measure what it adds).
+    pub cross_language: bool,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ranking {
+    /// By the full-text index alone.
+    Lexical,
+    /// By similarity of meaning alone (needs a model).
+    Semantic,
+    /// Both, fused; lexical alone when there is no model.
+    Fused(Fusion),
+}
+
+/// The parameters of reciprocal rank fusion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fusion {
+    /// How slowly a ranking's contribution falls with rank (60 in the original paper).
+    pub k: f32,
+    /// The semantic ranking's weight against the lexical one's 1.
+    pub semantic_weight: f32,
+    /// Documents less similar than this are not semantic candidates, so that a query with
+    /// no real match does not return the least unrelated documents.
+    pub min_similarity: f32,
+}
+
+impl Fusion {
+    /// Chosen on the tuning half of the evaluation set (`lshub eval --tune`).
+    pub const TUNED: Fusion = Fusion { k: 5.0, semantic_weight: 1.0, min_similarity: 0.3 };
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking::Fused(Fusion::TUNED)
+    }
 }
 
 /// Only the first words of a very long query count; enough for any real question.
@@ -21,7 +59,7 @@ const MAX_WORDS: usize = 32;
 
 impl SearchRequest {
     pub fn new(text: impl Into<String>, entity: Option<EntityType>, limit: usize) -> Self {
-        Self { text: text.into(), entity, facets: Vec::new(), limit }
+        Self { text: text.into(), entity, facets: Vec::new(), limit, ranking: Ranking::default(), cross_language: true }
     }
 
     /// The words of the query, without punctuation and control characters.
@@ -91,6 +129,12 @@ pub enum MatchedField {
     Description,
     /// Matched only through typo tolerance or as the start of a word.
     SimilarSpelling,
+    /// Close in meaning to the query (sentence embeddings); see `similarity`.
+    Meaning,
+    /// Matched through the Dutch-English vocabulary; the terms say which translation.
+    Translation,
+    /// A filter the result satisfies, as `name=value`.
+    Facet,
 }
 
 impl MatchedField {
@@ -100,6 +144,9 @@ impl MatchedField {
             MatchedField::OtherNames => "other-names",
             MatchedField::Description => "description",
             MatchedField::SimilarSpelling => "similar-spelling",
+            MatchedField::Meaning => "meaning",
+            MatchedField::Translation => "translation",
+            MatchedField::Facet => "facet",
         }
     }
 }
@@ -109,6 +156,15 @@ pub struct MatchReason {
     pub field: MatchedField,
     /// The query's words that matched, lower-cased.
     pub terms: Vec<String>,
+    /// For `meaning`: the cosine similarity of query and result, -1 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
+}
+
+impl MatchReason {
+    pub fn new(field: MatchedField, terms: Vec<String>) -> Self {
+        Self { field, terms, similarity: None }
+    }
 }
 
 /// Which of the query's words occur (as the same stem, in either language) in which part
@@ -133,11 +189,11 @@ pub(crate) fn why(index: &Index, words: &[String], title: &str, aliases: &[Strin
             }
         }
         if !matched.is_empty() {
-            reasons.push(MatchReason { field: part, terms: matched });
+            reasons.push(MatchReason::new(part, matched));
         }
     }
     if reasons.is_empty() {
-        reasons.push(MatchReason { field: MatchedField::SimilarSpelling, terms: Vec::new() });
+        reasons.push(MatchReason::new(MatchedField::SimilarSpelling, Vec::new()));
     }
     reasons
 }

@@ -43,12 +43,25 @@ impl Backend {
 const SQLITE_PRAGMAS: &str =
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
 
+/// The advisory lock every writer holds on PostgreSQL (the migration lock is another).
+const POSTGRES_WRITE_LOCK: i64 = 0x4c_5348_5557;
+
 /// A pool of connections to the hub's database, SQLite or PostgreSQL.
 #[derive(Clone)]
 pub struct Database {
     pool: AnyPool,
+    /// Where write transactions run: a pool of one connection (except for SQLite in memory,
+    /// which has only `pool`), so the process's writers queue in order for it. On SQLite they
+    /// would otherwise poll the lock against the busy timeout, which a long queue exceeds
+    /// ("database is locked"); on PostgreSQL each would hold a connection readers need while
+    /// it waits for the write lock. Other processes still compete through SQLite's busy
+    /// timeout or PostgreSQL's advisory lock.
+    writer: AnyPool,
     backend: Backend,
 }
+
+/// How long a write may queue in this process for the writer connection.
+const WRITE_QUEUE_TIMEOUT: Duration = Duration::from_secs(600);
 
 impl Database {
     /// Connects to `sqlite://PATH` (creating the file and its folder when missing) or
@@ -57,29 +70,45 @@ impl Database {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-        let pool = match backend {
-            Backend::Postgres => options.max_connections(16).connect(url).await,
+        let (pool, writer) = match backend {
+            Backend::Postgres => {
+                let pool = options.max_connections(16).connect(url).await.map_err(StorageError::Connect)?;
+                let writer = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(WRITE_QUEUE_TIMEOUT)
+                    .connect(url)
+                    .await
+                    .map_err(StorageError::Connect)?;
+                (pool, writer)
+            }
             Backend::Sqlite => {
                 let (url, in_memory) = sqlite_url(url)?;
-                // Every connection to `:memory:` is a database of its own: keep exactly one.
-                let options = if in_memory {
-                    options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
-                } else {
-                    options.max_connections(8)
-                };
-                options
-                    .after_connect(|conn, _| {
+                let with_pragmas = |options: AnyPoolOptions| {
+                    options.after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(SQLITE_PRAGMAS).await?;
                             Ok(())
                         })
                     })
-                    .connect(&url)
-                    .await
+                };
+                if in_memory {
+                    // Every connection to `:memory:` is a database of its own: keep exactly one.
+                    let options = options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+                    let pool = with_pragmas(options).connect(&url).await.map_err(StorageError::Connect)?;
+                    (pool.clone(), pool)
+                } else {
+                    let pool =
+                        with_pragmas(options.max_connections(8)).connect(&url).await.map_err(StorageError::Connect)?;
+                    let writer =
+                        with_pragmas(AnyPoolOptions::new().max_connections(1).acquire_timeout(WRITE_QUEUE_TIMEOUT))
+                            .connect(&url)
+                            .await
+                            .map_err(StorageError::Connect)?;
+                    (pool, writer)
+                }
             }
-        }
-        .map_err(StorageError::Connect)?;
-        Ok(Self { pool, backend })
+        };
+        Ok(Self { pool, writer, backend })
     }
 
     pub fn backend(&self) -> Backend {
@@ -90,14 +119,24 @@ impl Database {
         &self.pool
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock at once, so that two
-    /// writers queue up instead of failing halfway when both try to upgrade a read lock.
+    /// Starts a write transaction, one writer at a time on both backends. On SQLite it takes
+    /// the write lock at once, so that two writers queue up instead of failing halfway when
+    /// both try to upgrade a read lock. On PostgreSQL a transaction-scoped advisory lock does
+    /// the same across every hub node: a writer reads the rows it upserts against only after
+    /// the previous writer committed, so two concurrent first imports of one file cannot both
+    /// insert (and collide on) the same records or slugs. The hub's writes are imports and
+    /// small edits, so serialising them costs little.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StorageError> {
-        let begin = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        };
-        begin.context("starting a transaction")
+        match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await.context("starting a transaction"),
+            // One statement string: awaiting an executor on `&mut *tx` here would make every
+            // caller's future lose `Send` (sqlx's higher-ranked `Executor` bound).
+            Backend::Postgres => self
+                .writer
+                .begin_with(format!("BEGIN; SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})"))
+                .await
+                .context("starting a transaction and waiting for the write lock"),
+        }
     }
 
     // sea-query statements are not `Send`, so each of these builds its SQL before the
@@ -185,6 +224,7 @@ impl Database {
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -18,6 +18,12 @@ pub enum StorageError {
     CorruptRecord { id: String, reason: String },
     #[error("cannot bind a query parameter: {0}")]
     Bind(String),
+    #[error("backup failed: {0}")]
+    Backup(String),
+    #[error("the backup is not usable (line {line}): {reason}; nothing was restored")]
+    BadBackup { line: u64, reason: String },
+    #[error("the database is not empty ({table} has {rows} rows); restore with --force to replace its content")]
+    NotEmpty { table: String, rows: i64 },
     #[error("cannot create or check a secret: {0}")]
     Secret(String),
     #[error("an account with this e-mail address exists already")]

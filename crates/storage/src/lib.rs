@@ -6,9 +6,11 @@
 
 pub mod accounts;
 pub mod audit;
+mod backup;
 mod calls;
 pub mod credentials;
 mod database;
+mod embeddings;
 mod error;
 pub mod memberships;
 mod migrations;
@@ -19,7 +21,9 @@ mod sql;
 mod stats;
 mod upsert;
 
+pub use backup::BackupSummary;
 pub use database::{Backend, Database};
+pub use embeddings::StoredVector;
 pub use error::StorageError;
 pub use migrations::AppliedMigration;
 pub use privacy::DELETED_USER_LABEL;

@@ -23,7 +23,13 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_name_filter_indexes.sql"),
     },
     Migration { version: 3, name: "accounts", sql: include_str!("../migrations/0003_accounts.sql") },
+    Migration { version: 4, name: "embeddings", sql: include_str!("../migrations/0004_embeddings.sql") },
 ];
+
+/// The versions of every migration this build knows, oldest first.
+pub(crate) fn known_versions() -> impl Iterator<Item = i64> {
+    MIGRATIONS.iter().map(|m| m.version)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedMigration {
@@ -32,7 +38,7 @@ pub struct AppliedMigration {
 }
 
 /// Any number that all hub nodes agree on, so that only one of them migrates at a time.
-const POSTGRES_MIGRATION_LOCK: i64 = 0x4c_5348_5542;
+pub(crate) const POSTGRES_MIGRATION_LOCK: i64 = 0x4c_5348_5542;
 
 impl Database {
     /// Brings the schema up to date and returns the migrations it applied.
@@ -45,7 +51,7 @@ impl Database {
                 .await
                 .context("waiting for the migration lock")?;
         }
-        let result = self.apply_pending(&mut conn).await;
+        let result = self.apply_pending(&mut conn, None).await;
         if self.backend() == Backend::Postgres {
             sqlx::query(&format!("SELECT pg_advisory_unlock({POSTGRES_MIGRATION_LOCK})"))
                 .execute(&mut *conn)
@@ -55,7 +61,13 @@ impl Database {
         result
     }
 
-    async fn apply_pending(&self, conn: &mut sqlx::AnyConnection) -> Result<Vec<AppliedMigration>, StorageError> {
+    /// Applies the migrations not yet applied, up to version `up_to` when given. Inside a
+    /// transaction each migration runs in a savepoint, so the caller's transaction decides.
+    pub(crate) async fn apply_pending(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        up_to: Option<i64>,
+    ) -> Result<Vec<AppliedMigration>, StorageError> {
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         )
@@ -74,7 +86,9 @@ impl Database {
             return Err(StorageError::UnknownMigration(*unknown));
         }
         let mut done = Vec::new();
-        for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        for migration in
+            MIGRATIONS.iter().filter(|m| !applied.contains(&m.version) && up_to.is_none_or(|v| m.version <= v))
+        {
             let failed = |source| StorageError::Migration { version: migration.version, name: migration.name, source };
             let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(failed)?;
             sqlx::raw_sql(migration.sql).execute(&mut *tx).await.map_err(failed)?;

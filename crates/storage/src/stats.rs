@@ -47,12 +47,16 @@ impl Database {
 }
 
 impl Database {
-    /// A value that changes whenever organisations or calls change (rows are only added or
+    /// A value that changes whenever organisations, calls or their vectors change (rows are only added or
     /// updated, never deleted), so derived data such as the search index knows when to
     /// rebuild. Every node sharing the database sees the same value.
     pub async fn content_version(&self) -> Result<String, StorageError> {
         let mut parts = Vec::new();
-        for table in [Organisations::Table.into_iden(), CallTopics::Table.into_iden()] {
+        for table in [
+            Organisations::Table.into_iden(),
+            CallTopics::Table.into_iden(),
+            crate::embeddings::Embeddings::Table.into_iden(),
+        ] {
             let query = Query::select()
                 .expr_as(Expr::cust("COUNT(*)"), "n")
                 .expr_as(Expr::col("last_updated").max(), "latest")

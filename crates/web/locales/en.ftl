@@ -198,8 +198,23 @@ search-field-name = name
 search-field-other-names = other names
 search-field-description = description
 search-field-similar-spelling = similar spelling
+search-field-meaning = similar meaning
+search-field-translation = translated
+search-field-facet = filter
 entity-organisation = Organisation
 entity-call = Funding call
+match-applicants-heading = Organisations that could apply
+match-applicants-lead = Organisations in the hub whose names and profiles share this call's subjects, research and care institutions first.
+match-calls-heading = Calls that fit
+match-calls-lead = Funding calls on the subjects this organisation is known for, open calls first.
+match-similar-heading = Similar organisations
+match-similar-lead = Organisations with names and profiles like this one, of the same kind and place first.
+match-none = No matches found.
+match-shared-words = Shared words
+match-similarity = Similarity
+match-same-kind = same kind
+match-same-city = same city
+match-same-country = same country
 
 # Accounts, organisations' maintainers and administration.
 nav-account = My account

@@ -198,8 +198,23 @@ search-field-name = naam
 search-field-other-names = andere namen
 search-field-description = beschrijving
 search-field-similar-spelling = vergelijkbare spelling
+search-field-meaning = vergelijkbare betekenis
+search-field-translation = vertaald
+search-field-facet = filter
 entity-organisation = Organisatie
 entity-call = Subsidieoproep
+match-applicants-heading = Organisaties die kunnen aanvragen
+match-applicants-lead = Organisaties in de hub waarvan naam en profiel de onderwerpen van deze oproep delen, onderzoeks- en zorginstellingen eerst.
+match-calls-heading = Passende subsidieoproepen
+match-calls-lead = Subsidieoproepen over de onderwerpen waar deze organisatie om bekendstaat, open oproepen eerst.
+match-similar-heading = Vergelijkbare organisaties
+match-similar-lead = Organisaties met een naam en profiel zoals deze, van hetzelfde soort en dezelfde plaats eerst.
+match-none = Geen overeenkomsten gevonden.
+match-shared-words = Gedeelde woorden
+match-similarity = Gelijkenis
+match-same-kind = zelfde soort
+match-same-city = zelfde plaats
+match-same-country = zelfde land
 
 # Accounts, beheerders van organisaties en beheer van de hub.
 nav-account = Mijn account

@@ -7,6 +7,7 @@ pub mod error;
 mod feeds;
 pub mod i18n;
 mod metrics;
+pub mod operations;
 pub mod pages;
 pub mod params;
 pub mod routes;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .into_router()
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(auth::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), operations::handle))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)

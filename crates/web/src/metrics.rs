@@ -21,6 +21,7 @@ pub struct Metrics {
     /// Cumulative counts per bucket, plus +Inf at the end.
     latency_buckets: [AtomicU64; BUCKETS.len() + 1],
     latency_micros_sum: AtomicU64,
+    timeouts: AtomicU64,
 }
 
 impl Metrics {
@@ -33,6 +34,11 @@ impl Metrics {
             }
         }
         self.latency_micros_sum.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+    }
+
+    /// Counts a request cut off by the time limit (it is also counted as a 5xx).
+    pub fn count_timeout(&self) {
+        self.timeouts.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn render(&self) -> String {
@@ -56,6 +62,9 @@ impl Metrics {
         let sum = self.latency_micros_sum.load(Ordering::Relaxed) as f64 / 1e6;
         let _ = writeln!(out, "lshub_http_request_duration_seconds_sum {sum}");
         let _ = writeln!(out, "lshub_http_request_duration_seconds_count {total}");
+        out.push_str("# HELP lshub_http_request_timeouts_total Requests answered with 503 after the time limit.\n");
+        out.push_str("# TYPE lshub_http_request_timeouts_total counter\n");
+        let _ = writeln!(out, "lshub_http_request_timeouts_total {}", self.timeouts.load(Ordering::Relaxed));
         out
     }
 }
@@ -87,5 +96,7 @@ mod tests {
         assert!(text.contains("lshub_http_request_duration_seconds_bucket{le=\"0.0025\"} 1"));
         assert!(text.contains("lshub_http_request_duration_seconds_bucket{le=\"0.25\"} 2"));
         assert!(text.contains("lshub_http_request_duration_seconds_count 2"));
+        metrics.count_timeout();
+        assert!(metrics.render().contains("lshub_http_request_timeouts_total 1"));
     }
 }

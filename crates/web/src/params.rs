@@ -34,21 +34,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 #[into_params(parameter_in = Query)]
 pub struct OrganisationParams {
     /// Words that must all occur in the name or an alias (case and accents ignored).
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     /// One of `company`, `healthcare`, `education`, `research-institute`, `government`,
     /// `nonprofit`, `archive`, `other`.
+    #[param(pattern = "^(company|healthcare|education|research-institute|government|nonprofit|archive|other)?$")]
     pub kind: Option<String>,
     /// City, case ignored.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub city: Option<String>,
     /// ISO 3166-1 alpha-2 country code, e.g. `NL`.
+    #[param(pattern = "^([A-Za-z]{2})?$")]
     pub country: Option<String>,
     /// `name` (default), `-name`, `city` or `-updated`.
+    #[param(pattern = "^(name|-name|city|-updated)?$")]
     pub sort: Option<String>,
     /// Page size, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-    /// Items to skip (default 0).
-    #[param(value_type = Option<i64>)]
+    /// Items to skip, 0 to 10,000,000 (default 0).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 10_000_000)]
     pub offset: Option<String>,
 }
 
@@ -58,30 +63,34 @@ pub struct OrganisationParams {
 #[serde(rename_all = "camelCase")]
 pub struct CallParams {
     /// Words that must all occur in the title, topic id, programme or keywords.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     /// Programme name, exactly as listed, e.g. `Horizon Europe`.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub programme: Option<String>,
     /// `open`, `forthcoming` or `closed`.
+    #[param(pattern = "^(open|forthcoming|closed)?$")]
     pub status: Option<String>,
-    /// Calls with a deadline on or after this day (YYYY-MM-DD).
+    /// Calls with a deadline on or after this day (YYYY-MM-DD); not after `deadlineTo`.
     #[param(value_type = Option<String>, format = Date)]
     pub deadline_from: Option<String>,
     /// Calls with a deadline on or before this day (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
     pub deadline_to: Option<String>,
     /// Calls that give at least this much per grant (EUR).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub budget_min: Option<String>,
     /// Calls whose smallest grant is at most this much (EUR).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub budget_max: Option<String>,
     /// `deadline` (default), `-deadline`, `title`, `-budget` or `-updated`.
+    #[param(pattern = "^(deadline|-deadline|title|-budget|-updated)?$")]
     pub sort: Option<String>,
     /// Page size, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-    /// Items to skip (default 0).
-    #[param(value_type = Option<i64>)]
+    /// Items to skip, 0 to 10,000,000 (default 0).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 10_000_000)]
     pub offset: Option<String>,
 }
 
@@ -166,6 +175,26 @@ mod tests {
         assert_eq!(params.to_filter().map_err(|e| e.field), Err("kind"));
     }
 
+    /// The OpenAPI document lists the values each choice takes, as the domain knows them.
+    #[test]
+    fn documented_choices_are_the_domains() {
+        use utoipa::IntoParams;
+        let pattern = |params: Vec<utoipa::openapi::path::Parameter>, name: &str| {
+            let json = serde_json::to_value(params).expect("parameters as JSON");
+            let param = json.as_array().and_then(|a| a.iter().find(|p| p["name"] == name)).cloned();
+            param.and_then(|p| p["schema"]["pattern"].as_str().map(str::to_owned)).unwrap_or_default()
+        };
+        let choices = |ids: Vec<&str>| format!("^({})?$", ids.join("|"));
+        let organisations = || OrganisationParams::into_params(|| None);
+        let calls = || CallParams::into_params(|| None);
+        assert_eq!(pattern(organisations(), "kind"), choices(OrganisationKind::ALL.iter().map(|k| k.id()).collect()));
+        assert_eq!(pattern(organisations(), "sort"), choices(OrganisationSort::ALL.iter().map(|s| s.id()).collect()));
+        assert_eq!(pattern(calls(), "status"), choices(CallStatus::ALL.iter().map(|s| s.id()).collect()));
+        assert_eq!(pattern(calls(), "sort"), choices(CallSort::ALL.iter().map(|s| s.id()).collect()));
+        let types = lshub_search::EntityType::ALL.iter().map(|t| t.id()).collect();
+        assert_eq!(pattern(SearchParams::into_params(|| None), "type"), choices(types));
+    }
+
     #[test]
     fn blank_form_fields_are_no_filter() {
         let params = OrganisationParams { kind: Some("".into()), city: Some("  ".into()), ..Default::default() };
@@ -178,13 +207,14 @@ mod tests {
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Plain words, in Dutch or English; no query syntax.
+    #[param(required = true, max_length = 2000, pattern = r"\S")]
     pub q: Option<String>,
     /// `organisation` or `call`; empty for both.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", pattern = "^(organisation|call)?$")]
     pub entity: Option<String>,
     /// Results, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 

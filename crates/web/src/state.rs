@@ -1,7 +1,7 @@
 use std::sync::{Arc, RwLock};
 
 use lshub_domain::HubStats;
-use lshub_search::{SearchError, SearchIndex};
+use lshub_search::{Resolver, SearchError, SearchIndex, SentenceEncoder};
 use lshub_storage::Database;
 use tokio::sync::Mutex;
 
@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub site: Arc<SiteConfig>,
     pub derived: Arc<DerivedContent>,
+    /// How long a request may take before it is answered with 503.
+    pub request_timeout: std::time::Duration,
     pub accounts: Arc<Accounts>,
 }
 
@@ -41,15 +43,31 @@ pub enum StartError {
 impl AppState {
     /// Loads the translations and derives the search index and key figures from the database.
     pub async fn open(db: Database, site: SiteConfig) -> Result<Self, StartError> {
-        let derived = DerivedContent::build(&db).await?;
+        Self::open_with_model(db, site, None).await
+    }
+
+    /// Like [`AppState::open`], with search ranking by meaning too when given an encoder;
+    /// it uses the vectors stored in the database for the encoder's model.
+    pub async fn open_with_model(
+        db: Database,
+        site: SiteConfig,
+        encoder: Option<Arc<SentenceEncoder>>,
+    ) -> Result<Self, StartError> {
+        let derived = DerivedContent::build(&db, encoder).await?;
         Ok(Self {
             db,
             i18n: Arc::new(I18n::load().map_err(StartError::Translations)?),
             metrics: Arc::new(Metrics::default()),
             site: Arc::new(site),
             derived: Arc::new(derived),
+            request_timeout: crate::operations::DEFAULT_REQUEST_TIMEOUT,
             accounts: Arc::new(Accounts::new(AccountsConfig::with_data_dir(std::path::Path::new("data")))),
         })
+    }
+
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request_timeout = timeout;
+        self
     }
 
     /// Replaces the accounts settings (mail, sessions, rate limits, OpenID Connect).
@@ -87,20 +105,27 @@ impl Figures {
 pub struct DerivedContent {
     pub index: SearchIndex,
     figures: RwLock<Arc<Figures>>,
+    /// Organisation resolution over the same organisations.
+    resolver: RwLock<Arc<Resolver>>,
     built_from: Mutex<String>,
 }
 
 impl DerivedContent {
-    async fn build(db: &Database) -> Result<Self, SearchError> {
+    async fn build(db: &Database, encoder: Option<Arc<SentenceEncoder>>) -> Result<Self, SearchError> {
         let version = db.content_version().await?;
-        let index = SearchIndex::in_memory()?;
+        let index = SearchIndex::with_encoder(encoder)?;
         index.rebuild_from(db).await?;
         let figures = Figures::load(db).await?;
-        Ok(Self { index, figures: RwLock::new(Arc::new(figures)), built_from: Mutex::new(version) })
+        let resolver = RwLock::new(Arc::new(Resolver::from_database(db).await?));
+        Ok(Self { index, figures: RwLock::new(Arc::new(figures)), resolver, built_from: Mutex::new(version) })
     }
 
     pub fn figures(&self) -> Arc<Figures> {
         self.figures.read().map(|f| f.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    pub fn resolver(&self) -> Arc<Resolver> {
+        self.resolver.read().map(|r| r.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
     /// Rebuilds if the database changed since the last build; says whether it did.
@@ -116,7 +141,12 @@ impl DerivedContent {
             Ok(mut current) => *current = figures,
             Err(poisoned) => *poisoned.into_inner() = figures,
         }
-        tracing::info!(documents, "search index and figures rebuilt");
+        let resolver = Arc::new(Resolver::from_database(db).await?);
+        match self.resolver.write() {
+            Ok(mut current) => *current = resolver,
+            Err(poisoned) => *poisoned.into_inner() = resolver,
+        }
+        tracing::info!(documents, vectors = self.index.vector_count(), "search index and figures rebuilt");
         *built_from = version;
         Ok(true)
     }

@@ -2,6 +2,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use lshub_import::{ImportError, ImportReport};
@@ -29,13 +30,19 @@ enum ImportKind {
 /// Exit status when some records were rejected and the rest saved.
 const PARTIAL: u8 = 3;
 
-pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetting) -> anyhow::Result<ExitCode> {
     let db = crate::open_database(database_url).await?;
-    let progress = TerminalProgress::new();
+    let encoder = model.load()?;
+    let progress = TerminalProgress::new("saving");
     let result = match args.kind {
         ImportKind::Ror => lshub_import::import_ror(&db, &args.path, &progress).await,
         ImportKind::EuCalls => lshub_import::import_eu_calls(&db, &args.path, &progress).await,
     };
+    if let (Ok(_), Some(encoder)) = (&result, &encoder) {
+        // The records are saved whatever happens here: vectors are derived data that
+        // `lshub reindex` completes.
+        super::reindex::embed(&db, encoder).await.context("computing sentence vectors")?;
+    }
     db.close().await;
     match result {
         Ok(report) => {
@@ -77,15 +84,15 @@ fn print_rejections(rejected: &[lshub_import::Rejection]) {
 }
 
 /// A progress bar on a terminal; silent when output goes to a file or a pipe.
-struct TerminalProgress(ProgressBar);
+pub(crate) struct TerminalProgress(ProgressBar);
 
 impl TerminalProgress {
-    fn new() -> Self {
+    pub(crate) fn new(message: &'static str) -> Self {
         let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
         if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})") {
             bar.set_style(style.progress_chars("=> "));
         }
-        bar.set_message("saving");
+        bar.set_message(message);
         Self(bar)
     }
 }

@@ -1,5 +1,10 @@
 pub mod admin;
+pub mod backup;
+pub mod bench;
+pub mod eval;
 pub mod export;
 pub mod import;
+pub mod reindex;
+pub mod resolve;
 pub mod search;
 pub mod serve;

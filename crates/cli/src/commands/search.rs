@@ -1,8 +1,7 @@
 use std::io::{self, Write};
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
-use lshub_search::{EntityType, SearchIndex, SearchRequest};
+use lshub_search::{EntityType, SearchRequest};
 
 #[derive(Args)]
 pub struct SearchArgs {
@@ -33,10 +32,9 @@ enum OutputFormat {
     Json,
 }
 
-pub async fn run(database_url: &str, args: SearchArgs) -> anyhow::Result<()> {
+pub async fn run(database_url: &str, args: SearchArgs, model: &crate::ModelSetting) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
-    let index = SearchIndex::in_memory().context("creating the search index")?;
-    index.rebuild_from(&db).await.context("building the search index")?;
+    let index = super::reindex::open_index(&db, model).await?;
     db.close().await;
     let entity = args.entity.map(|e| match e {
         SearchType::Organisation => EntityType::Organisation,

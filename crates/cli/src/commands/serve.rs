@@ -38,28 +38,51 @@ pub struct ServeArgs {
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
+    /// Seconds a request may take before it is answered with 503 Service Unavailable.
+    #[arg(long, env = "LSHUB_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
 }
 
-pub async fn run(database_url: &str, data_dir: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    args: ServeArgs,
+    model: &crate::ModelSetting,
+) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
+    let encoder = model.load()?;
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr().context("reading the listening address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
     let site = SiteConfig { region: args.region, public_url: public_url.clone() };
-    let state = AppState::open(db.clone(), site).await.context("starting the hub")?.with_accounts(AccountsConfig {
-        trust_forwarded_for: args.trust_forwarded_for,
-        mailer: match (&args.smtp_url, &args.mail_from) {
-            (Some(url), Some(from)) => Mailer::smtp(url, from).map_err(anyhow::Error::msg).context("--smtp-url")?,
-            _ => Mailer::Files(data_dir.join("mail")),
-        },
-        oidc: match (args.oidc_issuer, args.oidc_client_id, args.oidc_client_secret) {
-            (Some(issuer), Some(client_id), Some(client_secret)) => {
-                Some(OidcSettings { issuer, client_id, client_secret })
+    let state = AppState::open_with_model(db.clone(), site, encoder.clone())
+        .await
+        .context("starting the hub")?
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout))
+        .with_accounts(AccountsConfig {
+            trust_forwarded_for: args.trust_forwarded_for,
+            mailer: match (&args.smtp_url, &args.mail_from) {
+                (Some(url), Some(from)) => Mailer::smtp(url, from).map_err(anyhow::Error::msg).context("--smtp-url")?,
+                _ => Mailer::Files(data_dir.join("mail")),
+            },
+            oidc: match (args.oidc_issuer, args.oidc_client_id, args.oidc_client_secret) {
+                (Some(issuer), Some(client_id), Some(client_secret)) => {
+                    Some(OidcSettings { issuer, client_id, client_secret })
+                }
+                _ => None,
+            },
+            ..AccountsConfig::with_data_dir(data_dir)
+        });
+    if let Some(encoder) = encoder {
+        // Vectors the database lacks (records imported without the model) are computed in
+        // the background; every node picks them up as the database's content changes.
+        let db = db.clone();
+        tokio::spawn(async move {
+            if let Err(e) = super::reindex::embed(&db, &encoder).await {
+                tracing::error!(error = format!("{e:#}"), "computing missing sentence vectors failed");
             }
-            _ => None,
-        },
-        ..AccountsConfig::with_data_dir(data_dir)
-    });
+        });
+    }
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
     eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;

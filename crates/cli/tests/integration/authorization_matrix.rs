@@ -73,6 +73,8 @@ const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/api/v1/calls/{topic_id}", ALL),
     ("GET", "/api/v1/stats", ALL),
     ("GET", "/api/v1/search", ALL),
+    ("GET", "/api/v1/resolve", ALL),
+    ("GET", "/api/v1/match", ALL),
     ("GET", "/api/v1/me", SIGNED_IN),
     ("PUT", "/api/v1/organisations/{slug}/profile", ORGANISATION_MEMBERS),
     ("GET", "/api/openapi.json", ALL),

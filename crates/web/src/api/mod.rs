@@ -2,7 +2,9 @@
 
 mod account;
 mod calls;
+pub(crate) mod matching;
 mod organisations;
+mod resolve;
 mod search;
 mod stats;
 
@@ -17,7 +19,7 @@ use crate::state::AppState;
 
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
-pub use search::hit_path;
+pub use search::{entity_path, hit_path};
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
@@ -27,6 +29,8 @@ pub fn routes() -> RouteTable {
         .route("/calls/{topic_id}", get(calls::show))
         .route("/stats", get(stats::show))
         .route("/search", get(search::search))
+        .route("/resolve", get(resolve::resolve))
+        .route("/match", get(matching::find_matches))
         .route("/me", get(account::me))
         .route("/organisations/{slug}/profile", put(account::edit_organisation))
         .map_router(|api| api.fallback(|| async { AppError::not_found("API endpoint") }))
@@ -47,6 +51,8 @@ pub fn routes() -> RouteTable {
         calls::show,
         stats::show,
         search::search,
+        resolve::resolve,
+        matching::find_matches,
         account::me,
         account::edit_organisation
     ),

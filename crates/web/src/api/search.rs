@@ -25,9 +25,14 @@ pub struct SearchResults {
 
 /// The path of a hit's page in the hub.
 pub fn hit_path(hit: &SearchHit) -> String {
-    match hit.entity {
-        EntityType::Organisation => format!("/organisations/{}", hit.key),
-        EntityType::Call => format!("/calls/{}", topic_id_path_segment(&hit.key)),
+    entity_path(hit.entity, &hit.key)
+}
+
+/// The path of an entity's page in the hub, by the key of its page.
+pub fn entity_path(entity: EntityType, key: &str) -> String {
+    match entity {
+        EntityType::Organisation => format!("/organisations/{key}"),
+        EntityType::Call => format!("/calls/{}", topic_id_path_segment(key)),
     }
 }
 

@@ -142,6 +142,8 @@ struct CallPage {
     support: Vec<String>,
     portal_url: Option<String>,
     provenance: Vec<Field>,
+    /// Organisations that could apply.
+    matches: Vec<super::matching::MatchSection>,
 }
 
 pub async fn show(
@@ -150,7 +152,11 @@ pub async fn show(
     Path(topic_id): Path<String>,
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
-    let view = CallPage::new(ctx, &call, Utc::now().date_naive());
+    let mut view = CallPage::new(ctx, &call, Utc::now().date_naive());
+    let wanted = [("match-applicants", lshub_search::EntityType::Organisation)];
+    view.matches =
+        super::matching::sections(&state, &view.ctx.t, lshub_search::Searchable::search_document(&call), &wanted)
+            .await?;
     render(&view)
 }
 
@@ -187,6 +193,7 @@ impl CallPage {
             facts.push(field("call-expected-grants", format::number(t.lang, grants)));
         }
         Self {
+            matches: Vec::new(),
             call: CallRow::new(t, call, today),
             facts,
             deadlines: content

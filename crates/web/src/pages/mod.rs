@@ -8,6 +8,7 @@ pub(crate) mod format;
 pub(crate) mod forms;
 mod home;
 pub(crate) mod language;
+mod matching;
 mod organisations;
 pub(crate) mod profile;
 mod search;
@@ -117,7 +118,7 @@ impl FromRequestParts<AppState> for PageContext {
     }
 }
 
-fn page_context(parts: &Parts, state: &AppState) -> PageContext {
+pub(crate) fn page_context(parts: &Parts, state: &AppState) -> PageContext {
     PageContext {
         t: Translator::new(state.i18n.clone(), language_of(parts)),
         current_url: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
@@ -164,24 +165,27 @@ pub(crate) fn html_error(parts: &Parts, state: &AppState, error: AppError) -> Re
 
 fn error_page(ctx: PageContext, response: Response) -> Response {
     let Some(problem) = response.extensions().get::<Problem>().cloned() else { return response };
-    let status = response.status();
     // A page that needs an account sends the visitor to sign in, and back afterwards.
-    if status == axum::http::StatusCode::UNAUTHORIZED {
+    if response.status() == axum::http::StatusCode::UNAUTHORIZED {
         let next = serde_urlencoded::to_string([("next", ctx.current_url.as_str())]).unwrap_or_default();
         return (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, format!("/login?{next}"))]).into_response();
     }
+    let Some(mut page) = problem_page(ctx, problem) else { return response };
+    if let Some(retry_after) = response.headers().get(header::RETRY_AFTER) {
+        page.headers_mut().insert(header::RETRY_AFTER, retry_after.clone());
+    }
+    page
+}
+
+/// The HTML page for `problem`, with its status; `None` (and logged) if it cannot be rendered.
+pub(crate) fn problem_page(ctx: PageContext, problem: Problem) -> Option<Response> {
+    let status = axum::http::StatusCode::from_u16(problem.status).ok()?;
     let page = ErrorPage { ctx, status: problem.status, detail: problem.detail };
     match page.render() {
-        Ok(html) => {
-            let mut page = (status, Html(html)).into_response();
-            if let Some(retry_after) = response.headers().get(header::RETRY_AFTER) {
-                page.headers_mut().insert(header::RETRY_AFTER, retry_after.clone());
-            }
-            page
-        }
+        Ok(html) => Some((status, Html(html)).into_response()),
         Err(e) => {
             tracing::error!(error = %e, "rendering the error page failed");
-            response
+            None
         }
     }
 }

@@ -202,6 +202,8 @@ struct OrganisationPage {
     places: Vec<Field>,
     provenance: Vec<Field>,
     json_ld: String,
+    /// Calls that fit and similar organisations.
+    matches: Vec<super::matching::MatchSection>,
     /// Where members go to claim (or, once members, edit) the profile.
     maintain_url: String,
 }
@@ -213,6 +215,10 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     let mut view = OrganisationPage::new(ctx, &state.site.public_url, &organisation);
+    let wanted =
+        [("match-calls", lshub_search::EntityType::Call), ("match-similar", lshub_search::EntityType::Organisation)];
+    let document = lshub_search::Searchable::search_document(&organisation);
+    view.matches = super::matching::sections(&state, &view.ctx.t, document, &wanted).await?;
     let (edited, verified) = state.db.organisation_maintenance(&organisation.id).await?;
     for (label, time) in [("organisation-last-verified", verified), ("organisation-last-edited", edited)] {
         if let Some(date) = time.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
@@ -298,6 +304,7 @@ impl OrganisationPage {
             places,
             provenance: provenance_fields(t, &organisation.provenance),
             json_ld: json_ld(public_url, organisation),
+            matches: Vec::new(),
             maintain_url: String::new(),
             ctx,
         }

@@ -1,0 +1,41 @@
+use anyhow::Context;
+use lshub_search::{documents_from, embed_missing, EmbeddingReport, SearchIndex, SentenceEncoder};
+use lshub_storage::Database;
+
+use super::import::TerminalProgress;
+
+pub async fn run(database_url: &str, model: &crate::ModelSetting) -> anyhow::Result<()> {
+    let db = crate::open_database(database_url).await?;
+    let encoder = model.load()?;
+    if let Some(encoder) = &encoder {
+        let report = embed(&db, encoder).await.context("computing sentence vectors")?;
+        println!("sentence vectors: {} computed, {} still current", report.encoded, report.reused);
+    }
+    let index = SearchIndex::with_encoder(encoder).context("creating the search index")?;
+    let documents = index.rebuild_from(&db).await.context("building the search index")?;
+    db.close().await;
+    println!("search index: {documents} entities, {} with a sentence vector", index.vector_count());
+    Ok(())
+}
+
+/// Computes and stores the sentence vectors that the database's entities lack.
+pub async fn embed(db: &Database, encoder: &SentenceEncoder) -> anyhow::Result<EmbeddingReport> {
+    let documents = documents_from(db).await?;
+    let report = embed_missing(db, encoder, &documents, &TerminalProgress::new("encoding")).await?;
+    tracing::info!(computed = report.encoded, current = report.reused, "sentence vectors are up to date");
+    Ok(report)
+}
+
+/// The search index of the database's content, with the stored vectors when a model is set.
+pub async fn open_index(db: &Database, model: &crate::ModelSetting) -> anyhow::Result<SearchIndex> {
+    let index = SearchIndex::with_encoder(model.load()?).context("creating the search index")?;
+    let documents = index.rebuild_from(db).await.context("building the search index")?;
+    let vectors = index.vector_count();
+    if index.encoder().is_some() && vectors < documents {
+        tracing::warn!(
+            "{} of {documents} entities have no sentence vector for this model yet; `lshub reindex` computes them",
+            documents - vectors
+        );
+    }
+    Ok(index)
+}
