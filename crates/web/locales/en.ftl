@@ -340,6 +340,7 @@ admin-pending-claims = { $count ->
 admin-unverified = not confirmed
 admin-change-role = Change role
 admin-no-claims = There are no claims.
+admin-claim-role = Role at the organisation
 admin-organisation = Organisation
 admin-approve = Approve
 admin-reject = Reject

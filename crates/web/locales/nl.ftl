@@ -340,6 +340,7 @@ admin-pending-claims = { $count ->
 admin-unverified = niet bevestigd
 admin-change-role = Rol wijzigen
 admin-no-claims = Er zijn geen claims.
+admin-claim-role = Rol bij de organisatie
 admin-organisation = Organisatie
 admin-approve = Goedkeuren
 admin-reject = Afwijzen

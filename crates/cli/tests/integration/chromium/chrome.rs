@@ -138,6 +138,8 @@ impl Driver {
         }
         let capabilities = json!({
             "browserName": "chrome",
+            // A page that does not load within 30 s is a failure, not a five-minute wait.
+            "timeouts": { "pageLoad": 30000, "script": 30000 },
             "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": self.tools.chromium,

@@ -44,6 +44,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
 ];
 
+/// Far more than any flow takes (a few seconds each).
+const FLOW_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The page types the flows must have audited on each backend, in each mode.
 const PAGE_TYPES: &[&str] = &[
     "home",
@@ -92,11 +95,17 @@ async fn suite() {
                 failures.push(format!("[{backend}, {mode}] {e:#}"));
             }
             for (name, flow) in FLOWS {
+                let flow_started = Instant::now();
                 let outcome = match session.reset().await {
-                    Ok(()) => flow(&mut session).await,
+                    // A flow that hangs fails on its own instead of stalling the run.
+                    Ok(()) => match tokio::time::timeout(FLOW_TIME_LIMIT, flow(&mut session)).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => Err(anyhow::anyhow!("did not finish within {FLOW_TIME_LIMIT:?}")),
+                    },
                     Err(e) => Err(e.context("resetting the browser")),
                 };
                 runs += 1;
+                eprintln!("[{backend}, {mode}] {name}: {:.1?}", flow_started.elapsed());
                 if let Err(e) = outcome {
                     failures.push(format!("[{backend}, {mode}] {name}: {e:#}"));
                 }
