@@ -224,6 +224,10 @@ impl SearchIndex {
             (Ranking::Lexical, _) => Vec::new(),
             (Ranking::Semantic, None) => return Err(SearchError::NoModel),
             (Ranking::Fused(_), None) => Vec::new(),
+            // Nothing matches a single word, not even by similar spelling: the query is
+            // gibberish to this hub ("zzqqxx"), and whatever the encoder makes of its word
+            // pieces would be noise.
+            (Ranking::Fused(_), Some(_)) if lexical.is_empty() => Vec::new(),
             (Ranking::Semantic | Ranking::Fused(_), Some(semantic)) => {
                 let text = translation.english.clone().unwrap_or_else(|| words.join(" "));
                 let minimum = match request.ranking {

@@ -28,3 +28,4 @@ pub use resolve::{
 };
 pub use semantic::{cosine, ModelError, SentenceEncoder};
 pub use synthetic::synthetic_organisations;
+pub use vectors::{VectorEntry, VectorIndex};

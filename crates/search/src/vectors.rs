@@ -12,15 +12,16 @@ use crate::EntityType;
 
 /// What a vector belongs to, with what filters need.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct VectorEntry {
+pub struct VectorEntry {
     pub entity: EntityType,
     pub id: String,
     /// Facet terms as the lexical index writes them (`kind=healthcare`).
     pub facets: Vec<String>,
 }
 
+/// Every vector of the index, as 8-bit codes in one array.
 #[derive(Default)]
-pub(crate) struct VectorIndex {
+pub struct VectorIndex {
     dimension: usize,
     entries: Vec<VectorEntry>,
     codes: Vec<i8>,
@@ -80,6 +81,10 @@ impl VectorIndex {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     pub fn entry(&self, row: usize) -> Option<&VectorEntry> {

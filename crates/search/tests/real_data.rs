@@ -95,3 +95,58 @@ fn embeddings_match_the_reference_implementation() {
     let unrelated = lshub_search::cosine(&vectors[0], &vectors[2]);
     assert!((similar - 0.6313).abs() < 1e-3 && (unrelated + 0.0382).abs() < 1e-3, "{similar} {unrelated}");
 }
+
+#[tokio::test]
+async fn facets_show_in_the_why_and_rankings_say_what_they_need() {
+    let index = index().await;
+    let mut request = SearchRequest::new("university hospital", Some(EntityType::Organisation), 5);
+    request.facets.push(("country".into(), "BE".into()));
+    let hits = index.search(&request).expect("search");
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        let facet = hit.why.iter().find(|w| w.field == MatchedField::Facet).expect("the filter is in the why");
+        assert_eq!(facet.terms, ["country=BE"]);
+    }
+    request.ranking = lshub_search::Ranking::Semantic;
+    assert!(matches!(index.search(&request), Err(lshub_search::SearchError::NoModel)), "no model, no meaning");
+}
+
+/// With the model: documents are found by meaning without a shared word, a vector per
+/// document is kept, and fused ranking keeps exact name matches first.
+#[test]
+fn ranks_by_meaning_with_the_model() {
+    let Some(dir) = model_dir() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
+        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
+        return;
+    };
+    let encoder = std::sync::Arc::new(lshub_search::SentenceEncoder::load(&dir).expect("model loads"));
+    let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
+    let document = |key: &str, title: &str, body: &str| lshub_search::SearchDocument {
+        entity: EntityType::Call,
+        id: key.into(),
+        key: key.into(),
+        title: title.into(),
+        aliases: vec![],
+        body: body.into(),
+        facets: vec![("programme", "Horizon Europe".into())],
+    };
+    let documents = vec![
+        document("ONCO", "Oncology trials", "Clinical trials of new medicines against malignant neoplasms."),
+        document("ROADS", "Road infrastructure", "Maintenance of motorways and bridges."),
+        document("TUMOUR", "Tumour boards", "Better tumour boards in hospitals."),
+    ];
+    assert_eq!(index.rebuild(documents).expect("rebuild"), 3);
+    assert_eq!(index.vector_count(), 3);
+    let hits = index.search(&SearchRequest::new("tumour", Some(EntityType::Call), 3)).expect("search");
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"TUMOUR"), "the exact word first: {ids:?}");
+    let onco = hits.iter().find(|h| h.id == "ONCO").expect("oncology found by meaning alone");
+    assert!(onco.why.iter().all(|w| w.field == MatchedField::Meaning), "{:?}", onco.why);
+    assert!(!ids.contains(&"ROADS"), "unrelated documents stay out: {ids:?}");
+    let mut request = SearchRequest::new("cancer", None, 3);
+    request.ranking = lshub_search::Ranking::Semantic;
+    let hits = index.search(&request).expect("search");
+    assert_eq!(hits.len(), 3, "semantic-only ranks everything");
+    assert_ne!(hits[2].id, "ONCO", "by similarity: {hits:?}");
+}

@@ -55,7 +55,9 @@ CREATE TABLE outgoing_mail (
     created_at TEXT NOT NULL,
     sent_at TEXT,
     attempts BIGINT NOT NULL,
-    last_error TEXT
+    last_error TEXT,
+    -- The node delivering a message holds it until then, so two nodes never send it twice.
+    locked_until TEXT
 );
 CREATE INDEX outgoing_mail_pending ON outgoing_mail (sent_at, created_at);
 

@@ -87,6 +87,9 @@ pub struct Mail<'a> {
     pub body: &'a str,
 }
 
+/// Builds the subject and body of a mail that carries a one-time code.
+pub type ComposeMail<'a> = dyn Fn(&str) -> (String, String) + Sync + 'a;
+
 /// A queued message.
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
@@ -208,7 +211,7 @@ impl Database {
         &self,
         new: NewUser<'_>,
         audit: AuditEvent<'_>,
-        verification: Option<(Duration, &(dyn Fn(&str) -> (String, String) + Sync))>,
+        verification: Option<(Duration, &ComposeMail<'_>)>,
     ) -> Result<User, StorageError> {
         let id = Uuid::now_v7().to_string();
         let created = now();
@@ -308,8 +311,26 @@ impl Database {
         rows.iter().map(user_from_row).collect()
     }
 
+    /// Changes a role; refuses to take the role of the last admin (nobody could manage the
+    /// hub then).
     pub async fn set_role(&self, user_id: &str, role: Role, audit: AuditEvent<'_>) -> Result<bool, StorageError> {
         transaction!(self, |backend, tx| {
+            if role != Role::Admin {
+                let other_admins: i64 =
+                    sqlx::query_scalar(&sql(backend, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND id <> ?"))
+                        .bind(user_id.to_owned())
+                        .fetch_one(&mut **tx)
+                        .await
+                        .context("counting admins")?;
+                let current: Option<String> = sqlx::query_scalar(&sql(backend, "SELECT role FROM users WHERE id = ?"))
+                    .bind(user_id.to_owned())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .context("reading a role")?;
+                if current.as_deref() == Some("admin") && other_admins == 0 {
+                    return Err(StorageError::LastAdmin);
+                }
+            }
             let changed = exec(
                 backend,
                 tx,
@@ -413,6 +434,26 @@ impl Database {
         .await
     }
 
+    /// Deletes expired sessions and expired or used one-time codes.
+    pub async fn purge_expired(&self) -> Result<u64, StorageError> {
+        let now = now();
+        transaction!(self, |backend, tx| {
+            let sessions =
+                exec(backend, tx, "DELETE FROM sessions WHERE expires_at < ?", binds![now.clone()], "purging sessions")
+                    .await?;
+            let codes = exec(
+                backend,
+                tx,
+                "DELETE FROM one_time_codes WHERE expires_at < ? OR used_at IS NOT NULL",
+                binds![now.clone()],
+                "purging codes",
+            )
+            .await?;
+            Ok(sessions + codes)
+        })
+        .await
+    }
+
     /// Ends every session of a user ("log out everywhere"); returns how many there were.
     pub async fn end_all_sessions(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<u64, StorageError> {
         transaction!(self, |backend, tx| {
@@ -439,7 +480,7 @@ impl Database {
         purpose: CodePurpose,
         valid_for: Duration,
         recipient: &str,
-        compose: &(dyn Fn(&str) -> (String, String) + Sync),
+        compose: &ComposeMail<'_>,
     ) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             let code = insert_code(backend, tx, user_id, purpose, valid_for).await?;
@@ -651,20 +692,30 @@ impl Database {
 
     // The outgoing-mail queue.
 
-    /// Messages not yet sent, oldest first.
-    pub async fn pending_mail(&self, limit: i64) -> Result<Vec<QueuedMail>, StorageError> {
+    /// Takes up to `limit` unsent messages tried fewer than `max_attempts` times, oldest
+    /// first, for `lease`: another node asking meanwhile gets other messages, and a message
+    /// whose node died is retried after it.
+    pub async fn take_pending_mail(
+        &self,
+        limit: i64,
+        max_attempts: i64,
+        lease: Duration,
+    ) -> Result<Vec<QueuedMail>, StorageError> {
+        let now = now();
         let rows = self
             .query_rows(
                 &format!(
                     "SELECT id, recipient, subject, body, attempts FROM outgoing_mail WHERE sent_at IS NULL \
-                     ORDER BY created_at LIMIT {}",
+                     AND attempts < {} AND (locked_until IS NULL OR locked_until < ?) ORDER BY created_at LIMIT {}",
+                    max_attempts.max(1),
                     limit.max(1)
                 ),
-                vec![],
+                binds![now.clone()],
                 "reading the mail queue",
             )
             .await?;
-        rows.iter()
+        let candidates = rows
+            .iter()
             .map(|row| {
                 Ok(QueuedMail {
                     id: row.try_get("id")?,
@@ -674,8 +725,28 @@ impl Database {
                     attempts: row.try_get("attempts")?,
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .context("reading the mail queue")
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .context("reading the mail queue")?;
+        let until = stamp(Utc::now() + lease);
+        let mut taken = Vec::new();
+        for mail in candidates {
+            let won = transaction!(self, |backend, tx| {
+                exec(
+                    backend,
+                    tx,
+                    "UPDATE outgoing_mail SET locked_until = ? WHERE id = ? AND sent_at IS NULL \
+                     AND (locked_until IS NULL OR locked_until < ?)",
+                    binds![until.clone(), mail.id.clone(), now.clone()],
+                    "taking mail",
+                )
+                .await
+            })
+            .await?;
+            if won == 1 {
+                taken.push(mail);
+            }
+        }
+        Ok(taken)
     }
 
     /// Records a delivery attempt: sent, or the reason it failed (it is tried again later).
@@ -696,7 +767,7 @@ impl Database {
                     exec(
                         backend,
                         tx,
-                        "UPDATE outgoing_mail SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                        "UPDATE outgoing_mail SET attempts = attempts + 1, last_error = ?, locked_until = NULL WHERE id = ?",
                         binds![error, id.to_owned()],
                         "marking mail failed",
                     )
@@ -798,7 +869,13 @@ mod tests {
             oidc: None,
         };
         assert!(matches!(db.create_user(again, audit(), None).await, Err(StorageError::EmailTaken)));
+        db.set_role(&user.id, Role::Admin, audit()).await.expect("promote");
+        assert!(matches!(db.set_role(&user.id, Role::Member, audit()).await, Err(StorageError::LastAdmin)));
+        assert_eq!(db.user_by_id(&user.id).await.expect("user").map(|u| u.role), Some(Role::Admin));
         let session = db.create_session(&user.id, Duration::hours(1), audit()).await.expect("session");
+        let expired = db.create_session(&user.id, Duration::hours(-1), audit()).await.expect("session");
+        assert!(db.session(&expired).await.expect("read").is_none(), "an expired session is no session");
+        assert_eq!(db.purge_expired().await.expect("purge"), 1);
         assert!(db.session(&session).await.expect("read").is_some());
         let code = std::sync::Mutex::new(String::new());
         let compose = |c: &str| {
@@ -815,6 +892,10 @@ mod tests {
         assert_eq!(db.redeem_code(&code, CodePurpose::ResetPassword, Some("n"), "test").await.expect("x"), None);
         assert!(db.session(&session).await.expect("read").is_none(), "a reset ends every session");
         assert!(db.user_by_id(&user.id).await.expect("user").is_some_and(|u| u.email_verified));
-        assert_eq!(db.pending_mail(10).await.expect("queue").len(), 1);
+        let taken = db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue");
+        assert_eq!(taken.len(), 1);
+        assert!(db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue").is_empty(), "taken once");
+        db.mail_attempted(&taken[0].id, Err("refused".into())).await.expect("failed");
+        assert_eq!(db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue").len(), 1, "retried");
     }
 }

@@ -28,6 +28,8 @@ pub enum StorageError {
     Secret(String),
     #[error("an account with this e-mail address exists already")]
     EmailTaken,
+    #[error("the hub needs at least one admin; make someone else admin first")]
+    LastAdmin,
 }
 
 /// Adds what the storage layer was doing to a sqlx error.

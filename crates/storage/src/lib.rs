@@ -95,6 +95,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn reimports_keep_what_members_maintain() {
+        use lshub_domain::account::{Email, Role};
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        db.upsert_organisations(&[organisation("a", "Clinic")], &NoProgress).await.expect("import");
+        let stored = db.organisation_by_slug("clinic").await.expect("read").expect("stored");
+        let audit = || audit::AuditEvent {
+            actor_id: None,
+            actor_label: "test",
+            action: "test",
+            subject: "test",
+            detail: String::new(),
+            client: "test",
+        };
+        let email = Email::parse("m@clinic.example").expect("email");
+        let new = accounts::NewUser {
+            email: &email,
+            display_name: "M",
+            password_hash: None,
+            role: Role::Member,
+            email_verified: true,
+            oidc: None,
+        };
+        let user = db.create_user(new, audit(), None).await.expect("user");
+        let mut edited = stored.profile.clone();
+        edited.descriptions.nl = Some("Door leden bijgehouden.".into());
+        edited.sectors = vec!["care".into()];
+        assert!(db.edit_organisation(&stored.id, &edited, &user.id, audit()).await.expect("edit"));
+        let mut renamed = organisation("a", "Clinic Renamed");
+        renamed.profile.descriptions.nl = Some("From the registry.".into());
+        db.upsert_organisations(&[renamed], &NoProgress).await.expect("re-import");
+        let after = db.organisation_by_slug("clinic").await.expect("read").expect("stored");
+        assert_eq!(after.profile.name, "Clinic Renamed", "the registry's fields follow the import");
+        assert_eq!(after.profile.descriptions.nl.as_deref(), Some("Door leden bijgehouden."), "members' fields stay");
+        assert_eq!(after.profile.sectors, ["care"]);
+        assert_eq!(db.organisation_edits(&stored.id).await.expect("history").len(), 1);
+    }
+
+    #[tokio::test]
     async fn calls_filter_on_deadline_and_budget() {
         let db = Database::connect("sqlite::memory:").await.expect("connect");
         db.migrate().await.expect("migrate");

@@ -405,3 +405,62 @@ fn update_statement(
         .and_where(Expr::col(Organisations::Id).eq(organisation_id));
     Statement::from(&mut update).build(backend)
 }
+
+/// The fields members maintain, which an import must not overwrite once members edited the
+/// profile: the import updates the rest (names, kind, registry identifiers).
+pub(crate) fn merge_member_fields(
+    incoming: &OrganisationProfile,
+    maintained: &OrganisationProfile,
+) -> OrganisationProfile {
+    let mut merged = incoming.clone();
+    merged.descriptions = maintained.descriptions.clone();
+    merged.sectors = maintained.sectors.clone();
+    merged.identifiers.website = maintained.identifiers.website.clone();
+    merged.identifiers.kvk = maintained.identifiers.kvk.clone();
+    merged.addresses = maintained.addresses.clone();
+    merged
+}
+
+/// `records` with the member-maintained fields of profiles that members edited kept as they
+/// are in the database.
+pub(crate) async fn keep_member_edits(
+    backend: crate::Backend,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    records: &[lshub_domain::NewOrganisation],
+) -> Result<Option<Vec<lshub_domain::NewOrganisation>>, StorageError> {
+    let rows = sqlx::query(&crate::accounts::sql(
+        backend,
+        "SELECT o.source, o.source_id, o.record FROM organisations o WHERE EXISTS \
+         (SELECT 1 FROM organisation_edits e WHERE e.organisation_id = o.id)",
+    ))
+    .fetch_all(&mut **tx)
+    .await
+    .context("reading member-maintained profiles")?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut maintained = std::collections::HashMap::new();
+    for row in rows {
+        let key: (String, String) =
+            (row.try_get("source").context("reading profiles")?, row.try_get("source_id").context("reading profiles")?);
+        let record: String = row.try_get("record").context("reading profiles")?;
+        let profile: OrganisationProfile = serde_json::from_str(&record)
+            .map_err(|e| StorageError::CorruptRecord { id: key.1.clone(), reason: e.to_string() })?;
+        maintained.insert(key, profile);
+    }
+    Ok(Some(
+        records
+            .iter()
+            .map(|record| {
+                let key = (record.source.source.clone(), record.source.source_id.clone());
+                match maintained.get(&key) {
+                    Some(kept) => lshub_domain::NewOrganisation {
+                        profile: merge_member_fields(&record.profile, kept),
+                        source: record.source.clone(),
+                    },
+                    None => record.clone(),
+                }
+            })
+            .collect(),
+    ))
+}

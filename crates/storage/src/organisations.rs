@@ -109,6 +109,9 @@ impl Database {
         progress: &dyn Progress,
     ) -> Result<UpsertSummary, StorageError> {
         let mut tx = self.begin_write().await?;
+        // Profiles that members maintain keep their members' fields.
+        let merged = crate::memberships::keep_member_edits(self.backend(), &mut tx, records).await?;
+        let records = merged.as_deref().unwrap_or(records);
         let slug_query = Query::select().column(Organisations::Slug).from(Organisations::Table).to_owned();
         let (sql, args) = Statement::from(slug_query).build(self.backend())?;
         let mut slugs: HashSet<String> = sqlx::query_scalar_with(&sql, args)

@@ -97,8 +97,17 @@ async fn keep_derived_content_current(state: AppState) {
 /// Delivers queued mail when a handler queues some, and every few seconds for mail that
 /// other nodes queued or that failed before.
 async fn deliver_mail(state: AppState) {
+    // About once a minute, also clear expired sessions and used or expired codes.
+    const PURGE_EVERY: u32 = 12;
+    let mut rounds = 0u32;
     loop {
         auth::mail::deliver_pending(&state).await;
+        rounds = rounds.wrapping_add(1);
+        if rounds % PURGE_EVERY == 1 {
+            if let Err(e) = state.db.purge_expired().await {
+                tracing::error!(error = %e, "purging expired sessions failed");
+            }
+        }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }
 }

@@ -2,7 +2,8 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
-use lshub_web::{AccountsConfig, AppState, SiteConfig};
+use lshub_web::auth::mail::Mailer;
+use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use tokio::net::TcpListener;
 
 #[derive(Args)]
@@ -13,6 +14,27 @@ pub struct ServeArgs {
     /// The address the public reaches the hub at (for feeds and links); defaults to http://ADDR.
     #[arg(long, env = "LSHUB_PUBLIC_URL")]
     public_url: Option<String>,
+    /// OpenID Connect provider for "sign in with your institution" (its issuer URL).
+    #[arg(long, env = "LSHUB_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret"])]
+    oidc_issuer: Option<String>,
+    /// The hub's client id at the OpenID Connect provider.
+    #[arg(long, env = "LSHUB_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// The hub's client secret at the OpenID Connect provider.
+    #[arg(long, env = "LSHUB_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// SMTP relay for outgoing mail, e.g. smtps://USER:PASSWORD@smtp.example.org or
+    /// smtp://USER:PASSWORD@smtp.example.org:587?tls=required. Without it, mail is written
+    /// to DATA_DIR/mail/.
+    #[arg(long, env = "LSHUB_SMTP_URL", hide_env_values = true, requires = "mail_from")]
+    smtp_url: Option<String>,
+    /// The sender of outgoing mail, e.g. "LSH Hub <hub@example.org>".
+    #[arg(long, env = "LSHUB_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// Behind a reverse proxy: take each client's address (for rate limits and the audit log)
+    /// from the last X-Forwarded-For entry. Only set this when a proxy always adds it.
+    #[arg(long, env = "LSHUB_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -37,7 +59,20 @@ pub async fn run(
         .await
         .context("starting the hub")?
         .with_request_timeout(std::time::Duration::from_secs(args.request_timeout))
-        .with_accounts(AccountsConfig::with_data_dir(data_dir));
+        .with_accounts(AccountsConfig {
+            trust_forwarded_for: args.trust_forwarded_for,
+            mailer: match (&args.smtp_url, &args.mail_from) {
+                (Some(url), Some(from)) => Mailer::smtp(url, from).map_err(anyhow::Error::msg).context("--smtp-url")?,
+                _ => Mailer::Files(data_dir.join("mail")),
+            },
+            oidc: match (args.oidc_issuer, args.oidc_client_id, args.oidc_client_secret) {
+                (Some(issuer), Some(client_id), Some(client_secret)) => {
+                    Some(OidcSettings { issuer, client_id, client_secret })
+                }
+                _ => None,
+            },
+            ..AccountsConfig::with_data_dir(data_dir)
+        });
     if let Some(encoder) = encoder {
         // Vectors the database lacks (records imported without the model) are computed in
         // the background; every node picks them up as the database's content changes.

@@ -165,7 +165,7 @@ pub async fn mail_link(data_dir: &Path, recipient: &str, path_prefix: &str) -> S
 
 /// `lshub admin grant EMAIL --role ROLE` against the test database.
 pub fn grant(app: &TestApp, email: &str, role: &str) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lshub"))
+    let output = crate::support::lshub_command()
         .args(["--database", &app.database_url, "admin", "grant", email, "--role", role])
         .output()
         .expect("run lshub admin grant");

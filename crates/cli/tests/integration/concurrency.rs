@@ -2,7 +2,7 @@
 //! separate processes and from one process, never fail with a lock error and never
 //! duplicate a record.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use lshub_storage::{Database, NoProgress};
 
@@ -18,11 +18,8 @@ fn count(output: &[u8]) -> usize {
 }
 
 fn export(database_url: &str, what: &str) -> usize {
-    let output = Command::new(env!("CARGO_BIN_EXE_lshub"))
-        .args(["--database", database_url, "export", what])
-        .env("LSHUB_LOG", "warn")
-        .output()
-        .expect("export");
+    let output =
+        crate::support::lshub_command().args(["--database", database_url, "export", what]).output().expect("export");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     count(&output.stdout)
 }
@@ -30,20 +27,16 @@ fn export(database_url: &str, what: &str) -> usize {
 async fn concurrent_imports_in_processes_duplicate_nothing(database_url: String) {
     // The schema first, so the race is about the rows (concurrent migrations are serialised
     // by a lock of their own).
-    let migrated = Command::new(env!("CARGO_BIN_EXE_lshub"))
-        .args(["--database", &database_url, "migrate"])
-        .env("LSHUB_LOG", "warn")
-        .status()
-        .expect("migrate");
+    let migrated =
+        crate::support::lshub_command().args(["--database", &database_url, "migrate"]).status().expect("migrate");
     assert!(migrated.success());
     let children: Vec<_> = (0..8)
         .map(|i| {
             let (kind, file) =
                 if i % 4 == 3 { ("eu-calls", "eu_calls_open.jsonl.gz") } else { ("ror", "ror_nl_be.jsonl.gz") };
-            Command::new(env!("CARGO_BIN_EXE_lshub"))
+            crate::support::lshub_command()
                 .args(["--database", &database_url, "import", kind])
                 .arg(shared_data(file))
-                .env("LSHUB_LOG", "warn")
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()

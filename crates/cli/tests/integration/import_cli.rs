@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::shared_data;
 
@@ -16,15 +16,13 @@ crate::support::per_backend_fresh!(
     exports_every_row_as_json_and_csv,
     search_prints_json_best_first,
     a_killed_import_leaves_all_or_nothing,
+    imports_compute_vectors_that_search_and_reindex_use,
 );
 
+/// Runs `lshub` without a model unless `args` name one: encoding every record would make
+/// each import test minutes long.
 fn lshub(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lshub"))
-        .args(["--database", database_url])
-        .args(args)
-        .env("LSHUB_LOG", "warn")
-        .output()
-        .expect("run lshub")
+    crate::support::lshub_command().args(["--database", database_url]).args(args).output().expect("run lshub")
 }
 
 fn import(database_url: &str, kind: &str, path: &Path) -> (i32, String, String) {
@@ -177,10 +175,9 @@ async fn a_killed_import_leaves_all_or_nothing(database_url: String) {
     let output = lshub(&database_url, &["migrate"]);
     assert!(output.status.success());
     for delay_ms in [50, 300, 600, 700, 800, 900, 1000, 1200] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lshub"))
+        let mut child = crate::support::lshub_command()
             .args(["--database", &database_url, "import", "ror"])
             .arg(shared_data("ror_nl_be.jsonl.gz"))
-            .env("LSHUB_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -200,4 +197,58 @@ async fn a_killed_import_leaves_all_or_nothing(database_url: String) {
     let (code, _, err) = import(&database_url, "ror", &shared_data("ror_nl_be.jsonl.gz"));
     assert_eq!(code, 0, "{err}");
     assert_eq!(count(&database_url, "organisations"), 2525);
+}
+
+/// Health and cancer calls of the real file, as JSON lines: enough to check semantic search
+/// through the CLI without encoding every record.
+fn health_calls(dir: &Path) -> std::path::PathBuf {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(shared_data("eu_calls_open.jsonl.gz")).expect("open"))
+        .read_to_string(&mut text)
+        .expect("read");
+    let calls: Vec<serde_json::Value> = serde_json::Deserializer::from_str(text.trim_start_matches('\u{feff}'))
+        .into_iter::<serde_json::Value>()
+        .filter_map(Result::ok)
+        .filter(|c| {
+            c["topicId"].as_str().is_some_and(|id| id.starts_with("HORIZON-MISS") || id.starts_with("HORIZON-HLTH"))
+        })
+        .take(40)
+        .collect();
+    assert_eq!(calls.len(), 40);
+    let path = dir.join("health_calls.jsonl");
+    let mut file = std::fs::File::create(&path).expect("create");
+    for call in calls {
+        writeln!(file, "{call}").expect("write");
+    }
+    path
+}
+
+async fn imports_compute_vectors_that_search_and_reindex_use(database_url: String) {
+    let Some(_) = crate::support::model() else { return };
+    let model_dir = std::env::var("LSHUB_MODEL_DIR").expect("the model directory");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let calls = health_calls(dir.path());
+    let with_model = |args: &[&str]| {
+        let mut all = vec!["--model-dir", model_dir.as_str()];
+        all.extend_from_slice(args);
+        lshub(&database_url, &all)
+    };
+    let output = with_model(&["import", "eu-calls", &calls.to_string_lossy()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = with_model(&["reindex"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("0 computed, 40 still current"), "the import stored every vector: {stdout}");
+    assert!(stdout.contains("40 entities, 40 with a sentence vector"), "{stdout}");
+    let output = with_model(&["search", "tumour", "--type", "call", "--format", "json"]);
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    let meaning =
+        |h: &serde_json::Value| h["why"].as_array().is_some_and(|w| w.iter().any(|r| r["field"] == "meaning"));
+    assert!(hits.iter().any(meaning), "ranked by meaning too: {hits:?}");
+    let output = lshub(&database_url, &["search", "tumour", "--type", "call", "--format", "json"]);
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    assert!(!hits.iter().any(meaning), "without a model, words only");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no sentence-embedding model"), "said once");
+    let broken = lshub(&database_url, &["--model-dir", "/nonexistent", "search", "x"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("has no config.json"), "a clear error");
 }

@@ -11,6 +11,7 @@ per_backend!(
     errors_are_pages_in_the_visitors_language,
     health_and_metrics,
     every_response_carries_security_headers,
+    calls_form_explains_a_value_it_cannot_apply,
 );
 
 async fn home_shows_live_figures_in_both_languages(app: &TestApp) {
@@ -106,6 +107,7 @@ async fn errors_are_pages_in_the_visitors_language(app: &TestApp) {
     assert!(response.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/html")));
     let page = response.text().await.expect("text");
     assert!(page.contains("<html lang=\"nl\""));
+    assert!(!page.contains("not found"), "no English on the Dutch page");
     let (status, page) = app.get_text("/no/such/page", "en").await;
     assert_eq!(status, 404);
     assert!(page.contains("<html lang=\"en\""));
@@ -138,4 +140,21 @@ async fn every_response_carries_security_headers(app: &TestApp) {
         assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
     }
+}
+
+async fn calls_form_explains_a_value_it_cannot_apply(app: &TestApp) {
+    let (status, page) = app.get_text("/calls?deadlineFrom=2027-12-31&deadlineTo=2027-01-01", "nl").await;
+    assert_eq!(status, 400);
+    assert!(page.contains("<title>Fout: Subsidieoproepen"), "the title says there is an error");
+    assert!(page.contains(r#"role="alert" id="filter-problem""#), "an alert the field refers to");
+    assert!(page.contains(r##"<a href="#deadlineFrom">Deadline vanaf</a>: kies een dag"##), "field and hint in Dutch");
+    assert_eq!(page.matches(r#"aria-invalid="true""#).count(), 1, "only the field at fault is marked");
+    assert!(
+        page.contains(r#"id="deadlineFrom" name="deadlineFrom" aria-invalid="true" aria-describedby="filter-problem""#)
+    );
+    assert!(page.contains(r#"value="2027-12-31""#) && page.contains(r#"value="2027-01-01""#), "what was entered stays");
+    assert!(!page.contains("class=\"call-list\""), "no results for filters that cannot be applied");
+    let (status, page) = app.get_text("/calls?limit=5000", "en").await;
+    assert_eq!(status, 400);
+    assert!(page.contains("This request cannot be answered"), "values outside the form get the error page");
 }

@@ -1,7 +1,5 @@
 //! Organisation resolution through the API and the CLI, on the real organisations.
 
-use std::process::Command;
-
 use lshub_storage::{Database, NoProgress};
 use lshub_web::{AppState, SiteConfig};
 
@@ -70,10 +68,9 @@ mod live {
         db.close().await;
 
         let run = |args: &[&str]| {
-            let output = Command::new(env!("CARGO_BIN_EXE_lshub"))
+            let output = crate::support::lshub_command()
                 .args(["--database", &database_url, "resolve"])
                 .args(args)
-                .env("LSHUB_LOG", "warn")
                 .output()
                 .expect("run lshub");
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -2,12 +2,13 @@
 //! real server on a random loopback port, shared by every test of that backend.
 
 use std::path::PathBuf;
-use std::sync::{mpsc, OnceLock};
+use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lshub_import::ImportReport;
-use lshub_storage::{Database, NoProgress};
-use lshub_web::{AccountsConfig, AppState, SiteConfig};
+use lshub_search::SentenceEncoder;
+use lshub_storage::{Database, NoProgress, StoredVector};
+use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use sqlx::Connection;
 
 /// Feeds and API items carry absolute links; a fixed base keeps snapshots stable.
@@ -24,6 +25,10 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's data folder; its mail is written to `mail/` in it.
     pub data_dir: PathBuf,
+    /// Whether search ranks by meaning too (the model is set up).
+    pub semantic: bool,
+    /// The OpenID Connect provider the server trusts.
+    pub provider: crate::oidc_provider::Provider,
     /// The first and the second import of each real file.
     pub ror_imports: [ImportReport; 2],
     pub call_imports: [ImportReport; 2],
@@ -68,6 +73,44 @@ impl TestApp {
     }
 }
 
+/// The sentence-embedding model the set-up installs (`LSHUB_MODEL_DIR`); CI must have it.
+pub fn model() -> Option<Arc<SentenceEncoder>> {
+    static MODEL: OnceLock<Option<Arc<SentenceEncoder>>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| match std::env::var_os("LSHUB_MODEL_DIR") {
+            Some(dir) => {
+                Some(Arc::new(SentenceEncoder::load(&PathBuf::from(dir)).expect("the model in LSHUB_MODEL_DIR")))
+            }
+            None if std::env::var_os("CI").is_some() => {
+                panic!("CI must provide LSHUB_MODEL_DIR (scripts/test sets it)")
+            }
+            None => {
+                eprintln!("LSHUB_MODEL_DIR is not set: the search tests run without ranking by meaning");
+                None
+            }
+        })
+        .clone()
+}
+
+/// Stores the real data's vectors in `db`. They are encoded once per test run, by the first
+/// backend to get here, and written to the other through the same storage API: encoding
+/// does not depend on the backend, storing does.
+async fn store_vectors(db: &Database, encoder: &SentenceEncoder) {
+    static ENCODED: tokio::sync::Mutex<Option<Vec<StoredVector>>> = tokio::sync::Mutex::const_new(None);
+    let mut encoded = ENCODED.lock().await;
+    if let Some(vectors) = encoded.as_ref() {
+        db.save_vectors(encoder.model_id(), vectors).await.expect("save vectors");
+    }
+    let documents = lshub_search::documents_from(db).await.expect("documents");
+    let report = lshub_search::embed_missing(db, encoder, &documents, &NoProgress).await.expect("encode");
+    assert_eq!(report.encoded + report.reused, documents.len());
+    if encoded.is_none() {
+        *encoded = Some(db.load_vectors(encoder.model_id()).await.expect("load vectors"));
+    } else {
+        assert_eq!(report.encoded, 0, "the copied vectors fit the other backend's documents");
+    }
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client")
 }
@@ -97,16 +140,30 @@ fn boot(database_url: String) -> TestApp {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let address = listener.local_addr().expect("address");
             let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into() };
-            let state = AppState::open(db, site)
+            let encoder = model();
+            if let Some(encoder) = &encoder {
+                store_vectors(&db, encoder).await;
+            }
+            let semantic = encoder.is_some();
+            let provider = crate::oidc_provider::Provider::start().await;
+            let oidc = OidcSettings {
+                issuer: provider.issuer(),
+                client_id: crate::oidc_provider::CLIENT_ID.into(),
+                client_secret: crate::oidc_provider::CLIENT_SECRET.into(),
+            };
+            let state = AppState::open_with_model(db, site, encoder)
                 .await
                 .expect("state")
-                .with_accounts(AccountsConfig::with_data_dir(&server_data_dir));
-            ready.send((format!("http://{address}"), ror_imports, call_imports)).expect("report ready");
+                .with_accounts(AccountsConfig { oidc: Some(oidc), ..AccountsConfig::with_data_dir(&server_data_dir) });
+            ready
+                .send((format!("http://{address}"), semantic, ror_imports, call_imports, provider))
+                .expect("report ready");
             lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
         });
     });
-    let (base_url, ror_imports, call_imports) = started.recv().expect("the test server failed to start");
-    TestApp { base_url, database_url, data_dir, ror_imports, call_imports }
+    let (base_url, semantic, ror_imports, call_imports, provider) =
+        started.recv().expect("the test server failed to start");
+    TestApp { base_url, database_url, data_dir, semantic, provider, ror_imports, call_imports }
 }
 
 fn unique_name() -> String {
@@ -207,3 +264,12 @@ macro_rules! per_backend_fresh {
     };
 }
 pub(crate) use per_backend_fresh;
+
+/// The `lshub` binary as the import and operations tests run it: quiet, and without the
+/// sentence-embedding model, since encoding every record would make each run minutes long
+/// (the vectors have tests of their own).
+pub fn lshub_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lshub"));
+    command.env("LSHUB_LOG", "warn").env_remove("LSHUB_MODEL_DIR");
+    command
+}

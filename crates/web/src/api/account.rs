@@ -2,52 +2,88 @@
 //! profiles with a `write` token.
 
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lshub_domain::authorization::{Action, Resource};
+use lshub_domain::Organisation;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::Auth;
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 use crate::pages::profile::{save, ProfileEdit};
 use crate::state::AppState;
 
-/// A JSON body; malformed JSON, invalid UTF-8 or a wrong content type is a 400.
+/// A JSON object body; malformed JSON, invalid UTF-8, a wrong content type or a value that
+/// does not fit is a 400.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(request, state)
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state)
             .await
-            .map(|Json(value)| JsonBody(value))
-            .map_err(|rejection| AppError::MalformedBody(rejection.body_text()))
+            .map_err(|rejection| AppError::MalformedBody(rejection.body_text()))?;
+        // Serde would also read a struct from an array; every body of this API is an object.
+        if !value.is_object() {
+            return Err(AppError::MalformedBody("the body must be a JSON object".into()));
+        }
+        serde_json::from_value(value)
+            .map(JsonBody)
+            .map_err(|e| AppError::MalformedBody(format!("the JSON body does not fit: {e}")))
     }
 }
 
 /// The caller's account.
-pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    id: String,
+    email: String,
+    display_name: String,
+    /// `member`, `partner` or `admin`.
+    role: String,
+    email_verified: bool,
+    /// The organisations whose profiles the caller maintains.
+    organisations: Vec<MeOrganisation>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeOrganisation {
+    slug: String,
+    name: String,
+}
+
+/// The account of the token's owner (scope `read`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's account", body = Me),
+        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the read scope", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<Me>, AppError> {
     auth.require(Action::ReadOwnAccount, Resource::Hub)?;
     let user = auth.user()?;
     let organisations = state.db.memberships(&user.id).await?;
-    Ok(Json(json!({
-        "id": user.id,
-        "email": user.email,
-        "displayName": user.display_name,
-        "role": user.role,
-        "emailVerified": user.email_verified,
-        "organisations": organisations.iter().map(|m| json!({"slug": m.slug, "name": m.name})).collect::<Vec<_>>(),
+    Ok(Json(Me {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.id().to_owned(),
+        email_verified: user.email_verified,
+        organisations: organisations.into_iter().map(|m| MeOrganisation { slug: m.slug, name: m.name }).collect(),
     }))
-    .into_response())
 }
 
 /// The editable fields of a profile, as JSON. Absent fields are cleared, like empty form
 /// fields.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProfileBody {
     #[serde(default)]
@@ -68,12 +104,30 @@ pub struct ProfileBody {
     city: String,
 }
 
+/// Replaces the member-maintained fields of an organisation's profile (scope `write`; the
+/// caller maintains the organisation, or is an admin). The change is kept in its history.
+#[utoipa::path(
+    put,
+    path = "/api/v1/organisations/{slug}/profile",
+    tag = "organisations",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    request_body = ProfileBody,
+    responses(
+        (status = 200, description = "The saved organisation", body = Organisation),
+        (status = 400, description = "Malformed JSON or an invalid field", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a maintainer, or the token lacks the write scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn edit_organisation(
     State(state): State<AppState>,
     auth: Auth,
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<ProfileBody>,
-) -> Result<Response, AppError> {
+) -> Result<Json<Organisation>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
     if let Some(sector) = body.sectors.iter().find(|s| s.contains(',')) {
@@ -93,5 +147,5 @@ pub async fn edit_organisation(
     };
     save(&state, &auth, &organisation, &edit).await??;
     let saved = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    Ok((StatusCode::OK, Json(saved)).into_response())
+    Ok(Json(saved))
 }

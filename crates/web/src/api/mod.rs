@@ -44,12 +44,37 @@ pub fn routes() -> RouteTable {
                        Errors are RFC 9457 problem details.",
         license(name = "EUPL-1.2")
     ),
-    paths(organisations::list, organisations::show, calls::list, calls::show, stats::show, search::search,
-        resolve::resolve, matching::find_matches),
+    paths(
+        organisations::list,
+        organisations::show,
+        calls::list,
+        calls::show,
+        stats::show,
+        search::search,
+        resolve::resolve,
+        matching::find_matches,
+        account::me,
+        account::edit_organisation
+    ),
     components(schemas(Problem)),
-    tags((name = "organisations"), (name = "calls"), (name = "stats"), (name = "search"))
+    modifiers(&BearerTokens),
+    tags((name = "organisations"), (name = "calls"), (name = "stats"), (name = "search"), (name = "account"))
 )]
 pub struct ApiDoc;
+
+/// Personal API tokens, sent as `Authorization: Bearer TOKEN`.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The OpenAPI 3 document.
 pub async fn openapi_json() -> impl IntoResponse {

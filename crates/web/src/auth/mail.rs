@@ -10,21 +10,57 @@ use lshub_storage::accounts::QueuedMail;
 use crate::state::AppState;
 
 /// Where mail goes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Mailer {
     /// One `.eml` file per message in this folder: development and tests.
     Files(PathBuf),
+    /// An SMTP relay (TLS or STARTTLS through rustls).
+    Smtp { transport: Box<lettre::SmtpTransport>, from: lettre::message::Mailbox },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mailer::Files(dir) => write!(f, "files in {}", dir.display()),
+            Mailer::Smtp { from, .. } => write!(f, "SMTP as {from}"),
+        }
+    }
 }
 
 /// Messages that failed this often stay in the queue, with their last error, for an operator.
 const MAX_ATTEMPTS: i64 = 10;
 const BATCH: i64 = 50;
+/// How long a node holds the messages it took; longer than a batch can take to send.
+const LEASE_MINUTES: i64 = 10;
 /// Delivery also runs this often, for mail queued by another node.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(5);
 
 impl Mailer {
+    /// An SMTP relay from a URL such as `smtps://user:pass@smtp.example.org` (TLS) or
+    /// `smtp://user:pass@smtp.example.org:587?tls=required` (STARTTLS), sending as `from`.
+    pub fn smtp(url: &str, from: &str) -> Result<Self, String> {
+        let transport = lettre::SmtpTransport::from_url(url)
+            .map_err(|e| format!("the SMTP URL is not usable: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from = from.parse().map_err(|e| format!("the sender address '{from}' is not usable: {e}"))?;
+        Ok(Mailer::Smtp { transport: Box::new(transport), from })
+    }
+
     fn deliver(&self, mail: &QueuedMail) -> Result<(), String> {
         match self {
+            Mailer::Smtp { transport, from } => {
+                use lettre::Transport;
+                let to = mail.recipient.parse().map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
+                let message = lettre::Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(mail.subject.clone())
+                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                    .body(mail.body.clone())
+                    .map_err(|e| format!("building the message: {e}"))?;
+                transport.send(&message).map(|_| ()).map_err(|e| format!("sending through SMTP: {e}"))
+            }
             Mailer::Files(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
                 let text = format!(
@@ -44,14 +80,15 @@ impl Mailer {
 /// Sends what is queued; called after a handler queues mail and every [`POLL_INTERVAL`].
 pub async fn deliver_pending(state: &AppState) {
     let _one_at_a_time = state.accounts.delivering.lock().await;
-    let pending = match state.db.pending_mail(BATCH).await {
+    let pending = match state.db.take_pending_mail(BATCH, MAX_ATTEMPTS, chrono::Duration::minutes(LEASE_MINUTES)).await
+    {
         Ok(pending) => pending,
         Err(e) => {
             tracing::error!(error = %e, "reading the mail queue failed");
             return;
         }
     };
-    for mail in pending.into_iter().filter(|m| m.attempts < MAX_ATTEMPTS) {
+    for mail in pending {
         let mailer = state.accounts.mailer.clone();
         let outcome = {
             let mail = mail.clone();
@@ -65,5 +102,69 @@ pub async fn deliver_pending(state: &AppState) {
         if let Err(e) = state.db.mail_attempted(&mail.id, outcome).await {
             tracing::error!(error = %e, "recording a mail delivery failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    /// A one-message SMTP server on loopback that returns what it received.
+    async fn smtp_sink(listener: tokio::net::TcpListener) -> String {
+        let (socket, _) = listener.accept().await.expect("accept");
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 sink ready\r\n").await.expect("greet");
+        let mut received = String::new();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    write.write_all(b"250 queued\r\n").await.expect("reply");
+                } else {
+                    received.push_str(&line);
+                    received.push('\n');
+                }
+                continue;
+            }
+            let reply: &[u8] = match line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase().as_str() {
+                "EHLO" | "HELO" => b"250 sink\r\n",
+                "DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.expect("reply");
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.expect("reply");
+        }
+        received
+    }
+
+    #[tokio::test]
+    async fn smtp_delivery_sends_the_queued_message() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let sink = tokio::spawn(smtp_sink(listener));
+        let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{port}"), "LSH Hub <hub@example.org>").expect("mailer");
+        let mail = QueuedMail {
+            id: "1".into(),
+            recipient: "ann@example.org".into(),
+            subject: "Confirm your address".into(),
+            body: "Open http://hub.test/verify?code=abc".into(),
+            attempts: 0,
+        };
+        tokio::task::spawn_blocking(move || mailer.deliver(&mail)).await.expect("task").expect("sent");
+        let received = sink.await.expect("sink");
+        assert!(received.contains("To: ann@example.org"), "{received}");
+        assert!(received.contains("Subject: Confirm your address"));
+        assert!(received.contains("http://hub.test/verify?code=abc"));
+        assert!(Mailer::smtp("not a url", "hub@example.org").is_err());
+        assert!(Mailer::smtp("smtps://smtp.example.org", "not an address").is_err());
     }
 }

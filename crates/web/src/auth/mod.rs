@@ -6,13 +6,14 @@
 //! [`Auth::require`], which asks the one policy in `lshub_domain::authorization`.
 
 pub mod mail;
+pub mod oidc;
 pub mod rate_limit;
 
 use std::net::SocketAddr;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -36,6 +37,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// Settings of accounts and security.
 pub struct AccountsConfig {
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the proxy added) instead of the connection's.
+    pub trust_forwarded_for: bool,
     pub mailer: mail::Mailer,
     pub session_days: i64,
     pub limits: RateLimits,
@@ -54,6 +58,7 @@ impl AccountsConfig {
     /// Mail as files under `data_dir/mail`, sessions of 14 days, the default rate limits.
     pub fn with_data_dir(data_dir: &std::path::Path) -> Self {
         Self {
+            trust_forwarded_for: false,
             mailer: mail::Mailer::Files(data_dir.join("mail")),
             session_days: 14,
             limits: RateLimits::default(),
@@ -64,6 +69,7 @@ impl AccountsConfig {
 
 /// Accounts' share of the application state.
 pub struct Accounts {
+    pub trust_forwarded_for: bool,
     pub mailer: mail::Mailer,
     pub session_days: i64,
     pub limiter: RateLimiter,
@@ -71,17 +77,25 @@ pub struct Accounts {
     /// Wakes the mail worker when a handler queued mail.
     pub mail_queued: tokio::sync::Notify,
     pub(crate) delivering: tokio::sync::Mutex<()>,
+    /// For the identity provider's endpoints.
+    pub(crate) http: reqwest::Client,
 }
 
 impl Accounts {
     pub fn new(config: AccountsConfig) -> Self {
         Self {
+            trust_forwarded_for: config.trust_forwarded_for,
             mailer: config.mailer,
             session_days: config.session_days,
             limiter: RateLimiter::new(config.limits),
             oidc: config.oidc,
             mail_queued: tokio::sync::Notify::new(),
             delivering: tokio::sync::Mutex::new(()),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default(),
         }
     }
 }
@@ -166,16 +180,26 @@ fn bucket(method: &Method, path: &str) -> Option<Bucket> {
     }
 }
 
-fn client_address(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for.then(|| last_forwarded_for(request.headers())).flatten();
+    forwarded.map(|ip| ip.to_string()).unwrap_or_else(|| {
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
+    })
+}
+
+/// The address the nearest proxy saw: the last entry of the last `X-Forwarded-For` header
+/// (earlier entries are whatever the client claimed).
+fn last_forwarded_for(headers: &HeaderMap) -> Option<std::net::IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+    last.rsplit(',').next()?.trim().parse().ok()
 }
 
 /// The checks in front of every route. See the module documentation.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = client_address(&request);
+    let client = client_address(&request, state.accounts.trust_forwarded_for);
     let html = !request.uri().path().starts_with("/api/");
     let (mut parts, body) = request.into_parts();
     let fail = |parts: &Parts, error: AppError| {
@@ -201,6 +225,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             Ok(bytes) => bytes,
             Err(_) => return fail(&parts, AppError::TooLarge { limit: BODY_LIMIT }),
         };
+        if is_form(&parts.headers) && !form_is_utf8(&bytes) {
+            return fail(&parts, AppError::MalformedBody("the form is not valid UTF-8".into()));
+        }
         let by_token = matches!(auth.actor.user, Some(Principal { via: Credential::Token(_), .. }));
         if !by_token {
             if let Err(e) = check_csrf(&state, &parts.headers, &bytes, &auth.csrf) {
@@ -209,9 +236,17 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         }
         Body::from(bytes)
     };
+    let signed_in = auth.user.is_some();
     parts.extensions.insert(auth);
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    if let Some(token) = new_csrf_cookie {
+    let html_response =
+        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("text/html"));
+    if signed_in && !response.headers().contains_key(CACHE_CONTROL) {
+        // Pages for a signed-in user carry their data and their CSRF token.
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    // Only pages carry forms; API answers and files stay free of cookies (and cacheable).
+    if let Some(token) = new_csrf_cookie.filter(|_| html_response) {
         // A browser session cookie (no Max-Age): the visitor's forms carry the same value.
         let cookie = set_cookie(&state, CSRF_COOKIE, &token, 24 * 3600);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -292,11 +327,7 @@ fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str
         }
     }
     let from_header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let is_form = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    let from_form = if is_form && from_header.is_none() {
+    let from_form = if is_form(headers) && from_header.is_none() {
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|e| AppError::MalformedBody(format!("the form cannot be read: {e}")))?;
         fields.into_iter().find(|(name, _)| name == CSRF_FIELD).map(|(_, value)| value)
@@ -312,6 +343,99 @@ fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str
     Ok(())
 }
 
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Whether every name and value of a form decodes to UTF-8. The form decoder would replace
+/// bad bytes silently, and text that is not what the user sent must not be saved.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        let mut decoded = Vec::with_capacity(pair.len());
+        let mut i = 0;
+        while i < pair.len() {
+            let hex = |b: u8| char::from(b).to_digit(16);
+            match pair[i] {
+                b'%' if i + 2 < pair.len() => match (hex(pair[i + 1]), hex(pair[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        decoded.push(u8::try_from(high * 16 + low).unwrap_or(0));
+                        i += 3;
+                        continue;
+                    }
+                    _ => decoded.push(b'%'),
+                },
+                b'+' => decoded.push(b' '),
+                byte => decoded.push(byte),
+            }
+            i += 1;
+        }
+        std::str::from_utf8(&decoded).is_ok()
+    })
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request as HttpRequest;
+    use tower::ServiceExt;
+
+    async fn app(public_url: &str) -> axum::Router {
+        let db = lshub_storage::Database::connect("sqlite::memory:").await.expect("database");
+        db.migrate().await.expect("migrate");
+        let site = crate::SiteConfig { region: "Amsterdam".into(), public_url: public_url.into() };
+        crate::router(AppState::open(db, site).await.expect("state"))
+    }
+
+    #[tokio::test]
+    async fn https_hubs_send_hsts_and_secure_cookies() {
+        let response = app("https://hub.example.org")
+            .await
+            .oneshot(HttpRequest::get("/login").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let headers = response.headers();
+        assert_eq!(headers["strict-transport-security"], "max-age=31536000; includeSubDomains");
+        let cookie = headers["set-cookie"].to_str().expect("cookie");
+        assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+
+        let response = app("http://127.0.0.1:8080")
+            .await
+            .oneshot(HttpRequest::get("/login").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        assert!(!response.headers().contains_key("strict-transport-security"), "no HSTS over plain http");
+        assert!(!response.headers()["set-cookie"].to_str().expect("cookie").contains("Secure"));
+        let response = app("http://127.0.0.1:8080")
+            .await
+            .oneshot(HttpRequest::get("/api/v1/stats").body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        assert!(!response.headers().contains_key("set-cookie"), "API answers set no cookie");
+    }
+
+    #[test]
+    fn the_proxy_added_address_is_the_client() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 10.0.0.7"));
+        assert_eq!(last_forwarded_for(&headers), "10.0.0.7".parse().ok());
+        headers.append("x-forwarded-for", HeaderValue::from_static("192.0.2.4"));
+        assert_eq!(last_forwarded_for(&headers), "192.0.2.4".parse().ok());
+        headers.insert("x-forwarded-for", HeaderValue::from_static("not an address"));
+        assert_eq!(last_forwarded_for(&headers), None);
+    }
+
+    #[test]
+    fn forms_must_decode_to_utf8() {
+        assert!(form_is_utf8(b"a=1&name=Zo%C3%AB+de+Vries&x=%"));
+        assert!(!form_is_utf8(b"name=%FF%FE"));
+        assert!(!form_is_utf8(b"name=\xff"));
+        assert!(!form_is_utf8(b"n%C3=1"));
+    }
 }

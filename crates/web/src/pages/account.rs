@@ -526,6 +526,29 @@ pub async fn revoke_token(
     Ok(redirect("/account"))
 }
 
+/// Sends a new verification link, for a member whose first one expired or got lost.
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+) -> Result<Response, AppError> {
+    auth.require(Action::ManageOwnAccount, Resource::Hub)?;
+    let user = auth.user()?;
+    let t = ctx.t.clone();
+    if !user.email_verified {
+        let compose = |code: &str| {
+            (t.t("mail-verify-subject"), t.t1("mail-verify-body", "link", mail_link(&state, "/verify", code)))
+        };
+        let valid_for = Duration::hours(VERIFY_FOR_HOURS);
+        state.db.issue_code(&user.id, CodePurpose::VerifyEmail, valid_for, &user.email, &compose).await?;
+        state.db.audit(auth.event("account.verification-sent", &user.id, String::new())).await?;
+        state.accounts.mail_queued.notify_one();
+    }
+    let links = vec![Link { href: "/account".into(), label: t.t("nav-account") }];
+    FormPage::message(ctx, t.t("register-done-title"), t.t1("register-done-text", "email", user.email.clone()), links)
+        .respond(StatusCode::OK)
+}
+
 pub async fn logout_everywhere(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     auth.require(Action::ManageOwnAccount, Resource::Hub)?;
     let user = auth.user()?;
@@ -579,6 +602,10 @@ pub async fn delete(
     let t = ctx.t.clone();
     if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
         let e = ValidationError::new("confirm", t.t("delete-confirm-mismatch"));
+        return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
+    }
+    if user.role == Role::Admin && state.db.list_users().await?.iter().filter(|u| u.role == Role::Admin).count() == 1 {
+        let e = ValidationError::new("confirm", lshub_storage::StorageError::LastAdmin.to_string());
         return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
     }
     let event = lshub_storage::audit::AuditEvent {

@@ -94,7 +94,13 @@ pub async fn set_role(
     })?;
     let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
     let detail = format!("{} -> {}", target.role, role);
-    state.db.set_role(&id, role, auth.event("role.changed", &target.email, detail)).await?;
+    match state.db.set_role(&id, role, auth.event("role.changed", &target.email, detail)).await {
+        Ok(_) => {}
+        Err(e @ lshub_storage::StorageError::LastAdmin) => {
+            return Err(ValidationError::new("role", e.to_string()).into())
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(back_to("/admin/users"))
 }
 

@@ -20,12 +20,16 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
             Ok(([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=86400")], STYLESHEET)
                 .into_response())
         }
-        "favicon.svg" => {
-            Ok(([(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, "public, max-age=86400")], FAVICON).into_response())
-        }
+        "favicon.svg" => Ok(favicon().await),
         "htmx-2.0.11.min.js" => {
             Ok(([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, IMMUTABLE)], HTMX).into_response())
         }
         _ => Err(AppError::not_found("file")),
     }
+}
+
+/// Browsers ask for `/favicon.ico` on documents that name no icon (feeds, JSON, plain
+/// text): the same icon answers there, instead of a 404 in every visitor's console.
+pub async fn favicon() -> Response {
+    ([(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, "public, max-age=86400")], FAVICON).into_response()
 }

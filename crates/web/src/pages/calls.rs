@@ -2,9 +2,10 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
-use lshub_domain::{topic_id_path_segment, CallSort, CallStatus, CallTopic};
+use lshub_domain::{topic_id_path_segment, CallFilter, CallSort, CallStatus, CallTopic, Page};
 
 use super::organisations::{provenance_fields, web_link, Field};
 use super::widgets::{url_with, Pager, SelectOption};
@@ -51,11 +52,34 @@ fn status_label(t: &Translator, status: CallStatus) -> String {
     t.t(&format!("status-{}", status.id()))
 }
 
+/// A value of the filter form that cannot be applied, shown above the form and linked to
+/// its field rather than on an error page that loses what the visitor entered.
+pub struct FormProblem {
+    /// The field's `id` and query name.
+    pub field: &'static str,
+    pub label: String,
+    /// What to enter instead.
+    pub hint: String,
+}
+
+/// The form's fields: query name, label and the hint given when its value cannot be applied.
+const FORM_FIELDS: [(&str, &str, &str); 8] = [
+    ("q", "filter-text-calls", "filter-hint-text"),
+    ("programme", "filter-programme", "filter-hint-choice"),
+    ("status", "filter-status", "filter-hint-choice"),
+    ("deadlineFrom", "filter-deadline-from", "filter-hint-deadline-from"),
+    ("deadlineTo", "filter-deadline-to", "filter-hint-date"),
+    ("budgetMin", "filter-budget-min", "filter-hint-amount"),
+    ("budgetMax", "filter-budget-max", "filter-hint-amount"),
+    ("sort", "filter-sort", "filter-hint-choice"),
+];
+
 #[derive(Template)]
 #[template(path = "calls.html")]
 struct CallsPage {
     ctx: PageContext,
     params: CallParams,
+    problem: Option<FormProblem>,
     /// Whether any filter narrows the list, for the advice when nothing matches.
     filtered: bool,
     programmes: Vec<SelectOption>,
@@ -66,15 +90,34 @@ struct CallsPage {
     pager: Pager,
 }
 
+impl CallsPage {
+    /// Whether the form field `field` holds the value that cannot be applied.
+    fn invalid(&self, field: &str) -> bool {
+        self.problem.as_ref().is_some_and(|p| p.field == field)
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageContext,
     Params(params): Params<CallParams>,
 ) -> Result<Response, AppError> {
-    let filter = params.to_filter()?;
-    let page = state.db.list_calls(&filter).await?;
-    let figures = state.derived.figures();
     let t = &ctx.t;
+    let (filter, problem) = match params.to_filter() {
+        Ok(filter) => (filter, None),
+        Err(e) => match FORM_FIELDS.iter().find(|(field, _, _)| *field == e.field) {
+            Some(&(field, label, hint)) => {
+                (CallFilter::default(), Some(FormProblem { field, label: t.t(label), hint: t.t(hint) }))
+            }
+            // Paging values are not in the form: the error page explains them.
+            None => return Err(e.into()),
+        },
+    };
+    let page = match problem {
+        None => state.db.list_calls(&filter).await?,
+        Some(_) => Page { items: Vec::new(), total: 0 },
+    };
+    let figures = state.derived.figures();
     let today = Utc::now().date_naive();
     let sort_labels = [
         (CallSort::Deadline, "sort-deadline"),
@@ -115,9 +158,14 @@ pub async fn list(
             url_with("/calls", &params)
         }),
         params,
+        problem,
         ctx,
     };
-    render(&view)
+    let mut response = render(&view)?;
+    if view.problem.is_some() {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(response)
 }
 
 /// One deadline of a call, written out and as YYYY-MM-DD.

@@ -64,10 +64,11 @@ pub async fn show(
                     .iter()
                     .map(|reason| {
                         let field = t.t(&format!("search-field-{}", reason.field.id()));
-                        if reason.terms.is_empty() {
-                            field
-                        } else {
-                            format!("{field} ({})", reason.terms.join(", "))
+                        match (reason.similarity, reason.terms.is_empty()) {
+                            // As a percentage: the same in both languages, no decimal separator.
+                            (Some(similarity), _) => format!("{field} ({:.0}%)", similarity * 100.0),
+                            (None, true) => field,
+                            (None, false) => format!("{field} ({})", reason.terms.join(", ")),
                         }
                     })
                     .collect::<Vec<_>>()

@@ -1,0 +1,89 @@
+//! Members and administrators: registering, confirming the address from the mail, signing
+//! in, claiming an organisation, an administrator approving the claim, and the member's
+//! Dutch description appearing on the public page.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{ensure, Context, Result};
+
+use super::chrome::{Arrival, Session};
+use crate::browser::{grant, mail_link, Browser, PASSWORD};
+
+/// Organisations claimed by this flow, one per run (a claim is made once).
+const ORGANISATIONS: [&str; 2] = ["amsterdam-umc-location-vumc", "academic-center-for-dentistry-amsterdam"];
+
+pub async fn claim_approve_edit(s: &mut Session) -> Result<()> {
+    let app = s.app()?;
+    let run = SystemTime::now().duration_since(UNIX_EPOCH)?.as_nanos();
+    let member = format!("mia.{run}@gmail.example");
+    let admin = format!("ada.{run}@hub-admins.example");
+    let slug = ORGANISATIONS[usize::from(!s.javascript)];
+    // The administrator exists beforehand; the flow is what they do in the browser.
+    Browser::new(app, 200 + u8::from(s.javascript)).sign_up("Ada Admin", &admin, PASSWORD).await;
+    grant(app, &admin, "admin");
+
+    s.open("/", "home", Arrival::Page).await?;
+    s.find("nav.main-nav a[href='/login']").await?.click().await?;
+    s.arrived("login", Arrival::Page).await?;
+    s.find("a[href='/register']").await?.click().await?;
+    s.arrived("register", Arrival::Page).await?;
+    s.fill("f-display_name", "Mia Member").await?;
+    s.fill("f-email", &member).await?;
+    s.fill("f-password", PASSWORD).await?;
+    s.find("form.stacked-form button[type=submit]").await?.click().await?;
+    s.arrived("registered", Arrival::Page).await?;
+
+    let link = mail_link(&app.data_dir, &member, "/verify?code=").await;
+    s.open(&link, "verified", Arrival::Page).await?;
+    sign_in(s, &member).await?;
+
+    s.open(&format!("/organisations/{slug}"), "organisation", Arrival::Page).await?;
+    s.find(&format!("a[href='/organisations/{slug}/claim']")).await?.click().await?;
+    s.arrived("claim", Arrival::Page).await?;
+    s.fill("f-message", "I keep our public profile up to date.").await?;
+    s.find("form.stacked-form button[type=submit]").await?.click().await?;
+    s.arrived("claim-filed", Arrival::Page).await?;
+    sign_out(s).await?;
+
+    sign_in(s, &admin).await?;
+    s.open("/admin/claims", "admin-claims", Arrival::Page).await?;
+    let mut approve = None;
+    for row in s.find_all("tr").await? {
+        let text = row.text().await?;
+        if text.contains(&member) {
+            approve = Some(row.find(fantoccini::Locator::Css("form[action$='/decision'] button")).await?);
+        }
+    }
+    approve.context("the member's claim is listed for approval")?.click().await?;
+    s.arrived("admin-claims", Arrival::Page).await?;
+    sign_out(s).await?;
+
+    sign_in(s, &member).await?;
+    s.open(&format!("/organisations/{slug}/edit"), "edit", Arrival::Page).await?;
+    let dutch = "Wij verbinden zorg, onderzoek en onderwijs in Amsterdam.";
+    s.fill("f-description_nl", dutch).await?;
+    s.find("form.stacked-form button[type=submit]").await?.click().await?;
+    s.arrived("organisation", Arrival::Page).await?;
+    s.find("nav.language a[hreflang=nl]").await?.click().await?;
+    s.arrived("organisation", Arrival::Page).await?;
+    let about = s.find("main").await?.text().await?;
+    ensure!(about.contains(dutch), "the Dutch description is on the public page");
+    Ok(())
+}
+
+async fn sign_in(s: &mut Session, email: &str) -> Result<()> {
+    s.open("/login", "login", Arrival::Page).await?;
+    s.fill("f-email", email).await?;
+    s.fill("f-password", PASSWORD).await?;
+    s.find("form.stacked-form button[type=submit]").await?.click().await?;
+    s.arrived("account", Arrival::Page).await?;
+    ensure!(s.find_all("nav.main-nav a[href='/account']").await?.len() == 1, "signed in as {email}");
+    Ok(())
+}
+
+async fn sign_out(s: &mut Session) -> Result<()> {
+    s.open("/account", "account", Arrival::Page).await?;
+    s.find("form[action='/logout'] button").await?.click().await?;
+    s.arrived("home", Arrival::Page).await?;
+    Ok(())
+}

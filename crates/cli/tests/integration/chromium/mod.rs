@@ -1,0 +1,123 @@
+//! Browser tests: the real server on each backend, seen through Debian's Chromium driven by
+//! chromedriver. Every flow runs twice, with JavaScript on and off. Every page reached is
+//! checked for console errors and requests to other hosts. With JavaScript on (axe-core
+//! needs it), each page type is audited once per backend with axe-core for WCAG 2.0/2.1 A
+//! and AA and photographed at a laptop and a phone size into
+//! `target/browser-screenshots/<backend>/`.
+//!
+//! One chromedriver and one browser per JavaScript mode serve the whole run. Without
+//! Chromium, chromedriver or axe-core (`scripts/test` installs them) the suite is skipped,
+//! except under `CI`, where that fails.
+
+mod chrome;
+mod keyboard;
+mod member;
+mod visitor;
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::time::Instant;
+
+use chrome::{Driver, Session, Tools};
+
+use crate::support::{Backend, TestApp};
+
+type FlowFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
+type Flow = for<'a> fn(&'a mut Session) -> FlowFuture<'a>;
+
+/// Every flow, by name. Adding one is writing its function and naming it here; each starts
+/// with no cookies on the laptop-sized window.
+const FLOWS: &[(&str, Flow)] = &[
+    ("visitor switches to Dutch and back", |s| Box::pin(visitor::home_and_language(s))),
+    ("visitor filters the directory by kind and city", |s| Box::pin(visitor::directory_by_kind_and_city(s))),
+    ("visitor browses calls by deadline", |s| Box::pin(visitor::calls_by_deadline(s))),
+    ("visitor searches in Dutch", |s| Box::pin(visitor::search_in_dutch(s))),
+    ("visitor follows the calls feed link", |s| Box::pin(visitor::calls_feed(s))),
+    ("visitor enters a deadline range backwards", |s| Box::pin(visitor::calls_filter_problem(s))),
+    ("visitor meets the error pages", |s| Box::pin(visitor::error_pages(s))),
+    ("member claims an organisation, admin approves, member edits its Dutch description", |s| {
+        Box::pin(member::claim_approve_edit(s))
+    }),
+    ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
+    ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
+    ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
+];
+
+/// The page types the flows must have audited on each backend, in each mode.
+const PAGE_TYPES: &[&str] = &[
+    "home",
+    "directory",
+    "organisation",
+    "calls",
+    "calls-problem",
+    "call",
+    "search",
+    "search-results",
+    "error-404",
+    "error-400",
+];
+
+#[tokio::test]
+async fn suite() {
+    let tools = match Tools::find() {
+        Ok(tools) => tools,
+        Err(missing) if std::env::var_os("CI").is_some() => panic!("the browser tests need {missing}"),
+        Err(missing) => {
+            eprintln!("skipping the browser tests: missing {missing}");
+            return;
+        }
+    };
+    let backends: Vec<(&str, &TestApp)> = [("sqlite", Backend::Sqlite), ("postgres", Backend::Postgres)]
+        .into_iter()
+        .filter_map(|(name, backend)| TestApp::get(backend).map(|app| (name, app)))
+        .collect();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("the build's output folder");
+    let screenshots = target.join("browser-screenshots");
+    if let Err(e) = std::fs::remove_dir_all(&screenshots) {
+        assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "clearing {}: {e}", screenshots.display());
+    }
+
+    let started = Instant::now();
+    let mut driver = Driver::start(tools).await.expect("chromedriver");
+    let mut failures = Vec::new();
+    let (mut runs, mut pages, mut audits) = (0, 0, 0);
+    for javascript in [true, false] {
+        let mode = if javascript { "JavaScript on" } else { "JavaScript off" };
+        let mut session = driver.session(javascript).await.expect("a browser session");
+        for (backend, app) in &backends {
+            let dir = screenshots.join(backend);
+            session.serve_from(app, &dir).expect("the screenshot folder");
+            if let Err(e) = session.audit_can_fail().await {
+                failures.push(format!("[{backend}, {mode}] {e:#}"));
+            }
+            for (name, flow) in FLOWS {
+                let outcome = match session.reset().await {
+                    Ok(()) => flow(&mut session).await,
+                    Err(e) => Err(e.context("resetting the browser")),
+                };
+                runs += 1;
+                if let Err(e) = outcome {
+                    failures.push(format!("[{backend}, {mode}] {name}: {e:#}"));
+                }
+            }
+            let missed: Vec<_> = PAGE_TYPES.iter().filter(|page| !session.reached.contains(*page)).collect();
+            if !missed.is_empty() {
+                failures.push(format!("[{backend}, {mode}] no flow reached {missed:?}"));
+            }
+        }
+        pages += session.pages_checked;
+        audits += session.audits_run;
+        session.close().await.expect("closing the browser");
+    }
+    drop(driver);
+    eprintln!(
+        "browser suite: {} flows x {} backends x 2 JavaScript modes = {runs} runs, {pages} pages checked, \
+         {audits} axe audits, in {:.1?}; screenshots in {}",
+        FLOWS.len(),
+        backends.len(),
+        started.elapsed(),
+        screenshots.display()
+    );
+    assert!(failures.is_empty(), "{} of {runs} browser flow runs failed:\n{}", failures.len(), failures.join("\n"));
+}
