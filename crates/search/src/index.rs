@@ -122,6 +122,11 @@ impl SearchIndex {
         self.semantic.as_ref().map(|s| s.encoder.as_ref())
     }
 
+    /// The vectors of the indexed documents, when the index ranks by meaning.
+    pub(crate) fn vectors(&self) -> Option<Arc<VectorIndex>> {
+        self.semantic.as_ref().map(Semantic::current_vectors)
+    }
+
     /// How many documents have a vector.
     pub fn vector_count(&self) -> usize {
         self.semantic.as_ref().map_or(0, |s| s.current_vectors().len())

@@ -29,8 +29,8 @@ use crate::{EntityType, SearchDocument, SearchIndex};
 pub trait Vectors: Send + Sync {
     /// The stored vector of an entity, by its id (a ROR URL, a topic id, else a slug).
     fn vector(&self, entity: EntityType, id: &str) -> Option<Vec<f32>>;
-    /// A vector for free text (the query is embedded on the fly).
-    fn embed(&self, text: &str) -> Option<Vec<f32>>;
+    /// A vector for free text (the query is embedded on the fly); `None` without a model.
+    fn embed(&self, text: &str) -> Result<Option<Vec<f32>>, SearchError>;
     /// The ids of the entities of a type nearest to `vector`, with their cosine
     /// similarity, best first.
     fn nearest(&self, entity: EntityType, vector: &[f32], limit: usize) -> Vec<(String, f32)>;
@@ -43,6 +43,29 @@ pub enum MatchSource {
     Entity(SearchDocument),
     /// Plain words: a need, a project idea, a profile.
     Text(String),
+}
+
+/// The hub's own index: its stored vectors and its model, when it has them.
+impl Vectors for SearchIndex {
+    fn vector(&self, entity: EntityType, id: &str) -> Option<Vec<f32>> {
+        self.vectors()?.vector_of(entity, id)
+    }
+
+    fn embed(&self, text: &str) -> Result<Option<Vec<f32>>, SearchError> {
+        match self.encoder() {
+            Some(encoder) => Ok(encoder.encode(&[text])?.into_iter().next()),
+            None => Ok(None),
+        }
+    }
+
+    fn nearest(&self, entity: EntityType, vector: &[f32], limit: usize) -> Vec<(String, f32)> {
+        let Some(vectors) = self.vectors() else { return Vec::new() };
+        vectors
+            .nearest(vector, limit, |e| e.entity == entity)
+            .into_iter()
+            .filter_map(|(row, similarity)| vectors.entry(row).map(|e| (e.id.clone(), similarity)))
+            .collect()
+    }
 }
 
 /// A facet of a match that made it fit better.
@@ -165,10 +188,14 @@ impl SearchIndex {
         }
 
         // Semantic candidates, by rank, when the hub has vectors.
-        let source_vector = vectors.and_then(|v| match (source_entity, source_id) {
-            (Some(entity), Some(id)) => v.vector(entity, id).or_else(|| v.embed(&text)),
-            _ => v.embed(&text),
-        });
+        let source_vector = match (vectors, source_entity, source_id) {
+            (None, _, _) => None,
+            (Some(v), Some(entity), Some(id)) => match v.vector(entity, id) {
+                Some(stored) => Some(stored),
+                None => v.embed(&text)?,
+            },
+            (Some(v), _, _) => v.embed(&text)?,
+        };
         if let (Some(vectors), Some(source_vector)) = (vectors, &source_vector) {
             let nearest = vectors.nearest(target, source_vector, pool + 1);
             for (id, similarity) in nearest.into_iter().filter(|(id, _)| same_type_id != Some(id.as_str())) {
@@ -487,8 +514,8 @@ mod tests {
         fn vector(&self, entity: EntityType, id: &str) -> Option<Vec<f32>> {
             self.0.iter().find(|(e, i, _)| *e == entity && *i == id).map(|(_, _, v)| v.to_vec())
         }
-        fn embed(&self, text: &str) -> Option<Vec<f32>> {
-            Some(if text.contains("nier") { vec![0.0, 1.0, 0.0] } else { vec![0.0, 0.0, 1.0] })
+        fn embed(&self, text: &str) -> Result<Option<Vec<f32>>, SearchError> {
+            Ok(Some(if text.contains("nier") { vec![0.0, 1.0, 0.0] } else { vec![0.0, 0.0, 1.0] }))
         }
         fn nearest(&self, entity: EntityType, vector: &[f32], limit: usize) -> Vec<(String, f32)> {
             let mut near: Vec<(String, f32)> = self

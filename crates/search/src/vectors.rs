@@ -91,6 +91,14 @@ impl VectorIndex {
         self.entries.get(row)
     }
 
+    /// The stored vector of an entity (within quantisation error), for matchmaking from it.
+    pub fn vector_of(&self, entity: EntityType, id: &str) -> Option<Vec<f32>> {
+        let row = self.entries.iter().position(|e| e.entity == entity && e.id == id)?;
+        let codes = self.codes.get(row * self.dimension..(row + 1) * self.dimension)?;
+        let scale = self.scales.get(row)?;
+        Some(codes.iter().map(|c| f32::from(*c) * scale).collect())
+    }
+
     /// The `k` rows most similar to `query` among those `keep` accepts, best first, with
     /// their cosine similarity.
     pub fn nearest(&self, query: &[f32], k: usize, keep: impl Fn(&VectorEntry) -> bool) -> Vec<(usize, f32)> {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Args;
+use lshub_search::eval::{self, EvalQuery};
 use lshub_search::{
     synthetic_organisations, EntityType, MatchSource, SearchDocument, SearchIndex, SearchRequest, Searchable,
     SentenceEncoder,
@@ -24,9 +25,10 @@ pub struct BenchArgs {
     /// ones plus synthetic ones), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "real,100000,1000000", value_parser = parse_size)]
     sizes: Vec<usize>,
-    /// Judged queries: LANGUAGE<TAB>TYPE<TAB>QUERY<TAB>RELEVANT IDS lines.
-    #[arg(long, default_value = "crates/search/eval/bench-queries.tsv")]
-    queries: PathBuf,
+    /// Judged queries in the evaluation set's format (JSON lines like
+    /// crates/search/eval/queries.jsonl); by default that set, as built into the binary.
+    #[arg(long)]
+    queries: Option<PathBuf>,
     /// The folder with ror_nl_be.jsonl.gz and eu_calls_open.jsonl.gz.
     #[arg(long, env = "LSHUB_SHARED_DATA", default_value = "../shared/data")]
     data: PathBuf,
@@ -50,52 +52,21 @@ fn parse_size(text: &str) -> Result<usize, String> {
     text.replace('_', "").parse::<usize>().map_err(|_| format!("'{text}' is neither `real` nor a number"))
 }
 
-/// One judged query.
-struct JudgedQuery {
-    /// `en` or `nl`.
-    language: String,
-    text: String,
-    entity: EntityType,
-    relevant: Vec<String>,
-}
-
-fn read_queries(path: &Path) -> anyhow::Result<Vec<JudgedQuery>> {
-    let content = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut queries = Vec::new();
-    for (number, line) in content.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [language, entity, text, relevant] = fields.as_slice() else {
-            bail!("{}:{}: expected LANGUAGE<TAB>TYPE<TAB>QUERY<TAB>RELEVANT IDS", path.display(), number + 1);
-        };
-        let entity = EntityType::from_id(entity)
-            .with_context(|| format!("{}:{}: unknown type '{entity}'", path.display(), number + 1))?;
-        queries.push(JudgedQuery {
-            language: language.trim().to_lowercase(),
-            text: (*text).to_owned(),
-            entity,
-            relevant: relevant.split_whitespace().map(str::to_owned).collect(),
-        });
-    }
+fn read_queries(path: Option<&Path>) -> anyhow::Result<Vec<EvalQuery>> {
+    let text = match path {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        None => eval::QUERIES.to_owned(),
+    };
+    let queries = eval::parse_queries(&text)?;
     if queries.is_empty() {
-        bail!("{} holds no queries", path.display());
+        bail!("the evaluation set holds no queries");
     }
     Ok(queries)
 }
 
-/// Normalised discounted cumulative gain of the first ten results, binary relevance.
-fn ndcg_at_10(results: &[String], relevant: &[String]) -> f64 {
-    let gain = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
-    let dcg: f64 =
-        results.iter().take(10).enumerate().filter(|(_, id)| relevant.contains(id)).map(|(r, _)| gain(r)).sum();
-    let ideal: f64 = (0..relevant.len().min(10)).map(gain).sum();
-    if ideal == 0.0 {
-        0.0
-    } else {
-        dcg / ideal
-    }
+fn entity_of(query: &EvalQuery) -> EntityType {
+    // The set's parser has checked the type.
+    EntityType::from_id(&query.entity).unwrap_or(EntityType::Organisation)
 }
 
 /// One row of the results table.
@@ -171,7 +142,7 @@ fn ms(duration: Duration) -> String {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let queries = read_queries(&args.queries)?;
+    let queries = read_queries(args.queries.as_deref())?;
     let rounds = usize::from(args.rounds);
     let encoder = match &args.model {
         Some(dir) => {
@@ -185,7 +156,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     println!(
         "queries: {} from {}; real data: {} organisations, {} calls; {} rounds; {} CPU cores",
         queries.len(),
-        args.queries.display(),
+        args.queries.as_deref().map_or_else(|| "crates/search/eval/queries.jsonl".into(), |p| p.display().to_string()),
         organisations.len(),
         calls.len(),
         rounds,
@@ -197,7 +168,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             for _ in 0..rounds {
                 for query in &queries {
                     let start = Instant::now();
-                    encoder.encode(&[query.text.as_str()])?;
+                    encoder.encode(&[query.query.as_str()])?;
                     samples.push(start.elapsed());
                 }
             }
@@ -251,7 +222,7 @@ async fn real_documents(data: &Path, workdir: &Path) -> anyhow::Result<(Vec<Sear
 fn bench_index(
     label: &str,
     documents: &[SearchDocument],
-    queries: &[JudgedQuery],
+    queries: &[EvalQuery],
     sources: &[SearchDocument],
     rounds: usize,
     encoder: Option<&SentenceEncoder>,
@@ -262,18 +233,18 @@ fn bench_index(
     index.rebuild(documents.to_vec())?;
     let build = start.elapsed();
     let (after, _) = memory_mb();
-    let request = |q: &JudgedQuery| SearchRequest::new(q.text.clone(), Some(q.entity), 10);
+    let request = |q: &EvalQuery| SearchRequest::new(q.query.clone(), Some(entity_of(q)), 10);
 
     let mut scores = Vec::new();
     for query in queries {
         let ids: Vec<String> = index.search(&request(query))?.into_iter().map(|h| h.id).collect();
-        scores.push((query.language.clone(), ndcg_at_10(&ids, &query.relevant)));
+        scores.push((query.language.clone(), eval::score(query, &ids).ndcg));
     }
     // One search, with the query's vector computed first when there is a model: that is
     // part of the work a search with a model does.
-    let one = |query: &JudgedQuery, embed: bool| -> anyhow::Result<()> {
+    let one = |query: &EvalQuery, embed: bool| -> anyhow::Result<()> {
         if let Some(encoder) = encoder.filter(|_| embed) {
-            encoder.encode(&[query.text.as_str()])?;
+            encoder.encode(&[query.query.as_str()])?;
         }
         index.search(&request(query))?;
         Ok(())
@@ -312,7 +283,7 @@ fn bench_index(
     for _ in 0..rounds {
         for query in queries {
             let start = Instant::now();
-            index.find_matches(&MatchSource::Text(query.text.clone()), EntityType::Organisation, 10, None)?;
+            index.find_matches(&MatchSource::Text(query.query.clone()), EntityType::Organisation, 10, None)?;
             matching.push(start.elapsed());
         }
         for source in sources {
@@ -348,7 +319,7 @@ fn fts5_query(text: &str) -> Option<String> {
 async fn bench_fts5(
     label: &str,
     documents: &[SearchDocument],
-    queries: &[JudgedQuery],
+    queries: &[EvalQuery],
     rounds: usize,
     workdir: &Path,
 ) -> anyhow::Result<Measured> {
@@ -375,10 +346,10 @@ async fn bench_fts5(
     }
     transaction.commit().await?;
     let build = start.elapsed();
-    let search = |query: &JudgedQuery| {
+    let search = |query: &EvalQuery| {
         let pool = pool.clone();
-        let text = fts5_query(&query.text);
-        let entity = query.entity.id();
+        let text = fts5_query(&query.query);
+        let entity = entity_of(query).id();
         async move {
             let Some(text) = text else { return Ok::<_, sqlx::Error>(Vec::new()) };
             let rows = sqlx::query(
@@ -401,7 +372,7 @@ async fn bench_fts5(
 async fn bench_postgres(
     label: &str,
     documents: &[SearchDocument],
-    queries: &[JudgedQuery],
+    queries: &[EvalQuery],
     rounds: usize,
     admin_url: &str,
 ) -> anyhow::Result<Measured> {
@@ -419,7 +390,7 @@ async fn bench_postgres(
 async fn postgres_on(
     label: &str,
     documents: &[SearchDocument],
-    queries: &[JudgedQuery],
+    queries: &[EvalQuery],
     rounds: usize,
     url: &str,
 ) -> anyhow::Result<Measured> {
@@ -450,10 +421,10 @@ async fn postgres_on(
     sqlx::query("CREATE INDEX docs_tsv ON docs USING gin (tsv)").execute(&pool).await?;
     sqlx::query("ANALYZE docs").execute(&pool).await?;
     let build = start.elapsed();
-    let search = |query: &JudgedQuery| {
+    let search = |query: &EvalQuery| {
         let pool = pool.clone();
-        let text = query.text.clone();
-        let entity = query.entity.id();
+        let text = query.query.clone();
+        let entity = entity_of(query).id();
         async move {
             let rows = sqlx::query(
                 "SELECT id FROM docs, websearch_to_tsquery('english', $1) AS q \
@@ -476,17 +447,17 @@ async fn measure_sql<F, Fut>(
     label: &str,
     engine: &str,
     build: Duration,
-    queries: &[JudgedQuery],
+    queries: &[EvalQuery],
     rounds: usize,
     search: &F,
 ) -> anyhow::Result<Measured>
 where
-    F: Fn(&JudgedQuery) -> Fut,
+    F: Fn(&EvalQuery) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<String>, sqlx::Error>>,
 {
     let mut scores = Vec::new();
     for query in queries {
-        scores.push((query.language.clone(), ndcg_at_10(&search(query).await?, &query.relevant)));
+        scores.push((query.language.clone(), eval::score(query, &search(query).await?).ndcg));
     }
     let mut samples = Vec::new();
     for _ in 0..rounds {
@@ -574,15 +545,6 @@ fn print_table(rows: &[Measured], embedding: Option<Latency>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ndcg_rewards_relevant_results_high_up() {
-        let ids = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(ndcg_at_10(&ids(&["a", "x"]), &ids(&["a"])), 1.0);
-        assert!((ndcg_at_10(&ids(&["x", "a"]), &ids(&["a"])) - 1.0 / 3f64.log2()).abs() < 1e-9);
-        assert_eq!(ndcg_at_10(&ids(&["x"]), &ids(&["a"])), 0.0);
-        assert_eq!(ndcg_at_10(&ids(&[]), &ids(&[])), 0.0);
-    }
 
     #[test]
     fn fts5_queries_are_quoted_words() {

@@ -103,8 +103,10 @@ pub(crate) async fn find(
     target: EntityType,
     limit: usize,
 ) -> Result<Vec<MatchHit>, AppError> {
-    // Sentence vectors join here once the hub stores them; until then matching is lexical.
-    state.derived.index.find_matches(source, target, limit, None).map_err(AppError::Search)
+    // The index brings its stored vectors and model when the hub has one; without, matching
+    // is lexical.
+    let index = &state.derived.index;
+    index.find_matches(source, target, limit, Some(index)).map_err(AppError::Search)
 }
 
 /// Rank organisations or calls against a call, an organisation or plain words: who could
