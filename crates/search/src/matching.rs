@@ -200,6 +200,11 @@ impl SearchIndex {
             let nearest = vectors.nearest(target, source_vector, pool + 1);
             for (id, similarity) in nearest.into_iter().filter(|(id, _)| same_type_id != Some(id.as_str())) {
                 if !candidates.contains_key(&id) {
+                    // As in search: a neighbour by meaning alone must be close enough, or
+                    // gibberish would still find its nearest (unrelated) entities.
+                    if similarity < crate::Fusion::TUNED.min_similarity {
+                        continue;
+                    }
                     let Some(stored) = self.stored_by_id(&searcher, target, &id)? else { continue };
                     candidates.insert(id.clone(), Candidate::new(stored));
                 }
