@@ -45,6 +45,10 @@ const COLUMNS: [CallTopics; 6] = [
 
 impl Database {
     pub async fn call_by_topic_id(&self, topic_id: &str) -> Result<Option<CallTopic>, StorageError> {
+        // No key holds NUL (PostgreSQL text cannot), and PostgreSQL refuses it as a parameter.
+        if topic_id.contains('\0') {
+            return Ok(None);
+        }
         let query = Query::select()
             .columns(COLUMNS)
             .from(CallTopics::Table)

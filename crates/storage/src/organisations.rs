@@ -49,6 +49,10 @@ const COLUMNS: [Organisations; 7] = [
 
 impl Database {
     pub async fn organisation_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StorageError> {
+        // No key holds NUL (PostgreSQL text cannot), and PostgreSQL refuses it as a parameter.
+        if slug.contains('\0') {
+            return Ok(None);
+        }
         let query = Query::select()
             .columns(COLUMNS)
             .from(Organisations::Table)

@@ -111,6 +111,9 @@ async fn errors_are_pages_in_the_visitors_language(app: &TestApp) {
     let (status, page) = app.get_text("/no/such/page", "en").await;
     assert_eq!(status, 404);
     assert!(page.contains("<html lang=\"en\""));
+    for path in ["/organisations/a%00b", "/calls/a%00b"] {
+        assert_eq!(app.get_text(path, "en").await.0, 404, "{path}");
+    }
 }
 
 async fn health_and_metrics(app: &TestApp) {
