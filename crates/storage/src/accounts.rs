@@ -837,14 +837,7 @@ mod tests {
         let db = Database::connect("sqlite::memory:").await.expect("connect");
         db.migrate().await.expect("migrate");
         let email = Email::parse("ann@example.org").expect("email");
-        let audit = || AuditEvent {
-            actor_id: None,
-            actor_label: "test",
-            action: "test",
-            subject: "test",
-            detail: String::new(),
-            client: "test",
-        };
+        let audit = AuditEvent::for_test;
         let user = db
             .create_user(
                 NewUser {

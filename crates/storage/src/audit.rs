@@ -20,6 +20,21 @@ pub struct AuditEvent<'a> {
     pub client: &'a str,
 }
 
+#[cfg(test)]
+impl AuditEvent<'static> {
+    /// An event for tests whose subject is not the audit log itself.
+    pub(crate) fn for_test() -> Self {
+        Self {
+            actor_id: None,
+            actor_label: "test",
+            action: "test",
+            subject: "test",
+            detail: String::new(),
+            client: "test",
+        }
+    }
+}
+
 /// An event as the admin pages show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditRecord {

@@ -101,14 +101,7 @@ mod tests {
         db.migrate().await.expect("migrate");
         db.upsert_organisations(&[organisation("a", "Clinic")], &NoProgress).await.expect("import");
         let stored = db.organisation_by_slug("clinic").await.expect("read").expect("stored");
-        let audit = || audit::AuditEvent {
-            actor_id: None,
-            actor_label: "test",
-            action: "test",
-            subject: "test",
-            detail: String::new(),
-            client: "test",
-        };
+        let audit = audit::AuditEvent::for_test;
         let email = Email::parse("m@clinic.example").expect("email");
         let new = accounts::NewUser {
             email: &email,
