@@ -14,6 +14,9 @@ pub struct EvalArgs {
     /// with its figures on the `test` queries.
     #[arg(long)]
     tune: bool,
+    /// Also print each query's nDCG@10 under every ranking, to see where a ranking fails.
+    #[arg(long)]
+    per_query: bool,
 }
 
 pub async fn run(database_url: &str, args: EvalArgs, model: &crate::ModelSetting) -> anyhow::Result<()> {
@@ -44,7 +47,7 @@ pub async fn run(database_url: &str, args: EvalArgs, model: &crate::ModelSetting
         "\n{:<9} {:<6} {:<9} {:>7} {:>8} {:>7} {:>9}",
         "ranking", "split", "language", "queries", "nDCG@10", "MRR@10", "recall@10"
     );
-    let (mut words_all, mut lexical_all, mut fused_all) = (Vec::new(), Vec::new(), Vec::new());
+    let mut all_scores: Vec<(&str, Vec<Scores>)> = Vec::new();
     // `words` is plain keyword search: the lexical ranking without the Dutch-English
     // vocabulary, as the hub searched before it had one.
     for (name, ranking, cross_language) in [
@@ -64,29 +67,46 @@ pub async fn run(database_url: &str, args: EvalArgs, model: &crate::ModelSetting
                 );
             }
         }
-        match name {
-            "words" => words_all = scores,
-            "lexical" => lexical_all = scores,
-            "fused" => fused_all = scores,
-            _ => {}
-        }
+        all_scores.push((name, scores));
     }
+    let ranking = |wanted: &str| {
+        all_scores.iter().find(|(name, _)| *name == wanted).map(|(_, scores)| scores.as_slice()).unwrap_or_default()
+    };
+    let (words_all, lexical_all, fused_all) = (ranking("words"), ranking("lexical"), ranking("fused"));
     println!();
     for split in ["all", "test"] {
         let ndcg = |scores: &[Scores], language| Scores::mean(&select(&queries, scores, split, language)).ndcg;
-        let fused = ndcg(&fused_all, "all");
+        let fused = ndcg(fused_all, "all");
         println!(
             "{split} queries: fused nDCG@10 is {:+.1}% against words, {:+.1}% against lexical (target >= +20%); \
              fused Dutch is {:+.1}% against English (target within 10%)",
-            percent(fused, ndcg(&words_all, "all")),
-            percent(fused, ndcg(&lexical_all, "all")),
-            percent(ndcg(&fused_all, "nl"), ndcg(&fused_all, "en"))
+            percent(fused, ndcg(words_all, "all")),
+            percent(fused, ndcg(lexical_all, "all")),
+            percent(ndcg(fused_all, "nl"), ndcg(fused_all, "en"))
         );
+    }
+    if args.per_query {
+        print_per_query(&queries, &all_scores);
     }
     if args.tune {
         tune(&index, &queries)?;
     }
     Ok(())
+}
+
+fn print_per_query(queries: &[EvalQuery], all_scores: &[(&str, Vec<Scores>)]) {
+    print!("\nnDCG@10 per query\n{:<8} {:<5}", "id", "split");
+    for (name, _) in all_scores {
+        print!(" {name:>8}");
+    }
+    println!("  query");
+    for (i, query) in queries.iter().enumerate() {
+        print!("{:<8} {:<5}", query.id, query.split);
+        for (_, scores) in all_scores {
+            print!(" {:>8.3}", scores.get(i).map_or(0.0, |s| s.ndcg));
+        }
+        println!("  {}", query.query);
+    }
 }
 
 fn select(queries: &[EvalQuery], scores: &[Scores], split: &str, language: &str) -> Vec<Scores> {
