@@ -146,6 +146,12 @@ impl CallFilter {
                 return Err(ValidationError::new(field, "must not be negative"));
             }
         }
+        // A reversed range matches nothing; say so rather than answer an empty list.
+        if let (Some(least), Some(most)) = (self.budget_at_least, self.budget_at_most) {
+            if least > most {
+                return Err(ValidationError::new("budgetMin", "must not be more than budgetMax"));
+            }
+        }
         Ok(())
     }
 }
@@ -170,6 +176,18 @@ mod tests {
         assert_eq!(Pagination::new(Some(0), None).map_err(|e| e.field), Err("limit"));
         assert_eq!(Pagination::new(Some(101), None).map_err(|e| e.field), Err("limit"));
         assert_eq!(Pagination::new(Some(5), Some(-1)).map_err(|e| e.field), Err("offset"));
+    }
+
+    #[test]
+    fn reversed_ranges_are_refused() {
+        let budgets = |least, most| CallFilter { budget_at_least: least, budget_at_most: most, ..Default::default() };
+        assert_eq!(budgets(Some(10), Some(5)).validate().map_err(|e| e.field), Err("budgetMin"));
+        assert_eq!(budgets(Some(5), Some(5)).validate(), Ok(()));
+        assert_eq!(budgets(Some(5), None).validate(), Ok(()));
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        let deadlines =
+            CallFilter { deadline_from: day("2027-02-01"), deadline_to: day("2027-01-01"), ..Default::default() };
+        assert_eq!(deadlines.validate().map_err(|e| e.field), Err("deadlineFrom"));
     }
 
     #[test]

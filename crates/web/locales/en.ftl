@@ -83,6 +83,7 @@ filter-hint-choice = pick one of the choices in the list.
 filter-hint-deadline-from = pick a day that is not later than “Deadline until”.
 filter-hint-date = pick a day.
 filter-hint-amount = enter a whole number of euros, 0 or more.
+filter-hint-budget-min = enter a whole number of euros, 0 or more, and not more than “Grant at most”.
 filter-text-calls = Title, topic or keyword contains
 
 sort-name = Name (A–Z)

@@ -83,6 +83,7 @@ filter-hint-choice = kies een van de mogelijkheden in de lijst.
 filter-hint-deadline-from = kies een dag die niet later is dan “Deadline tot en met”.
 filter-hint-date = kies een dag.
 filter-hint-amount = vul een heel aantal euro in, 0 of meer.
+filter-hint-budget-min = vul een heel aantal euro in, 0 of meer, en niet meer dan bij “Subsidie hoogstens”.
 filter-text-calls = Titel, onderwerp of trefwoord bevat
 
 sort-name = Naam (A–Z)

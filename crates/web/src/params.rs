@@ -77,7 +77,7 @@ pub struct CallParams {
     /// Calls with a deadline on or before this day (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
     pub deadline_to: Option<String>,
-    /// Calls that give at least this much per grant (EUR).
+    /// Calls that give at least this much per grant (EUR); not more than `budgetMax`.
     #[param(value_type = Option<i64>, minimum = 0)]
     pub budget_min: Option<String>,
     /// Calls whose smallest grant is at most this much (EUR).

@@ -150,6 +150,7 @@ async fn bad_input_gets_problem_details(app: &TestApp) {
         ("/api/v1/calls?deadlineFrom=next+week", 400, Some("deadlineFrom")),
         ("/api/v1/calls?deadlineFrom=2027-01-01&deadlineTo=2026-01-01", 400, Some("deadlineFrom")),
         ("/api/v1/calls?budgetMin=lots", 400, Some("budgetMin")),
+        ("/api/v1/calls?budgetMin=500000&budgetMax=1000", 400, Some("budgetMin")),
         ("/api/v1/organisations/no-such-organisation", 404, None),
         ("/api/v1/calls/NO-SUCH-CALL", 404, None),
         // PostgreSQL refuses NUL in a parameter: a key with one is simply not there.

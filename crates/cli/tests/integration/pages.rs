@@ -157,6 +157,9 @@ async fn calls_form_explains_a_value_it_cannot_apply(app: &TestApp) {
     );
     assert!(page.contains(r#"value="2027-12-31""#) && page.contains(r#"value="2027-01-01""#), "what was entered stays");
     assert!(!page.contains("class=\"call-list\""), "no results for filters that cannot be applied");
+    let (status, page) = app.get_text("/calls?budgetMin=500000&budgetMax=1000", "en").await;
+    assert_eq!(status, 400);
+    assert!(page.contains("not more than “Grant at most”"), "a reversed budget range is explained");
     let (status, page) = app.get_text("/calls?limit=5000", "en").await;
     assert_eq!(status, 400);
     assert!(page.contains("This request cannot be answered"), "values outside the form get the error page");

@@ -69,7 +69,7 @@ const FORM_FIELDS: [(&str, &str, &str); 8] = [
     ("status", "filter-status", "filter-hint-choice"),
     ("deadlineFrom", "filter-deadline-from", "filter-hint-deadline-from"),
     ("deadlineTo", "filter-deadline-to", "filter-hint-date"),
-    ("budgetMin", "filter-budget-min", "filter-hint-amount"),
+    ("budgetMin", "filter-budget-min", "filter-hint-budget-min"),
     ("budgetMax", "filter-budget-max", "filter-hint-amount"),
     ("sort", "filter-sort", "filter-hint-choice"),
 ];
