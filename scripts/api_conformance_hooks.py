@@ -1,8 +1,9 @@
 """Schemathesis hooks for scripts/api-conformance.
 
 OpenAPI cannot state a rule between two parameters. The call list refuses a deadline range
-that ends before it starts (deadlineFrom after deadlineTo, a 400 that names the field), so
-the generator is told not to send such ranges as if they were valid."""
+that ends before it starts (deadlineFrom after deadlineTo) and a grant range whose floor is
+above its ceiling (budgetMin above budgetMax), each a 400 that names the field, so the
+generator is told not to send such ranges as if they were valid."""
 
 import schemathesis
 
@@ -13,5 +14,9 @@ def filter_query(context, query):
         return True
     start, end = query.get("deadlineFrom"), query.get("deadlineTo")
     if isinstance(start, str) and isinstance(end, str) and start.strip() and end.strip():
-        return start.strip() <= end.strip()
+        if start.strip() > end.strip():
+            return False
+    least, most = query.get("budgetMin"), query.get("budgetMax")
+    if isinstance(least, int) and isinstance(most, int):
+        return least <= most
     return True
