@@ -212,13 +212,14 @@ impl SearchIndex {
             if request.cross_language { Vocabulary::get().translate(&words) } else { Translation::default() };
         let searcher = self.reader.searcher();
         let query = self.lexical_query(request, &words, &translation.extra_words);
-        let lexical_depth = match request.ranking {
-            Ranking::Lexical => request.limit,
-            _ => request.limit.max(CANDIDATES),
-        };
         let lexical = match request.ranking {
             Ranking::Semantic => Vec::new(),
-            _ => searcher.search(&query, &TopDocs::with_limit(lexical_depth).order_by_score())?,
+            _ => {
+                let depth = request.limit.max(CANDIDATES);
+                let mut found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
+                crate::coverage::rerank(&searcher, &self.word_presence(&words, &translation), &mut found)?;
+                found
+            }
         };
         let semantic = match (request.ranking, &self.semantic) {
             (Ranking::Lexical, _) => Vec::new(),
@@ -264,11 +265,33 @@ impl SearchIndex {
         let word_queries: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
             .enumerate()
-            .map(|(i, word)| (Occur::Should, self.word_query(word, i == last)))
-            .chain(extra_words.iter().map(|word| (Occur::Should, self.word_query(word, false))))
+            .map(|(i, word)| (Occur::Should, self.word_query(word, i == last, true)))
+            .chain(extra_words.iter().map(|word| (Occur::Should, self.word_query(word, false, true))))
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(word_queries))));
         BooleanQuery::new(clauses)
+    }
+
+    /// For each word of the query that is not a stop word, a query that finds the documents
+    /// holding it or one of its equivalents in the other language (typos aside).
+    fn word_presence(&self, words: &[String], translation: &Translation) -> Vec<Box<dyn Query>> {
+        let last = words.len().saturating_sub(1);
+        let content_word = |word: &str| {
+            [ENGLISH, DUTCH].iter().all(|analyzer| !analysis::terms(&self.index, analyzer, word).is_empty())
+        };
+        words
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| content_word(word))
+            .map(|(i, word)| {
+                let equivalents = translation.equivalents.get(i).into_iter().flatten();
+                let alternatives = std::iter::once(self.word_query(word, i == last, false))
+                    .chain(equivalents.map(|other| self.word_query(other, false, false)))
+                    .map(|query| (Occur::Should, query))
+                    .collect();
+                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+            })
+            .collect()
     }
 
     fn hit(
@@ -315,9 +338,9 @@ impl SearchIndex {
     }
 
     /// One word of the query: its stems in both languages, in every text field, with
-    /// names counting more than descriptions; typos and unfinished last words still match
-    /// names, at a lower weight.
-    fn word_query(&self, word: &str, is_last: bool) -> Box<dyn Query> {
+    /// names counting more than descriptions; unfinished last words and, when
+    /// `typo_tolerant`, typos still match names, at a lower weight.
+    fn word_query(&self, word: &str, is_last: bool, typo_tolerant: bool) -> Box<dyn Query> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (language, analyzer) in [(self.fields.english, ENGLISH), (self.fields.dutch, DUTCH)] {
             for term in analysis::terms(&self.index, analyzer, word) {
@@ -326,7 +349,7 @@ impl SearchIndex {
                     alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
                 }
                 for field in [language.title, language.aliases] {
-                    if term.chars().count() >= 5 {
+                    if typo_tolerant && term.chars().count() >= 5 {
                         let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, &term), 1, true);
                         alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))));
                     }

@@ -6,6 +6,7 @@
 //! can always be rebuilt.
 
 mod analysis;
+mod coverage;
 mod document;
 mod embedding;
 pub mod eval;

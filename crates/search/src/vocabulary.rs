@@ -35,6 +35,22 @@ pub(crate) struct Translation {
     pub english: Option<String>,
     /// The Dutch terms that were translated, with their English equivalents.
     pub translated: Vec<(String, String)>,
+    /// For each query word (by position), its equivalents in the other language: what
+    /// else counts as that word being found.
+    pub equivalents: Vec<Vec<String>>,
+}
+
+impl Translation {
+    /// The words of `phrases` count as finding each query word at `positions`.
+    fn add_equivalents(&mut self, positions: std::ops::Range<usize>, phrases: &[String]) {
+        for position in positions {
+            if let Some(found) = self.equivalents.get_mut(position) {
+                for word in phrases.iter().flat_map(|p| p.split(' ')) {
+                    push_unique(found, word);
+                }
+            }
+        }
+    }
 }
 
 impl Vocabulary {
@@ -70,7 +86,7 @@ impl Vocabulary {
 
     pub fn translate(&self, words: &[String]) -> Translation {
         let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
-        let mut translation = Translation::default();
+        let mut translation = Translation { equivalents: vec![Vec::new(); words.len()], ..Translation::default() };
         let mut english: Vec<String> = Vec::new();
         let mut extra: Vec<String> = Vec::new();
         let mut i = 0;
@@ -80,6 +96,7 @@ impl Vocabulary {
                 if let Some(equivalents) = self.nl_to_en.get(&phrase) {
                     english.push(equivalents[0].clone());
                     extra.extend(equivalents.iter().flat_map(|e| e.split(' ').map(str::to_owned)));
+                    translation.add_equivalents(i..i + length, equivalents);
                     translation.translated.push((phrase, equivalents[0].clone()));
                     i += length;
                     continue 'words;
@@ -87,6 +104,7 @@ impl Vocabulary {
                 if let Some(equivalents) = self.en_to_nl.get(&phrase) {
                     english.push(phrase);
                     extra.extend(equivalents.iter().flat_map(|e| e.split(' ').map(str::to_owned)));
+                    translation.add_equivalents(i..i + length, equivalents);
                     i += length;
                     continue 'words;
                 }
@@ -94,6 +112,7 @@ impl Vocabulary {
             match self.split_compound(&folded[i]) {
                 Some(parts) => {
                     extra.extend(parts.split(' ').map(str::to_owned));
+                    translation.add_equivalents(i..i + 1, std::slice::from_ref(&parts));
                     translation.translated.push((folded[i].clone(), parts.clone()));
                     english.push(parts);
                 }
@@ -194,6 +213,10 @@ mod tests {
         let t = v.translate(&words("Radboud Universitair Medisch Centrum"));
         assert_eq!(t.english.as_deref(), Some("Radboud university medical centre"));
         assert!(t.extra_words.contains(&"center".to_owned()), "{:?}", t.extra_words);
+        assert!(t.equivalents[0].is_empty(), "Radboud is a name");
+        for position in 1..4 {
+            assert!(t.equivalents[position].contains(&"medical".to_owned()), "each word of the phrase: {t:?}");
+        }
         let t = v.translate(&words("maagkanker"));
         assert_eq!(t.english.as_deref(), Some("stomach cancer"), "a compound from its parts");
         let t = v.translate(&words("gezondheidsonderzoek"));
@@ -205,6 +228,7 @@ mod tests {
         let t = Vocabulary::get().translate(&words("lung cancer screening"));
         assert_eq!(t.english, None, "nothing Dutch to translate");
         assert!(t.extra_words.contains(&"longkanker".to_owned()), "{:?}", t.extra_words);
+        assert_eq!(t.equivalents[0], t.equivalents[1], "lung and cancer are found as longkanker");
         let t = Vocabulary::get().translate(&words("long covid"));
         assert!(!t.extra_words.contains(&"lung".to_owned()), "'long' alone is English: {:?}", t.extra_words);
     }
@@ -212,6 +236,6 @@ mod tests {
     #[test]
     fn unknown_words_pass_through() {
         let t = Vocabulary::get().translate(&words("zzqqxx Sanquin"));
-        assert_eq!(t, Translation::default());
+        assert_eq!(t, Translation { equivalents: vec![Vec::new(); 2], ..Translation::default() });
     }
 }
