@@ -150,8 +150,8 @@ async fn killed_during_concurrent_edits_keeps_every_acknowledged_edit(database_u
         let checked = check_database(&database_url, &maintainers, &originals, &outcomes).await;
         let in_flight = round_outcomes.iter().filter(|o| o.sent > o.acknowledged).count();
         eprintln!(
-            "{backend} crash round {round}: SIGKILL after {} acknowledged edits, {in_flight} in flight; {} acknowledged \
-             edits checked in all rounds so far, every one saved; {} edits in flight saved as well",
+            "{backend} crash round {round}: SIGKILL after {} acknowledged edits, {in_flight} in flight; in all rounds so \
+             far {} acknowledged edits checked, every one saved, and {} in-flight edits saved as well",
             round_outcomes.iter().map(|o| o.acknowledged).sum::<usize>(),
             checked.acknowledged,
             checked.saved_unacknowledged,
