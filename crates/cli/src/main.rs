@@ -60,9 +60,12 @@ enum Command {
     Eval(commands::eval::EvalArgs),
 }
 
+/// How log lines are written.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum LogFormat {
+    /// Plain lines, coloured on a terminal.
     Text,
+    /// One JSON object a line.
     Json,
 }
 
