@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use lshub_storage::Database;
 
 #[derive(Parser)]
@@ -23,6 +23,10 @@ struct Cli {
     /// model.safetensors) for search by meaning; without one, search is lexical only.
     #[arg(long, global = true, env = "LSHUB_MODEL_DIR")]
     model_dir: Option<PathBuf>,
+    /// How log lines on standard error look: `text` for people, `json` (one object a line,
+    /// with the request's span fields) for log collectors.
+    #[arg(long, global = true, env = "LSHUB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,6 +58,30 @@ enum Command {
     Reindex,
     /// Measure search quality on the evaluation set: lexical, semantic and fused rankings.
     Eval(commands::eval::EvalArgs),
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    /// Plain lines, coloured on a terminal.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+impl LogFormat {
+    /// Sends `tracing` events to standard error, filtered by `LSHUB_LOG`.
+    fn init(self) {
+        let filter =
+            tracing_subscriber::EnvFilter::try_from_env("LSHUB_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+        let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+        match self {
+            LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+            // Event fields at the top level; `spans` lists every open span with its fields,
+            // so a request's lines all carry its `request` span and id.
+            LogFormat::Json => logs.json().flatten_event(true).with_span_list(true).init(),
+        }
+    }
 }
 
 /// The sentence-embedding model setting.
@@ -109,13 +137,8 @@ fn redact(url: &str) -> String {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LSHUB_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let log_format = cli.log_format;
+    log_format.init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -128,7 +151,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => {
-                commands::serve::run(&url, &cli.data_dir, args, &model).await.map(|()| ExitCode::SUCCESS)
+                commands::serve::run(&url, &cli.data_dir, args, &model, log_format).await.map(|()| ExitCode::SUCCESS)
             }
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
             Command::Import(args) => commands::import::run(&url, args, &model).await,
@@ -146,7 +169,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            match log_format {
+                LogFormat::Text => eprintln!("error: {e:#}"),
+                // Standard error stays one JSON object a line for the log collector.
+                LogFormat::Json => tracing::error!(error = format!("{e:#}"), "failed"),
+            }
             ExitCode::FAILURE
         }
     }

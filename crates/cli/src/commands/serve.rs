@@ -48,6 +48,7 @@ pub async fn run(
     data_dir: &std::path::Path,
     args: ServeArgs,
     model: &crate::ModelSetting,
+    log_format: crate::LogFormat,
 ) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
     let encoder = model.load()?;
@@ -84,7 +85,10 @@ pub async fn run(
         });
     }
     tracing::info!(backend = db.backend().name(), "LSH Hub is running at {public_url}");
-    eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
+    if log_format == crate::LogFormat::Text {
+        // For the person who started it; JSON logs keep standard error machine-readable.
+        eprintln!("LSH Hub is running: open {public_url} in your browser (Ctrl+C stops it).");
+    }
     lshub_web::serve(listener, state, shutdown_signal()).await.context("serving")?;
     db.close().await;
     tracing::info!("stopped");

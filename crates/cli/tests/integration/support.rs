@@ -273,3 +273,104 @@ pub fn lshub_command() -> std::process::Command {
     command.env("LSHUB_LOG", "warn").env_remove("LSHUB_MODEL_DIR");
     command
 }
+
+/// A `lshub serve` process on a free loopback port, for the tests that stop it with signals.
+/// Its standard error is collected line by line; dropping it kills the process.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base_url: String,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerProcess {
+    /// Starts `lshub serve` on `database_url` with `data_dir` and the extra environment
+    /// `env`, and waits until it listens.
+    pub fn start(database_url: &str, data_dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let mut child = lshub_command()
+            .args(["--database", database_url, "--data-dir"])
+            .arg(data_dir)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start lshub serve");
+        let stderr = child.stderr.take().expect("piped standard error");
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (address, listening) = mpsc::channel();
+        let lines = Arc::clone(&log);
+        // Reading on to the end also keeps the pipe from filling and blocking the server.
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                // Both the text banner and the JSON log line name the address.
+                if line.contains("LSH Hub is running") {
+                    if let Some(start) = line.find("http://") {
+                        let url: String =
+                            line[start..].chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
+                        let _ = address.send(url);
+                    }
+                }
+                lines.lock().expect("log lines").push(line);
+            }
+        });
+        let Ok(base_url) = listening.recv_timeout(std::time::Duration::from_secs(60)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("lshub serve did not start: {:?}", log.lock().expect("log lines"));
+        };
+        Self { child, base_url, log, reader: Some(reader) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// SIGKILL: the process ends at once, whatever it was doing.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL lshub serve");
+        self.child.wait().expect("reap lshub serve");
+    }
+
+    /// SIGTERM: asks the process to finish the requests in flight and stop.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// The exit status, if the process has ended.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().expect("check on lshub serve")
+    }
+
+    /// Waits up to `limit` for the process to end, and for its last log lines.
+    pub async fn wait_for_exit(&mut self, limit: std::time::Duration) -> std::process::ExitStatus {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.exited() {
+                if let Some(reader) = self.reader.take() {
+                    reader.join().expect("standard error reader");
+                }
+                return status;
+            }
+            assert!(started.elapsed() < limit, "lshub serve still runs after {limit:?}: {:?}", self.log_lines());
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// What the process wrote to standard error so far.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.lock().expect("log lines").clone()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
