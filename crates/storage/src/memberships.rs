@@ -71,6 +71,16 @@ fn claim_from_row(row: &sqlx::any::AnyRow) -> Result<Claim, StorageError> {
     })
 }
 
+/// What became of a profile edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSave {
+    Saved,
+    /// The edit changes nothing; nothing was written.
+    Unchanged,
+    /// The profile changed since the edit was made to it; nothing was written.
+    Stale,
+}
+
 impl Database {
     /// Files a claim; `approve_now` (the member's verified domain matches the website)
     /// makes the member a member at once. A user has at most one open claim per organisation.
@@ -268,14 +278,17 @@ impl Database {
     }
 
     /// Saves a member's change to a profile, with its history entry and audit entry, in one
-    /// transaction. Returns false when nothing changed (nothing is written then).
+    /// transaction. `edited_from` is the profile the change was made to: when the stored one
+    /// differs (an import or another member saved in between), nothing is written and the
+    /// answer is [`ProfileSave::Stale`], so that no one's change is silently undone.
     pub async fn edit_organisation(
         &self,
         organisation_id: &str,
+        edited_from: &OrganisationProfile,
         profile: &OrganisationProfile,
         editor_id: &str,
         audit: AuditEvent<'_>,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<ProfileSave, StorageError> {
         let after = serde_json::to_string(profile).map_err(|e| StorageError::Bind(format!("profile: {e}")))?;
         let (update_sql, update_args) = update_statement(self.backend(), organisation_id, profile, &after)?;
         transaction!(self, |backend, tx| {
@@ -286,8 +299,13 @@ impl Database {
                     .await
                     .context("reading a profile")?;
             let Some(before) = before else { return Err(StorageError::Bind("no such organisation".into())) };
+            let stored: OrganisationProfile = serde_json::from_str(&before)
+                .map_err(|e| StorageError::CorruptRecord { id: organisation_id.to_owned(), reason: e.to_string() })?;
+            if stored != *edited_from {
+                return Ok(ProfileSave::Stale);
+            }
             if before == after {
-                return Ok(false);
+                return Ok(ProfileSave::Unchanged);
             }
             sqlx::query_with(&update_sql, update_args).execute(&mut **tx).await.context("saving a profile")?;
             exec(
@@ -307,7 +325,7 @@ impl Database {
             )
             .await?;
             crate::audit::insert(backend, tx, &audit).await?;
-            Ok(true)
+            Ok(ProfileSave::Saved)
         })
         .await
     }

@@ -41,6 +41,9 @@ pub enum AppError {
     TooLarge { limit: usize },
     #[error("{0}")]
     MalformedBody(String),
+    /// The thing changed under the request too often to apply it; trying again helps.
+    #[error("{0}")]
+    Conflict(&'static str),
     #[error("{0}")]
     Internal(String),
 }
@@ -76,6 +79,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
         }
     }
 

@@ -119,6 +119,7 @@ pub struct ProfileBody {
         (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a maintainer, or the token lacks the write scope", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The profile kept changing while the edit was saved; send it again", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json")
     )
 )]

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use lshub_domain::account::{email_domain_matches_website, ClaimStatus};
 use lshub_domain::authorization::{Action, Resource};
 use lshub_domain::{Address, Organisation, OrganisationProfile, ValidationError};
+use lshub_storage::ProfileSave;
 use serde::Deserialize;
 
 use super::forms::{FormField, FormPage, Link, Posted};
@@ -191,21 +192,36 @@ pub async fn edit(
     }
 }
 
+/// How often an edit is applied again to a profile that an import or another member saved
+/// while it was being saved.
+const SAVE_ATTEMPTS: usize = 5;
+
 /// Applies and saves an edit (pages and API share it); the inner error is the user's to fix.
+/// The edit is applied to the stored profile as it is when saving, so that fields the edit
+/// does not set (the registry's, after a re-import) are never put back to older values.
 pub(crate) async fn save(
     state: &AppState,
     auth: &Auth,
     organisation: &Organisation,
     edit: &ProfileEdit,
 ) -> Result<Result<(), ValidationError>, AppError> {
-    let profile = match edit.apply(&organisation.profile) {
-        Ok(profile) => profile,
-        Err(e) => return Ok(Err(e)),
-    };
     let user = auth.user()?;
-    let event = auth.event("organisation.edited", &organisation.slug, String::new());
-    // Pages read the database and show the change at once; the search index follows within
-    // its refresh interval (the edit changes the content version).
-    state.db.edit_organisation(&organisation.id, &profile, &user.id, event).await?;
-    Ok(Ok(()))
+    let mut current = organisation.profile.clone();
+    for _ in 0..SAVE_ATTEMPTS {
+        let profile = match edit.apply(&current) {
+            Ok(profile) => profile,
+            Err(e) => return Ok(Err(e)),
+        };
+        let event = auth.event("organisation.edited", &organisation.slug, String::new());
+        // Pages read the database and show the change at once; the search index follows
+        // within its refresh interval (the edit changes the content version).
+        match state.db.edit_organisation(&organisation.id, &current, &profile, &user.id, event).await? {
+            ProfileSave::Saved | ProfileSave::Unchanged => return Ok(Ok(())),
+            ProfileSave::Stale => {
+                let stored = state.db.organisation_by_slug(&organisation.slug).await?;
+                current = stored.ok_or(AppError::not_found("organisation"))?.profile;
+            }
+        }
+    }
+    Err(AppError::Conflict("the profile kept changing while saving; please try again"))
 }
