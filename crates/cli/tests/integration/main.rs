@@ -16,6 +16,7 @@ mod matching;
 mod oidc;
 mod oidc_provider;
 mod pages;
+mod public_cache;
 mod resolve;
 mod search;
 mod snapshots;

@@ -245,8 +245,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         // Pages for a signed-in user carry their data and their CSRF token.
         response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
-    // Only pages carry forms; API answers and files stay free of cookies (and cacheable).
-    if let Some(token) = new_csrf_cookie.filter(|_| html_response) {
+    // Only pages with forms need the cookie; API answers, files and public pages (whose only
+    // forms are searches and filters, by GET) stay free of cookies, and cacheable.
+    let public = response.extensions().get::<crate::public_cache::PublicContent>().is_some();
+    if let Some(token) = new_csrf_cookie.filter(|_| html_response && !public) {
         // A browser session cookie (no Max-Age): the visitor's forms carry the same value.
         let cookie = set_cookie(&state, CSRF_COOKIE, &token, 24 * 3600);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
