@@ -190,7 +190,7 @@ impl PublicCache {
         };
         let counters = [
             ("hits", "Anonymous requests answered from the public cache.", &self.hits),
-            ("misses", "Anonymous GET requests the public cache could not answer.", &self.misses),
+            ("misses", "Public answers to anonymous requests rendered as the cache lacked them.", &self.misses),
             ("invalidations", "Times the public cache was emptied because content changed.", &self.invalidations),
         ];
         for (name, help, counter) in counters {
@@ -257,11 +257,13 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         response.extensions_mut().insert(PublicContent);
         return response;
     }
-    cache.misses.fetch_add(1, Ordering::Relaxed);
     let generation = cache.generation.load(Ordering::Acquire);
     let response = next.run(request).await;
-    let small = response.body().size_hint().exact().is_some_and(|n| n <= cache.max_bytes as u64 / 8);
-    if !small || !storable(&response) {
+    if !storable(&response) {
+        return response;
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    if !response.body().size_hint().exact().is_some_and(|n| n <= cache.max_bytes as u64 / 8) {
         return response;
     }
     let (parts, body) = response.into_parts();
