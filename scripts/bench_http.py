@@ -96,6 +96,8 @@ def main(lshub: str, data: str) -> None:
         for kind, file in [("ror", "ror_nl_be.jsonl.gz"), ("eu-calls", "eu_calls_open.jsonl.gz")]:
             subprocess.run([lshub, "import", kind, f"{data}/{file}"], env=env, check=True, capture_output=True)
         env["LSHUB_SEARCH_RATE_LIMIT"] = SEARCH_RATE_LIMIT
+        # One public address for both, so that their pages (JSON-LD, feeds) are the same bytes.
+        env["LSHUB_PUBLIC_URL"] = f"http://127.0.0.1:{HUBS['cached']}"
         hubs = {}
         for name, port in HUBS.items():
             hub_env = dict(env, LSHUB_PUBLIC_CACHE_MB="0" if name == "uncached" else os.environ.get("LSHUB_PUBLIC_CACHE_MB", "64"))
