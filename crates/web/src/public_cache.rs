@@ -130,6 +130,11 @@ impl PublicCache {
         self.max_bytes > 0
     }
 
+    /// Whether an answer of `bytes` may be kept: one must not push out most of the others.
+    fn fits(&self, bytes: usize) -> bool {
+        bytes <= self.max_bytes / 8
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -156,8 +161,8 @@ impl PublicCache {
 
     fn insert(&self, key: Key, generation: u64, headers: HeaderMap, body: Bytes) {
         let size = key.size() + body.len();
-        if size > self.max_bytes / 8 {
-            return; // One answer must not push out most of the others.
+        if !self.fits(size) {
+            return;
         }
         let mut entries = self.lock();
         if self.generation.load(Ordering::Acquire) != generation {
@@ -263,8 +268,9 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return response;
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
-    if !response.body().size_hint().exact().is_some_and(|n| n <= cache.max_bytes as u64 / 8) {
-        return response;
+    let size = response.body().size_hint().exact().and_then(|n| usize::try_from(n).ok());
+    if !size.is_some_and(|n| cache.fits(n)) {
+        return response; // Unknown or too large: not worth reading ahead.
     }
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, usize::MAX).await {
