@@ -18,8 +18,8 @@
 //! rendered while one of these happened is not stored: fills carry the generation they
 //! started in.
 //!
-//! A hit is answered before the auth guard, so it is not counted against the search rate
-//! limit: that limit protects the search engine, and a hit does not reach it.
+//! A hit is answered before the auth guard, but counts against the same rate limits (the
+//! search limit), so a client's allowance does not depend on what others asked before.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
@@ -256,6 +256,10 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         path_and_query: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
     };
     if let Some((headers, body)) = cache.get(&key) {
+        let (parts, _) = request.into_parts();
+        if let Some(refused) = crate::auth::count_against_rate_limit(&state, &parts) {
+            return refused;
+        }
         cache.hits.fetch_add(1, Ordering::Relaxed);
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = headers;
@@ -297,13 +301,16 @@ mod tests {
     use super::*;
     use crate::state::SiteConfig;
 
-    /// A router behind the cache whose answers count the renders, so a repeat shows whether
-    /// it was rendered again.
+    /// A router behind the cache and the guard whose answers count the renders, so a repeat
+    /// shows whether it was rendered again.
     async fn counting_app(max_bytes: usize) -> (Router, Arc<AtomicU64>) {
         let db = Database::connect("sqlite::memory:").await.expect("database");
         db.migrate().await.expect("migrate");
         let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into() };
-        let state = AppState::open(db, site).await.expect("state").with_public_cache(max_bytes);
+        let limits = crate::auth::rate_limit::RateLimits { search: 3, ..Default::default() };
+        let accounts =
+            crate::AccountsConfig { limits, ..crate::AccountsConfig::with_data_dir(std::path::Path::new("data")) };
+        let state = AppState::open(db, site).await.expect("state").with_public_cache(max_bytes).with_accounts(accounts);
         let renders = Arc::new(AtomicU64::new(0));
         let render = {
             let renders = renders.clone();
@@ -320,22 +327,45 @@ mod tests {
         };
         let app = Router::new()
             .route("/page", public(get(render.clone())))
+            .route("/search", public(get(render.clone())))
             .route("/private", get(render.clone()))
             .route("/cookie", public(get(render.clone()).layer(axum::middleware::map_response(with_cookie))))
             .route("/edit", post(|| async { "saved" }))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::guard))
             .layer(axum::middleware::from_fn_with_state(state.clone(), serve))
             .with_state(state);
         (app, renders)
     }
 
     async fn send(app: &Router, method: Method, path: &str, headers: &[(&str, &str)]) -> String {
+        send_for_status(app, method, path, headers).await.1
+    }
+
+    async fn send_for_status(
+        app: &Router,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, String) {
         let mut request = Request::builder().method(method).uri(path);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+        let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
-        String::from_utf8(bytes.to_vec()).expect("text")
+        (status, String::from_utf8(bytes.to_vec()).expect("text"))
+    }
+
+    #[tokio::test]
+    async fn hits_count_against_the_search_limit() {
+        let (app, renders) = counting_app(1 << 20).await;
+        for _ in 0..3 {
+            assert_eq!(send_for_status(&app, Method::GET, "/search?q=blood", &[]).await.0, StatusCode::OK);
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "rendered once, then from the cache");
+        let (status, _) = send_for_status(&app, Method::GET, "/search?q=blood", &[]).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the fourth search of the minute is refused");
     }
 
     #[tokio::test]
@@ -365,16 +395,19 @@ mod tests {
     #[tokio::test]
     async fn signed_in_callers_neither_read_nor_fill_it() {
         let (app, renders) = counting_app(1 << 20).await;
+        // The guard takes an unknown session for a visitor and refuses an unknown token; the
+        // cache looks only at whether credentials are sent.
         let session = [("cookie", "lshub_session=secret")];
         let token = [("authorization", "Bearer secret")];
         send(&app, Method::GET, "/page", &session).await;
-        send(&app, Method::GET, "/page", &token).await;
+        send(&app, Method::GET, "/page", &session).await;
         assert_eq!(renders.load(Ordering::SeqCst), 2, "rendered for each");
         let visitor = send(&app, Method::GET, "/page", &[]).await;
         assert_eq!(visitor, "render 2 in en", "nothing was stored for the visitor");
         send(&app, Method::GET, "/page", &session).await;
-        send(&app, Method::GET, "/page", &token).await;
-        assert_eq!(renders.load(Ordering::SeqCst), 5, "the visitor's copy is not theirs");
+        assert_eq!(renders.load(Ordering::SeqCst), 4, "the visitor's copy is not theirs");
+        let (status, _) = send_for_status(&app, Method::GET, "/page", &token).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "a token is checked (off to sign in), not answered from the cache");
     }
 
     #[tokio::test]
@@ -390,10 +423,11 @@ mod tests {
     async fn a_change_on_this_node_empties_it() {
         let (app, renders) = counting_app(1 << 20).await;
         send(&app, Method::GET, "/page", &[]).await;
-        assert_eq!(send(&app, Method::POST, "/edit", &[]).await, "saved");
-        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en");
-        send(&app, Method::POST, "/nowhere", &[]).await;
-        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 2 in en", "whatever the outcome");
+        let (status, _) = send_for_status(&app, Method::POST, "/edit", &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en", "whatever the outcome");
+        send(&app, Method::PUT, "/nowhere", &[]).await;
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 2 in en");
         assert_eq!(renders.load(Ordering::SeqCst), 3);
     }
 
