@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use lshub_domain::Language;
@@ -122,8 +123,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 }
 
 pub fn language_of(parts: &Parts) -> Language {
-    let from_cookie = parts
-        .headers
+    language_from(&parts.headers)
+}
+
+/// The page language a request asks for: the language cookie, else `Accept-Language`.
+pub fn language_from(headers: &HeaderMap) -> Language {
+    let from_cookie = headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -132,7 +137,7 @@ pub fn language_of(parts: &Parts) -> Language {
         .find(|(name, _)| *name == LANGUAGE_COOKIE)
         .and_then(|(_, value)| Language::from_tag(value));
     from_cookie
-        .or_else(|| parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate))
+        .or_else(|| headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate))
         .unwrap_or_default()
 }
 

@@ -10,6 +10,7 @@ mod metrics;
 pub mod operations;
 pub mod pages;
 pub mod params;
+pub mod public_cache;
 pub mod routes;
 mod security;
 pub mod state;
@@ -18,23 +19,28 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
+use public_cache::public;
 use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
 
-/// How often each node checks whether the database changed under its derived content.
-const SEARCH_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often each node checks whether the database's content changed (an import, another
+/// node), to empty its public cache: three small aggregate queries.
+const CONTENT_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Every how many checks the search index and figures are refreshed; a rebuild is costly,
+/// so a burst of edits rebuilds once, not once per check.
+const CHECKS_PER_SEARCH_REFRESH: u32 = 5;
 
 /// Every route of the hub; `pages_layer` wraps the HTML pages (their error pages).
 fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -> RouteTable {
     RouteTable::new()
         .merge(pages::routes().map_router(pages_layer))
         .nest("/api/v1", api::routes())
-        .route("/api/openapi.json", get(api::openapi_json))
-        .route("/feeds/calls.atom", get(feeds::calls_atom))
-        .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
+        .route("/api/openapi.json", public(get(api::openapi_json)))
+        .route("/feeds/calls.atom", public(get(feeds::calls_atom)))
+        .route("/feeds/deadlines.ics", public(get(feeds::deadlines_ics)))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
 }
@@ -51,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .into_router()
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(auth::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), public_cache::serve))
         .layer(axum::middleware::from_fn_with_state(state.clone(), operations::handle))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
@@ -83,13 +90,33 @@ pub async fn serve(
     served
 }
 
+/// Empties the public cache when the database's content changes, and rebuilds the search
+/// index and figures (emptying the cache again, as pages rendered meanwhile used the old).
 async fn keep_derived_content_current(state: AppState) {
-    let mut ticks = tokio::time::interval(SEARCH_REFRESH_INTERVAL);
+    let mut ticks = tokio::time::interval(CONTENT_CHECK_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut seen = None;
+    let mut checks = 0u32;
     loop {
         ticks.tick().await;
-        if let Err(e) = state.derived.refresh(&state.db).await {
-            tracing::error!(error = %e, "refreshing the search index and figures failed");
+        if state.public_cache.enabled() {
+            match state.db.content_version().await {
+                Ok(version) => {
+                    if seen.as_ref().is_some_and(|seen| *seen != version) {
+                        state.public_cache.invalidate();
+                    }
+                    seen = Some(version);
+                }
+                Err(e) => tracing::error!(error = %e, "reading the content version failed"),
+            }
+        }
+        checks = checks.wrapping_add(1);
+        if checks % CHECKS_PER_SEARCH_REFRESH == 1 {
+            match state.derived.refresh(&state.db).await {
+                Ok(true) => state.public_cache.invalidate(),
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "refreshing the search index and figures failed"),
+            }
         }
     }
 }

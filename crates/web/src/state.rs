@@ -8,6 +8,7 @@ use tokio::sync::Mutex;
 use crate::auth::{Accounts, AccountsConfig};
 use crate::i18n::I18n;
 use crate::metrics::Metrics;
+use crate::public_cache::PublicCache;
 
 /// How this hub presents itself.
 #[derive(Debug, Clone)]
@@ -30,6 +31,8 @@ pub struct AppState {
     /// How long a request may take before it is answered with 503.
     pub request_timeout: std::time::Duration,
     pub accounts: Arc<Accounts>,
+    /// Public answers to anonymous visitors, kept per content version.
+    pub public_cache: Arc<PublicCache>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,11 +65,18 @@ impl AppState {
             derived: Arc::new(derived),
             request_timeout: crate::operations::DEFAULT_REQUEST_TIMEOUT,
             accounts: Arc::new(Accounts::new(AccountsConfig::with_data_dir(std::path::Path::new("data")))),
+            public_cache: Arc::new(PublicCache::new(crate::public_cache::DEFAULT_MAX_BYTES)),
         })
     }
 
     pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Gives the public cache `max_bytes` of memory; 0 turns it off.
+    pub fn with_public_cache(mut self, max_bytes: usize) -> Self {
+        self.public_cache = Arc::new(PublicCache::new(max_bytes));
         self
     }
 

@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::Args;
 use lshub_web::auth::mail::Mailer;
+use lshub_web::auth::rate_limit::RateLimits;
 use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
 use tokio::net::TcpListener;
 
@@ -41,6 +42,28 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered with 503 Service Unavailable.
     #[arg(long, env = "LSHUB_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
+    /// Sign-in attempts a client address may make per minute.
+    #[arg(long, env = "LSHUB_LOGIN_RATE_LIMIT", default_value_t = RateLimits::default().login, value_parser = per_minute())]
+    login_rate_limit: u32,
+    /// Registrations a client address may submit per minute.
+    #[arg(long, env = "LSHUB_REGISTRATION_RATE_LIMIT", default_value_t = RateLimits::default().registration, value_parser = per_minute())]
+    registration_rate_limit: u32,
+    /// Password-reset requests a client address may make per minute.
+    #[arg(long, env = "LSHUB_PASSWORD_RESET_RATE_LIMIT", default_value_t = RateLimits::default().password_reset, value_parser = per_minute())]
+    password_reset_rate_limit: u32,
+    /// Searches (page and API) a client address may make per minute.
+    #[arg(long, env = "LSHUB_SEARCH_RATE_LIMIT", default_value_t = RateLimits::default().search, value_parser = per_minute())]
+    search_rate_limit: u32,
+    /// Megabytes for the cache of public answers to anonymous visitors; 0 turns it off.
+    #[arg(long, env = "LSHUB_PUBLIC_CACHE_MB", default_value_t = lshub_web::public_cache::DEFAULT_MAX_BYTES / MIB)]
+    public_cache_mb: usize,
+}
+
+const MIB: usize = 1024 * 1024;
+
+/// A rate limit is a positive number of requests per minute; switching one off is not offered.
+fn per_minute() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(1..)
 }
 
 pub async fn run(
@@ -60,6 +83,7 @@ pub async fn run(
         .await
         .context("starting the hub")?
         .with_request_timeout(std::time::Duration::from_secs(args.request_timeout))
+        .with_public_cache(args.public_cache_mb.saturating_mul(MIB))
         .with_accounts(AccountsConfig {
             trust_forwarded_for: args.trust_forwarded_for,
             mailer: match (&args.smtp_url, &args.mail_from) {
@@ -71,6 +95,13 @@ pub async fn run(
                     Some(OidcSettings { issuer, client_id, client_secret })
                 }
                 _ => None,
+            },
+            limits: RateLimits {
+                login: args.login_rate_limit,
+                registration: args.registration_rate_limit,
+                password_reset: args.password_reset_rate_limit,
+                search: args.search_rate_limit,
+                ..RateLimits::default()
             },
             ..AccountsConfig::with_data_dir(data_dir)
         });

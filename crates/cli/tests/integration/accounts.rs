@@ -57,6 +57,9 @@ async fn member_registers_claims_edits_and_admin_audits(app: &TestApp) {
         admin.submit("/admin/claims", &format!("/admin/claims/{id}/decision"), &[("decision", "approve")]).await;
     assert_eq!(decided.status, 303);
 
+    // A visitor's view of the page is now in the public cache; the edit must replace it.
+    let (_, before) = app.get_text("/organisations/chemtrix-netherlands", "nl").await;
+    assert!(!before.contains("Chemtrix bouwt microreactoren"));
     let dutch = "Chemtrix bouwt microreactoren voor de chemie & doet onderzoek.";
     let edit_page = member.get("/organisations/chemtrix-netherlands/edit").await;
     assert_eq!(edit_page.status, 200);

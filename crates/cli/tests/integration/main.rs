@@ -18,6 +18,7 @@ mod oidc;
 mod oidc_provider;
 mod operations;
 mod pages;
+mod public_cache;
 mod resolve;
 mod search;
 mod snapshots;

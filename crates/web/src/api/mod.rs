@@ -14,6 +14,7 @@ use axum::routing::{get, put};
 use utoipa::OpenApi;
 
 use crate::error::{AppError, Problem};
+use crate::public_cache::public;
 use crate::routes::RouteTable;
 use crate::state::AppState;
 
@@ -23,14 +24,14 @@ pub use search::{entity_path, hit_path};
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
-        .route("/organisations", get(organisations::list))
-        .route("/organisations/{slug}", get(organisations::show))
-        .route("/calls", get(calls::list))
-        .route("/calls/{topic_id}", get(calls::show))
-        .route("/stats", get(stats::show))
-        .route("/search", get(search::search))
-        .route("/resolve", get(resolve::resolve))
-        .route("/match", get(matching::find_matches))
+        .route("/organisations", public(get(organisations::list)))
+        .route("/organisations/{slug}", public(get(organisations::show)))
+        .route("/calls", public(get(calls::list)))
+        .route("/calls/{topic_id}", public(get(calls::show)))
+        .route("/stats", public(get(stats::show)))
+        .route("/search", public(get(search::search)))
+        .route("/resolve", public(get(resolve::resolve)))
+        .route("/match", public(get(matching::find_matches)))
         .route("/me", get(account::me))
         .route("/organisations/{slug}/profile", put(account::edit_organisation))
         .map_router(|api| api.fallback(|| async { AppError::not_found("API endpoint") }))

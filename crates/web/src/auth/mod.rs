@@ -180,11 +180,11 @@ fn bucket(method: &Method, path: &str) -> Option<Bucket> {
     }
 }
 
-fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
-    let forwarded = trust_forwarded_for.then(|| last_forwarded_for(request.headers())).flatten();
+fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for.then(|| last_forwarded_for(&parts.headers)).flatten();
     forwarded.map(|ip| ip.to_string()).unwrap_or_else(|| {
-        request
-            .extensions()
+        parts
+            .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |ConnectInfo(address)| address.ip().to_string())
     })
@@ -199,20 +199,11 @@ fn last_forwarded_for(headers: &HeaderMap) -> Option<std::net::IpAddr> {
 
 /// The checks in front of every route. See the module documentation.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = client_address(&request, state.accounts.trust_forwarded_for);
-    let html = !request.uri().path().starts_with("/api/");
     let (mut parts, body) = request.into_parts();
-    let fail = |parts: &Parts, error: AppError| {
-        if html {
-            crate::pages::html_error(parts, &state, error)
-        } else {
-            error.into_response()
-        }
-    };
-    if let Some(bucket) = bucket(&parts.method, parts.uri.path()) {
-        if let Err(retry_after) = state.accounts.limiter.hit(bucket, &client) {
-            return fail(&parts, AppError::TooManyRequests { retry_after });
-        }
+    let client = client_address(&parts, state.accounts.trust_forwarded_for);
+    let fail = |parts: &Parts, error: AppError| refusal(&state, parts, error);
+    if let Some(refused) = count_against_rate_limit(&state, &parts) {
+        return refused;
     }
     let (auth, new_csrf_cookie) = match identify(&state, &parts.headers, client).await {
         Ok(found) => found,
@@ -245,8 +236,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         // Pages for a signed-in user carry their data and their CSRF token.
         response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
-    // Only pages carry forms; API answers and files stay free of cookies (and cacheable).
-    if let Some(token) = new_csrf_cookie.filter(|_| html_response) {
+    // Only pages with forms need the cookie; API answers, files and public pages (whose only
+    // forms are searches and filters, by GET) stay free of cookies, and cacheable.
+    let public = response.extensions().get::<crate::public_cache::PublicContent>().is_some();
+    if let Some(token) = new_csrf_cookie.filter(|_| html_response && !public) {
         // A browser session cookie (no Max-Age): the visitor's forms carry the same value.
         let cookie = set_cookie(&state, CSRF_COOKIE, &token, 24 * 3600);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -260,6 +253,25 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         );
     }
     response
+}
+
+/// An error before the handler: the error page for pages, problem details for the API.
+fn refusal(state: &AppState, parts: &Parts, error: AppError) -> Response {
+    if parts.uri.path().starts_with("/api/") {
+        error.into_response()
+    } else {
+        crate::pages::html_error(parts, state, error)
+    }
+}
+
+/// Counts the request against its rate limit, if one applies; the 429 answer when the client
+/// is over it. Answers from the public cache count too, so that a client's allowance does not
+/// depend on what others asked before.
+pub(crate) fn count_against_rate_limit(state: &AppState, parts: &Parts) -> Option<Response> {
+    let bucket = bucket(&parts.method, parts.uri.path())?;
+    let client = client_address(parts, state.accounts.trust_forwarded_for);
+    let retry_after = state.accounts.limiter.hit(bucket, &client).err()?;
+    Some(refusal(state, parts, AppError::TooManyRequests { retry_after }))
 }
 
 /// Resolves the caller; returns a fresh CSRF cookie value when a visitor has none yet.

@@ -24,20 +24,21 @@ use axum::routing::{get, post};
 
 use crate::error::{AppError, Problem};
 use crate::i18n::{language_of, Translator};
+use crate::public_cache::public;
 use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
-        .route("/", get(home::show))
-        .route("/organisations", get(organisations::list))
-        .route("/organisations/{slug}", get(organisations::show))
-        .route("/calls", get(calls::list))
-        .route("/calls/{topic_id}", get(calls::show))
-        .route("/search", get(search::show))
+        .route("/", public(get(home::show)))
+        .route("/organisations", public(get(organisations::list)))
+        .route("/organisations/{slug}", public(get(organisations::show)))
+        .route("/calls", public(get(calls::list)))
+        .route("/calls/{topic_id}", public(get(calls::show)))
+        .route("/search", public(get(search::show)))
         .route("/language/{code}", get(language::switch))
-        .route("/static/{file}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
+        .route("/static/{file}", public(get(assets::serve)))
+        .route("/favicon.ico", public(get(assets::favicon)))
         .route("/register", get(account::register_form).post(account::register))
         .route("/verify", get(account::verify))
         .route("/login", get(account::login_form).post(account::login))

@@ -1,0 +1,517 @@
+//! A cache of the public responses anonymous visitors get: the same bytes for the same
+//! address, language and content, so a popular page is rendered once rather than per visit.
+//!
+//! What it may hold, and why that is safe:
+//! - Only answers to `GET` from a caller without credentials: no `Authorization` header and
+//!   no session cookie. Signed-in users and token holders neither read nor fill it, since
+//!   their pages carry their name, their CSRF token and what they may do.
+//! - Only responses a route marked [`PublicContent`] (pages and API answers that show the
+//!   same to every visitor), with status 200, without `Set-Cookie` and not `private`.
+//! - The key is the path and query together with the language the page is rendered in
+//!   (resolved from the language cookie or `Accept-Language`, as pages do); no handler of a
+//!   public route negotiates on any other request header.
+//!
+//! When it forgets: every entry after [`TTL`] (pages show open/closed calls and days left);
+//! everything when this node serves a state-changing request (whatever its outcome), when the
+//! database's content version changes (imports, other nodes) and when the search index and
+//! figures are rebuilt (see `keep_derived_content_current` in the crate root). A response
+//! rendered while one of these happened is not stored: fills carry the generation they
+//! started in.
+//!
+//! A hit is answered before the auth guard, but counts against the same rate limits (the
+//! search limit), so a client's allowance does not depend on what others asked before.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, SET_COOKIE};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::MethodRouter;
+use lshub_domain::Language;
+
+use crate::state::AppState;
+
+/// How long an entry may be served: pages show time-dependent things (open calls, days left).
+pub const TTL: Duration = Duration::from_secs(30);
+
+/// The memory a cache gets unless told otherwise.
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// What an entry costs beyond its key and body (headers, map and queue slots), so that a
+/// flood of tiny answers is bounded too.
+const ENTRY_OVERHEAD: usize = 512;
+
+/// Response extension: this answer is the same for every anonymous visitor.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicContent;
+
+/// Marks every answer of `route` as [`PublicContent`].
+pub fn public(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.layer(axum::middleware::map_response(|mut response: Response| async move {
+        response.extensions_mut().insert(PublicContent);
+        response
+    }))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    language: Language,
+    path_and_query: String,
+}
+
+impl Key {
+    fn size(&self) -> usize {
+        self.path_and_query.len() + ENTRY_OVERHEAD
+    }
+}
+
+struct Entry {
+    headers: HeaderMap,
+    body: Bytes,
+    stored: Instant,
+    /// Tells this entry's place in the eviction queue from an older one of the same key.
+    serial: u64,
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<Key, Entry>,
+    /// Oldest first, for eviction.
+    order: VecDeque<(Key, u64)>,
+    bytes: usize,
+    next_serial: u64,
+}
+
+impl Entries {
+    fn remove(&mut self, key: &Key) {
+        if let Some(entry) = self.map.remove(key) {
+            self.bytes -= key.size() + entry.body.len();
+        }
+    }
+}
+
+/// The cache; with a budget of 0 bytes it is off and the middleware passes everything on.
+pub struct PublicCache {
+    max_bytes: usize,
+    ttl: Duration,
+    /// Bumped by every invalidation; changed only while `entries` is locked.
+    generation: AtomicU64,
+    entries: Mutex<Entries>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    invalidations: AtomicU64,
+}
+
+impl PublicCache {
+    pub fn new(max_bytes: usize) -> Self {
+        Self::with_ttl(max_bytes, TTL)
+    }
+
+    fn with_ttl(max_bytes: usize, ttl: Duration) -> Self {
+        Self {
+            max_bytes,
+            ttl,
+            generation: AtomicU64::new(0),
+            entries: Mutex::new(Entries::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            invalidations: AtomicU64::new(0),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.max_bytes > 0
+    }
+
+    /// Whether an answer of `bytes` may be kept: one must not push out most of the others.
+    fn fits(&self, bytes: usize) -> bool {
+        bytes <= self.max_bytes / 8
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Forgets everything, and refuses fills of responses rendered before this.
+    pub fn invalidate(&self) {
+        let mut entries = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.map.clear();
+        entries.order.clear();
+        entries.bytes = 0;
+        self.invalidations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn get(&self, key: &Key) -> Option<(HeaderMap, Bytes)> {
+        let mut entries = self.lock();
+        let entry = entries.map.get(key)?;
+        if entry.stored.elapsed() < self.ttl {
+            return Some((entry.headers.clone(), entry.body.clone()));
+        }
+        entries.remove(key);
+        None
+    }
+
+    fn insert(&self, key: Key, generation: u64, headers: HeaderMap, body: Bytes) {
+        let size = key.size() + body.len();
+        if !self.fits(size) {
+            return;
+        }
+        let mut entries = self.lock();
+        if self.generation.load(Ordering::Acquire) != generation {
+            return; // Rendered before an invalidation: it may show what changed since.
+        }
+        entries.remove(&key);
+        while entries.bytes + size > self.max_bytes {
+            let Some((oldest, serial)) = entries.order.pop_front() else { break };
+            if entries.map.get(&oldest).is_some_and(|e| e.serial == serial) {
+                entries.remove(&oldest);
+            }
+        }
+        let serial = entries.next_serial;
+        entries.next_serial += 1;
+        entries.bytes += size;
+        entries.order.push_back((key.clone(), serial));
+        entries.map.insert(key, Entry { headers, body, stored: Instant::now(), serial });
+        // Queue slots of replaced or expired entries linger until popped; keep them bounded.
+        if entries.order.len() > 2 * entries.map.len() + 64 {
+            let Entries { map, order, .. } = &mut *entries;
+            order.retain(|(key, serial)| map.get(key).is_some_and(|e| e.serial == *serial));
+        }
+    }
+
+    /// Prometheus lines: hits, misses, invalidations, and what it holds.
+    pub fn render_metrics(&self, out: &mut String) {
+        let (count, bytes) = {
+            let entries = self.lock();
+            (entries.map.len(), entries.bytes)
+        };
+        let counters = [
+            ("hits", "Anonymous requests answered from the public cache.", &self.hits),
+            ("misses", "Public answers to anonymous requests rendered as the cache lacked them.", &self.misses),
+            ("invalidations", "Times the public cache was emptied because content changed.", &self.invalidations),
+        ];
+        for (name, help, counter) in counters {
+            let _ = writeln!(out, "# HELP lshub_public_cache_{name}_total {help}");
+            let _ = writeln!(out, "# TYPE lshub_public_cache_{name}_total counter");
+            let _ = writeln!(out, "lshub_public_cache_{name}_total {}", counter.load(Ordering::Relaxed));
+        }
+        for (name, help, value) in [
+            ("entries", "Responses in the public cache.", count),
+            ("bytes", "Memory the public cache accounts for.", bytes),
+        ] {
+            let _ = writeln!(out, "# HELP lshub_public_cache_{name} {help}");
+            let _ = writeln!(out, "# TYPE lshub_public_cache_{name} gauge");
+            let _ = writeln!(out, "lshub_public_cache_{name} {value}");
+        }
+    }
+}
+
+/// No credentials: neither an `Authorization` header nor a session cookie (even an expired
+/// one, which the guard would have to look up).
+fn anonymous(headers: &HeaderMap) -> bool {
+    !headers.contains_key(AUTHORIZATION) && crate::auth::cookie(headers, crate::auth::SESSION_COOKIE).is_none()
+}
+
+/// Whether `response` may be served to every anonymous visitor asking the same.
+fn storable(response: &Response) -> bool {
+    let private = response
+        .headers()
+        .get_all(CACHE_CONTROL)
+        .iter()
+        .any(|v| v.to_str().map_or(true, |v| v.contains("private") || v.contains("no-store")));
+    response.status() == StatusCode::OK
+        && response.extensions().get::<PublicContent>().is_some()
+        && !response.headers().contains_key(SET_COOKIE)
+        && !private
+}
+
+/// The middleware: answers anonymous `GET`s from the cache, fills it, and empties it after
+/// every state-changing request.
+pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let cache = &state.public_cache;
+    if !cache.enabled() {
+        return next.run(request).await;
+    }
+    let method = request.method().clone();
+    if method != Method::GET {
+        let response = next.run(request).await;
+        if !matches!(method, Method::HEAD | Method::OPTIONS) {
+            cache.invalidate();
+        }
+        return response;
+    }
+    if !anonymous(request.headers()) {
+        return next.run(request).await;
+    }
+    let key = Key {
+        language: crate::i18n::language_from(request.headers()),
+        path_and_query: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+    };
+    if let Some((headers, body)) = cache.get(&key) {
+        let (parts, _) = request.into_parts();
+        if let Some(refused) = crate::auth::count_against_rate_limit(&state, &parts) {
+            return refused;
+        }
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
+        response.extensions_mut().insert(PublicContent);
+        return response;
+    }
+    let generation = cache.generation.load(Ordering::Acquire);
+    let response = next.run(request).await;
+    if !storable(&response) {
+        return response;
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let size = response.body().size_hint().exact().and_then(|n| usize::try_from(n).ok());
+    if !size.is_some_and(|n| cache.fits(n)) {
+        return response; // Unknown or too large: not worth reading ahead.
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            cache.insert(key, generation, parts.headers.clone(), bytes.clone());
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading a response to cache it failed");
+            Response::from_parts(parts, Body::empty())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::routing::{get, post};
+    use axum::Router;
+    use lshub_storage::Database;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::state::SiteConfig;
+
+    /// A router behind the cache and the guard whose answers count the renders, so a repeat
+    /// shows whether it was rendered again.
+    async fn counting_app(max_bytes: usize) -> (Router, Arc<AtomicU64>) {
+        let db = Database::connect("sqlite::memory:").await.expect("database");
+        db.migrate().await.expect("migrate");
+        let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into() };
+        let limits = crate::auth::rate_limit::RateLimits { search: 3, ..Default::default() };
+        let accounts =
+            crate::AccountsConfig { limits, ..crate::AccountsConfig::with_data_dir(std::path::Path::new("data")) };
+        let state = AppState::open(db, site).await.expect("state").with_public_cache(max_bytes).with_accounts(accounts);
+        let renders = Arc::new(AtomicU64::new(0));
+        let render = {
+            let renders = renders.clone();
+            move |request: Request| async move {
+                let n = renders.fetch_add(1, Ordering::SeqCst);
+                let language = crate::i18n::language_from(request.headers()).code();
+                format!("render {n} in {language}")
+            }
+        };
+        let with_cookie = |render: Response| async move {
+            let mut response = render;
+            response.headers_mut().insert(SET_COOKIE, "a=b".parse().expect("header"));
+            response
+        };
+        let app = Router::new()
+            .route("/page", public(get(render.clone())))
+            .route("/search", public(get(render.clone())))
+            .route("/private", get(render.clone()))
+            .route("/cookie", public(get(render.clone()).layer(axum::middleware::map_response(with_cookie))))
+            .route("/edit", post(|| async { "saved" }))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::guard))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), serve))
+            .with_state(state);
+        (app, renders)
+    }
+
+    async fn send(app: &Router, method: Method, path: &str, headers: &[(&str, &str)]) -> String {
+        send_for_status(app, method, path, headers).await.1
+    }
+
+    async fn send_for_status(
+        app: &Router,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        (status, String::from_utf8(bytes.to_vec()).expect("text"))
+    }
+
+    #[tokio::test]
+    async fn hits_count_against_the_search_limit() {
+        let (app, renders) = counting_app(1 << 20).await;
+        for _ in 0..3 {
+            assert_eq!(send_for_status(&app, Method::GET, "/search?q=blood", &[]).await.0, StatusCode::OK);
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "rendered once, then from the cache");
+        let (status, _) = send_for_status(&app, Method::GET, "/search?q=blood", &[]).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the fourth search of the minute is refused");
+    }
+
+    #[tokio::test]
+    async fn visitors_get_the_first_render_again() {
+        let (app, renders) = counting_app(1 << 20).await;
+        let first = send(&app, Method::GET, "/page?q=1", &[]).await;
+        assert_eq!(send(&app, Method::GET, "/page?q=1", &[]).await, first, "the same bytes");
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "rendered once");
+        send(&app, Method::GET, "/page?q=2", &[]).await;
+        assert_eq!(renders.load(Ordering::SeqCst), 2, "another query is another page");
+        send(&app, Method::HEAD, "/page?q=1", &[]).await;
+        assert_eq!(renders.load(Ordering::SeqCst), 3, "HEAD is passed on");
+    }
+
+    #[tokio::test]
+    async fn each_language_is_rendered_for_itself() {
+        let (app, _) = counting_app(1 << 20).await;
+        let dutch = send(&app, Method::GET, "/page", &[("accept-language", "nl-NL,nl;q=0.9")]).await;
+        let english = send(&app, Method::GET, "/page", &[("accept-language", "en")]).await;
+        assert!(dutch.ends_with(" in nl") && english.ends_with(" in en"), "{dutch} / {english}");
+        let by_cookie =
+            send(&app, Method::GET, "/page", &[("accept-language", "en"), ("cookie", "lshub_lang=nl")]).await;
+        assert_eq!(by_cookie, dutch, "the cookie decides, as on pages");
+        assert_eq!(send(&app, Method::GET, "/page", &[("accept-language", "en-GB")]).await, english);
+    }
+
+    #[tokio::test]
+    async fn signed_in_callers_neither_read_nor_fill_it() {
+        let (app, renders) = counting_app(1 << 20).await;
+        // The guard takes an unknown session for a visitor and refuses an unknown token; the
+        // cache looks only at whether credentials are sent.
+        let session = [("cookie", "lshub_session=secret")];
+        let token = [("authorization", "Bearer secret")];
+        send(&app, Method::GET, "/page", &session).await;
+        send(&app, Method::GET, "/page", &session).await;
+        assert_eq!(renders.load(Ordering::SeqCst), 2, "rendered for each");
+        let visitor = send(&app, Method::GET, "/page", &[]).await;
+        assert_eq!(visitor, "render 2 in en", "nothing was stored for the visitor");
+        send(&app, Method::GET, "/page", &session).await;
+        assert_eq!(renders.load(Ordering::SeqCst), 4, "the visitor's copy is not theirs");
+        let (status, _) = send_for_status(&app, Method::GET, "/page", &token).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "a token is checked (off to sign in), not answered from the cache");
+    }
+
+    #[tokio::test]
+    async fn only_public_answers_without_cookies_are_kept() {
+        let (app, renders) = counting_app(1 << 20).await;
+        for path in ["/private", "/private", "/cookie", "/cookie"] {
+            send(&app, Method::GET, path, &[]).await;
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn a_change_on_this_node_empties_it() {
+        let (app, renders) = counting_app(1 << 20).await;
+        send(&app, Method::GET, "/page", &[]).await;
+        let (status, _) = send_for_status(&app, Method::POST, "/edit", &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en", "whatever the outcome");
+        send(&app, Method::PUT, "/nowhere", &[]).await;
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 2 in en");
+        assert_eq!(renders.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_budget_of_nothing_turns_it_off() {
+        let (app, renders) = counting_app(0).await;
+        send(&app, Method::GET, "/page", &[]).await;
+        send(&app, Method::GET, "/page", &[]).await;
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    fn key(path: &str, language: Language) -> Key {
+        Key { language, path_and_query: path.into() }
+    }
+
+    fn body(cache: &PublicCache, key: &Key) -> Option<Bytes> {
+        cache.get(key).map(|(_, body)| body)
+    }
+
+    #[test]
+    fn languages_are_apart() {
+        let cache = PublicCache::new(1 << 20);
+        let generation = cache.generation.load(Ordering::Acquire);
+        cache.insert(key("/", Language::En), generation, HeaderMap::new(), Bytes::from("home"));
+        assert_eq!(body(&cache, &key("/", Language::En)), Some(Bytes::from("home")));
+        assert_eq!(body(&cache, &key("/", Language::Nl)), None);
+        assert_eq!(body(&cache, &key("/?", Language::En)), None);
+    }
+
+    #[test]
+    fn memory_stays_within_the_budget() {
+        let budget = 64 * 1024;
+        let cache = PublicCache::new(budget);
+        let generation = cache.generation.load(Ordering::Acquire);
+        let page = Bytes::from(vec![b'x'; 1000]);
+        for i in 0..1000 {
+            cache.insert(key(&format!("/organisations/{i}"), Language::En), generation, HeaderMap::new(), page.clone());
+            let entries = cache.lock();
+            assert!(entries.bytes <= budget, "{} bytes after {i} inserts", entries.bytes);
+            assert!(entries.order.len() <= 2 * entries.map.len() + 65);
+        }
+        assert!(body(&cache, &key("/organisations/999", Language::En)).is_some(), "the newest stays");
+        assert!(body(&cache, &key("/organisations/0", Language::En)).is_none(), "the oldest went");
+        let huge = Bytes::from(vec![b'x'; budget / 4]);
+        cache.insert(key("/huge", Language::En), generation, HeaderMap::new(), huge);
+        assert!(body(&cache, &key("/huge", Language::En)).is_none(), "too large for its share");
+    }
+
+    #[test]
+    fn entries_expire() {
+        let cache = PublicCache::with_ttl(1 << 20, Duration::from_millis(20));
+        let generation = cache.generation.load(Ordering::Acquire);
+        cache.insert(key("/calls", Language::En), generation, HeaderMap::new(), Bytes::from("calls"));
+        assert!(body(&cache, &key("/calls", Language::En)).is_some());
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(body(&cache, &key("/calls", Language::En)).is_none());
+        assert_eq!(cache.lock().bytes, 0, "the expired entry is gone");
+    }
+
+    #[test]
+    fn renders_from_before_an_invalidation_are_not_stored() {
+        let cache = PublicCache::new(1 << 20);
+        let before = cache.generation.load(Ordering::Acquire);
+        cache.insert(key("/", Language::En), before, HeaderMap::new(), Bytes::from("old"));
+        cache.invalidate();
+        assert!(body(&cache, &key("/", Language::En)).is_none(), "emptied");
+        cache.insert(key("/", Language::En), before, HeaderMap::new(), Bytes::from("old"));
+        assert!(body(&cache, &key("/", Language::En)).is_none(), "a render that began before is refused");
+        let mut metrics = String::new();
+        cache.render_metrics(&mut metrics);
+        assert!(metrics.contains("lshub_public_cache_invalidations_total 1"), "{metrics}");
+        assert!(metrics.contains("lshub_public_cache_entries 0"), "{metrics}");
+    }
+
+    #[test]
+    fn credentials_make_a_caller_known() {
+        let mut headers = HeaderMap::new();
+        assert!(anonymous(&headers));
+        headers.insert("cookie", "lshub_lang=nl; lshub_csrf=abc".parse().expect("header"));
+        assert!(anonymous(&headers), "language and CSRF cookies are no credentials");
+        headers.insert("cookie", "lshub_lang=nl; lshub_session=secret".parse().expect("header"));
+        assert!(!anonymous(&headers));
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, "Bearer token".parse().expect("header"));
+        assert!(!anonymous(&headers));
+    }
+}
