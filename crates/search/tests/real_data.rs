@@ -174,15 +174,16 @@ fn synthetic_vectors_resemble_the_models_and_install_into_an_index() {
     assert!(same > 0.6 && same > other + 0.3, "same text {same}, another's {other}");
 
     let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
-    let vectors = organisations
-        .iter()
-        .map(|(d, v)| ((d.entity.id().to_owned(), d.key.clone()), v.clone()))
-        .collect();
+    let vectors = organisations.iter().map(|(d, v)| ((d.entity.id().to_owned(), d.key.clone()), v.clone())).collect();
     let documents: Vec<lshub_search::SearchDocument> = organisations.into_iter().map(|(d, _)| d).collect();
     assert_eq!(index.install(documents, vectors).expect("install"), 300);
     assert_eq!(index.vector_count(), 300);
     let mut request = SearchRequest::new("tumour research", Some(EntityType::Organisation), 5);
     request.ranking = lshub_search::Ranking::Semantic;
     let hits = index.search(&request).expect("search");
-    assert!(hits.iter().any(|h| h.title.contains("Oncolog")), "{:?}", hits.iter().map(|h| &h.title).collect::<Vec<_>>());
+    assert!(
+        hits.iter().any(|h| h.title.contains("Oncolog")),
+        "{:?}",
+        hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
 }

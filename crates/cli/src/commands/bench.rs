@@ -221,16 +221,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 .collect(),
             None => synthetic_organisations(synthetic, SYNTHETIC_SEED).collect(),
         };
-        let documents: Vec<SearchDocument> = real
-            .organisations
-            .iter()
-            .cloned()
-            .chain(synthetic_documents)
-            .chain(real.calls.iter().cloned())
-            .collect();
+        let documents: Vec<SearchDocument> =
+            real.organisations.iter().cloned().chain(synthetic_documents).chain(real.calls.iter().cloned()).collect();
         let sources: Vec<SearchDocument> = real.calls.iter().take(20).cloned().collect();
         eprintln!("size {label}: the hub's index ...");
-        let (measured, recall) = bench_index(&label, &documents, vectors, &queries, &sources, rounds, encoder.as_ref())?;
+        let (measured, recall) =
+            bench_index(&label, &documents, vectors, &queries, &sources, rounds, encoder.as_ref())?;
         rows.extend(measured);
         recalls.extend(recall.map(|r| (label.clone(), r)));
         eprintln!("size {label}: SQLite FTS5 ...");
