@@ -23,7 +23,7 @@ use clap::Args;
 use lshub_search::eval::{self, EvalQuery};
 use lshub_search::{
     embed_missing, stored_vectors, synthetic_organisations, EntityType, MatchSource, Ranking, SearchDocument,
-    SearchIndex, SearchRequest, Searchable, SentenceEncoder, SyntheticVectors,
+    SearchIndex, SearchRequest, Searchable, SentenceEncoder, SyntheticVectors, VectorEntry,
 };
 use lshub_storage::{Database, NoProgress};
 use sqlx::{Connection, Row as _};
@@ -211,14 +211,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         eprintln!("size {label}: generating {synthetic} synthetic organisations ...");
         let mut vectors = real.vectors.clone();
         let synthetic_documents: Vec<SearchDocument> = match &mut synthetic_vectors {
-            Some(generator) => generator
-                .organisations(synthetic, SYNTHETIC_SEED)?
-                .into_iter()
-                .map(|(document, vector)| {
+            Some(generator) => {
+                let mut documents = Vec::with_capacity(synthetic);
+                for (document, vector) in generator.organisations(synthetic, SYNTHETIC_SEED)? {
                     vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
-                    document
-                })
-                .collect(),
+                    documents.push(document);
+                }
+                documents
+            }
             None => synthetic_organisations(synthetic, SYNTHETIC_SEED).collect(),
         };
         let documents: Vec<SearchDocument> =
@@ -357,7 +357,7 @@ fn bench_index(
     let (mut at_10, mut at_100) = (0.0, 0.0);
     for round in 0..rounds {
         for (entity, vector) in &query_vectors {
-            let keep = |e: &lshub_search::VectorEntry| e.entity == *entity;
+            let keep = |e: &VectorEntry| e.entity == *entity;
             let start = Instant::now();
             let found = vector_index.nearest(vector, SCAN_DEPTH, keep);
             scan.push(start.elapsed());
