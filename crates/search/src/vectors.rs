@@ -324,7 +324,7 @@ mod tests {
         let vectors: Vec<Vec<f32>> = (0..EXACT_BELOW)
             .map(|i| unit(&topics[i % topics.len()].iter().map(|x| x + 0.3 * random()).collect::<Vec<_>>()))
             .collect();
-        let entity = |i: usize| if i % 4 == 0 { EntityType::Call } else { EntityType::Organisation };
+        let entity = |i: usize| if i.is_multiple_of(4) { EntityType::Call } else { EntityType::Organisation };
         let index = VectorIndex::build(
             dimension,
             vectors.iter().enumerate().map(|(i, v)| (entry(&i.to_string(), entity(i)), v.clone())),
