@@ -89,7 +89,7 @@ pub async fn embed_missing(
 }
 
 /// The stored vectors that still fit `documents`' texts, by (entity, key).
-pub(crate) async fn stored_vectors(
+pub async fn stored_vectors(
     db: &Database,
     model_id: &str,
     documents: &[SearchDocument],

@@ -123,7 +123,7 @@ impl SearchIndex {
     }
 
     /// The vectors of the indexed documents, when the index ranks by meaning.
-    pub(crate) fn vectors(&self) -> Option<Arc<VectorIndex>> {
+    pub fn vectors(&self) -> Option<Arc<VectorIndex>> {
         self.semantic.as_ref().map(Semantic::current_vectors)
     }
 
@@ -160,7 +160,10 @@ impl SearchIndex {
         self.install(documents, vectors)
     }
 
-    fn install(
+    /// Replaces the whole index with `documents`, atomically for readers, with the given
+    /// vectors by (entity, key) when the index ranks by meaning; documents without one are
+    /// found lexically.
+    pub fn install(
         &self,
         documents: Vec<SearchDocument>,
         mut vectors: HashMap<(String, String), Vec<f32>>,
@@ -212,31 +215,40 @@ impl SearchIndex {
             if request.cross_language { Vocabulary::get().translate(&words) } else { Translation::default() };
         let searcher = self.reader.searcher();
         let query = self.lexical_query(request, &words, &translation.extra_words);
-        let lexical = match request.ranking {
-            Ranking::Semantic => Vec::new(),
-            _ => {
-                let depth = request.limit.max(CANDIDATES);
-                let mut found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
-                crate::coverage::rerank(&searcher, &self.word_presence(&words, &translation), &mut found)?;
-                found
-            }
-        };
-        let semantic = match (request.ranking, &self.semantic) {
-            (Ranking::Lexical, _) => Vec::new(),
+        let meaning = match (request.ranking, &self.semantic) {
+            (Ranking::Lexical, _) | (Ranking::Fused(_), None) => None,
             (Ranking::Semantic, None) => return Err(SearchError::NoModel),
-            (Ranking::Fused(_), None) => Vec::new(),
-            // Nothing matches a single word, not even by similar spelling: the query is
-            // gibberish to this hub ("zzqqxx"), and whatever the encoder makes of its word
-            // pieces would be noise.
-            (Ranking::Fused(_), Some(_)) if lexical.is_empty() => Vec::new(),
-            (Ranking::Semantic | Ranking::Fused(_), Some(semantic)) => {
+            (Ranking::Semantic | Ranking::Fused(_), Some(semantic)) => Some(semantic),
+        };
+        // The query's vector is computed on another thread while the lexical search runs:
+        // the two are independent, so a search takes the longer of them, not their sum.
+        let (lexical, query_vector) = std::thread::scope(|scope| {
+            let embedding = meaning.map(|semantic| {
                 let text = translation.english.clone().unwrap_or_else(|| words.join(" "));
+                scope.spawn(move || semantic.encoder.encode(&[text.as_str()]))
+            });
+            let lexical = match request.ranking {
+                Ranking::Semantic => Ok(Vec::new()),
+                _ => self.lexical_ranking(&searcher, &query, request.limit.max(CANDIDATES), &words, &translation),
+            };
+            let vector = embedding.map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            (lexical, vector)
+        });
+        let lexical = lexical?;
+        // Nothing matches a single word, not even by similar spelling: the query is
+        // gibberish to this hub ("zzqqxx"), and whatever the encoder makes of its word
+        // pieces would be noise.
+        let gibberish = lexical.is_empty() && matches!(request.ranking, Ranking::Fused(_));
+        let semantic = match (meaning, query_vector) {
+            (Some(semantic), Some(vector)) if !gibberish => {
+                let vector = vector?.into_iter().next().unwrap_or_default();
                 let minimum = match request.ranking {
                     Ranking::Fused(fusion) => fusion.min_similarity,
                     _ => f32::MIN,
                 };
-                semantic.nearest(request, &text, request.limit.max(CANDIDATES), minimum)?
+                semantic.nearest(request, &vector, request.limit.max(CANDIDATES), minimum)
             }
+            _ => Vec::new(),
         };
         let ranked = fuse(request, &searcher, self.fields.id, &lexical, &semantic)?;
         let all_words: Vec<String> = words.iter().chain(&translation.extra_words).cloned().collect();
@@ -250,6 +262,21 @@ impl SearchIndex {
                 Ok(self.hit(&doc, &candidate, &all_words, &translation, request, &snippets))
             })
             .collect()
+    }
+
+    /// The lexical candidates, best first, coordinated by how many of the query's words
+    /// each holds.
+    fn lexical_ranking(
+        &self,
+        searcher: &Searcher,
+        query: &BooleanQuery,
+        depth: usize,
+        words: &[String],
+        translation: &Translation,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        let mut found = searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?;
+        crate::coverage::rerank(searcher, &self.word_presence(words, translation), &mut found)?;
+        Ok(found)
     }
 
     fn lexical_query(&self, request: &SearchRequest, words: &[String], extra_words: &[String]) -> BooleanQuery {
@@ -388,27 +415,20 @@ impl Semantic {
         self.vectors.read().map(|v| v.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    /// The documents nearest in meaning to `text` that pass the request's filters, best
-    /// first, with their similarity, down to `minimum`.
-    fn nearest(
-        &self,
-        request: &SearchRequest,
-        text: &str,
-        k: usize,
-        minimum: f32,
-    ) -> Result<Vec<(String, f32)>, SearchError> {
-        let query = self.encoder.encode(&[text])?.into_iter().next().unwrap_or_default();
+    /// The documents nearest in meaning to the query's vector that pass the request's
+    /// filters, best first, with their similarity, down to `minimum`.
+    fn nearest(&self, request: &SearchRequest, query: &[f32], k: usize, minimum: f32) -> Vec<(String, f32)> {
         let vectors = self.current_vectors();
         let facets: Vec<String> = request.facets.iter().map(|(name, value)| facet_term(name, value)).collect();
         let keep = |entry: &VectorEntry| {
             request.entity.is_none_or(|e| e == entry.entity) && facets.iter().all(|f| entry.facets.contains(f))
         };
-        Ok(vectors
-            .nearest(&query, k, keep)
+        vectors
+            .nearest(query, k, keep)
             .into_iter()
             .filter(|(_, similarity)| *similarity >= minimum)
             .filter_map(|(row, similarity)| Some((vectors.entry(row)?.id.clone(), similarity)))
-            .collect())
+            .collect()
     }
 }
 

@@ -20,7 +20,7 @@ mod vectors;
 mod vocabulary;
 
 pub use document::{EntityType, SearchDocument, Searchable};
-pub use embedding::{embed_missing, EmbeddingReport};
+pub use embedding::{embed_missing, stored_vectors, EmbeddingReport};
 pub use index::{documents_from, SearchError, SearchIndex};
 pub use matching::{FacetFit, MatchHit, MatchSource, MatchWhy, Vectors};
 pub use query::{Fusion, MatchReason, MatchedField, Ranking, SearchHit, SearchRequest, SnippetPart};
@@ -28,5 +28,5 @@ pub use resolve::{
     parse_judged, JudgedAffiliation, Resolution, ResolveEvaluation, ResolveOutcome, Resolver, CONFIDENCE_THRESHOLD,
 };
 pub use semantic::{cosine, ModelError, SentenceEncoder};
-pub use synthetic::synthetic_organisations;
+pub use synthetic::{synthetic_organisations, SyntheticVectors};
 pub use vectors::{VectorEntry, VectorIndex};

@@ -4,9 +4,12 @@
 //!
 //! Every synthetic organisation is marked as such: its id, key and a facet say
 //! `synthetic`. They exist only inside a benchmark's own index and databases and are never
-//! written into a hub's database.
+//! written into a hub's database. So are their sentence vectors ([`SyntheticVectors`]).
 
-use crate::{EntityType, SearchDocument};
+use std::collections::{BTreeSet, HashMap};
+
+use crate::embedding::embedded_text;
+use crate::{cosine, EntityType, ModelError, SearchDocument, SentenceEncoder};
 
 /// Places in the Netherlands and Flanders, with their country.
 const PLACES: &[(&str, &str)] = &[
@@ -174,15 +177,128 @@ impl SplitMix {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[(self.next() % items.len() as u64) as usize]
     }
+
+    /// Two numbers uniform in -1..1.
+    fn pair(&mut self) -> [f32; 2] {
+        let bits = self.next();
+        let uniform = |half: u64| (half as u32) as f32 / u32::MAX as f32 * 2.0 - 1.0;
+        [uniform(bits), uniform(bits >> 32)]
+    }
 }
 
 /// `count` synthetic organisations, numbered from 0, the same for the same `seed`.
 pub fn synthetic_organisations(count: usize, seed: u64) -> impl Iterator<Item = SearchDocument> {
+    generate(count, seed).map(|generated| generated.document)
+}
+
+/// A synthetic organisation and the second subject its description speaks of, in the
+/// description's language.
+struct Generated {
+    document: SearchDocument,
+    topic: &'static str,
+}
+
+fn generate(count: usize, seed: u64) -> impl Iterator<Item = Generated> {
     let mut random = SplitMix(seed);
     (0..count).map(move |n| organisation(n, &mut random))
 }
 
-fn organisation(n: usize, random: &mut SplitMix) -> SearchDocument {
+/// How much the second subject counts against the name in a synthetic vector.
+const TOPIC_WEIGHT: f32 = 0.5;
+
+/// Largest noise added to each dimension of a synthetic vector (before unit length), so
+/// that organisations with the same name and subject do not share one vector.
+const NOISE: f32 = 0.02;
+
+/// Texts encoded at once.
+const BATCH: usize = 64;
+
+/// SYNTHETIC sentence vectors for synthetic organisations, for benchmarks at sizes whose
+/// texts would take hours to encode. The real model encodes each distinct name (about
+/// 15,000) and subject once; an organisation's vector is its name's vector plus half its
+/// description's second subject's vector plus a little noise, at unit length. They are the
+/// model's vectors of life-science names, so they lie among the real organisations'
+/// vectors and compete with them as neighbours, as real organisations of those names
+/// would. [`SyntheticVectors::fidelity`] says how close they come to the model's vector of
+/// each whole text.
+pub struct SyntheticVectors<'a> {
+    encoder: &'a SentenceEncoder,
+    /// The model's vectors of subjects and of names, by text.
+    topics: HashMap<&'static str, Vec<f32>>,
+    names: HashMap<String, Vec<f32>>,
+}
+
+impl<'a> SyntheticVectors<'a> {
+    pub fn new(encoder: &'a SentenceEncoder) -> Self {
+        Self { encoder, topics: HashMap::new(), names: HashMap::new() }
+    }
+
+    /// The first `count` organisations of [`synthetic_organisations`] with `seed`, each with
+    /// its synthetic vector.
+    pub fn organisations(&mut self, count: usize, seed: u64) -> Result<Vec<(SearchDocument, Vec<f32>)>, ModelError> {
+        let generated: Vec<Generated> = generate(count, seed).collect();
+        let topics: BTreeSet<&'static str> =
+            generated.iter().map(|g| g.topic).filter(|t| !self.topics.contains_key(t)).collect();
+        let topics: Vec<&'static str> = topics.into_iter().collect();
+        for batch in topics.chunks(BATCH) {
+            self.topics.extend(batch.iter().copied().zip(self.encoder.encode(batch)?));
+        }
+        let names: BTreeSet<&str> = generated
+            .iter()
+            .map(|g| g.document.title.as_str())
+            .filter(|name| !self.names.contains_key(*name))
+            .collect();
+        let names: Vec<&str> = names.into_iter().collect();
+        for batch in names.chunks(BATCH) {
+            self.names.extend(batch.iter().map(|name| (*name).to_owned()).zip(self.encoder.encode(batch)?));
+        }
+        let mut noise = SplitMix(seed.rotate_left(32));
+        Ok(generated
+            .into_iter()
+            .map(|Generated { document, topic }| {
+                let vector = match (self.names.get(&document.title), self.topics.get(topic)) {
+                    (Some(name), Some(topic)) => mix(name, topic, &mut noise),
+                    // Both were encoded above; an encoder that returned fewer vectors than
+                    // texts leaves the organisation without one, so it is found lexically.
+                    _ => Vec::new(),
+                };
+                (document, vector)
+            })
+            .collect())
+    }
+
+    /// How realistic the synthetic vectors are, over the first `sample` organisations: the
+    /// mean cosine similarity of each synthetic vector to the model's vector of the same
+    /// organisation's whole text, and, for scale, to that of the next organisation's text.
+    pub fn fidelity(&mut self, sample: usize, seed: u64) -> Result<(f32, f32), ModelError> {
+        let synthetic = self.organisations(sample, seed)?;
+        let texts: Vec<String> = synthetic.iter().map(|(document, _)| embedded_text(document)).collect();
+        let mut encoded = Vec::with_capacity(texts.len());
+        for batch in texts.chunks(BATCH) {
+            let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+            encoded.extend(self.encoder.encode(&batch)?);
+        }
+        let count = synthetic.len().min(encoded.len()).max(1) as f32;
+        let same: f32 = synthetic.iter().zip(&encoded).map(|((_, v), e)| cosine(v, e)).sum();
+        let next: f32 = synthetic.iter().zip(encoded.iter().cycle().skip(1)).map(|((_, v), e)| cosine(v, e)).sum();
+        Ok((same / count, next / count))
+    }
+}
+
+/// `name + TOPIC_WEIGHT * topic + noise`, at unit length.
+fn mix(name: &[f32], topic: &[f32], random: &mut SplitMix) -> Vec<f32> {
+    let mut vector: Vec<f32> = name.iter().zip(topic).map(|(n, t)| n + TOPIC_WEIGHT * t).collect();
+    for pair in vector.chunks_mut(2) {
+        for (x, noise) in pair.iter_mut().zip(random.pair()) {
+            *x += NOISE * noise;
+        }
+    }
+    let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt().max(f32::MIN_POSITIVE);
+    vector.iter_mut().for_each(|x| *x /= norm);
+    vector
+}
+
+fn organisation(n: usize, random: &mut SplitMix) -> Generated {
     let (place, country) = *random.pick(PLACES);
     let surname = *random.pick(SURNAMES);
     let (subject, subject_nl) = *random.pick(SUBJECTS);
@@ -200,7 +316,8 @@ fn organisation(n: usize, random: &mut SplitMix) -> SearchDocument {
     };
     let pattern = *random.pick(patterns);
     let name = fill(pattern, "");
-    let sentences = if random.next().is_multiple_of(3) { DUTCH_SENTENCES } else { ENGLISH_SENTENCES };
+    let dutch = random.next().is_multiple_of(3);
+    let sentences = if dutch { DUTCH_SENTENCES } else { ENGLISH_SENTENCES };
     let body = (0..1 + random.next() % 3)
         .map(|_| {
             let sentence = *random.pick(sentences);
@@ -211,7 +328,7 @@ fn organisation(n: usize, random: &mut SplitMix) -> SearchDocument {
     let initials: String =
         name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
     let aliases = if initials.len() >= 3 { vec![initials] } else { Vec::new() };
-    SearchDocument {
+    let document = SearchDocument {
         entity: EntityType::Organisation,
         id: format!("synthetic-{n}"),
         key: format!("synthetic-{n}"),
@@ -224,7 +341,8 @@ fn organisation(n: usize, random: &mut SplitMix) -> SearchDocument {
             ("country", country.to_owned()),
             ("source", "synthetic".to_owned()),
         ],
-    }
+    };
+    Generated { document, topic: if dutch { subject2_nl } else { subject2 } }
 }
 
 #[cfg(test)]

@@ -150,3 +150,40 @@ fn ranks_by_meaning_with_the_model() {
     assert_eq!(hits.len(), 3, "semantic-only ranks everything");
     assert_ne!(hits[2].id, "ONCO", "by similarity: {hits:?}");
 }
+
+/// Synthetic organisations' SYNTHETIC vectors: one per organisation, the same organisations
+/// as without vectors, unit length, closer to the model's vector of their own text than to
+/// another's; and an index installed with them ranks by meaning.
+#[test]
+fn synthetic_vectors_resemble_the_models_and_install_into_an_index() {
+    let Some(dir) = model_dir() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
+        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
+        return;
+    };
+    let encoder = std::sync::Arc::new(lshub_search::SentenceEncoder::load(&dir).expect("model loads"));
+    let mut synthetic = lshub_search::SyntheticVectors::new(&encoder);
+    let organisations = synthetic.organisations(300, 7).expect("vectors");
+    let plain: Vec<lshub_search::SearchDocument> = lshub_search::synthetic_organisations(300, 7).collect();
+    assert_eq!(organisations.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>(), plain);
+    for (_, vector) in &organisations {
+        let norm = lshub_search::cosine(vector, vector);
+        assert!(vector.len() == 384 && (norm - 1.0).abs() < 1e-4, "{} {norm}", vector.len());
+    }
+    let (same, other) = synthetic.fidelity(64, 7).expect("fidelity");
+    assert!(same > 0.6 && same > other + 0.3, "same text {same}, another's {other}");
+
+    let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
+    let vectors = organisations.iter().map(|(d, v)| ((d.entity.id().to_owned(), d.key.clone()), v.clone())).collect();
+    let documents: Vec<lshub_search::SearchDocument> = organisations.into_iter().map(|(d, _)| d).collect();
+    assert_eq!(index.install(documents, vectors).expect("install"), 300);
+    assert_eq!(index.vector_count(), 300);
+    let mut request = SearchRequest::new("tumour research", Some(EntityType::Organisation), 5);
+    request.ranking = lshub_search::Ranking::Semantic;
+    let hits = index.search(&request).expect("search");
+    assert!(
+        hits.iter().any(|h| h.title.contains("Oncolog")),
+        "{:?}",
+        hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+}

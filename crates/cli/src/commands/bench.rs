@@ -2,19 +2,28 @@
 //! 100,000 and 1,000,000 organisations (the real ones plus synthetic ones), against SQLite
 //! FTS5 and PostgreSQL full-text search on the same documents and queries.
 //!
-//! Everything happens in the benchmark's own places: a temporary SQLite file for the real
-//! data and for FTS5, and a PostgreSQL database it creates and drops. The hub's database is
-//! never touched, and synthetic organisations never leave the benchmark.
+//! With a model, the hub's index is timed as the hub searches: lexical search, the query's
+//! vector and the scan of every document's vector, fused. The real documents' vectors come
+//! from the model (kept in the benchmark's store between runs); the synthetic organisations
+//! get SYNTHETIC vectors ([`SyntheticVectors`]), since encoding a million texts would take
+//! hours.
+//!
+//! Everything happens in the benchmark's own places: a SQLite file for the real data
+//! (temporary unless `--store` names one), a temporary one for FTS5, and a PostgreSQL
+//! database it creates and drops. The hub's database is never touched, and synthetic
+//! organisations never leave the benchmark.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Args;
 use lshub_search::eval::{self, EvalQuery};
 use lshub_search::{
-    synthetic_organisations, EntityType, MatchSource, SearchDocument, SearchIndex, SearchRequest, Searchable,
-    SentenceEncoder,
+    embed_missing, stored_vectors, synthetic_organisations, EntityType, MatchSource, Ranking, SearchDocument,
+    SearchIndex, SearchRequest, Searchable, SentenceEncoder, SyntheticVectors, VectorEntry,
 };
 use lshub_storage::{Database, NoProgress};
 use sqlx::{Connection, Row as _};
@@ -39,10 +48,29 @@ pub struct BenchArgs {
     /// Times each query is run per measurement.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     rounds: u16,
-    /// A sentence-transformers model directory: query embedding is then timed with every search.
+    /// A sentence-transformers model directory: search then ranks by meaning too, as the
+    /// hub's does, and is timed with its query embedding and vector scan.
     #[arg(long, env = "LSHUB_MODEL_DIR")]
     model: Option<PathBuf>,
+    /// A SQLite file to import the real data into and keep their sentence vectors in, so
+    /// that later runs encode only what changed (encoding them takes minutes); by default a
+    /// temporary one. Never the hub's own database.
+    #[arg(long)]
+    store: Option<PathBuf>,
 }
+
+/// Seed of the synthetic organisations: every size gets the same first ones.
+const SYNTHETIC_SEED: u64 = 2026;
+
+/// Synthetic organisations whose whole texts are encoded to say how close their synthetic
+/// vectors come to the model's.
+const FIDELITY_SAMPLE: usize = 256;
+
+/// Neighbours the hub's search asks the vector scan for (its fusion candidates).
+const SCAN_DEPTH: usize = 100;
+
+/// A sentence vector by (entity, key), as the index takes them.
+type Vectors = HashMap<(String, String), Vec<f32>>;
 
 /// "real" is 0: the real organisations only.
 fn parse_size(text: &str) -> Result<usize, String> {
@@ -145,53 +173,62 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let queries = read_queries(args.queries.as_deref())?;
     let rounds = usize::from(args.rounds);
     let encoder = match &args.model {
-        Some(dir) => {
-            Some(SentenceEncoder::load(dir).with_context(|| format!("loading the model in {}", dir.display()))?)
-        }
+        Some(dir) => Some(Arc::new(
+            SentenceEncoder::load(dir).with_context(|| format!("loading the model in {}", dir.display()))?,
+        )),
         None => None,
     };
     let workdir = tempfile::tempdir().context("creating a temporary folder")?;
-    eprintln!("reading the real data from {} ...", args.data.display());
-    let (organisations, calls) = real_documents(&args.data, workdir.path()).await?;
+    let store = args.store.clone().unwrap_or_else(|| workdir.path().join("real.db"));
+    eprintln!("reading the real data from {} into {} ...", args.data.display(), store.display());
+    let real = real_documents(&args.data, &store, encoder.as_deref()).await?;
     println!(
-        "queries: {} from {}; real data: {} organisations, {} calls; {} rounds; {} CPU cores",
+        "queries: {} from {}; real data: {} organisations, {} calls ({} with a sentence vector); {} rounds; {} CPU cores",
         queries.len(),
         args.queries.as_deref().map_or_else(|| "crates/search/eval/queries.jsonl".into(), |p| p.display().to_string()),
-        organisations.len(),
-        calls.len(),
+        real.organisations.len(),
+        real.calls.len(),
+        real.vectors.len(),
         rounds,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    let embedding = match &encoder {
-        Some(encoder) => {
-            let mut samples = Vec::new();
-            for _ in 0..rounds {
-                for query in &queries {
-                    let start = Instant::now();
-                    encoder.encode(&[query.query.as_str()])?;
-                    samples.push(start.elapsed());
-                }
-            }
-            Latency::of(samples)
-        }
-        None => None,
-    };
+    let mut synthetic_vectors = encoder.as_deref().map(SyntheticVectors::new);
+    if let Some(synthetic) = &mut synthetic_vectors {
+        eprintln!("checking the synthetic vectors against the model ...");
+        let (same, next) = synthetic.fidelity(FIDELITY_SAMPLE, SYNTHETIC_SEED)?;
+        println!(
+            "SYNTHETIC vectors of synthetic organisations: mean cosine {same:.3} to the model's vector of the same \
+             organisation's text, {next:.3} to another's ({FIDELITY_SAMPLE} encoded in full)"
+        );
+    }
     let postgres = (!args.postgres.eq_ignore_ascii_case("none")).then_some(args.postgres.as_str());
 
     let mut rows = Vec::new();
+    let mut recalls = Vec::new();
     for &size in &args.sizes {
-        let synthetic = size.saturating_sub(organisations.len());
-        let label = if size == 0 { format!("real ({})", organisations.len()) } else { size.to_string() };
+        let synthetic = size.saturating_sub(real.organisations.len());
+        let label = if size == 0 { format!("real ({})", real.organisations.len()) } else { size.to_string() };
         eprintln!("size {label}: generating {synthetic} synthetic organisations ...");
-        let documents: Vec<SearchDocument> = organisations
-            .iter()
-            .cloned()
-            .chain(synthetic_organisations(synthetic, 2026))
-            .chain(calls.iter().cloned())
-            .collect();
-        let sources: Vec<SearchDocument> = calls.iter().take(20).cloned().collect();
+        let mut vectors = real.vectors.clone();
+        let synthetic_documents: Vec<SearchDocument> = match &mut synthetic_vectors {
+            Some(generator) => {
+                let mut documents = Vec::with_capacity(synthetic);
+                for (document, vector) in generator.organisations(synthetic, SYNTHETIC_SEED)? {
+                    vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
+                    documents.push(document);
+                }
+                documents
+            }
+            None => synthetic_organisations(synthetic, SYNTHETIC_SEED).collect(),
+        };
+        let documents: Vec<SearchDocument> =
+            real.organisations.iter().cloned().chain(synthetic_documents).chain(real.calls.iter().cloned()).collect();
+        let sources: Vec<SearchDocument> = real.calls.iter().take(20).cloned().collect();
         eprintln!("size {label}: the hub's index ...");
-        rows.extend(bench_index(&label, &documents, &queries, &sources, rounds, encoder.as_ref())?);
+        let (measured, recall) =
+            bench_index(&label, &documents, vectors, &queries, &sources, rounds, encoder.as_ref())?;
+        rows.extend(measured);
+        recalls.extend(recall.map(|r| (label.clone(), r)));
         eprintln!("size {label}: SQLite FTS5 ...");
         rows.push(bench_fts5(&label, &documents, &queries, rounds, workdir.path()).await?);
         if let Some(url) = postgres {
@@ -199,38 +236,65 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             rows.push(bench_postgres(&label, &documents, &queries, rounds, url).await?);
         }
     }
-    print_table(&rows, embedding);
+    print_table(&rows, &recalls, encoder.is_some());
     Ok(())
 }
 
-/// The real organisations and calls as search documents, imported into a temporary SQLite
-/// database the way the hub imports them.
-async fn real_documents(data: &Path, workdir: &Path) -> anyhow::Result<(Vec<SearchDocument>, Vec<SearchDocument>)> {
-    let url = format!("sqlite://{}", workdir.join("real.db").display());
-    let db = Database::connect(&url).await.context("creating the temporary database")?;
+/// The real data as search documents, with the model's vectors of them when there is one.
+struct RealData {
+    organisations: Vec<SearchDocument>,
+    calls: Vec<SearchDocument>,
+    vectors: Vectors,
+}
+
+/// Imports the real organisations and calls into the SQLite file `store` the way the hub
+/// imports them, and encodes the vectors it does not hold yet.
+async fn real_documents(data: &Path, store: &Path, encoder: Option<&SentenceEncoder>) -> anyhow::Result<RealData> {
+    let url = format!("sqlite://{}", store.display());
+    let db = Database::connect(&url).await.with_context(|| format!("opening the benchmark's store {url}"))?;
     db.migrate().await?;
     lshub_import::import_ror(&db, &data.join("ror_nl_be.jsonl.gz"), &NoProgress).await.context("importing ROR")?;
     lshub_import::import_eu_calls(&db, &data.join("eu_calls_open.jsonl.gz"), &NoProgress)
         .await
         .context("importing the calls")?;
-    let organisations = db.all_organisations().await?.iter().map(Searchable::search_document).collect();
-    let calls = db.all_calls(lshub_domain::CallSort::Deadline).await?.iter().map(Searchable::search_document).collect();
+    let organisations: Vec<SearchDocument> =
+        db.all_organisations().await?.iter().map(Searchable::search_document).collect();
+    let calls: Vec<SearchDocument> =
+        db.all_calls(lshub_domain::CallSort::Deadline).await?.iter().map(Searchable::search_document).collect();
+    let vectors = match encoder {
+        Some(encoder) => {
+            let documents: Vec<SearchDocument> = organisations.iter().chain(&calls).cloned().collect();
+            let report = embed_missing(&db, encoder, &documents, &NoProgress).await?;
+            eprintln!("real data: {} vectors encoded now, {} from the store", report.encoded, report.reused);
+            stored_vectors(&db, encoder.model_id(), &documents).await?
+        }
+        None => Vectors::new(),
+    };
     db.close().await;
-    Ok((organisations, calls))
+    Ok(RealData { organisations, calls, vectors })
+}
+
+/// How many of the exact scan's nearest neighbours the hub's vector scan finds, on average
+/// over the queries.
+#[derive(Clone, Copy)]
+struct Recall {
+    at_10: f64,
+    at_100: f64,
 }
 
 fn bench_index(
     label: &str,
     documents: &[SearchDocument],
+    vectors: Vectors,
     queries: &[EvalQuery],
     sources: &[SearchDocument],
     rounds: usize,
-    encoder: Option<&SentenceEncoder>,
-) -> anyhow::Result<Vec<Measured>> {
+    encoder: Option<&Arc<SentenceEncoder>>,
+) -> anyhow::Result<(Vec<Measured>, Option<Recall>)> {
     let (before, _) = memory_mb();
     let start = Instant::now();
-    let index = SearchIndex::in_memory()?;
-    index.rebuild(documents.to_vec())?;
+    let index = SearchIndex::with_encoder(encoder.cloned())?;
+    index.install(documents.to_vec(), vectors)?;
     let build = start.elapsed();
     let (after, _) = memory_mb();
     let request = |q: &EvalQuery| SearchRequest::new(q.query.clone(), Some(entity_of(q)), 10);
@@ -240,45 +304,11 @@ fn bench_index(
         let ids: Vec<String> = index.search(&request(query))?.into_iter().map(|h| h.id).collect();
         scores.push((query.language.clone(), eval::score(query, &ids).ndcg));
     }
-    // One search, with the query's vector computed first when there is a model: that is
-    // part of the work a search with a model does.
-    let one = |query: &EvalQuery, embed: bool| -> anyhow::Result<()> {
-        if let Some(encoder) = encoder.filter(|_| embed) {
-            encoder.encode(&[query.query.as_str()])?;
-        }
+    // The hub's search: with a model, the query's vector and the vector scan are part of it.
+    let (search, throughput) = time_with_two_workers(queries, rounds, |query| {
         index.search(&request(query))?;
         Ok(())
-    };
-    let mut timings = Vec::new();
-    for embed in [false, true].into_iter().filter(|embed| !embed || encoder.is_some()) {
-        let mut search = Vec::new();
-        for _ in 0..rounds {
-            for query in queries {
-                let start = Instant::now();
-                one(query, embed)?;
-                search.push(start.elapsed());
-            }
-        }
-        let workers = 2;
-        let start = Instant::now();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| -> anyhow::Result<()> {
-                        for _ in 0..rounds {
-                            for query in queries {
-                                one(query, embed)?;
-                            }
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            handles.into_iter().try_for_each(|h| h.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
-        })?;
-        let throughput = (workers * rounds * queries.len()) as f64 / start.elapsed().as_secs_f64();
-        timings.push((embed, Latency::of(search), throughput));
-    }
+    })?;
     let mut matching = Vec::new();
     for _ in 0..rounds {
         for query in queries {
@@ -292,21 +322,108 @@ fn bench_index(
             matching.push(start.elapsed());
         }
     }
-    let mut rows = Vec::new();
-    for (embed, search, throughput) in timings {
-        let first = !embed;
-        rows.push(Measured {
-            size: label.to_owned(),
-            engine: if embed { "  + query vector".into() } else { "hub index (tantivy)".into() },
-            build: Some(build).filter(|_| first),
-            memory_mb: before.zip(after).map(|(b, a)| a - b).filter(|_| first),
-            search,
-            throughput: Some(throughput),
-            matching: Latency::of(matching.clone()).filter(|_| first),
-            quality: Quality::of(&scores).filter(|_| first),
-        });
+    let mut rows = vec![Measured {
+        size: label.to_owned(),
+        engine: if encoder.is_some() { "hub search (fused)".into() } else { "hub search (words)".into() },
+        build: Some(build),
+        memory_mb: before.zip(after).map(|(b, a)| a - b),
+        search: Latency::of(search),
+        throughput: Some(throughput),
+        matching: Latency::of(matching),
+        quality: Quality::of(&scores),
+    }];
+    let (Some(encoder), Some(vector_index)) = (encoder, index.vectors()) else { return Ok((rows, None)) };
+
+    // Its parts, each alone.
+    let lexical_request = |q: &EvalQuery| SearchRequest { ranking: Ranking::Lexical, ..request(q) };
+    let (lexical, lexical_throughput) = time_with_two_workers(queries, rounds, |query| {
+        index.search(&lexical_request(query))?;
+        Ok(())
+    })?;
+    let mut embedding = Vec::new();
+    let mut query_vectors = Vec::new();
+    for round in 0..rounds {
+        for query in queries {
+            let start = Instant::now();
+            let vector = encoder.encode(&[query.query.as_str()])?.into_iter().next().unwrap_or_default();
+            embedding.push(start.elapsed());
+            if round == 0 {
+                query_vectors.push((entity_of(query), vector));
+            }
+        }
     }
-    Ok(rows)
+    let mut scan = Vec::new();
+    let mut exact_scan = Vec::new();
+    let (mut at_10, mut at_100) = (0.0, 0.0);
+    for round in 0..rounds {
+        for (entity, vector) in &query_vectors {
+            let keep = |e: &VectorEntry| e.entity == *entity;
+            let start = Instant::now();
+            let found = vector_index.nearest(vector, SCAN_DEPTH, keep);
+            scan.push(start.elapsed());
+            let start = Instant::now();
+            let exact = vector_index.nearest_exact(vector, SCAN_DEPTH, keep);
+            exact_scan.push(start.elapsed());
+            if round == 0 {
+                let found: HashSet<usize> = found.iter().map(|(row, _)| *row).collect();
+                let share = |n: usize| {
+                    let exact = &exact[..n.min(exact.len())];
+                    exact.iter().filter(|(row, _)| found.contains(row)).count() as f64 / exact.len().max(1) as f64
+                };
+                at_10 += share(10);
+                at_100 += share(SCAN_DEPTH);
+            }
+        }
+    }
+    let count = query_vectors.len().max(1) as f64;
+    let part = |engine: &str, samples: Vec<Duration>, throughput: Option<f64>| Measured {
+        size: label.to_owned(),
+        engine: engine.to_owned(),
+        search: Latency::of(samples),
+        throughput,
+        ..Measured::default()
+    };
+    rows.push(part("  query embedding", embedding, None));
+    rows.push(part("  lexical search", lexical, Some(lexical_throughput)));
+    rows.push(part("  vector scan", scan, None));
+    rows.push(part("  exact vector scan", exact_scan, None));
+    Ok((rows, Some(Recall { at_10: at_10 / count, at_100: at_100 / count })))
+}
+
+/// Latencies of `search` over every query `rounds` times, and its throughput (searches per
+/// second) with two threads searching at once.
+fn time_with_two_workers(
+    queries: &[EvalQuery],
+    rounds: usize,
+    search: impl Fn(&EvalQuery) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<(Vec<Duration>, f64)> {
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        for query in queries {
+            let start = Instant::now();
+            search(query)?;
+            samples.push(start.elapsed());
+        }
+    }
+    let workers = 2;
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    for _ in 0..rounds {
+                        for query in queries {
+                            search(query)?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| h.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
+    })?;
+    let throughput = (workers * rounds * queries.len()) as f64 / start.elapsed().as_secs_f64();
+    Ok((samples, throughput))
 }
 
 /// The query's words, each quoted, all required: what a plain FTS5 keyword search does.
@@ -491,7 +608,7 @@ where
     })
 }
 
-fn print_table(rows: &[Measured], embedding: Option<Latency>) {
+fn print_table(rows: &[Measured], recalls: &[(String, Recall)], with_model: bool) {
     let dash = || "-".to_owned();
     println!();
     println!(
@@ -532,13 +649,19 @@ fn print_table(rows: &[Measured], embedding: Option<Latency>) {
     if let Some(peak) = peak {
         println!("peak resident memory of the benchmark process: {peak:.0} MB");
     }
-    match embedding {
-        Some(latency) => println!(
-            "\"+ query vector\": the hub's search timed with embedding the query first (embedding alone: p50 {} ms, p99 {} ms)",
-            ms(latency.p50),
-            ms(latency.p99)
-        ),
-        None => println!("no model configured (LSHUB_MODEL_DIR): lexical search only, no query embedding"),
+    if with_model {
+        println!(
+            "hub search (fused): lexical search, the query's embedding (on another thread, at once) and the vector \
+             scan, fused; the rows below it time each part alone (the vector scan with a precomputed query vector)"
+        );
+        for (size, recall) in recalls {
+            println!(
+                "vector scan at {size}: recall@10 {:.3}, recall@{SCAN_DEPTH} {:.3} of the exact scan's neighbours",
+                recall.at_10, recall.at_100
+            );
+        }
+    } else {
+        println!("no model configured (LSHUB_MODEL_DIR): lexical search only, no query embedding");
     }
 }
 
