@@ -141,7 +141,7 @@ impl SearchIndex {
             for chunk in documents.chunks(32) {
                 let texts: Vec<String> = chunk.iter().map(embedded_text).collect();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                for (document, vector) in chunk.iter().zip(semantic.encoder.encode(&texts)?) {
+                for (document, vector) in chunk.iter().zip(semantic.encoder.encode_passages(&texts)?) {
                     vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
                 }
             }
