@@ -73,7 +73,7 @@ pub(crate) fn load(path: &Path) -> Result<SentenceEncoder, ModelError> {
     let tensors = model
         .tensors
         .into_iter()
-        .map(|(name, (values, shape))| Ok((name, Tensor::from_vec(values, shape, &device)?)))
+        .map(|t| Ok((t.name, Tensor::from_vec(t.values, t.shape, &device)?)))
         .collect::<Result<HashMap<_, _>, candle_core::Error>>()?;
     let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
     let text = model.tokenizer.into_pipeline().map_err(|e| ModelError::Tokenizer(e.to_string()))?;
@@ -84,8 +84,14 @@ pub(crate) fn load(path: &Path) -> Result<SentenceEncoder, ModelError> {
 struct Model {
     dimensions: Dimensions,
     tokenizer: TokenizerParts,
-    /// f32 values and shape by Hugging Face BERT name.
-    tensors: Vec<(String, (Vec<f32>, Vec<usize>))>,
+    tensors: Vec<NamedTensor>,
+}
+
+/// A tensor of the file, dequantised, under its Hugging Face BERT name.
+struct NamedTensor {
+    name: String,
+    values: Vec<f32>,
+    shape: Vec<usize>,
 }
 
 struct TokenizerParts {
@@ -205,7 +211,7 @@ fn parse(bytes: &[u8]) -> Result<Model, String> {
     if block != BLOCK {
         return Err(format!("quantisation blocks of {block} weights; only {BLOCK} is understood"));
     }
-    if dimensions.hidden_size % BLOCK != 0 || dimensions.intermediate_size % BLOCK != 0 {
+    if !dimensions.hidden_size.is_multiple_of(BLOCK) || !dimensions.intermediate_size.is_multiple_of(BLOCK) {
         return Err(format!(
             "hidden size {} and intermediate size {} must be multiples of {BLOCK}",
             dimensions.hidden_size, dimensions.intermediate_size
@@ -278,7 +284,7 @@ const F32: u8 = 0;
 const Q4_0: u8 = 1;
 
 /// The file's tensors by their Hugging Face names, with their shapes, all dequantised.
-fn read_tensors(reader: &mut Reader, d: &Dimensions) -> Result<Vec<(String, (Vec<f32>, Vec<usize>))>, String> {
+fn read_tensors(reader: &mut Reader, d: &Dimensions) -> Result<Vec<NamedTensor>, String> {
     let count = reader.size("the tensor count")?;
     let mut directory = HashMap::with_capacity(count);
     for _ in 0..count {
@@ -340,11 +346,13 @@ fn read_tensors(reader: &mut Reader, d: &Dimensions) -> Result<Vec<(String, (Vec
                 F32 if length == elements * 4 => {
                     bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
                 }
-                Q4_0 if elements % BLOCK == 0 && length == elements / BLOCK * BLOCK_BYTES => dequantize_q4_0(bytes),
+                Q4_0 if elements.is_multiple_of(BLOCK) && length == elements / BLOCK * BLOCK_BYTES => {
+                    dequantize_q4_0(bytes)
+                }
                 F32 | Q4_0 => return Err(format!("the tensor {short} has {length} bytes for {elements} values")),
                 other => return Err(format!("the tensor {short} has the unknown type {other}")),
             };
-            Ok((long, (values, shape)))
+            Ok(NamedTensor { name: long, values, shape })
         })
         .collect()
 }
