@@ -230,7 +230,7 @@ impl SearchIndex {
             (Ranking::Fused(_), Some(_)) if lexical.is_empty() => Vec::new(),
             (Ranking::Semantic | Ranking::Fused(_), Some(semantic)) => {
                 // The vocabulary's English for a Dutch query, even for multilingual-e5-small:
-                // `lshub eval` gave its Dutch queries nDCG@10 0.727 so, 0.600 as written.
+                // `lshub eval` gave its Dutch queries nDCG@10 0.727 translated, 0.600 as written.
                 let text = translation.english.clone().unwrap_or_else(|| words.join(" "));
                 let minimum = match request.ranking {
                     Ranking::Fused(fusion) => fusion.min_similarity,

@@ -107,7 +107,8 @@ impl TokenizerParts {
     /// XLM-R's pipeline: normalised text, a space before it and `▁` for every space, the most
     /// probable segmentation into pieces (Viterbi), then `<s> … </s>`.
     fn into_pipeline(self) -> tokenizers::Result<TextPipeline> {
-        // Ids are below the piece count, itself far below u32::MAX (see Reader::size).
+        // read_tokenizer checked that these ids are below the piece count (at most
+        // MAX_DIMENSION, so they fit a u32).
         let token = |id: usize| (self.pieces[id].0.clone(), id as u32);
         let (bos, eos, pad) = (token(self.bos), token(self.eos), token(self.pad));
         let post_processor = TemplateProcessing::builder()
