@@ -191,7 +191,7 @@ fn parse(bytes: &[u8]) -> Result<Model, String> {
     let mut reader = Reader { bytes, position: 0 };
     let magic = reader.take(4, "the magic number")?;
     if magic != MAGIC {
-        return Err(format!("it starts with {magic:?}, not {MAGIC:?}"));
+        return Err(format!("it starts with \"{}\", not \"{}\"", magic.escape_ascii(), MAGIC.escape_ascii()));
     }
     let version = reader.u32("the format version")?;
     if version != VERSION {

