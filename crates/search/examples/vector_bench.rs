@@ -118,7 +118,7 @@ fn main() {
     let documents: Vec<&str> = (0..64).map(|_| description.as_str()).collect();
     let started = Instant::now();
     for batch in documents.chunks(32) {
-        std::hint::black_box(encoder.encode(batch).expect("encode"));
+        std::hint::black_box(encoder.encode_passages(batch).expect("encode"));
     }
     let per_document = started.elapsed() / documents.len() as u32;
     println!(

@@ -72,7 +72,7 @@ pub async fn embed_missing(
         let mut vectors = Vec::with_capacity(group.len());
         for batch in group.chunks(BATCH) {
             let texts: Vec<&str> = batch.iter().map(|(_, text, _)| text.as_str()).collect();
-            for ((document, _, hash), vector) in batch.iter().zip(encoder.encode(&texts)?) {
+            for ((document, _, hash), vector) in batch.iter().zip(encoder.encode_passages(&texts)?) {
                 vectors.push(StoredVector {
                     entity: document.entity.id().to_owned(),
                     key: document.key.clone(),

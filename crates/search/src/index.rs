@@ -141,7 +141,7 @@ impl SearchIndex {
             for chunk in documents.chunks(32) {
                 let texts: Vec<String> = chunk.iter().map(embedded_text).collect();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                for (document, vector) in chunk.iter().zip(semantic.encoder.encode(&texts)?) {
+                for (document, vector) in chunk.iter().zip(semantic.encoder.encode_passages(&texts)?) {
                     vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
                 }
             }
@@ -224,6 +224,8 @@ impl SearchIndex {
         // the two are independent, so a search takes the longer of them, not their sum.
         let (lexical, query_vector) = std::thread::scope(|scope| {
             let embedding = meaning.map(|semantic| {
+                // The vocabulary's English for a Dutch query, even for multilingual-e5-small:
+                // `lshub eval` gave its Dutch queries nDCG@10 0.727 translated, 0.600 as written.
                 let text = translation.english.clone().unwrap_or_else(|| words.join(" "));
                 scope.spawn(move || semantic.encoder.encode(&[text.as_str()]))
             });

