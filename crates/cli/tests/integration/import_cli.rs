@@ -250,5 +250,5 @@ async fn imports_compute_vectors_that_search_and_reindex_use(database_url: Strin
     assert!(String::from_utf8_lossy(&output.stderr).contains("no sentence-embedding model"), "said once");
     let broken = lshub(&database_url, &["--model-dir", "/nonexistent", "search", "x"]);
     assert_eq!(broken.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&broken.stderr).contains("has no config.json"), "a clear error");
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("cannot read the model at /nonexistent"), "a clear error");
 }
