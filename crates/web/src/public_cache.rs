@@ -11,7 +11,10 @@
 //!   (resolved from the language cookie or `Accept-Language`, as pages do); no handler of a
 //!   public route negotiates on any other request header.
 //!
-//! When it forgets: every entry after [`TTL`] (pages show open/closed calls and days left);
+//! When it forgets: every entry after [`TTL`] (pages show open/closed calls and days left),
+//! except that while the first visitor after expiry renders the page afresh, the others get
+//! the expired copy for up to [`REFRESH_GRACE`] more (so a popular page expiring does not
+//! make every visitor at that moment render it at once);
 //! everything when this node serves a state-changing request (whatever its outcome), when the
 //! database's content version changes (imports, other nodes) and when the search index and
 //! figures are rebuilt (see `keep_derived_content_current` in the crate root). A response
@@ -40,6 +43,9 @@ use crate::state::AppState;
 
 /// How long an entry may be served: pages show time-dependent things (open calls, days left).
 pub const TTL: Duration = Duration::from_secs(30);
+
+/// How long past its [`TTL`] an entry may still be served while one request renders it anew.
+pub const REFRESH_GRACE: Duration = Duration::from_secs(5);
 
 /// The memory a cache gets unless told otherwise.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -76,6 +82,8 @@ struct Entry {
     headers: HeaderMap,
     body: Bytes,
     stored: Instant,
+    /// A request is rendering this entry afresh since it expired.
+    refreshing: bool,
     /// Tells this entry's place in the eviction queue from an older one of the same key.
     serial: u64,
 }
@@ -101,6 +109,7 @@ impl Entries {
 pub struct PublicCache {
     max_bytes: usize,
     ttl: Duration,
+    grace: Duration,
     /// Bumped by every invalidation; changed only while `entries` is locked.
     generation: AtomicU64,
     entries: Mutex<Entries>,
@@ -111,13 +120,14 @@ pub struct PublicCache {
 
 impl PublicCache {
     pub fn new(max_bytes: usize) -> Self {
-        Self::with_ttl(max_bytes, TTL)
+        Self::with_ttl(max_bytes, TTL, REFRESH_GRACE)
     }
 
-    fn with_ttl(max_bytes: usize, ttl: Duration) -> Self {
+    fn with_ttl(max_bytes: usize, ttl: Duration, grace: Duration) -> Self {
         Self {
             max_bytes,
             ttl,
+            grace,
             generation: AtomicU64::new(0),
             entries: Mutex::new(Entries::default()),
             hits: AtomicU64::new(0),
@@ -149,11 +159,19 @@ impl PublicCache {
         self.invalidations.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// The entry for `key` while it is fresh, or expired but being rendered anew. The first
+    /// request for an expired entry gets `None` and is the one that renders it.
     fn get(&self, key: &Key) -> Option<(HeaderMap, Bytes)> {
         let mut entries = self.lock();
-        let entry = entries.map.get(key)?;
-        if entry.stored.elapsed() < self.ttl {
+        let entry = entries.map.get_mut(key)?;
+        let age = entry.stored.elapsed();
+        let within_grace = age < self.ttl + self.grace;
+        if age < self.ttl || (entry.refreshing && within_grace) {
             return Some((entry.headers.clone(), entry.body.clone()));
+        }
+        if within_grace {
+            entry.refreshing = true;
+            return None;
         }
         entries.remove(key);
         None
@@ -179,7 +197,7 @@ impl PublicCache {
         entries.next_serial += 1;
         entries.bytes += size;
         entries.order.push_back((key.clone(), serial));
-        entries.map.insert(key, Entry { headers, body, stored: Instant::now(), serial });
+        entries.map.insert(key, Entry { headers, body, stored: Instant::now(), refreshing: false, serial });
         // Queue slots of replaced or expired entries linger until popped; keep them bounded.
         if entries.order.len() > 2 * entries.map.len() + 64 {
             let Entries { map, order, .. } = &mut *entries;
@@ -478,12 +496,20 @@ mod tests {
 
     #[test]
     fn entries_expire() {
-        let cache = PublicCache::with_ttl(1 << 20, Duration::from_millis(20));
+        let cache = PublicCache::with_ttl(1 << 20, Duration::from_millis(100), Duration::from_secs(2));
         let generation = cache.generation.load(Ordering::Acquire);
-        cache.insert(key("/calls", Language::En), generation, HeaderMap::new(), Bytes::from("calls"));
-        assert!(body(&cache, &key("/calls", Language::En)).is_some());
-        std::thread::sleep(Duration::from_millis(30));
-        assert!(body(&cache, &key("/calls", Language::En)).is_none());
+        let calls = key("/calls", Language::En);
+        cache.insert(calls.clone(), generation, HeaderMap::new(), Bytes::from("calls"));
+        assert!(body(&cache, &calls).is_some());
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(body(&cache, &calls).is_none(), "the first request after expiry renders it anew");
+        assert!(body(&cache, &calls).is_some(), "meanwhile the others get the expired copy");
+        cache.insert(calls.clone(), generation, HeaderMap::new(), Bytes::from("calls again"));
+        assert_eq!(body(&cache, &calls).as_deref(), Some(&b"calls again"[..]), "the new render replaces it");
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(body(&cache, &calls).is_none());
+        std::thread::sleep(Duration::from_millis(2100));
+        assert!(body(&cache, &calls).is_none(), "past the grace, even while refreshing, it is not served");
         assert_eq!(cache.lock().bytes, 0, "the expired entry is gone");
     }
 
