@@ -14,7 +14,8 @@
 //! When it forgets: every entry after [`TTL`] (pages show open/closed calls and days left),
 //! except that while the first visitor after expiry renders the page afresh, the others get
 //! the expired copy for up to [`REFRESH_GRACE`] more (so a popular page expiring does not
-//! make every visitor at that moment render it at once);
+//! make every visitor at that moment render it at once; likewise, visitors asking for a page
+//! that another request is rendering wait up to [`RENDER_WAIT`] for that render);
 //! everything when this node serves a state-changing request (whatever its outcome), when the
 //! database's content version changes (imports, other nodes) and when the search index and
 //! figures are rebuilt (see `keep_derived_content_current` in the crate root). A response
@@ -27,7 +28,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
@@ -38,6 +39,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::MethodRouter;
 use lshub_domain::Language;
+use tokio::sync::Notify;
 
 use crate::state::AppState;
 
@@ -46,6 +48,10 @@ pub const TTL: Duration = Duration::from_secs(30);
 
 /// How long past its [`TTL`] an entry may still be served while one request renders it anew.
 pub const REFRESH_GRACE: Duration = Duration::from_secs(5);
+
+/// How long a visitor waits for another request's render of the same page before rendering
+/// it too.
+pub const RENDER_WAIT: Duration = Duration::from_secs(2);
 
 /// The memory a cache gets unless told otherwise.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -113,6 +119,8 @@ pub struct PublicCache {
     /// Bumped by every invalidation; changed only while `entries` is locked.
     generation: AtomicU64,
     entries: Mutex<Entries>,
+    /// Pages some request is rendering now, with what wakes the requests waiting for them.
+    rendering: Mutex<HashMap<Key, Arc<Notify>>>,
     hits: AtomicU64,
     misses: AtomicU64,
     invalidations: AtomicU64,
@@ -130,6 +138,7 @@ impl PublicCache {
             grace,
             generation: AtomicU64::new(0),
             entries: Mutex::new(Entries::default()),
+            rendering: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             invalidations: AtomicU64::new(0),
@@ -147,6 +156,17 @@ impl PublicCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Either makes this request the one that renders `key` (the guard ends that when
+    /// dropped), or hands back what wakes the requests waiting for the one rendering it.
+    fn start_render(&self, key: &Key) -> Result<RenderGuard<'_>, Arc<Notify>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(done) = rendering.get(key) {
+            return Err(done.clone());
+        }
+        rendering.insert(key.clone(), Arc::new(Notify::new()));
+        Ok(RenderGuard { cache: self, key: key.clone() })
     }
 
     /// Forgets everything, and refuses fills of responses rendered before this.
@@ -232,6 +252,22 @@ impl PublicCache {
     }
 }
 
+/// Marks the render of one page by one request; dropping it (after the page is stored, or
+/// on failure or cancellation) wakes the requests waiting for it.
+struct RenderGuard<'a> {
+    cache: &'a PublicCache,
+    key: Key,
+}
+
+impl Drop for RenderGuard<'_> {
+    fn drop(&mut self) {
+        let mut rendering = self.cache.rendering.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(done) = rendering.remove(&self.key) {
+            done.notify_waiters();
+        }
+    }
+}
+
 /// No credentials: neither an `Authorization` header nor a session cookie (even an expired
 /// one, which the guard would have to look up).
 fn anonymous(headers: &HeaderMap) -> bool {
@@ -273,17 +309,25 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         language: crate::i18n::language_from(request.headers()),
         path_and_query: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
     };
-    if let Some((headers, body)) = cache.get(&key) {
-        let (parts, _) = request.into_parts();
-        if let Some(refused) = crate::auth::count_against_rate_limit(&state, &parts) {
-            return refused;
-        }
-        cache.hits.fetch_add(1, Ordering::Relaxed);
-        let mut response = Response::new(Body::from(body));
-        *response.headers_mut() = headers;
-        response.extensions_mut().insert(PublicContent);
-        return response;
+    if let Some(hit) = cache.get(&key) {
+        return answer_from_cache(&state, request, hit);
     }
+    let render = match cache.start_render(&key) {
+        Ok(guard) => Some(guard),
+        Err(done) => {
+            // Registered before looking again, so a render finishing in between still wakes us.
+            let finished = done.notified();
+            tokio::pin!(finished);
+            finished.as_mut().enable();
+            if cache.get(&key).is_none() {
+                let _ = tokio::time::timeout(RENDER_WAIT, finished).await;
+            }
+            if let Some(hit) = cache.get(&key) {
+                return answer_from_cache(&state, request, hit);
+            }
+            None // The other render was not stored (or is slow): render it here too.
+        }
+    };
     let generation = cache.generation.load(Ordering::Acquire);
     let response = next.run(request).await;
     if !storable(&response) {
@@ -298,6 +342,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => {
             cache.insert(key, generation, parts.headers.clone(), bytes.clone());
+            drop(render);
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(e) => {
@@ -305,6 +350,18 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
             Response::from_parts(parts, Body::empty())
         }
     }
+}
+
+fn answer_from_cache(state: &AppState, request: Request, (headers, body): (HeaderMap, Bytes)) -> Response {
+    let (parts, _) = request.into_parts();
+    if let Some(refused) = crate::auth::count_against_rate_limit(state, &parts) {
+        return refused;
+    }
+    state.public_cache.hits.fetch_add(1, Ordering::Relaxed);
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = headers;
+    response.extensions_mut().insert(PublicContent);
+    response
 }
 
 #[cfg(test)]
@@ -338,6 +395,13 @@ mod tests {
                 format!("render {n} in {language}")
             }
         };
+        let slow_render = {
+            let renders = renders.clone();
+            move || async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                format!("slow render {}", renders.fetch_add(1, Ordering::SeqCst))
+            }
+        };
         let with_cookie = |render: Response| async move {
             let mut response = render;
             response.headers_mut().insert(SET_COOKIE, "a=b".parse().expect("header"));
@@ -347,6 +411,7 @@ mod tests {
             .route("/page", public(get(render.clone())))
             .route("/search", public(get(render.clone())))
             .route("/private", get(render.clone()))
+            .route("/slow", public(get(slow_render)))
             .route("/cookie", public(get(render.clone()).layer(axum::middleware::map_response(with_cookie))))
             .route("/edit", post(|| async { "saved" }))
             .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::guard))
@@ -384,6 +449,23 @@ mod tests {
         assert_eq!(renders.load(Ordering::SeqCst), 1, "rendered once, then from the cache");
         let (status, _) = send_for_status(&app, Method::GET, "/search?q=blood", &[]).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the fourth search of the minute is refused");
+    }
+
+    #[tokio::test]
+    async fn visitors_asking_at_once_wait_for_one_render() {
+        let (app, renders) = counting_app(1 << 20).await;
+        let visitors: Vec<_> = (0..8)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { send(&app, Method::GET, "/slow", &[]).await })
+            })
+            .collect();
+        let mut pages = Vec::new();
+        for visitor in visitors {
+            pages.push(visitor.await.expect("a visitor"));
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "one render for everybody");
+        assert!(pages.iter().all(|page| *page == pages[0]), "the same page for everybody");
     }
 
     #[tokio::test]
