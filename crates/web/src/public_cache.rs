@@ -16,7 +16,7 @@
 //! the expired copy for up to [`REFRESH_GRACE`] more (so a popular page expiring does not
 //! make every visitor at that moment render it at once; likewise, visitors asking for a page
 //! that another request is rendering wait up to [`RENDER_WAIT`] for that render);
-//! everything when this node serves a state-changing request (whatever its outcome), when the
+//! everything when this node serves a state-changing request that was not refused (4xx), when the
 //! database's content version changes (imports, other nodes) and when the search index and
 //! figures are rebuilt (see `keep_derived_content_current` in the crate root). A response
 //! rendered while one of these happened is not stored: fills carry the generation they
@@ -297,7 +297,9 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let method = request.method().clone();
     if method != Method::GET {
         let response = next.run(request).await;
-        if !matches!(method, Method::HEAD | Method::OPTIONS) {
+        // A refused request (4xx) changed nothing; not emptying on it also means nobody can
+        // empty the cache by sending junk.
+        if crate::auth::changes_state(&method) && !response.status().is_client_error() {
             cache.invalidate();
         }
         return response;
@@ -525,10 +527,17 @@ mod tests {
         send(&app, Method::GET, "/page", &[]).await;
         let (status, _) = send_for_status(&app, Method::POST, "/edit", &[]).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
-        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en", "whatever the outcome");
-        send(&app, Method::PUT, "/nowhere", &[]).await;
-        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 2 in en");
-        assert_eq!(renders.load(Ordering::SeqCst), 3);
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 0 in en", "a refused request changed nothing");
+        let token = "ab".repeat(32);
+        let cookie = format!("{}={token}", crate::auth::CSRF_COOKIE);
+        let headers = [("cookie", cookie.as_str()), (crate::auth::CSRF_HEADER, token.as_str())];
+        let (status, _) = send_for_status(&app, Method::POST, "/edit", &headers).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en", "a saved change empties it");
+        let (status, _) = send_for_status(&app, Method::TRACE, "/page", &[]).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en", "TRACE changes nothing");
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

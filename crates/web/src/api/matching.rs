@@ -27,7 +27,7 @@ pub struct MatchParams {
     #[param(rename = "type")]
     pub target: Option<String>,
     /// Matches, 1 to 50 (default 10).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]
     pub limit: Option<String>,
 }
 

@@ -45,6 +45,7 @@ pub fn entity_path(entity: EntityType, key: &str) -> String {
     responses(
         (status = 200, description = "Results, best first, each with why it matched", body = SearchResults),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many searches from this address; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn search(

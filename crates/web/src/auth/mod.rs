@@ -209,7 +209,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Ok(found) => found,
         Err(e) => return fail(&parts, e),
     };
-    let body = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    let body = if !changes_state(&parts.method) {
         body
     } else {
         let bytes = match to_bytes(body, BODY_LIMIT).await {
@@ -220,7 +220,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             return fail(&parts, AppError::MalformedBody("the form is not valid UTF-8".into()));
         }
         let by_token = matches!(auth.actor.user, Some(Principal { via: Credential::Token(_), .. }));
-        if !by_token {
+        // Forged requests ride on a session cookie; an API call without one has no
+        // authority to borrow, and gets the handler's 401 rather than a CSRF refusal.
+        let api_without_session = parts.uri.path().starts_with("/api/") && auth.session.is_none();
+        if !by_token && !api_without_session {
             if let Err(e) = check_csrf(&state, &parts.headers, &bytes, &auth.csrf) {
                 return fail(&parts, e);
             }
@@ -272,6 +275,12 @@ pub(crate) fn count_against_rate_limit(state: &AppState, parts: &Parts) -> Optio
     let client = client_address(parts, state.accounts.trust_forwarded_for);
     let retry_after = state.accounts.limiter.hit(bucket, &client).err()?;
     Some(refusal(state, parts, AppError::TooManyRequests { retry_after }))
+}
+
+/// Whether a request of this method may change something, and so carries a body to check.
+/// Other methods (`TRACE` and unknown ones too) go on to the router, which answers 405.
+pub(crate) fn changes_state(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
 /// Resolves the caller; returns a fresh CSRF cookie value when a visitor has none yet.
