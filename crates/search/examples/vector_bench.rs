@@ -35,6 +35,18 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// How long `search` takes for each query.
+fn time_each<R>(queries: &[Vec<f32>], search: impl Fn(&Vec<f32>) -> R) -> Vec<Duration> {
+    queries
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            std::hint::black_box(search(q));
+            t.elapsed()
+        })
+        .collect()
+}
+
 fn report(what: &str, mut times: Vec<Duration>) {
     times.sort();
     let total: Duration = times.iter().sum();
@@ -61,33 +73,10 @@ fn main() {
             index.len() * DIMENSION / 1_000_000
         );
         let queries: Vec<Vec<f32>> = (0..QUERIES).map(|_| random.unit_vector()).collect();
-        let times = queries
-            .iter()
-            .map(|q| {
-                let t = Instant::now();
-                std::hint::black_box(index.nearest(q, 100, |_| true));
-                t.elapsed()
-            })
-            .collect();
-        report("  top 100 of all", times);
-        let times = queries
-            .iter()
-            .map(|q| {
-                let t = Instant::now();
-                std::hint::black_box(index.nearest_exact(q, 100, |_| true));
-                t.elapsed()
-            })
-            .collect();
-        report("  top 100 of all, exact scan", times);
-        let times = queries
-            .iter()
-            .map(|q| {
-                let t = Instant::now();
-                std::hint::black_box(index.nearest(q, 100, |e| e.entity == EntityType::Call));
-                t.elapsed()
-            })
-            .collect();
-        report("  top 100 calls (a type filter)", times);
+        report("  top 100 of all", time_each(&queries, |q| index.nearest(q, 100, |_| true)));
+        report("  top 100 of all, exact scan", time_each(&queries, |q| index.nearest_exact(q, 100, |_| true)));
+        let calls_only = |q: &Vec<f32>| index.nearest(q, 100, |e| e.entity == EntityType::Call);
+        report("  top 100 calls (a type filter)", time_each(&queries, calls_only));
     }
 
     let Some(dir) = std::env::var_os("LSHUB_MODEL_DIR") else {
