@@ -30,6 +30,9 @@ async fn documented_parameters_carry_the_hubs_rules(app: &TestApp) {
     let q = parameter(&doc, "/api/v1/search", "q");
     assert_eq!(q["required"], true, "search needs words");
     assert_eq!(q["schema"]["maxLength"].as_i64(), Some(2000));
+    let q = parameter(&doc, "/api/v1/resolve", "q");
+    assert_eq!(q["schema"]["pattern"], r"[^\W_]", "a name to resolve needs a letter or digit");
+    assert_eq!(parameter(&doc, "/api/v1/match", "type")["schema"]["pattern"], "^(organisation|call)?$");
 
     // The very requests schemathesis sent, which the document now rules out: still refused,
     // with the problem naming the field.
@@ -42,6 +45,9 @@ async fn documented_parameters_carry_the_hubs_rules(app: &TestApp) {
         ("/api/v1/organisations?city=Amersfoort&q=l%F0%B2%B1%AC%C2%86&limit=1", "q"),
         ("/api/v1/organisations?kind=%1Fb", "kind"),
         ("/api/v1/search?q=&limit=1", "q"),
+        ("/api/v1/resolve?q=%03", "q"),
+        ("/api/v1/match?type=g%2F%7Fff&text=&organisation=w%C3%82", "type"),
+        ("/api/v1/resolve?q=%20_%21%20", "q"),
     ] {
         let (status, problem) = app.get_json(path).await;
         assert_eq!(status, 400, "{path}");
@@ -58,6 +64,7 @@ async fn values_at_the_documented_limits_are_accepted(app: &TestApp) {
         "/api/v1/calls?budgetMin=0&budgetMax=0&deadlineFrom=2026-01-01&deadlineTo=2026-01-01&status=closed".to_owned(),
         format!("/api/v1/calls?q={long_word}&programme={long_word}&sort=-budget&limit=100"),
         format!("/api/v1/search?q={}&type=call&limit=100", "b".repeat(2000)),
+        "/api/v1/resolve?q=%03%C3%A9%03&limit=20".to_owned(),
     ] {
         let (status, body) = app.get_json(&path).await;
         assert_eq!(status, 200, "{path}: {body}");

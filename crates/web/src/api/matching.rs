@@ -24,7 +24,7 @@ pub struct MatchParams {
     /// `organisation` or `call`: the type of the matches. Defaults to organisations for a
     /// call or a text, and to calls for an organisation.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", pattern = "^(organisation|call)?$")]
     pub target: Option<String>,
     /// Matches, 1 to 50 (default 10).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]

@@ -13,8 +13,9 @@ use crate::state::AppState;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ResolveParams {
-    /// A name or affiliation as written, e.g. `Dept. of Cardiology, UMC Utrecht, the Netherlands`.
-    #[param(required = true, max_length = 1000, pattern = r"\S")]
+    /// A name or affiliation as written, e.g. `Dept. of Cardiology, UMC Utrecht, the Netherlands`;
+    /// it must hold a letter or digit.
+    #[param(required = true, max_length = 1000, pattern = r"[^\W_]")]
     pub q: Option<String>,
     /// Candidates to return, 1 to 20 (default 3).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 20)]
