@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use lshub_storage::{Database, Progress, StoredVector};
 
 use crate::semantic::fingerprint;
+use crate::vocabulary::Vocabulary;
 use crate::{SearchDocument, SearchError, SentenceEncoder};
 
 /// Texts encoded at once: large enough for the matrix products to run at full speed, small
@@ -21,18 +22,59 @@ const SAVE_EVERY: usize = 256;
 /// reads only the start of a text anyway.
 const ALIASES: usize = 5;
 
-/// The text a document's vector is computed from: name, a few other names, description.
+/// The text a document's vector is computed from: name, a few other names, the name in
+/// English when it is Dutch, what and where the entity is, description.
 pub(crate) fn embedded_text(document: &SearchDocument) -> String {
     let mut text = document.title.clone();
     for alias in document.aliases.iter().take(ALIASES) {
         text.push_str("; ");
         text.push_str(alias);
     }
+    // The encoder knows English only: "Beatrix Kinderziekenhuis" must also read as a
+    // children's hospital.
+    if let Some(english) = english_name(&document.title) {
+        text.push_str("; ");
+        text.push_str(&english);
+    }
+    // Most organisations have a name and nothing else; their kind and city are what a
+    // question like "university hospital in Amsterdam" is about.
+    if let Some(context) = context(document) {
+        text.push_str(". ");
+        text.push_str(&context);
+    }
     if !document.body.is_empty() {
         text.push_str(". ");
         text.push_str(&document.body);
     }
     text
+}
+
+/// The vocabulary's English for a name with Dutch terms in it.
+fn english_name(name: &str) -> Option<String> {
+    let words: Vec<String> =
+        name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    Vocabulary::get().translate(&words).english
+}
+
+/// "A healthcare organisation in Groningen", from the document's kind and city facets.
+fn context(document: &SearchDocument) -> Option<String> {
+    let facet = |name: &str| document.facets.iter().find(|(n, _)| *n == name).map(|(_, value)| value.as_str());
+    let kind = facet("kind").and_then(|id| match id {
+        "company" => Some("A company"),
+        "healthcare" => Some("A healthcare organisation"),
+        "education" => Some("A university or school"),
+        "research-institute" => Some("A research institute"),
+        "government" => Some("A government body"),
+        "nonprofit" => Some("A nonprofit organisation"),
+        "archive" => Some("An archive"),
+        _ => None,
+    });
+    match (kind, facet("city")) {
+        (Some(kind), Some(city)) => Some(format!("{kind} in {city}")),
+        (Some(kind), None) => Some(kind.to_owned()),
+        (None, Some(city)) => Some(format!("In {city}")),
+        (None, None) => None,
+    }
 }
 
 pub(crate) fn text_hash(text: &str) -> String {
@@ -103,4 +145,42 @@ pub async fn stored_vectors(
         .filter(|v| wanted.get(&(v.entity.as_str(), v.key.as_str())) == Some(&v.text_hash))
         .map(|v| ((v.entity, v.key), v.vector))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EntityType;
+
+    fn organisation(name: &str, facets: Vec<(&'static str, String)>) -> SearchDocument {
+        SearchDocument {
+            entity: EntityType::Organisation,
+            id: "x".into(),
+            key: "x".into(),
+            title: name.into(),
+            aliases: Vec::new(),
+            body: String::new(),
+            facets,
+        }
+    }
+
+    #[test]
+    fn a_name_alone_gains_its_english_kind_and_city() {
+        let beatrix = organisation(
+            "Beatrix Kinderziekenhuis",
+            vec![("kind", "healthcare".into()), ("city", "Groningen".into()), ("country", "NL".into())],
+        );
+        assert_eq!(
+            embedded_text(&beatrix),
+            "Beatrix Kinderziekenhuis; Beatrix children s hospital. A healthcare organisation in Groningen"
+        );
+    }
+
+    #[test]
+    fn english_names_and_unknown_kinds_add_nothing_made_up() {
+        let other = organisation("Dutch Cancer Society", vec![("kind", "other".into())]);
+        assert_eq!(embedded_text(&other), "Dutch Cancer Society");
+        let placed = organisation("Sanquin", vec![("kind", "other".into()), ("city", "Amsterdam".into())]);
+        assert_eq!(embedded_text(&placed), "Sanquin. In Amsterdam");
+    }
 }
