@@ -259,10 +259,7 @@ impl SearchIndex {
         ranked
             .into_iter()
             .take(request.limit)
-            .map(|candidate| {
-                let doc: TantivyDocument = searcher.doc(candidate.address)?;
-                Ok(self.hit(&doc, &candidate, &all_words, &translation, request, &snippets))
-            })
+            .map(|candidate| self.hit(&searcher, &candidate, &all_words, &translation, request, &snippets))
             .collect()
     }
 
@@ -325,13 +322,14 @@ impl SearchIndex {
 
     fn hit(
         &self,
-        doc: &TantivyDocument,
+        searcher: &Searcher,
         candidate: &Candidate,
         words: &[String],
         translation: &Translation,
         request: &SearchRequest,
         snippets: &SnippetGenerator,
-    ) -> SearchHit {
+    ) -> Result<SearchHit, SearchError> {
+        let doc: TantivyDocument = searcher.doc(candidate.address)?;
         let f = &self.fields;
         let text = |field: Field| -> Vec<String> {
             doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
@@ -341,7 +339,7 @@ impl SearchIndex {
         let title = first(f.english.title);
         let mut reasons = Vec::new();
         if candidate.lexical {
-            reasons = why(&self.index, words, &title, &text(f.english.aliases), &first(f.english.body));
+            reasons = why(searcher, f, candidate.address, words)?;
             let matched_translation = translation
                 .translated
                 .iter()
@@ -361,9 +359,17 @@ impl SearchIndex {
         for (name, value) in &request.facets {
             reasons.push(MatchReason::new(MatchedField::Facet, vec![format!("{name}={value}")]));
         }
-        let snippet = snippets.snippet_from_doc(doc);
+        let snippet = snippets.snippet_from_doc(&doc);
         let snippet = SnippetPart::split(snippet.fragment(), snippet.highlighted());
-        SearchHit { entity, id: first(f.id), key: first(f.key), title, score: candidate.score, why: reasons, snippet }
+        Ok(SearchHit {
+            entity,
+            id: first(f.id),
+            key: first(f.key),
+            title,
+            score: candidate.score,
+            why: reasons,
+            snippet,
+        })
     }
 
     /// One word of the query: its stems in both languages, in every text field, with

@@ -16,7 +16,7 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
 use crate::analysis::{self, DUTCH, ENGLISH};
@@ -132,12 +132,11 @@ fn status_fit(status: &str) -> f32 {
 
 /// A stored document, read back for a match.
 struct Stored {
+    address: DocAddress,
     entity: EntityType,
     id: String,
     key: String,
     title: String,
-    aliases: Vec<String>,
-    body: String,
     facets: Vec<(String, String)>,
 }
 
@@ -182,7 +181,7 @@ impl SearchIndex {
             }
             let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(pool).order_by_score())?;
             for (score, address) in top {
-                let stored = self.stored(&searcher.doc(address)?);
+                let stored = self.stored(&searcher, address)?;
                 candidates.entry(stored.id.clone()).or_insert_with(|| Candidate::new(stored)).lexical = score;
             }
         }
@@ -241,15 +240,15 @@ impl SearchIndex {
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.stored.id.cmp(&b.2.stored.id)));
         ranked.truncate(limit);
         let best = ranked.first().map_or(1.0, |r| r.0).max(f32::MIN_POSITIVE);
-        Ok(ranked
+        ranked
             .into_iter()
             .map(|(score, fits, candidate)| {
                 let stored = candidate.stored;
-                let terms = why(&self.index, &words, &stored.title, &stored.aliases, &stored.body)
+                let terms = why(&searcher, &self.fields, stored.address, &words)?
                     .into_iter()
                     .filter(|reason| !reason.terms.is_empty())
                     .collect();
-                MatchHit {
+                Ok(MatchHit {
                     entity: stored.entity,
                     id: stored.id,
                     key: stored.key,
@@ -261,9 +260,9 @@ impl SearchIndex {
                         similarity: candidate.similarity.map(|s| (s * 1000.0).round() / 1000.0),
                         fits,
                     },
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The source's most telling words as one query over the target type's text fields,
@@ -328,24 +327,24 @@ impl SearchIndex {
         Ok(SourceQuery { query, words })
     }
 
-    fn stored(&self, doc: &TantivyDocument) -> Stored {
+    fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<Stored, SearchError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
         let f = &self.fields;
         let all = |field: Field| -> Vec<String> {
             doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
         };
         let first = |field: Field| all(field).into_iter().next().unwrap_or_default();
-        Stored {
+        Ok(Stored {
+            address,
             entity: EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation),
             id: first(f.id),
             key: first(f.key),
             title: first(f.english.title),
-            aliases: all(f.english.aliases),
-            body: first(f.english.body),
             facets: all(f.facets)
                 .into_iter()
                 .filter_map(|t| t.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())))
                 .collect(),
-        }
+        })
     }
 
     fn stored_by_id(&self, searcher: &Searcher, entity: EntityType, id: &str) -> Result<Option<Stored>, SearchError> {
@@ -355,7 +354,7 @@ impl SearchIndex {
         ]);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, address)) => Ok(Some(self.stored(&searcher.doc(*address)?))),
+            Some((_, address)) => Ok(Some(self.stored(searcher, *address)?)),
             None => Ok(None),
         }
     }

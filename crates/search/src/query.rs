@@ -1,8 +1,10 @@
 use serde::Serialize;
-use tantivy::Index;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, Term};
 use utoipa::ToSchema;
 
 use crate::analysis::{self, DUTCH, ENGLISH};
+use crate::index::Fields;
 use crate::EntityType;
 
 /// A search as a user asks it. The text is plain words: no query syntax is interpreted,
@@ -168,23 +170,45 @@ impl MatchReason {
 }
 
 /// Which of the query's words occur (as the same stem, in either language) in which part
-/// of a document. Words are reported as the user typed them, not as stems.
-pub(crate) fn why(index: &Index, words: &[String], title: &str, aliases: &[String], body: &str) -> Vec<MatchReason> {
+/// of the document at `address`. Words are reported as the user typed them, not as stems.
+/// The answer comes from the index's postings, which hold each field under both analysers,
+/// so a long description is not analysed again for every hit.
+pub(crate) fn why(
+    searcher: &Searcher,
+    fields: &Fields,
+    address: DocAddress,
+    words: &[String],
+) -> tantivy::Result<Vec<MatchReason>> {
+    let index = searcher.index();
+    let segment = searcher.segment_reader(address.segment_ord);
+    let holds = |field: Field, term: &str| -> tantivy::Result<bool> {
+        let postings = segment.inverted_index(field)?;
+        let Some(mut docs) = postings.read_postings(&Term::from_field_text(field, term), IndexRecordOption::Basic)?
+        else {
+            return Ok(false);
+        };
+        // A doc set only moves forward: already past the document means it is not there.
+        Ok(docs.doc() <= address.doc_id && docs.seek(address.doc_id) == address.doc_id)
+    };
     let mut reasons = Vec::new();
     let parts = [
-        (MatchedField::Name, vec![title.to_owned()]),
-        (MatchedField::OtherNames, aliases.to_vec()),
-        (MatchedField::Description, vec![body.to_owned()]),
+        (MatchedField::Name, fields.english.title, fields.dutch.title),
+        (MatchedField::OtherNames, fields.english.aliases, fields.dutch.aliases),
+        (MatchedField::Description, fields.english.body, fields.dutch.body),
     ];
-    for (part, texts) in parts {
+    for (part, english_field, dutch_field) in parts {
         let mut matched: Vec<String> = Vec::new();
-        for analyzer in [ENGLISH, DUTCH] {
-            let document_terms: Vec<String> = texts.iter().flat_map(|t| analysis::terms(index, analyzer, t)).collect();
+        for (analyzer, field) in [(ENGLISH, english_field), (DUTCH, dutch_field)] {
             for word in words {
-                let word_terms = analysis::terms(index, analyzer, word);
                 let typed = word.to_lowercase();
-                if word_terms.iter().any(|t| document_terms.contains(t)) && !matched.contains(&typed) {
-                    matched.push(typed);
+                if matched.contains(&typed) {
+                    continue;
+                }
+                for term in analysis::terms(index, analyzer, word) {
+                    if holds(field, &term)? {
+                        matched.push(typed);
+                        break;
+                    }
                 }
             }
         }
@@ -195,7 +219,7 @@ pub(crate) fn why(index: &Index, words: &[String], title: &str, aliases: &[Strin
     if reasons.is_empty() {
         reasons.push(MatchReason::new(MatchedField::SimilarSpelling, Vec::new()));
     }
-    reasons
+    Ok(reasons)
 }
 
 #[cfg(test)]

@@ -47,6 +47,13 @@ async fn explains_and_filters() {
     assert_eq!(name.terms, ["sanquin"]);
     let other = hits[0].why.iter().find(|w| w.field == MatchedField::OtherNames).expect("matched an alias");
     assert_eq!(other.terms, ["sanquin", "blood"], "the alias is Sanquin Blood Supply Foundation");
+    // Words found in a call's description, by stem, as the user typed them; a word that is
+    // nowhere in the call is not claimed.
+    let hits =
+        index.search(&SearchRequest::new("cancers screening zzqqxx", Some(EntityType::Call), 1)).expect("search");
+    let description = hits[0].why.iter().find(|w| w.field == MatchedField::Description).expect("matched the text");
+    assert!(description.terms.contains(&"cancers".to_owned()), "{:?}", hits[0].why);
+    assert!(hits[0].why.iter().all(|w| !w.terms.contains(&"zzqqxx".to_owned())), "{:?}", hits[0].why);
     let mut request = SearchRequest::new("university", Some(EntityType::Organisation), 100);
     request.facets.push(("country".into(), "BE".into()));
     let hits = index.search(&request).expect("search");
