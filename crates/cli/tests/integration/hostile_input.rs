@@ -110,6 +110,24 @@ async fn hostile_input_is_escaped_stored_literally_or_refused(app: &TestApp) {
         assert_eq!(response.status().as_u16(), 400, "{what}");
         assert_eq!(response.headers()["content-type"], "application/problem+json", "{what}");
     }
+    // A profile at every documented maximum, each character escaped as JSON (12 bytes for
+    // one outside the Basic Multilingual Plane), fits the body limit and is saved.
+    let astral = |n: usize| "\\ud83e\\uddec".repeat(n);
+    let sectors: Vec<String> = (0..50).map(|_| format!("\"{}\"", astral(100))).collect();
+    let largest = format!(
+        "{{\"descriptionEn\": \"{d}\", \"descriptionNl\": \"{d}\", \"sectors\": [{s}], \"website\": \"https://a.example/{w}\", \
+         \"kvk\": \"12345678\", \"street\": \"{a}\", \"postcode\": \"{a}\", \"city\": \"{a}\"}}",
+        d = astral(20_000),
+        s = sectors.join(", "),
+        w = astral(1_900),
+        a = astral(200),
+    );
+    assert!(largest.len() > 512 * 1024, "{} bytes", largest.len());
+    let response = put(largest).send().await.expect("put");
+    assert_eq!(response.status().as_u16(), 200, "{}", response.text().await.unwrap_or_default());
+    let too_many = format!("{{\"sectors\": [{}]}}", vec!["\"x\""; 51].join(", "));
+    let response = put(too_many).send().await.expect("put");
+    assert_eq!(response.status().as_u16(), 400, "51 sectors");
     let response = put(String::from_utf8_lossy(b"{\"city\": \"\xff\"}").into_owned()).send().await.expect("put");
     assert_eq!(response.status().as_u16(), 200, "the lossy text is valid UTF-8; raw bytes come next");
     let raw = http
@@ -132,11 +150,11 @@ async fn hostile_input_is_escaped_stored_literally_or_refused(app: &TestApp) {
     let page = user.post_raw("/account", form.as_bytes(), "application/x-www-form-urlencoded", None).await;
     assert_eq!(page.status, 400, "percent-encoded invalid UTF-8");
     assert!(page.body.contains("<html"), "as an error page");
-    let huge = format!("csrf={csrf}&display_name={}", "a".repeat(300 * 1024));
+    let huge = format!("csrf={csrf}&display_name={}", "a".repeat(1100 * 1024));
     let page = user.post_raw("/account", huge.as_bytes(), "application/x-www-form-urlencoded", None).await;
     assert_eq!(page.status, 413);
     assert!(page.body.contains("<html"), "as an error page");
-    let response = put(format!("{{\"city\": \"{}\"}}", "a".repeat(300 * 1024))).send().await.expect("put");
+    let response = put(format!("{{\"city\": \"{}\"}}", "a".repeat(1100 * 1024))).send().await.expect("put");
     assert_eq!(response.status().as_u16(), 413);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
     assert_eq!(user.get("/account").await.status, 200, "the account is intact");

@@ -82,27 +82,54 @@ pub async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<Me>, A
 }
 
 /// The editable fields of a profile, as JSON. Absent fields are cleared, like empty form
-/// fields.
+/// fields. The stated limits are the profile's own rules (`OrganisationProfile::validate`).
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProfileBody {
     #[serde(default)]
+    #[schema(max_length = 20000, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     description_en: String,
     #[serde(default)]
+    #[schema(max_length = 20000, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     description_nl: String,
+    /// Up to 100 characters each, without commas.
     #[serde(default)]
+    #[schema(schema_with = sectors_schema)]
     sectors: Vec<String>,
+    /// An absolute http(s) address.
     #[serde(default)]
+    #[schema(
+        max_length = 2000,
+        pattern = r"^(https?://([A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*(:[0-9]{1,4})?([/?#]\S*)?)?$"
+    )]
     website: String,
+    /// The Dutch Chamber of Commerce number: eight digits.
     #[serde(default)]
+    #[schema(pattern = "^([0-9]{8})?$")]
     kvk: String,
     #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     street: String,
     #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     postcode: String,
     #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     city: String,
 }
+
+/// Sectors are stored comma-separated, so a comma cannot be part of one.
+fn sectors_schema() -> utoipa::openapi::Array {
+    let sector = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .max_length(Some(100))
+        .pattern(Some(r"^[^,\u0000-\u001f\u007f-\u009f]*$"));
+    utoipa::openapi::ArrayBuilder::new().items(sector).max_items(Some(MAX_SECTORS)).build()
+}
+
+/// More sectors than this say nothing; the limit keeps a profile at every field's
+/// maximum inside the body limit.
+const MAX_SECTORS: usize = 50;
 
 /// Replaces the member-maintained fields of an organisation's profile (scope `write`; the
 /// caller maintains the organisation, or is an admin). The change is kept in its history.
@@ -131,6 +158,9 @@ pub async fn edit_organisation(
 ) -> Result<Json<Organisation>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
+    if body.sectors.len() > MAX_SECTORS {
+        return Err(lshub_domain::ValidationError::new("sectors", format!("at most {MAX_SECTORS} sectors")).into());
+    }
     if let Some(sector) = body.sectors.iter().find(|s| s.contains(',')) {
         return Err(
             lshub_domain::ValidationError::new("sectors", format!("'{sector}' must not contain a comma")).into()

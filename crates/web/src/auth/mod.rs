@@ -31,9 +31,10 @@ pub const CSRF_COOKIE: &str = "lshub_csrf";
 /// The form field and the header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Largest request body accepted: room for a profile with long descriptions in two
-/// languages, far below anything that could tire the server.
-pub const BODY_LIMIT: usize = 256 * 1024;
+/// Largest request body accepted: a profile with every field at its documented maximum,
+/// written as JSON that escapes each character (12 bytes for one outside the Basic
+/// Multilingual Plane), is about 570 KB; still far below anything that could tire the server.
+pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Settings of accounts and security.
 pub struct AccountsConfig {
