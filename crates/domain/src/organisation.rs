@@ -241,6 +241,9 @@ pub struct OrganisationProfile {
     pub addresses: Vec<Address>,
 }
 
+/// More sectors than this say nothing about an organisation.
+pub const MAX_SECTORS: usize = 50;
+
 impl OrganisationProfile {
     pub fn validate(&self) -> Result<(), ValidationError> {
         required_text("name", &self.name, 300)?;
@@ -254,6 +257,9 @@ impl OrganisationProfile {
             ("descriptions.nl", &self.descriptions.nl, 20_000),
         ] {
             optional_text(field, text.as_deref(), max)?;
+        }
+        if self.sectors.len() > MAX_SECTORS {
+            return Err(ValidationError::new("sectors", format!("at most {MAX_SECTORS} sectors")));
         }
         for sector in &self.sectors {
             required_text("sectors", sector, 100)?;
@@ -331,5 +337,18 @@ mod tests {
         assert_eq!(ids.validate().map_err(|e| e.field), Err("website"));
         let address = Address { latitude: Some(91.0), longitude: Some(4.0), ..Default::default() };
         assert_eq!(address.validate().map_err(|e| e.field), Err("latitude"));
+        let mut profile = OrganisationProfile {
+            name: "Sanquin".into(),
+            aliases: Vec::new(),
+            names: Default::default(),
+            descriptions: Default::default(),
+            kind: OrganisationKind::Nonprofit,
+            sectors: vec!["Blood".into(); MAX_SECTORS],
+            identifiers: Identifiers::default(),
+            addresses: Vec::new(),
+        };
+        assert_eq!(profile.validate(), Ok(()));
+        profile.sectors.push("One too many".into());
+        assert_eq!(profile.validate().map_err(|e| e.field), Err("sectors"));
     }
 }

@@ -124,12 +124,8 @@ fn sectors_schema() -> utoipa::openapi::Array {
         .schema_type(utoipa::openapi::schema::Type::String)
         .max_length(Some(100))
         .pattern(Some(r"^[^,\u0000-\u001f\u007f-\u009f]*$"));
-    utoipa::openapi::ArrayBuilder::new().items(sector).max_items(Some(MAX_SECTORS)).build()
+    utoipa::openapi::ArrayBuilder::new().items(sector).max_items(Some(lshub_domain::organisation::MAX_SECTORS)).build()
 }
-
-/// More sectors than this say nothing; the limit keeps a profile at every field's
-/// maximum inside the body limit.
-const MAX_SECTORS: usize = 50;
 
 /// Replaces the member-maintained fields of an organisation's profile (scope `write`; the
 /// caller maintains the organisation, or is an admin). The change is kept in its history.
@@ -158,9 +154,6 @@ pub async fn edit_organisation(
 ) -> Result<Json<Organisation>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
-    if body.sectors.len() > MAX_SECTORS {
-        return Err(lshub_domain::ValidationError::new("sectors", format!("at most {MAX_SECTORS} sectors")).into());
-    }
     if let Some(sector) = body.sectors.iter().find(|s| s.contains(',')) {
         return Err(
             lshub_domain::ValidationError::new("sectors", format!("'{sector}' must not contain a comma")).into()
