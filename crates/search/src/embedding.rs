@@ -31,8 +31,9 @@ pub(crate) fn embedded_text(document: &SearchDocument) -> String {
         text.push_str(alias);
     }
     // The encoder knows English only: "Beatrix Kinderziekenhuis" must also read as a
-    // children's hospital.
-    if let Some(english) = english_name(&document.title) {
+    // children's hospital, whether it is the name or another name.
+    let names = std::iter::once(&document.title).chain(document.aliases.iter().take(ALIASES));
+    for english in names.filter_map(|name| english_name(name)) {
         text.push_str("; ");
         text.push_str(&english);
     }
@@ -174,6 +175,13 @@ mod tests {
             embedded_text(&beatrix),
             "Beatrix Kinderziekenhuis; Beatrix children s hospital. A healthcare organisation in Groningen"
         );
+    }
+
+    #[test]
+    fn dutch_other_names_gain_their_english_too() {
+        let mut amc = organisation("Academic Medical Center", Vec::new());
+        amc.aliases = vec!["Emma Kinderziekenhuis".into()];
+        assert_eq!(embedded_text(&amc), "Academic Medical Center; Emma Kinderziekenhuis; Emma children s hospital");
     }
 
     #[test]
