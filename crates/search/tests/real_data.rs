@@ -72,19 +72,20 @@ async fn hostile_queries_are_just_words() {
 }
 
 /// The model directory that the set-up installs; tests that need it say so when it is absent.
-fn model_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("LSHUB_MODEL_DIR").map(PathBuf::from)?;
-    dir.join("model.safetensors").is_file().then_some(dir)
+/// The model that LSHUB_MODEL_DIR names, loaded; `None` (the test skips) only outside CI.
+fn model() -> Option<lshub_search::SentenceEncoder> {
+    let dir = std::env::var_os("LSHUB_MODEL_DIR").map(PathBuf::from).filter(|d| d.join("model.safetensors").is_file());
+    let Some(dir) = dir else {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
+        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
+        return None;
+    };
+    Some(lshub_search::SentenceEncoder::load(&dir).expect("model loads"))
 }
 
 #[test]
 fn embeddings_match_the_reference_implementation() {
-    let Some(dir) = model_dir() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
-        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
-        return;
-    };
-    let encoder = lshub_search::SentenceEncoder::load(&dir).expect("model loads");
+    let Some(encoder) = model() else { return };
     assert_eq!(encoder.dimension(), 384);
     let vectors = encoder
         .encode(&[
@@ -122,12 +123,7 @@ async fn facets_show_in_the_why_and_rankings_say_what_they_need() {
 /// document is kept, and fused ranking keeps exact name matches first.
 #[test]
 fn ranks_by_meaning_with_the_model() {
-    let Some(dir) = model_dir() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
-        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
-        return;
-    };
-    let encoder = std::sync::Arc::new(lshub_search::SentenceEncoder::load(&dir).expect("model loads"));
+    let Some(encoder) = model().map(std::sync::Arc::new) else { return };
     let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
     let document = |key: &str, title: &str, body: &str| lshub_search::SearchDocument {
         entity: EntityType::Call,
@@ -163,12 +159,7 @@ fn ranks_by_meaning_with_the_model() {
 /// another's; and an index installed with them ranks by meaning.
 #[test]
 fn synthetic_vectors_resemble_the_models_and_install_into_an_index() {
-    let Some(dir) = model_dir() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must provide LSHUB_MODEL_DIR");
-        eprintln!("skipping: LSHUB_MODEL_DIR is not set");
-        return;
-    };
-    let encoder = std::sync::Arc::new(lshub_search::SentenceEncoder::load(&dir).expect("model loads"));
+    let Some(encoder) = model().map(std::sync::Arc::new) else { return };
     let mut synthetic = lshub_search::SyntheticVectors::new(&encoder);
     let organisations = synthetic.organisations(300, 7).expect("vectors");
     let plain: Vec<lshub_search::SearchDocument> = lshub_search::synthetic_organisations(300, 7).collect();
