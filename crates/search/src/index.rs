@@ -34,6 +34,9 @@ pub(crate) struct LanguageFields {
     pub title: Field,
     pub aliases: Field,
     pub body: Field,
+    /// Where an organisation is: "ziekenhuis amsterdam" should find the Academic Medical
+    /// Center, whose name does not say.
+    pub place: Field,
 }
 
 #[derive(Clone, Copy)]
@@ -94,11 +97,13 @@ impl SearchIndex {
             title: schema.add_text_field("title_en", text(ENGLISH, true)),
             aliases: schema.add_text_field("aliases_en", text(ENGLISH, true)),
             body: schema.add_text_field("body_en", text(ENGLISH, true)),
+            place: schema.add_text_field("place_en", text(ENGLISH, false)),
         };
         let dutch = LanguageFields {
             title: schema.add_text_field("title_nl", text(DUTCH, false)),
             aliases: schema.add_text_field("aliases_nl", text(DUTCH, false)),
             body: schema.add_text_field("body_nl", text(DUTCH, false)),
+            place: schema.add_text_field("place_nl", text(DUTCH, false)),
         };
         let fields = Fields {
             entity: schema.add_text_field("entity", STRING | STORED),
@@ -193,12 +198,23 @@ impl SearchIndex {
         doc.add_text(f.entity, document.entity.id());
         doc.add_text(f.id, &document.id);
         doc.add_text(f.key, &document.key);
+        // People call many organisations by their initials ("UMCG", "LUMC"), which the
+        // registry rarely lists.
+        let initials: Vec<String> = match document.entity {
+            EntityType::Organisation => {
+                std::iter::once(&document.title).chain(&document.aliases).filter_map(|name| initials(name)).collect()
+            }
+            EntityType::Call => Vec::new(),
+        };
         for language in [f.english, f.dutch] {
             doc.add_text(language.title, &document.title);
-            for alias in &document.aliases {
+            for alias in document.aliases.iter().chain(&initials) {
                 doc.add_text(language.aliases, alias);
             }
             doc.add_text(language.body, &document.body);
+            for (_, city) in document.facets.iter().filter(|(name, _)| *name == "city") {
+                doc.add_text(language.place, city);
+            }
         }
         for (name, value) in &document.facets {
             doc.add_text(f.facets, facet_term(name, value));
@@ -379,7 +395,9 @@ impl SearchIndex {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (language, analyzer) in [(self.fields.english, ENGLISH), (self.fields.dutch, DUTCH)] {
             for term in analysis::terms(&self.index, analyzer, word) {
-                for (field, boost) in [(language.title, 3.0), (language.aliases, 2.0), (language.body, 1.0)] {
+                let weighted =
+                    [(language.title, 3.0), (language.aliases, 2.0), (language.body, 1.0), (language.place, 1.0)];
+                for (field, boost) in weighted {
                     let query = term_query(field, &term);
                     alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
                 }
@@ -397,6 +415,18 @@ impl SearchIndex {
         }
         Box::new(BooleanQuery::new(alternatives))
     }
+}
+
+/// The initials of a name's capitalised words, when there are at least three of them:
+/// "University Medical Center Groningen" is "UMCG", "Leids Universitair Medisch Centrum"
+/// "LUMC"; "Erasmus MC" has none.
+fn initials(name: &str) -> Option<String> {
+    let letters: String = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|word| word.chars().next())
+        .filter(|first| first.is_uppercase())
+        .collect();
+    (letters.chars().count() >= 3).then_some(letters)
 }
 
 pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -496,5 +526,46 @@ impl Fusion {
     /// What the document at `rank` (from 0) of one ranking adds to its fused score.
     fn contribution(&self, rank: usize, weight: f32) -> f32 {
         weight * (self.k + 1.0) / (self.k + 1.0 + rank as f32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_of_names_of_three_or_more_capitalised_words() {
+        assert_eq!(initials("University Medical Center Groningen").as_deref(), Some("UMCG"));
+        assert_eq!(initials("Leids Universitair Medisch Centrum").as_deref(), Some("LUMC"));
+        assert_eq!(initials("Koninklijk Instituut voor de Tropen").as_deref(), Some("KIT"));
+        assert_eq!(initials("Netherlands Cancer Institute-Antoni van Leeuwenhoek").as_deref(), Some("NCIAL"));
+        assert_eq!(initials("Erasmus MC"), None);
+        assert_eq!(initials("stichting voor onderzoek"), None);
+    }
+
+    #[test]
+    fn organisations_are_found_by_their_initials() {
+        let organisation = |id: &str, title: &str| SearchDocument {
+            entity: EntityType::Organisation,
+            id: id.into(),
+            key: id.into(),
+            title: title.into(),
+            aliases: vec![],
+            body: String::new(),
+            facets: vec![("city", "Groningen".into())],
+        };
+        let index = SearchIndex::in_memory().expect("index");
+        index
+            .rebuild(vec![
+                organisation("umcg", "University Medical Center Groningen"),
+                organisation("rug", "University of Groningen"),
+            ])
+            .expect("rebuild");
+        let hits = index.search(&SearchRequest::new("umcg", None, 10)).expect("search");
+        let found: Vec<(&str, &[MatchReason])> = hits.iter().map(|h| (h.id.as_str(), h.why.as_slice())).collect();
+        assert_eq!(found, [("umcg", &[MatchReason::new(MatchedField::OtherNames, vec!["umcg".into()])][..])]);
+        let hits = index.search(&SearchRequest::new("ziekenhuis groningen", None, 10)).expect("search");
+        let place = hits.iter().flat_map(|h| &h.why).find(|w| w.field == MatchedField::Place).expect("the city");
+        assert_eq!(place.terms, ["groningen"]);
     }
 }

@@ -129,6 +129,8 @@ pub enum MatchedField {
     Name,
     OtherNames,
     Description,
+    /// The city an organisation is in.
+    Place,
     /// Matched only through typo tolerance or as the start of a word.
     SimilarSpelling,
     /// Close in meaning to the query (sentence embeddings); see `similarity`.
@@ -145,6 +147,7 @@ impl MatchedField {
             MatchedField::Name => "name",
             MatchedField::OtherNames => "other-names",
             MatchedField::Description => "description",
+            MatchedField::Place => "place",
             MatchedField::SimilarSpelling => "similar-spelling",
             MatchedField::Meaning => "meaning",
             MatchedField::Translation => "translation",
@@ -195,6 +198,7 @@ pub(crate) fn why(
         (MatchedField::Name, fields.english.title, fields.dutch.title),
         (MatchedField::OtherNames, fields.english.aliases, fields.dutch.aliases),
         (MatchedField::Description, fields.english.body, fields.dutch.body),
+        (MatchedField::Place, fields.english.place, fields.dutch.place),
     ];
     for (part, english_field, dutch_field) in parts {
         let mut matched: Vec<String> = Vec::new();

@@ -205,6 +205,7 @@ search-why = Found by
 search-field-name = name
 search-field-other-names = other names
 search-field-description = description
+search-field-place = place
 search-field-similar-spelling = similar spelling
 search-field-meaning = similar meaning
 search-field-translation = translated

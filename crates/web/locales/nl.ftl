@@ -205,6 +205,7 @@ search-why = Gevonden op
 search-field-name = naam
 search-field-other-names = andere namen
 search-field-description = beschrijving
+search-field-place = plaats
 search-field-similar-spelling = vergelijkbare spelling
 search-field-meaning = vergelijkbare betekenis
 search-field-translation = vertaald
