@@ -28,6 +28,9 @@ pub struct EvalQuery {
     pub query: String,
     /// Relevant result ids (topic ids, ROR URLs) with their grade.
     pub relevant: std::collections::BTreeMap<String, u8>,
+    /// Results judged and found not relevant.
+    #[serde(default)]
+    pub not_relevant: std::collections::BTreeSet<String>,
     /// Why these results were judged relevant.
     #[serde(default)]
     pub note: String,
@@ -59,6 +62,9 @@ pub fn parse_queries(text: &str) -> Result<Vec<EvalQuery>, EvalError> {
         if query.relevant.is_empty() || query.relevant.values().any(|g| !(1..=2).contains(g)) {
             return Err(invalid("relevant needs at least one result, graded 1 or 2".into()));
         }
+        if let Some(id) = query.not_relevant.iter().find(|id| query.relevant.contains_key(*id)) {
+            return Err(invalid(format!("{id} is judged both relevant and not relevant")));
+        }
         if queries.iter().any(|q| q.id == query.id) {
             return Err(invalid(format!("id '{}' appears twice", query.id)));
         }
@@ -74,6 +80,9 @@ pub struct Scores {
     pub ndcg: f64,
     pub mrr: f64,
     pub recall: f64,
+    /// The share of the first page that has a judgment: below 1, the other scores count
+    /// unjudged results as not relevant.
+    pub judged: f64,
 }
 
 /// The scores of one query's ranked ids.
@@ -88,11 +97,13 @@ pub fn score(query: &EvalQuery, ranked: &[String]) -> Scores {
     let ideal: f64 = grades.iter().take(CUTOFF).enumerate().map(|(r, g)| gain(*g) * discount(r)).sum();
     let first = top.iter().position(|id| query.relevant.contains_key(id));
     let found = top.iter().filter(|id| query.relevant.contains_key(*id)).count();
+    let judged = top.iter().filter(|id| query.relevant.contains_key(*id) || query.not_relevant.contains(*id)).count();
     Scores {
         queries: 1,
         ndcg: if ideal > 0.0 { dcg / ideal } else { 0.0 },
         mrr: first.map_or(0.0, |r| 1.0 / (r + 1) as f64),
         recall: found as f64 / query.relevant.len() as f64,
+        judged: if top.is_empty() { 1.0 } else { judged as f64 / top.len() as f64 },
     }
 }
 
@@ -103,7 +114,13 @@ impl Scores {
             return Scores::default();
         }
         let sum = |f: fn(&Scores) -> f64| all.iter().map(f).sum::<f64>() / n as f64;
-        Scores { queries: n, ndcg: sum(|s| s.ndcg), mrr: sum(|s| s.mrr), recall: sum(|s| s.recall) }
+        Scores {
+            queries: n,
+            ndcg: sum(|s| s.ndcg),
+            mrr: sum(|s| s.mrr),
+            recall: sum(|s| s.recall),
+            judged: sum(|s| s.judged),
+        }
     }
 }
 
@@ -151,6 +168,7 @@ mod tests {
             entity: "call".into(),
             query: "x".into(),
             relevant: relevant.iter().map(|(id, g)| ((*id).to_owned(), *g)).collect(),
+            not_relevant: ["c".to_owned()].into(),
             note: String::new(),
         }
     }
@@ -164,14 +182,16 @@ mod tests {
         let q = query(&[("a", 2), ("b", 1)]);
         let perfect = score(&q, &ids(&["a", "b", "c"]));
         assert!((perfect.ndcg - 1.0).abs() < 1e-9 && perfect.mrr == 1.0 && perfect.recall == 1.0);
+        assert_eq!(perfect.judged, 1.0, "a and b are relevant, c is judged not relevant");
         let swapped = score(&q, &ids(&["b", "a"]));
         // DCG = 1/log2(2) + 3/log2(3); ideal = 3 + 1/log2(3).
         let expected = (1.0 + 3.0 / 3f64.log2()) / (3.0 + 1.0 / 3f64.log2());
         assert!((swapped.ndcg - expected).abs() < 1e-9, "{}", swapped.ndcg);
         let late = score(&q, &ids(&["x", "y", "b"]));
         assert!((late.mrr - 1.0 / 3.0).abs() < 1e-9 && (late.recall - 0.5).abs() < 1e-9);
+        assert!((late.judged - 1.0 / 3.0).abs() < 1e-9, "x and y were never judged");
         let beyond_ten: Vec<String> = (0..10).map(|i| i.to_string()).chain(ids(&["a"])).collect();
-        assert_eq!(score(&q, &beyond_ten), Scores { queries: 1, ndcg: 0.0, mrr: 0.0, recall: 0.0 });
+        assert_eq!(score(&q, &beyond_ten), Scores { queries: 1, ndcg: 0.0, mrr: 0.0, recall: 0.0, judged: 0.0 });
         assert_eq!(Scores::mean(&[perfect, late]).recall, 0.75);
     }
 
@@ -191,5 +211,7 @@ mod tests {
             .expect_err("French");
         assert!(error.to_string().starts_with("evaluation set line 2:"), "{error}");
         assert!(parse_queries("{\"id\":\"a\"}").is_err());
+        let both = "{\"id\":\"a\",\"language\":\"en\",\"split\":\"tune\",\"type\":\"call\",\"query\":\"x\",\"relevant\":{\"A\":1},\"not_relevant\":[\"A\"]}";
+        assert!(parse_queries(both).expect_err("contradiction").to_string().contains("A is judged both"));
     }
 }

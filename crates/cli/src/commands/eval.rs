@@ -44,8 +44,8 @@ pub async fn run(database_url: &str, args: EvalArgs, model: &crate::ModelSetting
         index.vector_count()
     );
     println!(
-        "\n{:<9} {:<6} {:<9} {:>7} {:>8} {:>7} {:>9}",
-        "ranking", "split", "language", "queries", "nDCG@10", "MRR@10", "recall@10"
+        "\n{:<9} {:<6} {:<9} {:>7} {:>8} {:>7} {:>9} {:>9}",
+        "ranking", "split", "language", "queries", "nDCG@10", "MRR@10", "recall@10", "judged@10"
     );
     let mut all_scores: Vec<(&str, Vec<Scores>)> = Vec::new();
     // `words` is plain keyword search: the lexical ranking without the Dutch-English
@@ -62,8 +62,8 @@ pub async fn run(database_url: &str, args: EvalArgs, model: &crate::ModelSetting
                 let group = select(&queries, &scores, split, language);
                 let mean = Scores::mean(&group);
                 println!(
-                    "{name:<9} {split:<6} {language:<9} {:>7} {:>8.3} {:>7.3} {:>9.3}",
-                    mean.queries, mean.ndcg, mean.mrr, mean.recall
+                    "{name:<9} {split:<6} {language:<9} {:>7} {:>8.3} {:>7.3} {:>9.3} {:>9.3}",
+                    mean.queries, mean.ndcg, mean.mrr, mean.recall, mean.judged
                 );
             }
         }
