@@ -230,7 +230,7 @@ impl SearchIndex {
         let translation =
             if request.cross_language { Vocabulary::get().translate(&words) } else { Translation::default() };
         let searcher = self.reader.searcher();
-        let query = self.lexical_query(request, &words, &translation.extra_words);
+        let query = self.lexical_query(&searcher, request, &words, &translation.extra_words);
         let meaning = match (request.ranking, &self.semantic) {
             (Ranking::Lexical, _) | (Ranking::Fused(_), None) => None,
             (Ranking::Semantic, None) => return Err(SearchError::NoModel),
@@ -294,7 +294,13 @@ impl SearchIndex {
         Ok(found)
     }
 
-    fn lexical_query(&self, request: &SearchRequest, words: &[String], extra_words: &[String]) -> BooleanQuery {
+    fn lexical_query(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        words: &[String],
+        extra_words: &[String],
+    ) -> BooleanQuery {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(entity) = request.entity {
@@ -307,11 +313,25 @@ impl SearchIndex {
         let word_queries: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
             .enumerate()
-            .map(|(i, word)| (Occur::Should, self.word_query(word, i == last, true)))
-            .chain(extra_words.iter().map(|word| (Occur::Should, self.word_query(word, false, true))))
+            .map(|(i, word)| (Occur::Should, self.word_query(word, i == last, !self.is_known(searcher, word))))
+            .chain(extra_words.iter().map(|word| (Occur::Should, self.word_query(word, false, false))))
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(word_queries))));
         BooleanQuery::new(clauses)
+    }
+
+    /// Whether some document holds `word` as it is spelled (by its stem in either
+    /// language). Only unknown words are also looked up by similar spelling: for the words
+    /// the index holds, that lookup took a third of the lexical search's time at 1,000,000
+    /// organisations and moved lexical nDCG@10 by 0.001 (`lshub eval`).
+    fn is_known(&self, searcher: &Searcher, word: &str) -> bool {
+        [(self.fields.english, ENGLISH), (self.fields.dutch, DUTCH)].iter().any(|(language, analyzer)| {
+            analysis::terms(&self.index, analyzer, word).iter().any(|term| {
+                [language.title, language.aliases, language.body, language.place]
+                    .iter()
+                    .any(|field| searcher.doc_freq(&Term::from_field_text(*field, term)).is_ok_and(|count| count > 0))
+            })
+        })
     }
 
     /// For each word of the query that is not a stop word, a query that finds the documents
