@@ -2,31 +2,34 @@
 //! ranks above one that holds fewer of them more often. BM25 alone lets two common words
 //! repeated in a short name ("Zuyderland Medisch Centrum") outscore a name that has every
 //! word of the query, the rare one included ("Radboud University Nijmegen Medical Centre"
-//! for "Radboud Universitair Medisch Centrum").
+//! for "Radboud Universitair Medisch Centrum"). Words count by their rarity: for "brain
+//! research institute", holding "brain" matters more than holding "institute".
 
 use tantivy::query::{EnableScoring, Query, Scorer};
 use tantivy::{DocAddress, DocSet, Searcher};
 
-/// A candidate's score is multiplied by the share of the query's words it holds, raised to
-/// this power; chosen on the tune half of the evaluation set (`lshub eval --per-query`).
+/// A candidate's score is multiplied by the share of the query's words it holds (each
+/// weighted by its rarity), raised to this power; chosen on the tune half of the evaluation
+/// set (`lshub eval --per-query`).
 const EXPONENT: i32 = 2;
 
-/// Rescales each candidate's score by the share of `words` it matches and sorts again, best
-/// first. Each of `words` is a query that matches a document holding that word (or an
-/// equivalent); with fewer than two there is nothing to coordinate.
+/// Rescales each candidate's score by the weighted share of `words` it matches and sorts
+/// again, best first. Each of `words` is a query that matches a document holding that word
+/// (or an equivalent), with the word's weight; with fewer than two there is nothing to
+/// coordinate.
 pub(crate) fn rerank(
     searcher: &Searcher,
-    words: &[Box<dyn Query>],
+    words: &[(Box<dyn Query>, f32)],
     ranked: &mut [(f32, DocAddress)],
 ) -> tantivy::Result<()> {
     if words.len() < 2 || ranked.is_empty() {
         return Ok(());
     }
-    let mut matched = vec![0u32; ranked.len()];
+    let mut matched = vec![0f32; ranked.len()];
     // Visit candidates in index order: a doc set only moves forward.
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by_key(|&i| ranked[i].1);
-    for word in words {
+    for (word, importance) in words {
         let weight = word.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let mut current: Option<(u32, Box<dyn Scorer>)> = None;
         for &i in &order {
@@ -40,13 +43,13 @@ pub(crate) fn rerank(
             };
             // Already past it means the word is not in it (seek must not go back).
             if scorer.doc() <= address.doc_id && scorer.seek(address.doc_id) == address.doc_id {
-                matched[i] += 1;
+                matched[i] += importance;
             }
         }
     }
-    let total = words.len() as f32;
+    let total: f32 = words.iter().map(|(_, importance)| importance).sum();
     for (candidate, matched) in ranked.iter_mut().zip(matched) {
-        candidate.0 *= (matched as f32 / total).powi(EXPONENT);
+        candidate.0 *= (matched / total).powi(EXPONENT);
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(())

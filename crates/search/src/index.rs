@@ -290,7 +290,7 @@ impl SearchIndex {
         translation: &Translation,
     ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
         let mut found = searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?;
-        crate::coverage::rerank(searcher, &self.word_presence(words, translation), &mut found)?;
+        crate::coverage::rerank(searcher, &self.word_presence(searcher, words, translation), &mut found)?;
         Ok(found)
     }
 
@@ -334,9 +334,29 @@ impl SearchIndex {
         })
     }
 
+    /// About how many documents hold `word`: the most of any of its stems in any text field.
+    fn document_frequency(&self, searcher: &Searcher, word: &str) -> u64 {
+        [(self.fields.english, ENGLISH), (self.fields.dutch, DUTCH)]
+            .iter()
+            .flat_map(|(language, analyzer)| {
+                analysis::terms(&self.index, analyzer, word).into_iter().flat_map(move |term| {
+                    [language.title, language.aliases, language.body, language.place]
+                        .map(|field| searcher.doc_freq(&Term::from_field_text(field, &term)).unwrap_or(0))
+                })
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// For each word of the query that is not a stop word, a query that finds the documents
-    /// holding it or one of its equivalents in the other language (typos aside).
-    fn word_presence(&self, words: &[String], translation: &Translation) -> Vec<Box<dyn Query>> {
+    /// holding it or one of its equivalents in the other language (typos aside), and the
+    /// word's weight: its inverse document frequency, of its most common form.
+    fn word_presence(
+        &self,
+        searcher: &Searcher,
+        words: &[String],
+        translation: &Translation,
+    ) -> Vec<(Box<dyn Query>, f32)> {
         let last = words.len().saturating_sub(1);
         let content_word = |word: &str| {
             [ENGLISH, DUTCH].iter().all(|analyzer| !analysis::terms(&self.index, analyzer, word).is_empty())
@@ -347,11 +367,18 @@ impl SearchIndex {
             .filter(|(_, word)| content_word(word))
             .map(|(i, word)| {
                 let equivalents = translation.equivalents.get(i).into_iter().flatten();
+                let documents = std::iter::once(word)
+                    .chain(equivalents.clone())
+                    .map(|form| self.document_frequency(searcher, form))
+                    .max()
+                    .unwrap_or(0);
+                let total = searcher.num_docs() as f32;
+                let weight = (1.0 + total / (1.0 + documents as f32)).ln();
                 let alternatives = std::iter::once(self.word_query(word, i == last, false))
                     .chain(equivalents.map(|other| self.word_query(other, false, false)))
                     .map(|query| (Occur::Should, query))
                     .collect();
-                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+                (Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>, weight)
             })
             .collect()
     }
@@ -561,6 +588,36 @@ mod tests {
         assert_eq!(initials("Netherlands Cancer Institute-Antoni van Leeuwenhoek").as_deref(), Some("NCIAL"));
         assert_eq!(initials("Erasmus MC"), None);
         assert_eq!(initials("stichting voor onderzoek"), None);
+    }
+
+    #[test]
+    fn a_rare_word_of_the_query_counts_more_than_two_common_ones() {
+        let organisation = |id: &str, title: &str| SearchDocument {
+            entity: EntityType::Organisation,
+            id: id.into(),
+            key: id.into(),
+            title: title.into(),
+            aliases: vec![],
+            body: String::new(),
+            facets: vec![],
+        };
+        let mut documents: Vec<SearchDocument> =
+            (0..20).map(|i| organisation(&format!("filler{i}"), &format!("Research Institute {i}"))).collect();
+        documents.push(organisation("coatings", "Coatings Research Institute"));
+        documents.push(organisation("brain", "Brain Clinic"));
+        let index = SearchIndex::in_memory().expect("index");
+        index.rebuild(documents).expect("rebuild");
+        let searcher = index.reader.searcher();
+        let address = |id: &str| {
+            let query = TermQuery::new(Term::from_field_text(index.fields.id, id), IndexRecordOption::Basic);
+            searcher.search(&query, &TopDocs::with_limit(1).order_by_score()).expect("search")[0].1
+        };
+        let words: Vec<String> = ["brain", "research", "institute"].map(String::from).to_vec();
+        let presence = index.word_presence(&searcher, &words, &Translation::default());
+        // Equal scores before, so that only the words held decide.
+        let mut ranked = vec![(1.0, address("coatings")), (1.0, address("brain"))];
+        crate::coverage::rerank(&searcher, &presence, &mut ranked).expect("rerank");
+        assert_eq!(ranked[0].1, address("brain"), "{ranked:?}");
     }
 
     #[test]
