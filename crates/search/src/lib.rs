@@ -7,6 +7,7 @@
 
 mod analysis;
 mod coverage;
+mod dense;
 mod document;
 mod embedding;
 pub mod eval;

