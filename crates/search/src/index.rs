@@ -590,17 +590,20 @@ mod tests {
         assert_eq!(initials("stichting voor onderzoek"), None);
     }
 
-    #[test]
-    fn a_rare_word_of_the_query_counts_more_than_two_common_ones() {
-        let organisation = |id: &str, title: &str| SearchDocument {
+    fn organisation(id: &str, title: &str) -> SearchDocument {
+        SearchDocument {
             entity: EntityType::Organisation,
             id: id.into(),
             key: id.into(),
             title: title.into(),
             aliases: vec![],
             body: String::new(),
-            facets: vec![],
-        };
+            facets: vec![("city", "Groningen".into())],
+        }
+    }
+
+    #[test]
+    fn a_rare_word_of_the_query_counts_more_than_two_common_ones() {
         let mut documents: Vec<SearchDocument> =
             (0..20).map(|i| organisation(&format!("filler{i}"), &format!("Research Institute {i}"))).collect();
         documents.push(organisation("coatings", "Coatings Research Institute"));
@@ -622,15 +625,6 @@ mod tests {
 
     #[test]
     fn organisations_are_found_by_their_initials() {
-        let organisation = |id: &str, title: &str| SearchDocument {
-            entity: EntityType::Organisation,
-            id: id.into(),
-            key: id.into(),
-            title: title.into(),
-            aliases: vec![],
-            body: String::new(),
-            facets: vec![("city", "Groningen".into())],
-        };
         let index = SearchIndex::in_memory().expect("index");
         index
             .rebuild(vec![
