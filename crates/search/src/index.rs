@@ -313,25 +313,17 @@ impl SearchIndex {
         let word_queries: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
             .enumerate()
-            .map(|(i, word)| (Occur::Should, self.word_query(word, i == last, !self.is_known(searcher, word))))
+            .map(|(i, word)| {
+                // Only words no document holds are also looked up by similar spelling: for
+                // the others that lookup took a third of the lexical search's time at
+                // 1,000,000 organisations and moved lexical nDCG@10 by 0.001 (`lshub eval`).
+                let unknown = self.document_frequency(searcher, word) == 0;
+                (Occur::Should, self.word_query(word, i == last, unknown))
+            })
             .chain(extra_words.iter().map(|word| (Occur::Should, self.word_query(word, false, false))))
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(word_queries))));
         BooleanQuery::new(clauses)
-    }
-
-    /// Whether some document holds `word` as it is spelled (by its stem in either
-    /// language). Only unknown words are also looked up by similar spelling: for the words
-    /// the index holds, that lookup took a third of the lexical search's time at 1,000,000
-    /// organisations and moved lexical nDCG@10 by 0.001 (`lshub eval`).
-    fn is_known(&self, searcher: &Searcher, word: &str) -> bool {
-        [(self.fields.english, ENGLISH), (self.fields.dutch, DUTCH)].iter().any(|(language, analyzer)| {
-            analysis::terms(&self.index, analyzer, word).iter().any(|term| {
-                [language.title, language.aliases, language.body, language.place]
-                    .iter()
-                    .any(|field| searcher.doc_freq(&Term::from_field_text(*field, term)).is_ok_and(|count| count > 0))
-            })
-        })
     }
 
     /// About how many documents hold `word`: the most of any of its stems in any text field.
