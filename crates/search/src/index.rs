@@ -616,7 +616,7 @@ mod tests {
     }
 
     #[test]
-    fn organisations_are_found_by_their_initials() {
+    fn organisations_are_found_by_their_initials_and_city() {
         let index = SearchIndex::in_memory().expect("index");
         index
             .rebuild(vec![
