@@ -154,6 +154,36 @@ fn ranks_by_meaning_with_the_model() {
     assert_ne!(hits[2].id, "ONCO", "by similarity: {hits:?}");
 }
 
+/// A query that the full-text index answers far more surely than anything else, such as a
+/// name's initials with its city, keeps that answer first even when the model, which does
+/// not know the initials, prefers other organisations in the city.
+#[test]
+fn a_dominant_name_match_stays_first_when_fused() {
+    let Some(encoder) = model().map(std::sync::Arc::new) else { return };
+    let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
+    let organisation = |key: &str, title: &str| lshub_search::SearchDocument {
+        entity: EntityType::Organisation,
+        id: key.into(),
+        key: key.into(),
+        title: title.into(),
+        aliases: vec![],
+        body: String::new(),
+        facets: vec![("kind", "healthcare".into()), ("city", "Groningen".into())],
+    };
+    let documents = vec![
+        organisation("umcg", "University Medical Center Groningen"),
+        organisation("dialysis", "Dialyse Centrum Groningen"),
+        organisation("midwifery", "Academie Verloskunde Amsterdam Groningen"),
+        organisation("university", "University of Groningen"),
+        organisation("certe", "Certe"),
+    ];
+    assert_eq!(index.rebuild(documents).expect("rebuild"), 5);
+    let hits = index.search(&SearchRequest::new("umcg groningen", Some(EntityType::Organisation), 5)).expect("search");
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"umcg"), "{ids:?}");
+    assert!(hits.windows(2).all(|pair| pair[0].score >= pair[1].score), "scores fall: {hits:?}");
+}
+
 /// Synthetic organisations' SYNTHETIC vectors: one per organisation, the same organisations
 /// as without vectors, unit length, closer to the model's vector of their own text than to
 /// another's; and an index installed with them ranks by meaning.
