@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::ValidationError;
+use crate::validation::{Reason, ValidationError};
 
 /// The role of a signed-in user. A visitor has no account and so no role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -61,7 +61,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
         let text = text.trim();
-        let invalid = || ValidationError::new("email", "is not an e-mail address (name@example.org)");
+        let invalid = || ValidationError::new("email", Reason::NotEmailAddress { value: None });
         if text.len() > 254 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -128,24 +128,24 @@ const COMMON_PASSWORDS: &[&str] = &[
 pub fn check_password_strength(password: &str, email: &str) -> Result<(), ValidationError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(ValidationError::new("password", format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(ValidationError::new("password", Reason::TooShort { min: MIN_PASSWORD_CHARS }));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(ValidationError::new("password", format!("must be at most {MAX_PASSWORD_CHARS} characters")));
+        return Err(ValidationError::new("password", Reason::TooLong { max: MAX_PASSWORD_CHARS }));
     }
     let mut distinct: Vec<char> = password.chars().collect();
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() < 5 {
-        return Err(ValidationError::new("password", "uses too few different characters"));
+        return Err(ValidationError::new("password", Reason::FewDistinctCharacters));
     }
     let lower = password.to_lowercase();
     if COMMON_PASSWORDS.contains(&lower.as_str()) {
-        return Err(ValidationError::new("password", "is a well-known password"));
+        return Err(ValidationError::new("password", Reason::WellKnownPassword));
     }
     let local = email.split('@').next().unwrap_or_default().to_lowercase();
     if lower == email.to_lowercase() || (local.len() >= 4 && lower.contains(&local)) {
-        return Err(ValidationError::new("password", "must not contain your e-mail address"));
+        return Err(ValidationError::new("password", Reason::ContainsEmailAddress));
     }
     Ok(())
 }
@@ -154,7 +154,7 @@ pub fn check_password_strength(password: &str, email: &str) -> Result<(), Valida
 pub fn check_display_name(name: &str) -> Result<String, ValidationError> {
     crate::validation::required_text("display_name", name, 100)?;
     if name.contains(['\n', '\r']) {
-        return Err(ValidationError::new("display_name", "must be one line"));
+        return Err(ValidationError::new("display_name", Reason::NotOneLine));
     }
     Ok(name.trim().to_owned())
 }

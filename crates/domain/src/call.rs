@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::validation::{optional_text, optional_web_url, required_text, ValidationError};
+use crate::validation::{optional_text, optional_web_url, required_text, Reason, ValidationError};
 use crate::{Provenance, SourceRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -124,16 +124,19 @@ impl CallContent {
             [("budgetMin", self.budget_min), ("budgetMax", self.budget_max), ("expectedGrants", self.expected_grants)]
         {
             if value.is_some_and(|v| v < 0) {
-                return Err(ValidationError::new(field, "must not be negative"));
+                return Err(ValidationError::new(field, Reason::Negative));
             }
         }
         if let (Some(min), Some(max)) = (self.budget_min, self.budget_max) {
             if min > max {
-                return Err(ValidationError::new("budgetMin", format!("{min} is more than budgetMax {max}")));
+                return Err(ValidationError::new(
+                    "budgetMin",
+                    Reason::ValueMoreThan { value: min, other: "budgetMax", limit: max },
+                ));
             }
         }
         if self.deadlines.windows(2).any(|w| w[0] > w[1]) {
-            return Err(ValidationError::new("deadlines", "must be in chronological order"));
+            return Err(ValidationError::new("deadlines", Reason::NotChronological));
         }
         optional_web_url("portalUrl", self.portal_url.as_deref())
     }
@@ -150,10 +153,7 @@ pub fn validate_topic_id(topic_id: &str) -> Result<(), ValidationError> {
     if valid {
         Ok(())
     } else {
-        Err(ValidationError::new(
-            "topicId",
-            format!("'{topic_id}' is not a topic id (letters, digits, '-', '_', '.', '/')"),
-        ))
+        Err(ValidationError::new("topicId", Reason::NotTopicId { value: topic_id.to_owned() }))
     }
 }
 

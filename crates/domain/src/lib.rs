@@ -22,4 +22,4 @@ pub use organisation::{
 };
 pub use provenance::{Provenance, SourceRef};
 pub use stats::{CountByKey, HubStats};
-pub use validation::ValidationError;
+pub use validation::{Reason, ValidationError};

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{CallStatus, OrganisationKind, ValidationError};
+use crate::{CallStatus, OrganisationKind, Reason, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pagination {
@@ -21,11 +21,11 @@ impl Pagination {
     pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self, ValidationError> {
         let limit = limit.unwrap_or(Self::DEFAULT_LIMIT.into());
         if !(1..=i64::from(Self::MAX_LIMIT)).contains(&limit) {
-            return Err(ValidationError::new("limit", format!("must be between 1 and {}", Self::MAX_LIMIT)));
+            return Err(ValidationError::new("limit", Reason::OutOfRange { min: 1, max: Self::MAX_LIMIT.into() }));
         }
         let offset = offset.unwrap_or(0);
         if !(0..=i64::from(Self::MAX_OFFSET)).contains(&offset) {
-            return Err(ValidationError::new("offset", format!("must be between 0 and {}", Self::MAX_OFFSET)));
+            return Err(ValidationError::new("offset", Reason::OutOfRange { min: 0, max: Self::MAX_OFFSET.into() }));
         }
         Ok(Self { limit: limit as u32, offset: offset as u32 })
     }
@@ -60,7 +60,7 @@ macro_rules! sort_options {
             pub fn from_id(id: &str) -> Result<Self, ValidationError> {
                 Self::ALL.iter().copied().find(|s| s.id() == id).ok_or_else(|| {
                     let known: Vec<&str> = Self::ALL.iter().map(|s| s.id()).collect();
-                    ValidationError::new("sort", format!("'{id}' is not one of: {}", known.join(", ")))
+                    ValidationError::new("sort", Reason::NotOneOf { value: id.to_owned(), allowed: known.join(", ") })
                 })
             }
         }
@@ -114,7 +114,7 @@ impl OrganisationFilter {
         text_filter("city", self.city.as_deref())?;
         if let Some(country) = &self.country {
             if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(ValidationError::new("country", format!("'{country}' is not a two-letter country code")));
+                return Err(ValidationError::new("country", Reason::NotCountryCode { value: country.clone() }));
             }
         }
         Ok(())
@@ -138,18 +138,18 @@ impl CallFilter {
         text_filter("programme", self.programme.as_deref())?;
         if let (Some(from), Some(to)) = (self.deadline_from, self.deadline_to) {
             if from > to {
-                return Err(ValidationError::new("deadlineFrom", "must not be after deadlineTo"));
+                return Err(ValidationError::new("deadlineFrom", Reason::After { other: "deadlineTo" }));
             }
         }
         for (field, value) in [("budgetMin", self.budget_at_least), ("budgetMax", self.budget_at_most)] {
             if value.is_some_and(|v| v < 0) {
-                return Err(ValidationError::new(field, "must not be negative"));
+                return Err(ValidationError::new(field, Reason::Negative));
             }
         }
         // A reversed range matches nothing; say so rather than answer an empty list.
         if let (Some(least), Some(most)) = (self.budget_at_least, self.budget_at_most) {
             if least > most {
-                return Err(ValidationError::new("budgetMin", "must not be more than budgetMax"));
+                return Err(ValidationError::new("budgetMin", Reason::MoreThan { other: "budgetMax" }));
             }
         }
         Ok(())
@@ -158,10 +158,8 @@ impl CallFilter {
 
 fn text_filter(field: &'static str, value: Option<&str>) -> Result<(), ValidationError> {
     match value {
-        Some(v) if v.chars().count() > 200 => Err(ValidationError::new(field, "must be at most 200 characters")),
-        Some(v) if v.chars().any(char::is_control) => {
-            Err(ValidationError::new(field, "must not contain control characters"))
-        }
+        Some(v) if v.chars().count() > 200 => Err(ValidationError::new(field, Reason::TooLong { max: 200 })),
+        Some(v) if v.chars().any(char::is_control) => Err(ValidationError::new(field, Reason::ControlCharacters)),
         _ => Ok(()),
     }
 }

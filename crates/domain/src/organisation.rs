@@ -3,7 +3,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::validation::{optional_text, optional_web_url, required_text, ValidationError};
+use crate::validation::{optional_text, optional_web_url, required_text, Reason, ValidationError};
 use crate::{Localized, Provenance, SourceRef};
 
 /// What kind of organisation this is. The ids (`research-institute`, ...) are stable:
@@ -89,8 +89,7 @@ impl RorId {
         let trimmed = text.trim();
         let bare = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")).unwrap_or(trimmed);
         let bare = bare.strip_prefix("ror.org/").unwrap_or(bare).to_ascii_lowercase();
-        let invalid =
-            || ValidationError::new("ror", format!("'{text}' is not a ROR id (like https://ror.org/03xqtf034)"));
+        let invalid = || ValidationError::new("ror", Reason::NotRorId { value: text.to_owned() });
         if bare.len() != 9 || !bare.starts_with('0') {
             return Err(invalid());
         }
@@ -102,7 +101,7 @@ impl RorId {
         }
         let check: u64 = check.parse().map_err(|_| invalid())?;
         if 98 - ((number * 100) % 97) != check {
-            return Err(ValidationError::new("ror", format!("'{text}' has a wrong ROR checksum")));
+            return Err(ValidationError::new("ror", Reason::RorChecksum { value: text.to_owned() }));
         }
         Ok(RorId(format!("{}{bare}", Self::PREFIX)))
     }
@@ -156,12 +155,12 @@ impl Identifiers {
     pub fn validate(&self) -> Result<(), ValidationError> {
         if let Some(kvk) = &self.kvk {
             if kvk.len() != 8 || !kvk.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ValidationError::new("kvk", format!("'{kvk}' is not a KvK number (eight digits)")));
+                return Err(ValidationError::new("kvk", Reason::NotKvkNumber { value: kvk.clone() }));
             }
         }
         if let Some(lei) = &self.lei {
             if lei.len() != 20 || !lei.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
-                return Err(ValidationError::new("lei", format!("'{lei}' is not a LEI (20 letters and digits)")));
+                return Err(ValidationError::new("lei", Reason::NotLei { value: lei.clone() }));
             }
         }
         optional_web_url("website", self.website.as_deref())?;
@@ -171,7 +170,7 @@ impl Identifiers {
                     !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
                 });
             if !valid {
-                return Err(ValidationError::new("email", format!("'{email}' is not an e-mail address")));
+                return Err(ValidationError::new("email", Reason::NotEmailAddress { value: Some(email.clone()) }));
             }
         }
         Ok(())
@@ -205,17 +204,17 @@ impl Address {
         }
         if let Some(code) = &self.country_code {
             if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-                return Err(ValidationError::new("country_code", format!("'{code}' is not a two-letter country code")));
+                return Err(ValidationError::new("country_code", Reason::NotCountryCode { value: code.clone() }));
             }
         }
         if self.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
-            return Err(ValidationError::new("latitude", "must be between -90 and 90"));
+            return Err(ValidationError::new("latitude", Reason::OutOfRange { min: -90, max: 90 }));
         }
         if self.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
-            return Err(ValidationError::new("longitude", "must be between -180 and 180"));
+            return Err(ValidationError::new("longitude", Reason::OutOfRange { min: -180, max: 180 }));
         }
         if self.latitude.is_some() != self.longitude.is_some() {
-            return Err(ValidationError::new("latitude", "latitude and longitude come together"));
+            return Err(ValidationError::new("latitude", Reason::CoordinatesApart));
         }
         Ok(())
     }
@@ -259,7 +258,7 @@ impl OrganisationProfile {
             optional_text(field, text.as_deref(), max)?;
         }
         if self.sectors.len() > MAX_SECTORS {
-            return Err(ValidationError::new("sectors", format!("at most {MAX_SECTORS} sectors")));
+            return Err(ValidationError::new("sectors", Reason::TooManySectors { max: MAX_SECTORS }));
         }
         for sector in &self.sectors {
             required_text("sectors", sector, 100)?;

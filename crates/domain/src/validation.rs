@@ -1,32 +1,195 @@
 //! Validation errors name the field they are about, so that importers, forms and the API
-//! can all point the user at the exact value that is wrong.
+//! can all point the user at the exact value that is wrong. What is wrong is a [`Reason`],
+//! not a sentence: its `Display` is the English that the API, the CLI and importers print,
+//! and the web layer words each reason in the page's language.
 
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     pub field: &'static str,
-    pub message: String,
+    pub reason: Reason,
 }
 
 impl ValidationError {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+    pub fn new(field: &'static str, reason: Reason) -> Self {
+        Self { field, reason }
     }
 }
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field, self.reason)
     }
 }
 
 impl std::error::Error for ValidationError {}
 
+/// Why a value is refused. Values the user gave are quoted back, so that a long form or a
+/// file says which entry was meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    Empty,
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    ControlCharacters,
+    NotOneLine,
+    NoLetterOrDigit,
+    /// A list value that would be split at its comma.
+    Comma {
+        value: String,
+    },
+    NotWebAddress {
+        value: String,
+    },
+    /// The value is quoted when it is not the user's own sign-in address.
+    NotEmailAddress {
+        value: Option<String>,
+    },
+    FewDistinctCharacters,
+    WellKnownPassword,
+    ContainsEmailAddress,
+    Negative,
+    /// Outside `min..=max`.
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    NotWholeNumberInRange {
+        min: i64,
+        max: i64,
+    },
+    NotWholeNumber {
+        value: String,
+    },
+    NotDate {
+        value: String,
+    },
+    /// More than the field it must not exceed, e.g. a minimum budget above the maximum.
+    MoreThan {
+        other: &'static str,
+    },
+    /// The same, with both values.
+    ValueMoreThan {
+        value: i64,
+        other: &'static str,
+        limit: i64,
+    },
+    After {
+        other: &'static str,
+    },
+    NotChronological,
+    CoordinatesApart,
+    TooManySectors {
+        max: usize,
+    },
+    NotOneOf {
+        value: String,
+        allowed: String,
+    },
+    NotEither {
+        value: String,
+        first: &'static str,
+        second: &'static str,
+    },
+    /// Neither of two fixed choices, when the value itself is not worth repeating.
+    NeitherOf {
+        first: &'static str,
+        second: &'static str,
+    },
+    GiveOneOf {
+        choices: &'static str,
+    },
+    GiveOnlyOneOf {
+        choices: &'static str,
+    },
+    NotTopicId {
+        value: String,
+    },
+    NotRorId {
+        value: String,
+    },
+    RorChecksum {
+        value: String,
+    },
+    NotKvkNumber {
+        value: String,
+    },
+    NotLei {
+        value: String,
+    },
+    NotCountryCode {
+        value: String,
+    },
+    NoSuchOrganisation {
+        slug: String,
+    },
+    EmailTaken,
+    ConfirmationMismatch,
+    LastAdmin,
+    /// In another component's own words (a parser's, the sign-in provider's), in English.
+    Other(String),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Empty => write!(f, "must not be empty"),
+            Reason::TooShort { min } => write!(f, "must be at least {min} characters"),
+            Reason::TooLong { max } => write!(f, "must be at most {max} characters"),
+            Reason::ControlCharacters => write!(f, "must not contain control characters"),
+            Reason::NotOneLine => write!(f, "must be one line"),
+            Reason::NoLetterOrDigit => write!(f, "must hold at least one letter or digit"),
+            Reason::Comma { value } => write!(f, "'{value}' must not contain a comma"),
+            Reason::NotWebAddress { value } => write!(f, "'{value}' is not an http(s) web address"),
+            Reason::NotEmailAddress { value: Some(value) } => write!(f, "'{value}' is not an e-mail address"),
+            Reason::NotEmailAddress { value: None } => write!(f, "is not an e-mail address (name@example.org)"),
+            Reason::FewDistinctCharacters => write!(f, "uses too few different characters"),
+            Reason::WellKnownPassword => write!(f, "is a well-known password"),
+            Reason::ContainsEmailAddress => write!(f, "must not contain your e-mail address"),
+            Reason::Negative => write!(f, "must not be negative"),
+            Reason::OutOfRange { min, max } => write!(f, "must be between {min} and {max}"),
+            Reason::NotWholeNumberInRange { min, max } => write!(f, "must be a whole number from {min} to {max}"),
+            Reason::NotWholeNumber { value } => write!(f, "'{value}' is not a whole number"),
+            Reason::NotDate { value } => write!(f, "'{value}' is not a date (YYYY-MM-DD)"),
+            Reason::MoreThan { other } => write!(f, "must not be more than {other}"),
+            Reason::ValueMoreThan { value, other, limit } => write!(f, "{value} is more than {other} {limit}"),
+            Reason::After { other } => write!(f, "must not be after {other}"),
+            Reason::NotChronological => write!(f, "must be in chronological order"),
+            Reason::CoordinatesApart => write!(f, "latitude and longitude come together"),
+            Reason::TooManySectors { max } => write!(f, "at most {max} sectors"),
+            Reason::NotOneOf { value, allowed } => write!(f, "'{value}' is not one of: {allowed}"),
+            Reason::NotEither { value, first, second } => write!(f, "'{value}' is not {first} or {second}"),
+            Reason::NeitherOf { first, second } => write!(f, "must be {first} or {second}"),
+            Reason::GiveOneOf { choices } => write!(f, "give one of {choices}"),
+            Reason::GiveOnlyOneOf { choices } => write!(f, "give only one of {choices}"),
+            Reason::NotTopicId { value } => {
+                write!(f, "'{value}' is not a topic id (letters, digits, '-', '_', '.', '/')")
+            }
+            Reason::NotRorId { value } => write!(f, "'{value}' is not a ROR id (like https://ror.org/03xqtf034)"),
+            Reason::RorChecksum { value } => write!(f, "'{value}' has a wrong ROR checksum"),
+            Reason::NotKvkNumber { value } => write!(f, "'{value}' is not a KvK number (eight digits)"),
+            Reason::NotLei { value } => write!(f, "'{value}' is not a LEI (20 letters and digits)"),
+            Reason::NotCountryCode { value } => write!(f, "'{value}' is not a two-letter country code"),
+            Reason::NoSuchOrganisation { slug } => write!(f, "no organisation has the address name '{slug}'"),
+            Reason::EmailTaken => {
+                write!(f, "An account with this e-mail address exists. Sign in, or reset your password.")
+            }
+            Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
+            Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),
+            Reason::Other(text) => write!(f, "{text}"),
+        }
+    }
+}
+
 /// Rejects empty (after trimming) and overlong required text.
 pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
-        return Err(ValidationError::new(field, "must not be empty"));
+        return Err(ValidationError::new(field, Reason::Empty));
     }
     optional_text(field, Some(value), max_chars)
 }
@@ -34,10 +197,10 @@ pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Resu
 pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize) -> Result<(), ValidationError> {
     match value {
         Some(v) if v.chars().count() > max_chars => {
-            Err(ValidationError::new(field, format!("must be at most {max_chars} characters")))
+            Err(ValidationError::new(field, Reason::TooLong { max: max_chars }))
         }
         Some(v) if v.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) => {
-            Err(ValidationError::new(field, "must not contain control characters"))
+            Err(ValidationError::new(field, Reason::ControlCharacters))
         }
         _ => Ok(()),
     }
@@ -48,6 +211,6 @@ pub fn optional_web_url(field: &'static str, value: Option<&str>) -> Result<(), 
     let Some(value) = value else { return Ok(()) };
     match url::Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        _ => Err(ValidationError::new(field, format!("'{value}' is not an http(s) web address"))),
+        _ => Err(ValidationError::new(field, Reason::NotWebAddress { value: value.to_owned() })),
     }
 }

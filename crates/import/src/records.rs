@@ -35,7 +35,7 @@ impl fmt::Display for FieldError {
 
 impl From<ValidationError> for FieldError {
     fn from(error: ValidationError) -> Self {
-        Self::new(error.field, error.message)
+        Self::new(error.field, error.reason.to_string())
     }
 }
 

@@ -27,7 +27,7 @@ pub fn parse_ror(text: &str) -> Parsed<NewOrganisation> {
 
 fn organisation_from_record(record: &Fields) -> Result<NewOrganisation, FieldError> {
     let id = record.required_line("id")?;
-    let ror = RorId::parse(&id).map_err(|e| FieldError::new("id", e.message))?;
+    let ror = RorId::parse(&id).map_err(|e| FieldError::new("id", e.reason.to_string()))?;
     // A withdrawn id was a mistake or a duplicate in ROR; ROR says not to use it.
     if record.line("status")?.is_some_and(|s| s.eq_ignore_ascii_case("withdrawn")) {
         return Err(FieldError::new("status", "the ROR record is withdrawn"));

@@ -60,6 +60,9 @@ pub struct Problem {
     /// The input field that is wrong, for validation problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The validation error itself, so that an error page can word it in its language.
+    #[serde(skip)]
+    pub invalid: Option<ValidationError>,
 }
 
 impl AppError {
@@ -100,6 +103,10 @@ impl AppError {
             status: status.as_u16(),
             detail,
             field,
+            invalid: match self {
+                AppError::BadRequest(e) => Some(e.clone()),
+                _ => None,
+            },
         }
     }
 }

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use lshub_domain::Language;
+use lshub_domain::{Language, Reason, ValidationError};
 
 /// The cookie that remembers a visitor's language choice.
 pub const LANGUAGE_COOKIE: &str = "lshub_lang";
@@ -107,6 +107,144 @@ impl Translator {
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
+
+    /// A validation error as a form or an error page shows it: the field, then the reason.
+    pub fn invalid(&self, error: &ValidationError) -> String {
+        format!("{}: {}", error.field, self.reason(&error.reason))
+    }
+
+    /// Why a value is refused, in this language.
+    pub fn reason(&self, reason: &Reason) -> String {
+        let mut args = FluentArgs::new();
+        let mut arg = |name: &'static str, value: String| args.set(name, value);
+        let id = match reason {
+            Reason::Empty => "invalid-empty",
+            Reason::TooShort { min } => {
+                arg("min", min.to_string());
+                "invalid-too-short"
+            }
+            Reason::TooLong { max } => {
+                arg("max", max.to_string());
+                "invalid-too-long"
+            }
+            Reason::ControlCharacters => "invalid-control-characters",
+            Reason::NotOneLine => "invalid-not-one-line",
+            Reason::NoLetterOrDigit => "invalid-no-letter-or-digit",
+            Reason::Comma { value } => {
+                arg("value", value.clone());
+                "invalid-comma"
+            }
+            Reason::NotWebAddress { value } => {
+                arg("value", value.clone());
+                "invalid-web-address"
+            }
+            Reason::NotEmailAddress { value: Some(value) } => {
+                arg("value", value.clone());
+                "invalid-email-address-value"
+            }
+            Reason::NotEmailAddress { value: None } => "invalid-email-address",
+            Reason::FewDistinctCharacters => "invalid-few-distinct-characters",
+            Reason::WellKnownPassword => "invalid-well-known-password",
+            Reason::ContainsEmailAddress => "invalid-contains-email-address",
+            Reason::Negative => "invalid-negative",
+            Reason::OutOfRange { min, max } => {
+                arg("min", min.to_string());
+                arg("max", max.to_string());
+                "invalid-out-of-range"
+            }
+            Reason::NotWholeNumberInRange { min, max } => {
+                arg("min", min.to_string());
+                arg("max", max.to_string());
+                "invalid-whole-number-in-range"
+            }
+            Reason::NotWholeNumber { value } => {
+                arg("value", value.clone());
+                "invalid-whole-number"
+            }
+            Reason::NotDate { value } => {
+                arg("value", value.clone());
+                "invalid-date"
+            }
+            Reason::MoreThan { other } => {
+                arg("other", (*other).to_owned());
+                "invalid-more-than"
+            }
+            Reason::ValueMoreThan { value, other, limit } => {
+                arg("value", value.to_string());
+                arg("other", (*other).to_owned());
+                arg("limit", limit.to_string());
+                "invalid-value-more-than"
+            }
+            Reason::After { other } => {
+                arg("other", (*other).to_owned());
+                "invalid-after"
+            }
+            Reason::NotChronological => "invalid-not-chronological",
+            Reason::CoordinatesApart => "invalid-coordinates-apart",
+            Reason::TooManySectors { max } => {
+                arg("max", max.to_string());
+                "invalid-too-many-sectors"
+            }
+            Reason::NotOneOf { value, allowed } => {
+                arg("value", value.clone());
+                arg("allowed", allowed.clone());
+                "invalid-not-one-of"
+            }
+            Reason::NotEither { value, first, second } => {
+                arg("value", value.clone());
+                arg("first", (*first).to_owned());
+                arg("second", (*second).to_owned());
+                "invalid-not-either"
+            }
+            Reason::NeitherOf { first, second } => {
+                arg("first", (*first).to_owned());
+                arg("second", (*second).to_owned());
+                "invalid-neither-of"
+            }
+            Reason::GiveOneOf { choices } => {
+                arg("choices", (*choices).to_owned());
+                "invalid-give-one-of"
+            }
+            Reason::GiveOnlyOneOf { choices } => {
+                arg("choices", (*choices).to_owned());
+                "invalid-give-only-one-of"
+            }
+            Reason::NotTopicId { value } => {
+                arg("value", value.clone());
+                "invalid-topic-id"
+            }
+            Reason::NotRorId { value } => {
+                arg("value", value.clone());
+                "invalid-ror-id"
+            }
+            Reason::RorChecksum { value } => {
+                arg("value", value.clone());
+                "invalid-ror-checksum"
+            }
+            Reason::NotKvkNumber { value } => {
+                arg("value", value.clone());
+                "invalid-kvk-number"
+            }
+            Reason::NotLei { value } => {
+                arg("value", value.clone());
+                "invalid-lei"
+            }
+            Reason::NotCountryCode { value } => {
+                arg("value", value.clone());
+                "invalid-country-code"
+            }
+            Reason::NoSuchOrganisation { slug } => {
+                arg("slug", slug.clone());
+                "invalid-no-such-organisation"
+            }
+            Reason::EmailTaken => "register-email-taken",
+            Reason::ConfirmationMismatch => "delete-confirm-mismatch",
+            Reason::LastAdmin => "invalid-last-admin",
+            // Another component's words; there is nothing to translate them from.
+            Reason::Other(text) => return text.clone(),
+        };
+        self.i18n.format(self.lang, id, Some(&args))
+    }
 }
 
 /// The language of a request: the remembered choice (cookie), else the browser's
@@ -165,6 +303,63 @@ mod tests {
         assert_eq!(en.count("organisations-count", 2525), "2,525 organisations");
         assert_eq!(nl.count("organisations-count", 1), "1 organisatie");
         assert_eq!(nl.count("organisations-count", 2525), "2.525 organisaties");
+    }
+
+    /// The web words every reason as the API does in English, and differently in Dutch.
+    #[test]
+    fn every_validation_reason_is_worded_in_both_languages() {
+        let i18n = Arc::new(I18n::load().expect("translations load"));
+        let en = Translator::new(i18n.clone(), Language::En);
+        let nl = Translator::new(i18n, Language::Nl);
+        let value = || "x".to_owned();
+        let reasons = [
+            Reason::Empty,
+            Reason::TooShort { min: 12 },
+            Reason::TooLong { max: 200 },
+            Reason::ControlCharacters,
+            Reason::NotOneLine,
+            Reason::NoLetterOrDigit,
+            Reason::Comma { value: value() },
+            Reason::NotWebAddress { value: value() },
+            Reason::NotEmailAddress { value: Some(value()) },
+            Reason::NotEmailAddress { value: None },
+            Reason::FewDistinctCharacters,
+            Reason::WellKnownPassword,
+            Reason::ContainsEmailAddress,
+            Reason::Negative,
+            Reason::OutOfRange { min: -90, max: 90 },
+            Reason::NotWholeNumberInRange { min: 1, max: 20 },
+            Reason::NotWholeNumber { value: value() },
+            Reason::NotDate { value: value() },
+            Reason::MoreThan { other: "budgetMax" },
+            Reason::ValueMoreThan { value: 9_000_000, other: "budgetMax", limit: 6_000_000 },
+            Reason::After { other: "deadlineTo" },
+            Reason::NotChronological,
+            Reason::CoordinatesApart,
+            Reason::TooManySectors { max: 50 },
+            Reason::NotOneOf { value: value(), allowed: "en, nl".into() },
+            Reason::NotEither { value: value(), first: "yes", second: "no" },
+            Reason::NeitherOf { first: "read", second: "write" },
+            Reason::GiveOneOf { choices: "call, organisation or text" },
+            Reason::GiveOnlyOneOf { choices: "call, organisation or text" },
+            Reason::NotTopicId { value: value() },
+            Reason::NotRorId { value: value() },
+            Reason::RorChecksum { value: value() },
+            Reason::NotKvkNumber { value: value() },
+            Reason::NotLei { value: value() },
+            Reason::NotCountryCode { value: value() },
+            Reason::NoSuchOrganisation { slug: value() },
+            Reason::EmailTaken,
+            Reason::ConfirmationMismatch,
+            Reason::LastAdmin,
+        ];
+        for reason in &reasons {
+            assert_eq!(en.reason(reason), reason.to_string());
+            assert_ne!(nl.reason(reason), reason.to_string(), "{reason:?} in Dutch");
+        }
+        assert_eq!(nl.reason(&Reason::Other("a parser's words".into())), "a parser's words");
+        let error = ValidationError::new("limit", Reason::OutOfRange { min: 1, max: 100 });
+        assert_eq!(nl.invalid(&error), "limit: moet tussen 1 en 100 liggen");
     }
 
     #[test]

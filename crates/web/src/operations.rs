@@ -84,6 +84,7 @@ fn timed_out(
         status: StatusCode::SERVICE_UNAVAILABLE.as_u16(),
         detail: format!("The hub could not answer within {} seconds. Please try again later.", timeout.as_secs()),
         field: None,
+        invalid: None,
     };
     let path = uri.path();
     let machine = ["/api/", "/feeds/"].iter().any(|p| path.starts_with(p)) || ["/healthz", "/metrics"].contains(&path);

@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::NaiveDate;
 use lshub_domain::{
-    CallFilter, CallSort, CallStatus, OrganisationFilter, OrganisationKind, OrganisationSort, Pagination,
+    CallFilter, CallSort, CallStatus, OrganisationFilter, OrganisationKind, OrganisationSort, Pagination, Reason,
     ValidationError,
 };
 use serde::de::DeserializeOwned;
@@ -25,7 +25,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
         let query = parts.uri.query().unwrap_or_default();
         serde_urlencoded::from_str(query)
             .map(Params)
-            .map_err(|e| AppError::BadRequest(ValidationError::new("query", e.to_string())))
+            .map_err(|e| AppError::BadRequest(ValidationError::new("query", Reason::Other(e.to_string()))))
     }
 }
 
@@ -101,7 +101,9 @@ fn present(value: &Option<String>) -> Option<&str> {
 
 fn integer(field: &'static str, value: &Option<String>) -> Result<Option<i64>, ValidationError> {
     present(value)
-        .map(|v| v.parse::<i64>().map_err(|_| ValidationError::new(field, format!("'{v}' is not a whole number"))))
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| ValidationError::new(field, Reason::NotWholeNumber { value: v.to_string() }))
+        })
         .transpose()
 }
 
@@ -109,7 +111,7 @@ fn date(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>
     present(value)
         .map(|v| {
             NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| ValidationError::new(field, format!("'{v}' is not a date (YYYY-MM-DD)")))
+                .map_err(|_| ValidationError::new(field, Reason::NotDate { value: v.to_string() }))
         })
         .transpose()
 }
@@ -122,7 +124,15 @@ impl OrganisationParams {
     pub fn to_filter(&self) -> Result<OrganisationFilter, ValidationError> {
         let kind = present(&self.kind)
             .map(|k| {
-                OrganisationKind::from_id(k).ok_or_else(|| ValidationError::new("kind", format!("'{k}' is not a kind")))
+                OrganisationKind::from_id(k).ok_or_else(|| {
+                    ValidationError::new(
+                        "kind",
+                        Reason::NotOneOf {
+                            value: k.to_string(),
+                            allowed: OrganisationKind::ALL.map(OrganisationKind::id).join(", "),
+                        },
+                    )
+                })
             })
             .transpose()?;
         let filter = OrganisationFilter {
@@ -142,7 +152,15 @@ impl CallParams {
     pub fn to_filter(&self) -> Result<CallFilter, ValidationError> {
         let status = present(&self.status)
             .map(|s| {
-                CallStatus::from_id(s).ok_or_else(|| ValidationError::new("status", format!("'{s}' is not a status")))
+                CallStatus::from_id(s).ok_or_else(|| {
+                    ValidationError::new(
+                        "status",
+                        Reason::NotOneOf {
+                            value: s.to_string(),
+                            allowed: CallStatus::ALL.map(CallStatus::id).join(", "),
+                        },
+                    )
+                })
             })
             .transpose()?;
         let filter = CallFilter {
@@ -226,14 +244,18 @@ impl SearchParams {
     pub fn to_request(&self) -> Result<Option<lshub_search::SearchRequest>, ValidationError> {
         let entity = present(&self.entity)
             .map(|t| {
-                lshub_search::EntityType::from_id(t)
-                    .ok_or_else(|| ValidationError::new("type", format!("'{t}' is not one of: organisation, call")))
+                lshub_search::EntityType::from_id(t).ok_or_else(|| {
+                    ValidationError::new(
+                        "type",
+                        Reason::NotOneOf { value: t.to_string(), allowed: "organisation, call".into() },
+                    )
+                })
             })
             .transpose()?;
         let limit = pagination(&self.limit, &None)?.limit as usize;
         let Some(text) = present(&self.q) else { return Ok(None) };
         if text.chars().count() > MAX_QUERY_CHARS {
-            return Err(ValidationError::new("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
+            return Err(ValidationError::new("q", Reason::TooLong { max: MAX_QUERY_CHARS }));
         }
         Ok(Some(lshub_search::SearchRequest::new(text, entity, limit)))
     }

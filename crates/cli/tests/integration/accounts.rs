@@ -326,9 +326,12 @@ async fn password_reset_by_mail_ends_every_session(app: &TestApp) {
     assert_eq!(page.status, 200);
     let link = mail_link(&app.data_dir, "rosa@example.org", "/password-reset/new?code=").await;
     let code = link.split("code=").nth(1).expect("code").to_owned();
+    visitor.cookies.insert("lshub_lang".into(), "nl".into());
     let page = visitor.submit(&link, "/password-reset/new", &[("code", &code), ("password", "aaaa")]).await;
     assert_eq!(page.status, 400, "the new password must be strong");
     assert!(page.body.contains("aria-invalid=\"true\""), "the error is tied to the field");
+    assert!(page.body.contains("moet minstens 12 tekens lang zijn"), "in the page's language: {}", page.body);
+    visitor.cookies.remove("lshub_lang");
     let page =
         visitor.submit(&link, "/password-reset/new", &[("code", &code), ("password", "green teapot evening 7")]).await;
     assert_eq!(page.status, 200, "{}", page.body);

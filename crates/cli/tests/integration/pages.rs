@@ -114,6 +114,11 @@ async fn errors_are_pages_in_the_visitors_language(app: &TestApp) {
     for path in ["/organisations/a%00b", "/calls/a%00b"] {
         assert_eq!(app.get_text(path, "en").await.0, 404, "{path}");
     }
+    let (status, page) = app.get_text("/organisations?limit=5000", "nl").await;
+    assert_eq!(status, 400);
+    assert!(page.contains("limit: moet tussen 1 en 100 liggen"), "why, in Dutch: {page}");
+    let (_, page) = app.get_text("/organisations?limit=5000", "en").await;
+    assert!(page.contains("limit: must be between 1 and 100"), "{page}");
 }
 
 async fn health_and_metrics(app: &TestApp) {

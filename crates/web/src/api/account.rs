@@ -155,9 +155,11 @@ pub async fn edit_organisation(
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
     if let Some(sector) = body.sectors.iter().find(|s| s.contains(',')) {
-        return Err(
-            lshub_domain::ValidationError::new("sectors", format!("'{sector}' must not contain a comma")).into()
-        );
+        return Err(lshub_domain::ValidationError::new(
+            "sectors",
+            lshub_domain::Reason::Comma { value: sector.clone() },
+        )
+        .into());
     }
     let edit = ProfileEdit {
         description_en: body.description_en,

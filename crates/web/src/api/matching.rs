@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use lshub_domain::ValidationError;
+use lshub_domain::{Reason, ValidationError};
 use lshub_search::{EntityType, MatchHit, MatchSource, Searchable};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -32,6 +32,9 @@ pub struct MatchParams {
 }
 
 const MAX_TEXT_CHARS: usize = 2_000;
+
+/// What a match is asked for; exactly one of them.
+const CHOICES: &str = "call, organisation or text";
 const MAX_LIMIT: usize = 50;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,22 +74,26 @@ impl MatchParams {
         .filter_map(|(name, value)| value.map(|v| (name, v)))
         .collect();
         let requested = match given.as_slice() {
-            [] => return Err(ValidationError::new("text", "give one of call, organisation or text")),
+            [] => return Err(ValidationError::new("text", Reason::GiveOneOf { choices: CHOICES })),
             [("call", id)] => Requested::Call(id),
             [("organisation", slug)] => Requested::Organisation(slug),
             [(_, text)] => {
                 if text.chars().count() > MAX_TEXT_CHARS {
-                    return Err(ValidationError::new("text", format!("must be at most {MAX_TEXT_CHARS} characters")));
+                    return Err(ValidationError::new("text", Reason::TooLong { max: MAX_TEXT_CHARS }));
                 }
                 Requested::Text(text)
             }
             [_, (second, _), ..] => {
-                return Err(ValidationError::new(second, "give only one of call, organisation or text"));
+                return Err(ValidationError::new(second, Reason::GiveOnlyOneOf { choices: CHOICES }));
             }
         };
         let target = match present(&self.target) {
-            Some(t) => EntityType::from_id(t)
-                .ok_or_else(|| ValidationError::new("type", format!("'{t}' is not one of: organisation, call")))?,
+            Some(t) => EntityType::from_id(t).ok_or_else(|| {
+                ValidationError::new(
+                    "type",
+                    Reason::NotOneOf { value: t.to_string(), allowed: "organisation, call".into() },
+                )
+            })?,
             None => match requested {
                 Requested::Organisation(_) => EntityType::Call,
                 Requested::Call(_) | Requested::Text(_) => EntityType::Organisation,

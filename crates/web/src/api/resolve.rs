@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use lshub_domain::ValidationError;
+use lshub_domain::{Reason, ValidationError};
 use lshub_search::{ResolveOutcome, CONFIDENCE_THRESHOLD};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -37,12 +37,12 @@ pub struct ResolveResult {
 impl ResolveParams {
     fn validate(&self) -> Result<(&str, usize), ValidationError> {
         let text = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        let text = text.ok_or_else(|| ValidationError::new("q", "must not be empty"))?;
+        let text = text.ok_or_else(|| ValidationError::new("q", Reason::Empty))?;
         if text.chars().count() > MAX_CHARS {
-            return Err(ValidationError::new("q", format!("must be at most {MAX_CHARS} characters")));
+            return Err(ValidationError::new("q", Reason::TooLong { max: MAX_CHARS }));
         }
         if !text.chars().any(char::is_alphanumeric) {
-            return Err(ValidationError::new("q", "must hold at least one letter or digit"));
+            return Err(ValidationError::new("q", Reason::NoLetterOrDigit));
         }
         let limit = parse_limit(self.limit.as_deref(), 3, MAX_LIMIT)?;
         Ok((text, limit))
@@ -54,7 +54,7 @@ pub(super) fn parse_limit(value: Option<&str>, default: usize, max: usize) -> Re
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(default) };
     match value.parse::<usize>() {
         Ok(limit) if (1..=max).contains(&limit) => Ok(limit),
-        _ => Err(ValidationError::new("limit", format!("must be a whole number from 1 to {max}"))),
+        _ => Err(ValidationError::new("limit", Reason::NotWholeNumberInRange { min: 1, max: max as i64 })),
     }
 }
 

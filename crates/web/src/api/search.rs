@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use lshub_domain::{topic_id_path_segment, ValidationError};
+use lshub_domain::{topic_id_path_segment, Reason, ValidationError};
 use lshub_search::{EntityType, SearchHit};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -52,7 +52,7 @@ pub async fn search(
     State(state): State<AppState>,
     Params(params): Params<SearchParams>,
 ) -> Result<Json<SearchResults>, AppError> {
-    let request = params.to_request()?.ok_or_else(|| ValidationError::new("q", "must not be empty"))?;
+    let request = params.to_request()?.ok_or_else(|| ValidationError::new("q", Reason::Empty))?;
     let hits = state.derived.index.search(&request).map_err(AppError::Search)?;
     let items =
         hits.into_iter().map(|hit| SearchResult { url: super::page_url(&state, &hit_path(&hit)), hit }).collect();

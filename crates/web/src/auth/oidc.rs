@@ -48,9 +48,10 @@ impl From<OidcError> for AppError {
         tracing::warn!(error = %e, "OpenID Connect sign-in refused");
         match e {
             OidcError::Provider(_) => AppError::Internal(e.to_string()),
-            OidcError::State | OidcError::Token(_) => {
-                AppError::BadRequest(lshub_domain::ValidationError::new("id_token", e.to_string()))
-            }
+            OidcError::State | OidcError::Token(_) => AppError::BadRequest(lshub_domain::ValidationError::new(
+                "id_token",
+                lshub_domain::Reason::Other(e.to_string()),
+            )),
         }
     }
 }

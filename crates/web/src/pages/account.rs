@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use lshub_domain::account::{check_display_name, check_password_strength, Email, Role, TokenScope};
 use lshub_domain::authorization::{Action, Resource};
-use lshub_domain::ValidationError;
+use lshub_domain::{Reason, ValidationError};
 use lshub_storage::accounts::{ApiToken, CodePurpose, NewUser};
 use lshub_storage::memberships::{Claim, Membership};
 use lshub_storage::StorageError;
@@ -125,7 +125,7 @@ pub async fn register(
     match state.db.create_user(new, event, Some((Duration::hours(VERIFY_FOR_HOURS), &compose))).await {
         Ok(_) => {}
         Err(StorageError::EmailTaken) => {
-            let taken = ValidationError::new("email", t.t("register-email-taken"));
+            let taken = ValidationError::new("email", Reason::EmailTaken);
             return register_page(ctx, &auth, &form).invalid(&taken).respond(StatusCode::CONFLICT);
         }
         Err(e) => return Err(e.into()),
@@ -433,7 +433,7 @@ async fn account_page(
     if let Some(error) = &invalid {
         for field in name_field.iter_mut().chain(token_fields.iter_mut()) {
             if field.name == error.field {
-                field.error = Some(error.message.clone());
+                field.error = Some(t.reason(&error.reason));
             }
         }
     }
@@ -501,7 +501,7 @@ pub async fn create_token(
         Some(TokenScope::Read) => vec![TokenScope::Read],
         Some(TokenScope::Write) => vec![TokenScope::Read, TokenScope::Write],
         None => {
-            let e = ValidationError::new("scope", "must be read or write");
+            let e = ValidationError::new("scope", Reason::NeitherOf { first: "read", second: "write" });
             return account_page(&state, ctx, &auth, None, Some(e)).await;
         }
     };
@@ -601,11 +601,11 @@ pub async fn delete(
     let user = auth.user()?.clone();
     let t = ctx.t.clone();
     if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
-        let e = ValidationError::new("confirm", t.t("delete-confirm-mismatch"));
+        let e = ValidationError::new("confirm", Reason::ConfirmationMismatch);
         return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
     }
     if user.role == Role::Admin && state.db.list_users().await?.iter().filter(|u| u.role == Role::Admin).count() == 1 {
-        let e = ValidationError::new("confirm", lshub_storage::StorageError::LastAdmin.to_string());
+        let e = ValidationError::new("confirm", Reason::LastAdmin);
         return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
     }
     let event = lshub_storage::audit::AuditEvent {

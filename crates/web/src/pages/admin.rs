@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lshub_domain::account::{ClaimStatus, Role, User};
 use lshub_domain::authorization::{Action, Resource};
-use lshub_domain::ValidationError;
+use lshub_domain::{Reason, ValidationError};
 use lshub_storage::audit::AuditRecord;
 use lshub_storage::memberships::Claim;
 use serde::Deserialize;
@@ -90,14 +90,17 @@ pub async fn set_role(
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
     let role = Role::from_id(&form.role).ok_or_else(|| {
-        ValidationError::new("role", format!("'{}' is not one of: member, partner, admin", form.role))
+        ValidationError::new(
+            "role",
+            Reason::NotOneOf { value: form.role.clone(), allowed: "member, partner, admin".into() },
+        )
     })?;
     let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
     let detail = format!("{} -> {}", target.role, role);
     match state.db.set_role(&id, role, auth.event("role.changed", &target.email, detail)).await {
         Ok(_) => {}
-        Err(e @ lshub_storage::StorageError::LastAdmin) => {
-            return Err(ValidationError::new("role", e.to_string()).into())
+        Err(lshub_storage::StorageError::LastAdmin) => {
+            return Err(ValidationError::new("role", Reason::LastAdmin).into())
         }
         Err(e) => return Err(e.into()),
     }
@@ -127,7 +130,13 @@ pub async fn decide_claim(
     let approve = match form.decision.as_str() {
         "approve" => true,
         "reject" => false,
-        other => return Err(ValidationError::new("decision", format!("'{other}' is not approve or reject")).into()),
+        other => {
+            return Err(ValidationError::new(
+                "decision",
+                Reason::NotEither { value: other.into(), first: "approve", second: "reject" },
+            )
+            .into())
+        }
     };
     let admin = auth.user()?;
     let action = if approve { "claim.approved" } else { "claim.rejected" };
@@ -161,13 +170,20 @@ pub async fn set_partner(
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
     let slug = form.organisation.trim().trim_start_matches("/organisations/");
-    let organisation = state.db.organisation_by_slug(slug).await?.ok_or_else(|| {
-        ValidationError::new("organisation", format!("no organisation has the address name '{slug}'"))
-    })?;
+    let organisation =
+        state.db.organisation_by_slug(slug).await?.ok_or_else(|| {
+            ValidationError::new("organisation", Reason::NoSuchOrganisation { slug: slug.to_string() })
+        })?;
     let partner = match form.partner.as_str() {
         "yes" => true,
         "no" => false,
-        other => return Err(ValidationError::new("partner", format!("'{other}' is not yes or no")).into()),
+        other => {
+            return Err(ValidationError::new(
+                "partner",
+                Reason::NotEither { value: other.into(), first: "yes", second: "no" },
+            )
+            .into())
+        }
     };
     let action = if partner { "partner.added" } else { "partner.removed" };
     state.db.set_partner(&organisation.id, partner, auth.event(action, &organisation.slug, String::new())).await?;

@@ -155,8 +155,8 @@ impl FormPage {
     /// Ties a validation error to its field (or to the form, when no field matches).
     pub fn invalid(mut self, error: &ValidationError) -> Self {
         match self.fields.iter_mut().find(|f| f.name == error.field) {
-            Some(field) => field.error = Some(error.message.clone()),
-            None => self.error = Some(error.to_string()),
+            Some(field) => field.error = Some(self.ctx.t.reason(&error.reason)),
+            None => self.error = Some(self.ctx.t.invalid(error)),
         }
         self
     }

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use lshub_domain::{Language, ValidationError};
+use lshub_domain::{Language, Reason, ValidationError};
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -18,9 +18,9 @@ pub struct SwitchParams {
 const ONE_YEAR_SECONDS: u32 = 365 * 24 * 3600;
 
 pub async fn switch(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Result<Response, AppError> {
-    let lang = Language::from_tag(&code)
-        .filter(|l| l.code() == code)
-        .ok_or_else(|| ValidationError::new("language", format!("'{code}' is not one of: en, nl")))?;
+    let lang = Language::from_tag(&code).filter(|l| l.code() == code).ok_or_else(|| {
+        ValidationError::new("language", Reason::NotOneOf { value: code.to_string(), allowed: "en, nl".into() })
+    })?;
     let next = params.next.as_deref().filter(|n| is_local_path(n)).unwrap_or("/");
     let cookie =
         format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age={ONE_YEAR_SECONDS}; SameSite=Lax; HttpOnly", lang.code());

@@ -182,7 +182,8 @@ fn error_page(ctx: PageContext, response: Response) -> Response {
 /// The HTML page for `problem`, with its status; `None` (and logged) if it cannot be rendered.
 pub(crate) fn problem_page(ctx: PageContext, problem: Problem) -> Option<Response> {
     let status = axum::http::StatusCode::from_u16(problem.status).ok()?;
-    let page = ErrorPage { ctx, status: problem.status, detail: problem.detail };
+    let detail = problem.invalid.as_ref().map_or(problem.detail, |invalid| ctx.t.invalid(invalid));
+    let page = ErrorPage { ctx, status: problem.status, detail };
     match page.render() {
         Ok(html) => Some((status, Html(html)).into_response()),
         Err(e) => {
