@@ -115,134 +115,68 @@ impl Translator {
 
     /// Why a value is refused, in this language.
     pub fn reason(&self, reason: &Reason) -> String {
-        let mut args = FluentArgs::new();
-        let mut arg = |name: &'static str, value: String| args.set(name, value);
-        let id = match reason {
-            Reason::Empty => "invalid-empty",
-            Reason::TooShort { min } => {
-                arg("min", min.to_string());
-                "invalid-too-short"
-            }
-            Reason::TooLong { max } => {
-                arg("max", max.to_string());
-                "invalid-too-long"
-            }
-            Reason::ControlCharacters => "invalid-control-characters",
-            Reason::NotOneLine => "invalid-not-one-line",
-            Reason::NoLetterOrDigit => "invalid-no-letter-or-digit",
-            Reason::Comma { value } => {
-                arg("value", value.clone());
-                "invalid-comma"
-            }
-            Reason::NotWebAddress { value } => {
-                arg("value", value.clone());
-                "invalid-web-address"
-            }
-            Reason::NotEmailAddress { value: Some(value) } => {
-                arg("value", value.clone());
-                "invalid-email-address-value"
-            }
-            Reason::NotEmailAddress { value: None } => "invalid-email-address",
-            Reason::FewDistinctCharacters => "invalid-few-distinct-characters",
-            Reason::WellKnownPassword => "invalid-well-known-password",
-            Reason::ContainsEmailAddress => "invalid-contains-email-address",
-            Reason::Negative => "invalid-negative",
+        let value = |v: &String| vec![("value", v.clone())];
+        let (id, values): (&str, Vec<(&str, String)>) = match reason {
+            Reason::Empty => ("invalid-empty", vec![]),
+            Reason::TooShort { min } => ("invalid-too-short", vec![("min", min.to_string())]),
+            Reason::TooLong { max } => ("invalid-too-long", vec![("max", max.to_string())]),
+            Reason::ControlCharacters => ("invalid-control-characters", vec![]),
+            Reason::NotOneLine => ("invalid-not-one-line", vec![]),
+            Reason::NoLetterOrDigit => ("invalid-no-letter-or-digit", vec![]),
+            Reason::Comma { value: v } => ("invalid-comma", value(v)),
+            Reason::NotWebAddress { value: v } => ("invalid-web-address", value(v)),
+            Reason::NotEmailAddress { value: Some(v) } => ("invalid-email-address-value", value(v)),
+            Reason::NotEmailAddress { value: None } => ("invalid-email-address", vec![]),
+            Reason::FewDistinctCharacters => ("invalid-few-distinct-characters", vec![]),
+            Reason::WellKnownPassword => ("invalid-well-known-password", vec![]),
+            Reason::ContainsEmailAddress => ("invalid-contains-email-address", vec![]),
+            Reason::Negative => ("invalid-negative", vec![]),
             Reason::OutOfRange { min, max } => {
-                arg("min", min.to_string());
-                arg("max", max.to_string());
-                "invalid-out-of-range"
+                ("invalid-out-of-range", vec![("min", min.to_string()), ("max", max.to_string())])
             }
             Reason::NotWholeNumberInRange { min, max } => {
-                arg("min", min.to_string());
-                arg("max", max.to_string());
-                "invalid-whole-number-in-range"
+                ("invalid-whole-number-in-range", vec![("min", min.to_string()), ("max", max.to_string())])
             }
-            Reason::NotWholeNumber { value } => {
-                arg("value", value.clone());
-                "invalid-whole-number"
-            }
-            Reason::NotDate { value } => {
-                arg("value", value.clone());
-                "invalid-date"
-            }
-            Reason::MoreThan { other } => {
-                arg("other", (*other).to_owned());
-                "invalid-more-than"
-            }
-            Reason::ValueMoreThan { value, other, limit } => {
-                arg("value", value.to_string());
-                arg("other", (*other).to_owned());
-                arg("limit", limit.to_string());
-                "invalid-value-more-than"
-            }
-            Reason::After { other } => {
-                arg("other", (*other).to_owned());
-                "invalid-after"
-            }
-            Reason::NotChronological => "invalid-not-chronological",
-            Reason::CoordinatesApart => "invalid-coordinates-apart",
-            Reason::TooManySectors { max } => {
-                arg("max", max.to_string());
-                "invalid-too-many-sectors"
-            }
+            Reason::NotWholeNumber { value: v } => ("invalid-whole-number", value(v)),
+            Reason::NotDate { value: v } => ("invalid-date", value(v)),
+            Reason::MoreThan { other } => ("invalid-more-than", vec![("other", (*other).to_owned())]),
+            Reason::ValueMoreThan { value, other, limit } => (
+                "invalid-value-more-than",
+                vec![("value", value.to_string()), ("other", (*other).to_owned()), ("limit", limit.to_string())],
+            ),
+            Reason::After { other } => ("invalid-after", vec![("other", (*other).to_owned())]),
+            Reason::NotChronological => ("invalid-not-chronological", vec![]),
+            Reason::CoordinatesApart => ("invalid-coordinates-apart", vec![]),
+            Reason::TooManySectors { max } => ("invalid-too-many-sectors", vec![("max", max.to_string())]),
             Reason::NotOneOf { value, allowed } => {
-                arg("value", value.clone());
-                arg("allowed", allowed.clone());
-                "invalid-not-one-of"
+                ("invalid-not-one-of", vec![("value", value.clone()), ("allowed", allowed.clone())])
             }
-            Reason::NotEither { value, first, second } => {
-                arg("value", value.clone());
-                arg("first", (*first).to_owned());
-                arg("second", (*second).to_owned());
-                "invalid-not-either"
-            }
+            Reason::NotEither { value, first, second } => (
+                "invalid-not-either",
+                vec![("value", value.clone()), ("first", (*first).to_owned()), ("second", (*second).to_owned())],
+            ),
             Reason::NeitherOf { first, second } => {
-                arg("first", (*first).to_owned());
-                arg("second", (*second).to_owned());
-                "invalid-neither-of"
+                ("invalid-neither-of", vec![("first", (*first).to_owned()), ("second", (*second).to_owned())])
             }
-            Reason::GiveOneOf { choices } => {
-                arg("choices", (*choices).to_owned());
-                "invalid-give-one-of"
-            }
-            Reason::GiveOnlyOneOf { choices } => {
-                arg("choices", (*choices).to_owned());
-                "invalid-give-only-one-of"
-            }
-            Reason::NotTopicId { value } => {
-                arg("value", value.clone());
-                "invalid-topic-id"
-            }
-            Reason::NotRorId { value } => {
-                arg("value", value.clone());
-                "invalid-ror-id"
-            }
-            Reason::RorChecksum { value } => {
-                arg("value", value.clone());
-                "invalid-ror-checksum"
-            }
-            Reason::NotKvkNumber { value } => {
-                arg("value", value.clone());
-                "invalid-kvk-number"
-            }
-            Reason::NotLei { value } => {
-                arg("value", value.clone());
-                "invalid-lei"
-            }
-            Reason::NotCountryCode { value } => {
-                arg("value", value.clone());
-                "invalid-country-code"
-            }
-            Reason::NoSuchOrganisation { slug } => {
-                arg("slug", slug.clone());
-                "invalid-no-such-organisation"
-            }
-            Reason::EmailTaken => "register-email-taken",
-            Reason::ConfirmationMismatch => "delete-confirm-mismatch",
-            Reason::LastAdmin => "invalid-last-admin",
+            Reason::GiveOneOf { choices } => ("invalid-give-one-of", vec![("choices", (*choices).to_owned())]),
+            Reason::GiveOnlyOneOf { choices } => ("invalid-give-only-one-of", vec![("choices", (*choices).to_owned())]),
+            Reason::NotTopicId { value: v } => ("invalid-topic-id", value(v)),
+            Reason::NotRorId { value: v } => ("invalid-ror-id", value(v)),
+            Reason::RorChecksum { value: v } => ("invalid-ror-checksum", value(v)),
+            Reason::NotKvkNumber { value: v } => ("invalid-kvk-number", value(v)),
+            Reason::NotLei { value: v } => ("invalid-lei", value(v)),
+            Reason::NotCountryCode { value: v } => ("invalid-country-code", value(v)),
+            Reason::NoSuchOrganisation { slug } => ("invalid-no-such-organisation", vec![("slug", slug.clone())]),
+            Reason::EmailTaken => ("register-email-taken", vec![]),
+            Reason::ConfirmationMismatch => ("delete-confirm-mismatch", vec![]),
+            Reason::LastAdmin => ("invalid-last-admin", vec![]),
             // Another component's words; there is nothing to translate them from.
             Reason::Other(text) => return text.clone(),
         };
+        let mut args = FluentArgs::new();
+        for (name, text) in values {
+            args.set(name, text);
+        }
         self.i18n.format(self.lang, id, Some(&args))
     }
 }

@@ -99,6 +99,22 @@ fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// One of a fixed set of values, read by `parse`; `ids` are the values it knows.
+fn choice<T>(
+    field: &'static str,
+    value: &Option<String>,
+    parse: fn(&str) -> Option<T>,
+    ids: &[&str],
+) -> Result<Option<T>, ValidationError> {
+    present(value)
+        .map(|v| {
+            parse(v).ok_or_else(|| {
+                ValidationError::new(field, Reason::NotOneOf { value: v.to_owned(), allowed: ids.join(", ") })
+            })
+        })
+        .transpose()
+}
+
 fn integer(field: &'static str, value: &Option<String>) -> Result<Option<i64>, ValidationError> {
     present(value)
         .map(|v| {
@@ -122,19 +138,8 @@ fn pagination(limit: &Option<String>, offset: &Option<String>) -> Result<Paginat
 
 impl OrganisationParams {
     pub fn to_filter(&self) -> Result<OrganisationFilter, ValidationError> {
-        let kind = present(&self.kind)
-            .map(|k| {
-                OrganisationKind::from_id(k).ok_or_else(|| {
-                    ValidationError::new(
-                        "kind",
-                        Reason::NotOneOf {
-                            value: k.to_string(),
-                            allowed: OrganisationKind::ALL.map(OrganisationKind::id).join(", "),
-                        },
-                    )
-                })
-            })
-            .transpose()?;
+        let kind =
+            choice("kind", &self.kind, OrganisationKind::from_id, &OrganisationKind::ALL.map(OrganisationKind::id))?;
         let filter = OrganisationFilter {
             text: present(&self.q).map(str::to_owned),
             kind,
@@ -150,19 +155,7 @@ impl OrganisationParams {
 
 impl CallParams {
     pub fn to_filter(&self) -> Result<CallFilter, ValidationError> {
-        let status = present(&self.status)
-            .map(|s| {
-                CallStatus::from_id(s).ok_or_else(|| {
-                    ValidationError::new(
-                        "status",
-                        Reason::NotOneOf {
-                            value: s.to_string(),
-                            allowed: CallStatus::ALL.map(CallStatus::id).join(", "),
-                        },
-                    )
-                })
-            })
-            .transpose()?;
+        let status = choice("status", &self.status, CallStatus::from_id, &CallStatus::ALL.map(CallStatus::id))?;
         let filter = CallFilter {
             text: present(&self.q).map(str::to_owned),
             programme: present(&self.programme).map(str::to_owned),
