@@ -334,6 +334,19 @@ fn bench_index(
     }];
     let (Some(encoder), Some(vector_index)) = (encoder, index.vectors()) else { return Ok((rows, None)) };
 
+    // With a filter, which both rankings apply: organisations in the Netherlands, open calls.
+    let filtered_request = |q: &EvalQuery| {
+        let (facet, value) = match entity_of(q) {
+            EntityType::Organisation => ("country", "NL"),
+            EntityType::Call => ("status", "open"),
+        };
+        SearchRequest { facets: vec![(facet.to_owned(), value.to_owned())], ..request(q) }
+    };
+    let (filtered, filtered_throughput) = time_with_two_workers(queries, rounds, |query| {
+        index.search(&filtered_request(query))?;
+        Ok(())
+    })?;
+
     // Its parts, each alone.
     let lexical_request = |q: &EvalQuery| SearchRequest { ranking: Ranking::Lexical, ..request(q) };
     let (lexical, lexical_throughput) = time_with_two_workers(queries, rounds, |query| {
@@ -383,6 +396,7 @@ fn bench_index(
         throughput,
         ..Measured::default()
     };
+    rows.push(part("  with a filter", filtered, Some(filtered_throughput)));
     rows.push(part("  query embedding", embedding, None));
     rows.push(part("  lexical search", lexical, Some(lexical_throughput)));
     rows.push(part("  vector scan", scan, None));
@@ -652,7 +666,8 @@ fn print_table(rows: &[Measured], recalls: &[(String, Recall)], with_model: bool
     if with_model {
         println!(
             "hub search (fused): lexical search, the query's embedding (on another thread, at once) and the vector \
-             scan, fused; the rows below it time each part alone (the vector scan with a precomputed query vector)"
+             scan, fused; `with a filter` is the same search limited to organisations in NL and open calls; the rows \
+             below it time each part alone (the vector scan with a precomputed query vector)"
         );
         for (size, recall) in recalls {
             println!(
