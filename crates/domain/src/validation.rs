@@ -128,7 +128,6 @@ pub enum Reason {
     NoSuchOrganisation {
         slug: String,
     },
-    EmailTaken,
     ConfirmationMismatch,
     LastAdmin,
     /// In another component's own words (a parser's, the sign-in provider's), in English.
@@ -176,9 +175,6 @@ impl fmt::Display for Reason {
             Reason::NotLei { value } => write!(f, "'{value}' is not a LEI (20 letters and digits)"),
             Reason::NotCountryCode { value } => write!(f, "'{value}' is not a two-letter country code"),
             Reason::NoSuchOrganisation { slug } => write!(f, "no organisation has the address name '{slug}'"),
-            Reason::EmailTaken => {
-                write!(f, "An account with this e-mail address exists. Sign in, or reset your password.")
-            }
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
             Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),
             Reason::Other(text) => write!(f, "{text}"),

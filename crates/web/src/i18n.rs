@@ -167,7 +167,6 @@ impl Translator {
             Reason::NotLei { value: v } => ("invalid-lei", value(v)),
             Reason::NotCountryCode { value: v } => ("invalid-country-code", value(v)),
             Reason::NoSuchOrganisation { slug } => ("invalid-no-such-organisation", vec![("slug", slug.clone())]),
-            Reason::EmailTaken => ("register-email-taken", vec![]),
             Reason::ConfirmationMismatch => ("delete-confirm-mismatch", vec![]),
             Reason::LastAdmin => ("invalid-last-admin", vec![]),
             // Another component's words; there is nothing to translate them from.
@@ -283,7 +282,6 @@ mod tests {
             Reason::NotLei { value: value() },
             Reason::NotCountryCode { value: value() },
             Reason::NoSuchOrganisation { slug: value() },
-            Reason::EmailTaken,
             Reason::ConfirmationMismatch,
             Reason::LastAdmin,
         ];

@@ -13,6 +13,7 @@ per_backend!(
     failed_sign_ins_are_slowed_refused_and_logged,
     registration_and_reset_are_rate_limited,
     password_reset_by_mail_ends_every_session,
+    registering_a_taken_address_reveals_nothing,
     a_lost_verification_link_can_be_sent_again,
     members_export_and_delete_their_data,
 );
@@ -316,6 +317,31 @@ async fn a_lost_verification_link_can_be_sent_again(app: &TestApp) {
     assert_ne!(second, first, "a new link");
     assert_eq!(member.get(&second).await.status, 200);
     assert!(!member.get("/account").await.body.contains("/account/verification"));
+}
+
+/// Registering an address that has an account answers as for a new one; the owner gets a
+/// mail with a way back in, and the account is untouched.
+async fn registering_a_taken_address_reveals_nothing(app: &TestApp) {
+    let mut owner = Browser::new(app, 63);
+    owner.sign_up("Tara Taken", "tara@example.org", PASSWORD).await;
+    let mut visitor = Browser::new(app, 64);
+    let form = |email: &'static str| {
+        [("display_name", "Someone Else"), ("email", email), ("password", "another quiet harbour 9")]
+    };
+    let fresh = visitor.submit("/register", "/register", &form("tom@example.org")).await;
+    let taken = visitor.submit("/register", "/register", &form("tara@example.org")).await;
+    assert_eq!((fresh.status, taken.status), (201, 201));
+    assert_eq!(
+        taken.body.replace("tara@example.org", "tom@example.org"),
+        fresh.body.replace("tara@example.org", "tom@example.org")
+    );
+    let link = mail_link(&app.data_dir, "tara@example.org", "/password-reset/new?code=").await;
+    assert!(link.contains("code="), "the owner can choose a new password: {link}");
+    owner.sign_in("tara@example.org", PASSWORD).await;
+    let page = visitor
+        .submit("/login", "/login", &[("email", "tara@example.org"), ("password", "another quiet harbour 9")])
+        .await;
+    assert_ne!(page.status, 303, "the visitor's password did not become the account's");
 }
 
 async fn password_reset_by_mail_ends_every_session(app: &TestApp) {

@@ -22,6 +22,7 @@ use super::language::is_local_path;
 use super::{render, PageContext};
 use crate::auth::{set_cookie, Auth, SESSION_COOKIE};
 use crate::error::AppError;
+use crate::i18n::Translator;
 use crate::state::AppState;
 
 /// How long verification and reset links work.
@@ -124,10 +125,9 @@ pub async fn register(
     let event = auth.event("account.registered", email.as_str(), String::new());
     match state.db.create_user(new, event, Some((Duration::hours(VERIFY_FOR_HOURS), &compose))).await {
         Ok(_) => {}
-        Err(StorageError::EmailTaken) => {
-            let taken = ValidationError::new("email", Reason::EmailTaken);
-            return register_page(ctx, &auth, &form).invalid(&taken).respond(StatusCode::CONFLICT);
-        }
+        // The page says the same as for a new address, so that no one learns which addresses
+        // have an account; the owner gets a mail with a way back in instead.
+        Err(StorageError::EmailTaken) => mail_account_exists(&state, &t, &email).await?,
         Err(e) => return Err(e.into()),
     }
     state.accounts.mail_queued.notify_one();
@@ -138,6 +138,21 @@ pub async fn register(
         vec![Link { href: "/login".into(), label: t.t("login-title") }],
     );
     page.respond(StatusCode::CREATED)
+}
+
+/// Tells the owner of `email` that someone tried to register it, with a link to choose a new
+/// password in case they have forgotten theirs.
+async fn mail_account_exists(state: &AppState, t: &Translator, email: &Email) -> Result<(), AppError> {
+    let Some(stored) = state.db.user_by_email(email).await? else { return Ok(()) };
+    let compose = |code: &str| {
+        (t.t("mail-exists-subject"), t.t1("mail-exists-body", "link", mail_link(state, "/password-reset/new", code)))
+    };
+    let user = &stored.user;
+    state
+        .db
+        .issue_code(&user.id, CodePurpose::ResetPassword, Duration::hours(RESET_FOR_HOURS), &user.email, &compose)
+        .await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
