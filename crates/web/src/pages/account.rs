@@ -143,11 +143,21 @@ pub async fn register(
 /// Tells the owner of `email` that someone tried to register it, with a link to choose a new
 /// password in case they have forgotten theirs.
 async fn mail_account_exists(state: &AppState, t: &Translator, email: &Email) -> Result<(), AppError> {
-    let Some(stored) = state.db.user_by_email(email).await? else { return Ok(()) };
-    let compose = |code: &str| {
-        (t.t("mail-exists-subject"), t.t1("mail-exists-body", "link", mail_link(state, "/password-reset/new", code)))
-    };
-    let user = &stored.user;
+    match state.db.user_by_email(email).await? {
+        Some(stored) => mail_reset_link(state, t, &stored.user, ("mail-exists-subject", "mail-exists-body")).await,
+        None => Ok(()),
+    }
+}
+
+/// Queues a mail to `user` with a link to choose a new password, worded by the `(subject,
+/// body)` messages.
+async fn mail_reset_link(
+    state: &AppState,
+    t: &Translator,
+    user: &lshub_domain::account::User,
+    (subject, body): (&str, &str),
+) -> Result<(), AppError> {
+    let compose = |code: &str| (t.t(subject), t.t1(body, "link", mail_link(state, "/password-reset/new", code)));
     state
         .db
         .issue_code(&user.id, CodePurpose::ResetPassword, Duration::hours(RESET_FOR_HOURS), &user.email, &compose)
@@ -343,14 +353,7 @@ pub async fn reset_request(
     let t = ctx.t.clone();
     // The same answer whether or not the address has an account: no one learns which do.
     if let Some(stored) = state.db.user_by_email(&email).await? {
-        let compose = |code: &str| {
-            (t.t("mail-reset-subject"), t.t1("mail-reset-body", "link", mail_link(&state, "/password-reset/new", code)))
-        };
-        let user = &stored.user;
-        state
-            .db
-            .issue_code(&user.id, CodePurpose::ResetPassword, Duration::hours(RESET_FOR_HOURS), &user.email, &compose)
-            .await?;
+        mail_reset_link(&state, &t, &stored.user, ("mail-reset-subject", "mail-reset-body")).await?;
         state.db.audit(auth.event("password.reset-requested", &email.lookup_key(), String::new())).await?;
         state.accounts.mail_queued.notify_one();
     }
