@@ -2,7 +2,7 @@
 //! real server on a random loopback port, shared by every test of that backend.
 
 use std::path::PathBuf;
-use std::sync::{mpsc, Arc, OnceLock};
+use std::sync::{mpsc, Arc, Mutex, Once, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lshub_import::ImportReport;
@@ -181,25 +181,21 @@ pub fn fresh_database(backend: Backend) -> Option<String> {
             Some(format!("sqlite://{}", dir.join("hub.db").display()))
         }
         Backend::Postgres => {
-            let admin_url = std::env::var("LSHUB_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let admin_url = postgres_admin_url();
             let name = unique_name();
-            let created = std::thread::spawn({
+            let created = on_own_runtime({
                 let admin_url = admin_url.clone();
                 let name = name.clone();
-                move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-                    runtime.block_on(async {
-                        let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
-                        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-                        conn.close().await
-                    })
+                || async move {
+                    let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+                    drop_databases_of_ended_runs(&mut conn).await?;
+                    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+                    conn.close().await
                 }
-            })
-            .join()
-            .expect("database creation thread");
+            });
             match created {
                 Ok(()) => {
+                    drop_at_exit(name.clone());
                     let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
                     Some(format!("{base}/{name}"))
                 }
@@ -213,6 +209,76 @@ pub fn fresh_database(backend: Backend) -> Option<String> {
             }
         }
     }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("LSHUB_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Runs `work` on a runtime of its own, on a thread of its own: callers may be inside a
+/// test's runtime, or in the exit handler, where there is none.
+fn on_own_runtime<T, F>(work: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(work())
+    })
+    .join()
+    .expect("database administration thread")
+}
+
+/// The PostgreSQL databases this process created. The shared servers keep theirs until the
+/// process ends, so they are all dropped then, by a C exit handler (libtest has no hook of
+/// its own; `exit` runs these handlers whether the tests passed or failed).
+static CREATED_DATABASES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn drop_at_exit(name: String) {
+    static REGISTERED: Once = Once::new();
+    CREATED_DATABASES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(name);
+    REGISTERED.call_once(|| {
+        // SAFETY: registers a plain function without arguments; it touches only Rust state.
+        unsafe { libc::atexit(drop_created_databases) };
+    });
+}
+
+extern "C" fn drop_created_databases() {
+    let names = std::mem::take(&mut *CREATED_DATABASES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    let admin_url = postgres_admin_url();
+    let dropped = on_own_runtime(|| async move {
+        let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+        for name in names {
+            // FORCE ends the shared servers' connections, which are still open at exit.
+            sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await?;
+        }
+        conn.close().await
+    });
+    if let Err(e) = dropped {
+        eprintln!("dropping the test databases failed: {e}");
+    }
+}
+
+/// Drops the databases of test runs that ended without their exit handler (killed, or a
+/// crash): their names carry the process id, and that process is gone. Only on a server on
+/// this machine, where the process ids are this machine's.
+async fn drop_databases_of_ended_runs(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    let admin_url = postgres_admin_url();
+    if !["@127.0.0.1", "@localhost", "@[::1]"].iter().any(|host| admin_url.contains(host)) {
+        return Ok(());
+    }
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'lshub\\_test\\_%'")
+            .fetch_all(&mut *conn)
+            .await?;
+    for name in names {
+        let pid = name.strip_prefix("lshub_test_").and_then(|rest| rest.split('_').next());
+        let ended = pid.is_some_and(|pid| !std::path::Path::new("/proc").join(pid).exists());
+        if ended {
+            sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Declares each check once per backend, as `sqlite::NAME` and `postgres::NAME`.
