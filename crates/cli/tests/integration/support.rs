@@ -120,6 +120,7 @@ fn boot(database_url: String) -> TestApp {
     let (ready, started) = mpsc::channel();
     let url = database_url.clone();
     let data_dir = std::env::temp_dir().join(format!("{}_data", unique_name()));
+    remove_at_exit(Leftover::Folder(data_dir.clone()));
     let server_data_dir = data_dir.clone();
     std::thread::spawn(move || {
         let runtime =
@@ -178,6 +179,7 @@ pub fn fresh_database(backend: Backend) -> Option<String> {
     match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(unique_name());
+            remove_at_exit(Leftover::Folder(dir.clone()));
             Some(format!("sqlite://{}", dir.join("hub.db").display()))
         }
         Backend::Postgres => {
@@ -195,7 +197,7 @@ pub fn fresh_database(backend: Backend) -> Option<String> {
             });
             match created {
                 Ok(()) => {
-                    drop_at_exit(name.clone());
+                    remove_at_exit(Leftover::Database(name.clone()));
                     let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
                     Some(format!("{base}/{name}"))
                 }
@@ -229,26 +231,43 @@ where
     .expect("database administration thread")
 }
 
-/// The PostgreSQL databases this process created. The shared servers keep theirs until the
-/// process ends, so they are all dropped then, by a C exit handler (libtest has no hook of
-/// its own; `exit` runs these handlers whether the tests passed or failed).
-static CREATED_DATABASES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// What a test run creates outside its own memory.
+enum Leftover {
+    Database(String),
+    Folder(PathBuf),
+}
 
-fn drop_at_exit(name: String) {
+/// What this process created. The shared servers keep theirs until the process ends, so all
+/// are removed then, by a C exit handler (libtest has no hook of its own; `exit` runs these
+/// handlers whether the tests passed or failed).
+static LEFTOVERS: Mutex<Vec<Leftover>> = Mutex::new(Vec::new());
+
+fn remove_at_exit(leftover: Leftover) {
     static REGISTERED: Once = Once::new();
-    CREATED_DATABASES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(name);
+    LEFTOVERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(leftover);
     REGISTERED.call_once(|| {
         // SAFETY: registers a plain function without arguments; it touches only Rust state.
-        unsafe { libc::atexit(drop_created_databases) };
+        unsafe { libc::atexit(remove_leftovers) };
     });
 }
 
-extern "C" fn drop_created_databases() {
-    let names = std::mem::take(&mut *CREATED_DATABASES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+extern "C" fn remove_leftovers() {
+    let leftovers = std::mem::take(&mut *LEFTOVERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    let mut databases = Vec::new();
+    for leftover in leftovers {
+        match leftover {
+            Leftover::Database(name) => databases.push(name),
+            // Missing folders are fine: not every test writes its database or data folder.
+            Leftover::Folder(path) => _ = std::fs::remove_dir_all(path),
+        }
+    }
+    if databases.is_empty() {
+        return;
+    }
     let admin_url = postgres_admin_url();
     let dropped = on_own_runtime(|| async move {
         let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
-        for name in names {
+        for name in databases {
             // FORCE ends the shared servers' connections, which are still open at exit.
             sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await?;
         }
