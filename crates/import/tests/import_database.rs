@@ -1,5 +1,8 @@
 //! The whole import, file to database, on a temporary SQLite database.
 
+// A test stops at the first expectation that fails: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use lshub_import::{import_eu_calls, import_ror, ImportError};

@@ -1,6 +1,9 @@
 //! The importers against the real data files in `shared/data` (see its SOURCES.md), and
 //! against files that are damaged or in the wrong format.
 
+// A test stops at the first expectation that fails: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

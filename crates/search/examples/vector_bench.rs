@@ -6,6 +6,9 @@
 //!
 //! cargo run --release -p lshub-search --example vector_bench
 
+// A benchmark of synthetic data: a failure here is the benchmark's own bug.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use lshub_search::{EntityType, SentenceEncoder, VectorEntry, VectorIndex};

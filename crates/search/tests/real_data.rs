@@ -1,5 +1,8 @@
 //! The index over the real organisations and calls.
 
+// A test stops at the first expectation that fails: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use lshub_search::{EntityType, MatchedField, SearchIndex, SearchRequest};

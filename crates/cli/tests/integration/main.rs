@@ -1,6 +1,9 @@
 //! One integration-test binary: the real server with the real data, once per database
 //! backend (SQLite always; PostgreSQL when reachable, and always in CI).
 
+// A test stops at the first expectation that fails: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod accounts;
 mod api;
 mod authorization_matrix;
