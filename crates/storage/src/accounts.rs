@@ -359,14 +359,7 @@ impl Database {
                     "disabling an account",
                 )
                 .await?;
-                exec(
-                    backend,
-                    tx,
-                    "DELETE FROM sessions WHERE user_id = ?",
-                    binds![user_id.to_owned()],
-                    "ending sessions",
-                )
-                .await?;
+                end_sessions(backend, tx, user_id).await?;
                 changed
             } else {
                 exec(
@@ -398,14 +391,7 @@ impl Database {
                 "revoking tokens",
             )
             .await?;
-            let sessions = exec(
-                backend,
-                tx,
-                "DELETE FROM sessions WHERE user_id = ?",
-                binds![user_id.to_owned()],
-                "ending sessions",
-            )
-            .await?;
+            let sessions = end_sessions(backend, tx, user_id).await?;
             crate::audit::insert(backend, tx, &audit).await?;
             Ok((tokens, sessions))
         })
@@ -846,6 +832,15 @@ impl Database {
         })
         .await
     }
+}
+
+/// Ends every session of a user; returns how many there were.
+async fn end_sessions(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+) -> Result<u64, StorageError> {
+    exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", binds![user_id.to_owned()], "ending sessions").await
 }
 
 /// Refuses ([`StorageError::LastAdmin`]) a change that would take away the last enabled

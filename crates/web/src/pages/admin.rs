@@ -105,7 +105,7 @@ pub async fn set_role(
             Reason::NotOneOf { value: form.role.clone(), allowed: "member, partner, admin".into() },
         )
     })?;
-    let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
+    let target = target_account(&state, &id).await?;
     let detail = format!("{} -> {}", target.role, role);
     state
         .db
@@ -113,6 +113,15 @@ pub async fn set_role(
         .await
         .map_err(last_admin("role"))?;
     Ok(back_to("/admin/users"))
+}
+
+/// The account an admin page or action is about.
+async fn target_account(state: &AppState, id: &str) -> Result<User, AppError> {
+    state.db.user_by_id(id).await?.ok_or(AppError::not_found("user"))
+}
+
+fn back_to_account(id: &str) -> Response {
+    back_to(&format!("/admin/users/{id}"))
 }
 
 /// The last admin may not be demoted, disabled or deleted: a 400 on `field`.
@@ -131,7 +140,7 @@ pub async fn user(
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
     let mut page = AdminPage::new(ctx, &auth, "user");
-    let account = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
+    let account = target_account(&state, &id).await?;
     page.memberships = state.db.memberships(&account.id).await?;
     page.tokens = state.db.api_tokens(&account.id).await?;
     page.account = Some(account);
@@ -164,14 +173,14 @@ pub async fn set_state(
             .into())
         }
     };
-    let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
+    let target = target_account(&state, &id).await?;
     let action = if disable { "account.disabled" } else { "account.enabled" };
     state
         .db
         .set_disabled(&id, disable, auth.event(action, &target.email, String::new()))
         .await
         .map_err(last_admin("state"))?;
-    Ok(back_to(&format!("/admin/users/{id}")))
+    Ok(back_to_account(&id))
 }
 
 /// Revokes every token of an account and ends every session of it.
@@ -181,9 +190,9 @@ pub async fn revoke_credentials(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
-    let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
+    let target = target_account(&state, &id).await?;
     state.db.revoke_credentials(&id, auth.event("credentials.revoked", &target.email, String::new())).await?;
-    Ok(back_to(&format!("/admin/users/{id}")))
+    Ok(back_to_account(&id))
 }
 
 #[derive(Deserialize)]
@@ -200,7 +209,7 @@ pub async fn remove_membership(
     Posted(form): Posted<MembershipForm>,
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
-    let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
+    let target = target_account(&state, &id).await?;
     let organisation = state.db.organisation_by_slug(&form.organisation).await?.ok_or_else(|| {
         ValidationError::new("organisation", Reason::NoSuchOrganisation { slug: form.organisation.clone() })
     })?;
@@ -208,7 +217,7 @@ pub async fn remove_membership(
     if !state.db.remove_membership(&id, &organisation.id, event).await? {
         return Err(AppError::not_found("membership"));
     }
-    Ok(back_to(&format!("/admin/users/{id}")))
+    Ok(back_to_account(&id))
 }
 
 pub async fn claims(State(state): State<AppState>, ctx: PageContext, auth: Auth) -> Result<Response, AppError> {
