@@ -953,6 +953,8 @@ mod tests {
         assert!(matches!(db.create_user(again, audit(), None).await, Err(StorageError::EmailTaken)));
         db.set_role(&user.id, Role::Admin, audit()).await.expect("promote");
         assert!(matches!(db.set_role(&user.id, Role::Member, audit()).await, Err(StorageError::LastAdmin)));
+        assert!(matches!(db.set_disabled(&user.id, true, audit()).await, Err(StorageError::LastAdmin)));
+        assert!(matches!(db.delete_user(&user.id, email.as_str(), audit()).await, Err(StorageError::LastAdmin)));
         assert_eq!(db.user_by_id(&user.id).await.expect("user").map(|u| u.role), Some(Role::Admin));
         let session = db.create_session(&user.id, Duration::hours(1), audit()).await.expect("session");
         let expired = db.create_session(&user.id, Duration::hours(-1), audit()).await.expect("session");
