@@ -49,7 +49,43 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub email_verified: bool,
+    /// An admin disabled the account: it cannot sign in, and its sessions and tokens do nothing.
+    pub disabled: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl User {
+    pub fn state(&self) -> AccountState {
+        if self.disabled {
+            AccountState::Disabled
+        } else if self.email_verified {
+            AccountState::Verified
+        } else {
+            AccountState::Unverified
+        }
+    }
+}
+
+/// Where an account stands, as the authorization policy sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountState {
+    /// Registered, but the e-mail address is not confirmed yet: whoever registered may not be
+    /// its owner.
+    Unverified,
+    Verified,
+    /// Switched off by an admin (until an admin switches it on again).
+    Disabled,
+}
+
+impl AccountState {
+    pub fn id(self) -> &'static str {
+        match self {
+            AccountState::Unverified => "unverified",
+            AccountState::Verified => "verified",
+            AccountState::Disabled => "disabled",
+        }
+    }
 }
 
 /// An e-mail address, trimmed and with its domain in lower case (the local part is kept:
@@ -159,20 +195,25 @@ pub fn check_display_name(name: &str) -> Result<String, ValidationError> {
     Ok(name.trim().to_owned())
 }
 
-/// The host of a web address without `www.`, in lower case: what a verified e-mail domain
-/// is compared with when a claim may be approved automatically.
+/// The registrable domain of a web address's host (`example.nl` for `https://www.example.nl/`
+/// and for `https://research.example.nl`; `example.co.uk` for `www.example.co.uk`), by the
+/// public suffix list, in lower case.
 pub fn website_domain(website: &str) -> Option<String> {
-    let host = url::Url::parse(website).ok()?.host_str()?.to_lowercase();
-    Some(host.strip_prefix("www.").unwrap_or(&host).to_owned())
+    let url = url::Url::parse(website).ok()?;
+    // Addresses have no registrable domain.
+    let url::Host::Domain(host) = url.host()? else { return None };
+    let host = host.to_lowercase();
+    psl::domain_str(host.trim_end_matches('.')).filter(|domain| domain.contains('.')).map(str::to_owned)
 }
 
 /// Whether a member whose verified address is at `email_domain` may take over an
-/// organisation with this website without an admin: the same domain or a subdomain of it
-/// (`umcg.nl` for `www.umcg.nl`, `amsterdamumc.nl` for `amsterdamumc.nl`; not `nl`).
+/// organisation with this website without an admin: only when the address's domain is the
+/// website's registrable domain itself (`someone@example.nl` for `www.example.nl`). A
+/// subdomain (`student.example.nl`) may be handed out to anyone the organisation lets in,
+/// students or guests, so an admin decides those claims.
 pub fn email_domain_matches_website(email_domain: &str, website: &str) -> bool {
     let Some(site) = website_domain(website) else { return false };
-    let email_domain = email_domain.to_lowercase();
-    site.contains('.') && (email_domain == site || email_domain.ends_with(&format!(".{site}")))
+    email_domain.to_lowercase().trim_end_matches('.') == site
 }
 
 /// The state of a claim on an organisation's profile.
@@ -246,7 +287,15 @@ mod tests {
     #[test]
     fn claim_domains_must_match_the_website() {
         assert!(email_domain_matches_website("sanquin.nl", "https://www.sanquin.nl/"));
-        assert!(email_domain_matches_website("research.sanquin.nl", "http://sanquin.nl"));
+        assert!(email_domain_matches_website("Example.NL", "https://research.example.nl/"));
+        assert!(email_domain_matches_website("example.co.uk", "https://www.example.co.uk"));
+        assert!(email_domain_matches_website("chemtrix.example", "https://www.chemtrix.example/"));
+        assert!(!email_domain_matches_website("research.sanquin.nl", "http://sanquin.nl"));
+        assert!(!email_domain_matches_website("student.example.nl", "https://www.example.nl"));
+        assert!(!email_domain_matches_website("www.example.nl", "https://www.example.nl"));
+        assert!(!email_domain_matches_website("co.uk", "https://www.example.co.uk"));
+        assert!(!email_domain_matches_website("github.io", "https://someone.github.io"));
+        assert!(!email_domain_matches_website("2.1", "http://192.0.2.1/"));
         assert!(!email_domain_matches_website("notsanquin.nl", "https://www.sanquin.nl/"));
         assert!(!email_domain_matches_website("gmail.com", "https://www.sanquin.nl/"));
         assert!(!email_domain_matches_website("nl", "https://nl/"));

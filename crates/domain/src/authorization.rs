@@ -2,7 +2,7 @@
 //! no handler compares roles or memberships itself, so the rules can be read, tested and
 //! changed here alone.
 
-use crate::account::{Role, TokenScope};
+use crate::account::{AccountState, Role, TokenScope};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -16,7 +16,7 @@ pub struct Actor {
 pub struct Principal {
     pub user_id: String,
     pub role: Role,
-    pub email_verified: bool,
+    pub state: AccountState,
     /// Ids of the organisations whose profiles this user maintains.
     pub organisations: Vec<String>,
     /// How the user proved who they are.
@@ -50,8 +50,16 @@ pub enum Action {
     UseSignInPages,
     /// Read one's own account through the API (`/api/v1/me`).
     ReadOwnAccount,
+    /// Start a session as this account (asked with the account as the actor, once its
+    /// password or provider has proved who is signing in, before the session starts).
+    SignIn,
     /// See and change one's own account, its tokens and sessions; export or delete it.
     ManageOwnAccount,
+    /// Create a personal API token.
+    CreateApiToken,
+    /// Act through a personal API token at all: asked for every request that carries one,
+    /// before whatever its handler asks.
+    UseApiToken,
     /// Ask to maintain an organisation's profile.
     ClaimOrganisation,
     /// Change an organisation's profile.
@@ -83,6 +91,8 @@ pub enum Denial {
     SignInRequired,
     /// The account's e-mail address is not verified yet.
     EmailNotVerified,
+    /// An admin disabled the account.
+    AccountDisabled,
     /// The API token lacks the scope.
     ScopeMissing,
     /// Not for this actor, whoever they sign in as.
@@ -104,23 +114,47 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             _ => Deny(Denial::SignInRequired),
         };
     };
+    match (user.state, &user.via) {
+        // A disabled account's session sees what a visitor sees; its tokens, nothing.
+        (AccountState::Disabled, Credential::Session)
+            if matches!(action, Action::ReadPublic | Action::UseSignInPages) =>
+        {
+            return Allow
+        }
+        (AccountState::Disabled, _) => return Deny(Denial::AccountDisabled),
+        // Whoever registered an address may not own it: until it is confirmed, nothing is done
+        // through tokens, which outlive the sessions a password reset ends.
+        (AccountState::Unverified, Credential::Token(_)) => return Deny(Denial::EmailNotVerified),
+        _ => {}
+    }
     // Tokens are for the API: reading with `read`, changing profiles with `write`.
     if let Credential::Token(scopes) = &user.via {
         let needed = match action {
+            Action::UseApiToken => return Allow,
             Action::ReadPublic | Action::ReadOwnAccount | Action::ReadPartnerContent => TokenScope::Read,
             Action::EditOrganisation => TokenScope::Write,
-            Action::UseSignInPages | Action::ManageOwnAccount | Action::ClaimOrganisation | Action::Administer => {
-                return Deny(Denial::Forbidden)
-            }
+            Action::UseSignInPages
+            | Action::SignIn
+            | Action::ManageOwnAccount
+            | Action::CreateApiToken
+            | Action::ClaimOrganisation
+            | Action::Administer => return Deny(Denial::Forbidden),
         };
         if !scopes.contains(&needed) {
             return Deny(Denial::ScopeMissing);
         }
     }
     match action {
-        Action::ReadPublic | Action::UseSignInPages | Action::ReadOwnAccount | Action::ManageOwnAccount => Allow,
-        Action::ClaimOrganisation if !user.email_verified => Deny(Denial::EmailNotVerified),
-        Action::ClaimOrganisation => Allow,
+        Action::ReadPublic
+        | Action::UseSignInPages
+        | Action::SignIn
+        | Action::ReadOwnAccount
+        | Action::ManageOwnAccount => Allow,
+        Action::UseApiToken => Deny(Denial::Forbidden),
+        Action::ClaimOrganisation | Action::CreateApiToken if user.state != AccountState::Verified => {
+            Deny(Denial::EmailNotVerified)
+        }
+        Action::ClaimOrganisation | Action::CreateApiToken => Allow,
         Action::EditOrganisation => {
             let Resource::Organisation { id } = resource else { return Deny(Denial::Forbidden) };
             if user.role == Role::Admin || user.organisations.iter().any(|o| o == id) {
@@ -143,7 +177,7 @@ mod tests {
         Actor::user(Principal {
             user_id: "u".into(),
             role,
-            email_verified: true,
+            state: AccountState::Verified,
             organisations: organisations.iter().map(|o| (*o).to_owned()).collect(),
             via,
         })
@@ -197,12 +231,59 @@ mod tests {
         assert_eq!(decide(&write, Action::ManageOwnAccount, Resource::Hub), Decision::Deny(Denial::Forbidden));
     }
 
-    #[test]
-    fn claims_need_a_verified_address() {
-        let mut actor = principal(Role::Member, &[], Credential::Session);
+    fn in_state(mut actor: Actor, state: AccountState) -> Actor {
         if let Some(user) = actor.user.as_mut() {
-            user.email_verified = false;
+            user.state = state;
         }
+        actor
+    }
+
+    #[test]
+    fn claims_and_tokens_need_a_verified_address() {
+        let actor = in_state(principal(Role::Member, &[], Credential::Session), AccountState::Unverified);
         assert_eq!(decide(&actor, Action::ClaimOrganisation, Resource::Hub), Decision::Deny(Denial::EmailNotVerified));
+        assert_eq!(decide(&actor, Action::CreateApiToken, Resource::Hub), Decision::Deny(Denial::EmailNotVerified));
+        assert!(decide(&actor, Action::ManageOwnAccount, Resource::Hub).is_allowed(), "to resend the link");
+        assert!(decide(&actor, Action::SignIn, Resource::Hub).is_allowed());
+        let verified = principal(Role::Member, &[], Credential::Session);
+        assert!(decide(&verified, Action::CreateApiToken, Resource::Hub).is_allowed());
+    }
+
+    #[test]
+    fn tokens_of_unverified_accounts_do_nothing() {
+        let org = Resource::Organisation { id: "o1" };
+        let write = Credential::Token(vec![TokenScope::Read, TokenScope::Write]);
+        let actor = in_state(principal(Role::Admin, &["o1"], write), AccountState::Unverified);
+        for action in [Action::UseApiToken, Action::ReadPublic, Action::ReadOwnAccount, Action::EditOrganisation] {
+            assert_eq!(decide(&actor, action, org), Decision::Deny(Denial::EmailNotVerified), "{action:?}");
+        }
+        let verified = in_state(actor, AccountState::Verified);
+        assert!(decide(&verified, Action::UseApiToken, Resource::Hub).is_allowed());
+        assert!(decide(&verified, Action::EditOrganisation, org).is_allowed());
+    }
+
+    #[test]
+    fn disabled_accounts_act_as_visitors_at_most() {
+        let org = Resource::Organisation { id: "o1" };
+        let session = in_state(principal(Role::Admin, &["o1"], Credential::Session), AccountState::Disabled);
+        assert!(decide(&session, Action::ReadPublic, Resource::Hub).is_allowed());
+        assert!(decide(&session, Action::UseSignInPages, Resource::Hub).is_allowed());
+        for action in [
+            Action::SignIn,
+            Action::ReadOwnAccount,
+            Action::ManageOwnAccount,
+            Action::CreateApiToken,
+            Action::ClaimOrganisation,
+            Action::EditOrganisation,
+            Action::ReadPartnerContent,
+            Action::Administer,
+        ] {
+            assert_eq!(decide(&session, action, org), Decision::Deny(Denial::AccountDisabled), "{action:?}");
+        }
+        let token = Credential::Token(vec![TokenScope::Read, TokenScope::Write]);
+        let token = in_state(principal(Role::Admin, &["o1"], token), AccountState::Disabled);
+        for action in [Action::UseApiToken, Action::ReadPublic, Action::EditOrganisation] {
+            assert_eq!(decide(&token, action, org), Decision::Deny(Denial::AccountDisabled), "{action:?}");
+        }
     }
 }

@@ -52,19 +52,21 @@ pub(crate) fn parse_time(text: &str, what: &str) -> Result<DateTime<Utc>, Storag
         .map_err(|e| StorageError::CorruptRecord { id: what.to_owned(), reason: e.to_string() })
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role, email_verified_at, created_at";
+const USER_COLUMNS: &str = "id, email, display_name, role, email_verified_at, disabled_at, created_at";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StorageError> {
     let id: String = row.try_get("id").context("reading a user")?;
     let role: String = row.try_get("role").context("reading a user")?;
     let created_at: String = row.try_get("created_at").context("reading a user")?;
     let verified: Option<String> = row.try_get("email_verified_at").context("reading a user")?;
+    let disabled: Option<String> = row.try_get("disabled_at").context("reading a user")?;
     Ok(User {
         role: Role::from_id(&role)
             .ok_or_else(|| StorageError::CorruptRecord { id: id.clone(), reason: format!("unknown role {role}") })?,
         email: row.try_get("email").context("reading a user")?,
         display_name: row.try_get("display_name").context("reading a user")?,
         email_verified: verified.is_some(),
+        disabled: disabled.is_some(),
         created_at: parse_time(&created_at, &id)?,
         id,
     })
@@ -105,6 +107,8 @@ pub struct QueuedMail {
 pub enum CodePurpose {
     VerifyEmail,
     ResetPassword,
+    /// Sign in once without the password: mailed when an account is under attack.
+    SignIn,
 }
 
 impl CodePurpose {
@@ -112,6 +116,7 @@ impl CodePurpose {
         match self {
             CodePurpose::VerifyEmail => "verify-email",
             CodePurpose::ResetPassword => "reset-password",
+            CodePurpose::SignIn => "sign-in",
         }
     }
 }
@@ -316,20 +321,7 @@ impl Database {
     pub async fn set_role(&self, user_id: &str, role: Role, audit: AuditEvent<'_>) -> Result<bool, StorageError> {
         transaction!(self, |backend, tx| {
             if role != Role::Admin {
-                let other_admins: i64 =
-                    sqlx::query_scalar(&sql(backend, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND id <> ?"))
-                        .bind(user_id.to_owned())
-                        .fetch_one(&mut **tx)
-                        .await
-                        .context("counting admins")?;
-                let current: Option<String> = sqlx::query_scalar(&sql(backend, "SELECT role FROM users WHERE id = ?"))
-                    .bind(user_id.to_owned())
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .context("reading a role")?;
-                if current.as_deref() == Some("admin") && other_admins == 0 {
-                    return Err(StorageError::LastAdmin);
-                }
+                keep_an_admin(backend, tx, user_id).await?;
             }
             let changed = exec(
                 backend,
@@ -343,6 +335,65 @@ impl Database {
                 crate::audit::insert(backend, tx, &audit).await?;
             }
             Ok(changed > 0)
+        })
+        .await
+    }
+
+    /// Disables an account, ending its sessions (its tokens stay, refused while it is
+    /// disabled), or enables it again; refuses to disable the last admin. False when there
+    /// is no such account or it already was so.
+    pub async fn set_disabled(
+        &self,
+        user_id: &str,
+        disabled: bool,
+        audit: AuditEvent<'_>,
+    ) -> Result<bool, StorageError> {
+        transaction!(self, |backend, tx| {
+            let changed = if disabled {
+                keep_an_admin(backend, tx, user_id).await?;
+                let changed = exec(
+                    backend,
+                    tx,
+                    "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+                    binds![now(), user_id.to_owned()],
+                    "disabling an account",
+                )
+                .await?;
+                end_sessions(backend, tx, user_id).await?;
+                changed
+            } else {
+                exec(
+                    backend,
+                    tx,
+                    "UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL",
+                    binds![user_id.to_owned()],
+                    "enabling an account",
+                )
+                .await?
+            };
+            if changed > 0 {
+                crate::audit::insert(backend, tx, &audit).await?;
+            }
+            Ok(changed > 0)
+        })
+        .await
+    }
+
+    /// Revokes every live token of an account and ends every session of it; returns how many
+    /// tokens and sessions there were.
+    pub async fn revoke_credentials(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<(u64, u64), StorageError> {
+        transaction!(self, |backend, tx| {
+            let tokens = exec(
+                backend,
+                tx,
+                "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                binds![now(), user_id.to_owned()],
+                "revoking tokens",
+            )
+            .await?;
+            let sessions = end_sessions(backend, tx, user_id).await?;
+            crate::audit::insert(backend, tx, &audit).await?;
+            Ok((tokens, sessions))
         })
         .await
     }
@@ -410,7 +461,7 @@ impl Database {
     pub async fn session(&self, secret: &str) -> Result<Option<Session>, StorageError> {
         let row = self
             .query_row(
-                "SELECT u.id, u.email, u.display_name, u.role, u.email_verified_at, u.created_at, s.csrf_token \
+                "SELECT u.id, u.email, u.display_name, u.role, u.email_verified_at, u.disabled_at, u.created_at, s.csrf_token \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?",
                 binds![digest(secret), now()],
                 "reading a session",
@@ -490,8 +541,8 @@ impl Database {
         .await
     }
 
-    /// Uses a code once: marks the e-mail verified, or sets the new password hash and ends
-    /// every session. Returns the user, or `None` for an unknown, used or expired code.
+    /// Uses a code once: marks the e-mail verified (a sign-in link too), or sets the new
+    /// password hash and ends every session. Returns the user, or `None` for an unknown, used or expired code.
     pub async fn redeem_code(
         &self,
         code: &str,
@@ -527,7 +578,8 @@ impl Database {
                 return Ok(None);
             }
             match purpose {
-                CodePurpose::VerifyEmail => {
+                // Whoever could read the mailbox owns the address.
+                CodePurpose::VerifyEmail | CodePurpose::SignIn => {
                     exec(
                         backend,
                         tx,
@@ -565,6 +617,7 @@ impl Database {
             let action = match purpose {
                 CodePurpose::VerifyEmail => "account.verified",
                 CodePurpose::ResetPassword => "password.reset",
+                CodePurpose::SignIn => "login.link-used",
             };
             let event = AuditEvent {
                 actor_id: Some(&user_id),
@@ -667,7 +720,8 @@ impl Database {
     pub async fn user_by_api_token(&self, secret: &str) -> Result<Option<(User, Vec<TokenScope>)>, StorageError> {
         let row = self
             .query_row(
-                "SELECT u.id, u.email, u.display_name, u.role, u.email_verified_at, u.created_at, t.scopes, t.id AS token_id \
+                "SELECT u.id, u.email, u.display_name, u.role, u.email_verified_at, u.disabled_at, u.created_at, t.scopes, \
+                 t.id AS token_id \
                  FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
                 binds![digest(secret)],
                 "reading a token",
@@ -780,6 +834,41 @@ impl Database {
     }
 }
 
+/// Ends every session of a user; returns how many there were.
+async fn end_sessions(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+) -> Result<u64, StorageError> {
+    exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", binds![user_id.to_owned()], "ending sessions").await
+}
+
+/// Refuses ([`StorageError::LastAdmin`]) a change that would take away the last enabled
+/// admin, when `user_id` is one. Run it inside the write transaction that makes the change:
+/// writers are serialised (SQLite's write lock; on PostgreSQL the advisory write lock of
+/// `begin_write`, and the admin rows are locked besides), so two such changes at once cannot
+/// each count the other's admin as still there.
+pub(crate) async fn keep_an_admin(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+) -> Result<(), StorageError> {
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let admins: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id{lock}"
+    ))
+    .fetch_all(&mut **tx)
+    .await
+    .context("counting admins")?;
+    if matches!(admins.as_slice(), [only] if only == user_id) {
+        return Err(StorageError::LastAdmin);
+    }
+    Ok(())
+}
+
 async fn insert_code(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
@@ -864,6 +953,8 @@ mod tests {
         assert!(matches!(db.create_user(again, audit(), None).await, Err(StorageError::EmailTaken)));
         db.set_role(&user.id, Role::Admin, audit()).await.expect("promote");
         assert!(matches!(db.set_role(&user.id, Role::Member, audit()).await, Err(StorageError::LastAdmin)));
+        assert!(matches!(db.set_disabled(&user.id, true, audit()).await, Err(StorageError::LastAdmin)));
+        assert!(matches!(db.delete_user(&user.id, email.as_str(), audit()).await, Err(StorageError::LastAdmin)));
         assert_eq!(db.user_by_id(&user.id).await.expect("user").map(|u| u.role), Some(Role::Admin));
         let session = db.create_session(&user.id, Duration::hours(1), audit()).await.expect("session");
         let expired = db.create_session(&user.id, Duration::hours(-1), audit()).await.expect("session");

@@ -120,11 +120,28 @@ impl Database {
         subject: &str,
         window: Duration,
     ) -> Result<(i64, Option<String>), StorageError> {
+        self.recent_events_from(action, reset_action, subject, None, window).await
+    }
+
+    /// [`Database::recent_events`], counting with `client` only the events from that client
+    /// address (and only its `reset_action` resets them).
+    pub async fn recent_events_from(
+        &self,
+        action: &str,
+        reset_action: &str,
+        subject: &str,
+        client: Option<&str>,
+        window: Duration,
+    ) -> Result<(i64, Option<String>), StorageError> {
         let since = stamp(chrono::Utc::now() - window);
+        let (client_filter, client_bind) = match client {
+            Some(client) => (" AND client = ?", vec![Some(client.to_owned())]),
+            None => ("", vec![]),
+        };
         let last_reset: Option<String> = self
             .query_rows(
-                "SELECT MAX(at) AS at FROM audit_log WHERE action = ? AND subject = ?",
-                binds![reset_action.to_owned(), subject.to_owned()],
+                &format!("SELECT MAX(at) AS at FROM audit_log WHERE action = ? AND subject = ?{client_filter}"),
+                [binds![reset_action.to_owned(), subject.to_owned()], client_bind.clone()].concat(),
                 "reading the audit log",
             )
             .await?
@@ -136,8 +153,11 @@ impl Database {
         let since = last_reset.filter(|reset| *reset > since).unwrap_or(since);
         let rows = self
             .query_rows(
-                "SELECT COUNT(*) AS n, MAX(at) AS latest FROM audit_log WHERE action = ? AND subject = ? AND at > ?",
-                binds![action.to_owned(), subject.to_owned(), since],
+                &format!(
+                    "SELECT COUNT(*) AS n, MAX(at) AS latest FROM audit_log WHERE action = ? AND subject = ? \
+                     AND at > ?{client_filter}"
+                ),
+                [binds![action.to_owned(), subject.to_owned(), since], client_bind].concat(),
                 "counting events",
             )
             .await?;

@@ -230,6 +230,31 @@ impl Database {
             .context("listing memberships")
     }
 
+    /// Ends a user's membership of an organisation (an admin taking back a maintainer's
+    /// rights); false when there was no such membership.
+    pub async fn remove_membership(
+        &self,
+        user_id: &str,
+        organisation_id: &str,
+        audit: AuditEvent<'_>,
+    ) -> Result<bool, StorageError> {
+        transaction!(self, |backend, tx| {
+            let removed = exec(
+                backend,
+                tx,
+                "DELETE FROM organisation_members WHERE organisation_id = ? AND user_id = ?",
+                binds![organisation_id.to_owned(), user_id.to_owned()],
+                "removing a member",
+            )
+            .await?;
+            if removed > 0 {
+                crate::audit::insert(backend, tx, &audit).await?;
+            }
+            Ok(removed > 0)
+        })
+        .await
+    }
+
     /// Marks an organisation as an MoU partner of the cluster, or not.
     pub async fn set_partner(
         &self,

@@ -84,9 +84,11 @@ impl Database {
 
     /// Deletes an account: the user, their sessions, tokens, codes, memberships and claims go;
     /// organisation profiles and their history stay, and the audit log keeps its entries with
-    /// the member's name, address and id replaced.
+    /// the member's name, address and id replaced. The last admin cannot be deleted
+    /// ([`StorageError::LastAdmin`]).
     pub async fn delete_user(&self, user_id: &str, email: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
+            crate::accounts::keep_an_admin(backend, tx, user_id).await?;
             for (statement, context) in [
                 ("UPDATE organisation_edits SET editor_id = NULL WHERE editor_id = ?", "anonymising profile history"),
                 ("DELETE FROM sessions WHERE user_id = ?", "deleting sessions"),

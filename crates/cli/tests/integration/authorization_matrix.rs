@@ -1,6 +1,6 @@
-//! Every route of the router × every role, against the expected outcome. The routes come
-//! from the router itself (`lshub_web::route_paths`), so a new route without an entry here,
-//! or a method a route answers without an entry, fails this test.
+//! Every route of the router × every role and account state, against the expected outcome.
+//! The routes come from the router itself (`lshub_web::route_paths`), so a new route without
+//! an entry here, or a method a route answers without an entry, fails this test.
 
 use std::collections::BTreeSet;
 
@@ -20,14 +20,18 @@ enum Outcome {
 }
 use Outcome::{Forbidden, Served, SignIn};
 
-const ROLES: [&str; 5] = ["visitor", "member", "member of the organisation", "partner", "admin"];
-const ALL: [Outcome; 5] = [Served; 5];
-const SIGNED_IN: [Outcome; 5] = [SignIn, Served, Served, Served, Served];
-const ORGANISATION_MEMBERS: [Outcome; 5] = [SignIn, Forbidden, Served, Forbidden, Served];
-const ADMINS: [Outcome; 5] = [SignIn, Forbidden, Forbidden, Forbidden, Served];
+/// Who asks: roles, and the account states (a member whose address is not confirmed; an
+/// admin whose account was disabled while signed in).
+const ROLES: [&str; 7] =
+    ["visitor", "unverified member", "member", "member of the organisation", "partner", "admin", "disabled admin"];
+const ALL: [Outcome; 7] = [Served; 7];
+const SIGNED_IN: [Outcome; 7] = [SignIn, Served, Served, Served, Served, Served, Forbidden];
+const VERIFIED: [Outcome; 7] = [SignIn, Forbidden, Served, Served, Served, Served, Forbidden];
+const ORGANISATION_MEMBERS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Forbidden, Served, Forbidden];
+const ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Served, Forbidden];
 
 /// (method, route, outcome per role in the order of [`ROLES`]).
-const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
+const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/", ALL),
     ("GET", "/organisations", ALL),
     ("GET", "/organisations/{slug}", ALL),
@@ -42,6 +46,8 @@ const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
     ("GET", "/verify", ALL),
     ("GET", "/login", ALL),
     ("POST", "/login", ALL),
+    ("GET", "/login/link", ALL),
+    ("POST", "/login/link", ALL),
     ("GET", "/login/oidc", ALL),
     ("GET", "/login/oidc/callback", ALL),
     ("GET", "/password-reset", ALL),
@@ -50,19 +56,23 @@ const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/password-reset/new", ALL),
     ("GET", "/account", SIGNED_IN),
     ("POST", "/account", SIGNED_IN),
-    ("POST", "/account/tokens", SIGNED_IN),
+    ("POST", "/account/tokens", VERIFIED),
     ("POST", "/account/tokens/{id}/revoke", SIGNED_IN),
     ("POST", "/account/verification", SIGNED_IN),
     ("GET", "/account/export", SIGNED_IN),
     ("GET", "/account/delete", SIGNED_IN),
     ("POST", "/account/delete", SIGNED_IN),
-    ("GET", "/organisations/{slug}/claim", SIGNED_IN),
-    ("POST", "/organisations/{slug}/claim", SIGNED_IN),
+    ("GET", "/organisations/{slug}/claim", VERIFIED),
+    ("POST", "/organisations/{slug}/claim", VERIFIED),
     ("GET", "/organisations/{slug}/edit", ORGANISATION_MEMBERS),
     ("POST", "/organisations/{slug}/edit", ORGANISATION_MEMBERS),
     ("GET", "/admin", ADMINS),
     ("GET", "/admin/users", ADMINS),
+    ("GET", "/admin/users/{id}", ADMINS),
     ("POST", "/admin/users/{id}/role", ADMINS),
+    ("POST", "/admin/users/{id}/state", ADMINS),
+    ("POST", "/admin/users/{id}/credentials/revoke", ADMINS),
+    ("POST", "/admin/users/{id}/memberships/remove", ADMINS),
     ("GET", "/admin/claims", ADMINS),
     ("POST", "/admin/claims/{id}/decision", ADMINS),
     ("GET", "/admin/partners", ADMINS),
@@ -144,11 +154,26 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
     partner.sign_up("Matrix Partner", "partner@matrix.example", PASSWORD).await;
     grant(app, "partner@matrix.example", "partner");
     let mut visitor = Browser::new(app, 95);
+    let mut unverified = Browser::new(app, 96);
+    let page = unverified
+        .submit(
+            "/register",
+            "/register",
+            &[("display_name", "Matrix Unverified"), ("email", "unverified@matrix.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, 201);
+    unverified.sign_in("unverified@matrix.example", PASSWORD).await;
+    let mut disabled = Browser::new(app, 97);
+    disabled.sign_up("Matrix Disabled", "disabled@matrix.example", PASSWORD).await;
+    grant(app, "disabled@matrix.example", "admin");
+    disable_keeping_sessions(app, "disabled@matrix.example").await;
 
-    let mut browsers = [visitor_with_token(&mut visitor).await, member, owner, partner, admin];
+    let mut browsers = [visitor_with_token(&mut visitor).await, unverified, member, owner, partner, admin, disabled];
     let mut tokens = Vec::new();
+    // The sign-in page carries the session's token, for a disabled account too.
     for browser in browsers.iter_mut().skip(1) {
-        tokens.push(browser.get("/account").await.csrf().expect("session token"));
+        tokens.push(browser.get("/login").await.csrf().expect("session token"));
     }
     tokens.insert(0, browsers[0].cookies.get("lshub_csrf").cloned().expect("visitor token"));
 
@@ -162,7 +187,7 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
                 continue;
             }
             cases += 1;
-            if let Ok(got) = outcome(&mut browsers[4], &tokens[4], method, route).await {
+            if let Ok(got) = outcome(&mut browsers[5], &tokens[5], method, route).await {
                 failures.push(format!("{method} {route} answers ({got:?}) but has no entry in the matrix"));
             }
         }
@@ -189,6 +214,17 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
         routes.len(),
         MATRIX.len() * ROLES.len()
     );
+}
+
+/// Disables an account in the database itself, leaving its sessions in place (disabling it
+/// on the admin page ends them): the policy, not only the ended sessions, must keep a
+/// disabled account out.
+async fn disable_keeping_sessions(app: &TestApp, email: &str) {
+    sqlx::any::install_default_drivers();
+    let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url).await.expect("connect");
+    let statement = format!("UPDATE users SET disabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = '{email}'");
+    let changed = sqlx::raw_sql(&statement).execute(&mut connection).await.expect("disable");
+    assert_eq!(changed.rows_affected(), 1);
 }
 
 async fn visitor_with_token<'a>(visitor: &mut Browser<'a>) -> Browser<'a> {

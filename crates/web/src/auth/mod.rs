@@ -121,6 +121,7 @@ impl Auth {
             Decision::Allow => Ok(()),
             Decision::Deny(Denial::SignInRequired) => Err(AppError::SignInRequired),
             Decision::Deny(Denial::EmailNotVerified) => Err(AppError::Forbidden("verify your e-mail address first")),
+            Decision::Deny(Denial::AccountDisabled) => Err(AppError::Forbidden("this account is disabled")),
             Decision::Deny(Denial::ScopeMissing) => Err(AppError::Forbidden("the API token lacks the scope for this")),
             Decision::Deny(Denial::Forbidden) => Err(AppError::Forbidden("you may not do this")),
         }
@@ -296,6 +297,8 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Resu
         let (user, scopes) = state.db.user_by_api_token(token).await?.ok_or(AppError::InvalidToken)?;
         auth.actor = Actor::user(principal(state, &user, Credential::Token(scopes)).await?);
         auth.user = Some(user);
+        // Whatever the handler asks next: a token of an account that may not act does nothing.
+        auth.require(Action::UseApiToken, Resource::Hub)?;
         return Ok((auth, None));
     }
     if let Some(secret) = cookie(headers, SESSION_COOKIE) {
@@ -320,11 +323,11 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Resu
     }
 }
 
-async fn principal(state: &AppState, user: &User, via: Credential) -> Result<Principal, AppError> {
+pub(crate) async fn principal(state: &AppState, user: &User, via: Credential) -> Result<Principal, AppError> {
     Ok(Principal {
         user_id: user.id.clone(),
         role: user.role,
-        email_verified: user.email_verified,
+        state: user.state(),
         organisations: state.db.organisation_ids_of(&user.id).await?,
         via,
     })

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use lshub_domain::account::{check_display_name, check_password_strength, Email, Role, TokenScope};
-use lshub_domain::authorization::{Action, Resource};
+use lshub_domain::authorization::{Action, Actor, Credential, Resource};
 use lshub_domain::{Reason, ValidationError};
 use lshub_storage::accounts::{ApiToken, CodePurpose, NewUser};
 use lshub_storage::memberships::{Claim, Membership};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::forms::{Choice, FormField, FormPage, Link, Posted};
 use super::language::is_local_path;
 use super::{render, PageContext};
-use crate::auth::{set_cookie, Auth, SESSION_COOKIE};
+use crate::auth::{principal, set_cookie, Auth, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::state::AppState;
@@ -28,13 +28,21 @@ use crate::state::AppState;
 /// How long verification and reset links work.
 const VERIFY_FOR_HOURS: i64 = 48;
 const RESET_FOR_HOURS: i64 = 2;
-/// Failed sign-ins to one account within [`FAILURE_WINDOW_MINUTES`]: from the third on each
-/// attempt is slowed down a little more, from the eighth on sign-in is refused until the
-/// window has passed since the last failure.
+/// Failed sign-ins to one account from one client address within [`FAILURE_WINDOW_MINUTES`]:
+/// from the third on each attempt from that address waits a little longer, from the eighth
+/// on that address is refused until the window has passed since its last failure there.
+/// Other addresses, the owner's among them, are not held up by it.
 const SLOW_AFTER_FAILURES: i64 = 3;
 const REFUSE_AFTER_FAILURES: i64 = 8;
 const FAILURE_WINDOW_MINUTES: i64 = 15;
 const SLOWDOWN_STEP: StdDuration = StdDuration::from_millis(250);
+/// Failed sign-ins to one account from all addresses together within
+/// [`UNDER_ATTACK_WINDOW_MINUTES`] from which the account counts as under attack (from many
+/// addresses): the right password then no longer signs in by itself, but mails the owner a
+/// one-time sign-in link, valid for [`SIGN_IN_LINK_MINUTES`]. Nobody is locked out.
+const UNDER_ATTACK_FAILURES: i64 = 30;
+const UNDER_ATTACK_WINDOW_MINUTES: i64 = 60;
+const SIGN_IN_LINK_MINUTES: i64 = 15;
 
 /// Runs a slow password hash or check off the async workers.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
@@ -255,7 +263,8 @@ pub async fn login(
     let Ok(email) = Email::parse(&form.email) else { return failed(ctx) };
     let key = email.lookup_key();
     let window = Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let (failures, latest) = state.db.recent_events("login.failed", "login.succeeded", &key, window).await?;
+    let (failures, latest) =
+        state.db.recent_events_from("login.failed", "login.succeeded", &key, Some(&auth.client), window).await?;
     if failures >= REFUSE_AFTER_FAILURES {
         state.db.audit(auth.event("login.refused", &key, format!("{failures} failed attempts"))).await?;
         let retry_after = latest
@@ -283,7 +292,81 @@ pub async fn login(
             return failed(ctx);
         }
     };
+    let attack_window = Duration::minutes(UNDER_ATTACK_WINDOW_MINUTES);
+    let (all_failures, _) = state.db.recent_events("login.failed", "login.succeeded", &key, attack_window).await?;
+    if all_failures >= UNDER_ATTACK_FAILURES {
+        ensure_may_sign_in(&state, &auth, &user, &key).await?;
+        let compose = |code: &str| {
+            (
+                t.t("mail-login-link-subject"),
+                t.t1("mail-login-link-body", "link", mail_link(&state, "/login/link", code)),
+            )
+        };
+        let valid_for = Duration::minutes(SIGN_IN_LINK_MINUTES);
+        state.db.issue_code(&user.id, CodePurpose::SignIn, valid_for, &user.email, &compose).await?;
+        state.db.audit(auth.event("login.link-sent", &key, format!("{all_failures} failed attempts"))).await?;
+        state.accounts.mail_queued.notify_one();
+        let text = t.t1("login-link-sent-text", "email", user.email.clone());
+        return FormPage::message(ctx, t.t("login-link-sent-title"), text, vec![]).respond(StatusCode::OK);
+    }
     start_session(&state, &auth, &user, &key, if is_local_path(&form.next) { &form.next } else { "/account" }).await
+}
+
+/// Refuses (and audits) signing in to an account the policy does not let sign in: a
+/// disabled one.
+async fn ensure_may_sign_in(
+    state: &AppState,
+    auth: &Auth,
+    user: &lshub_domain::account::User,
+    subject: &str,
+) -> Result<(), AppError> {
+    let account = Auth { actor: Actor::user(principal(state, user, Credential::Session).await?), ..auth.clone() };
+    if let Err(refused) = account.require(Action::SignIn, Resource::Hub) {
+        state.db.audit(auth.event("login.refused-disabled", subject, String::new())).await?;
+        return Err(refused);
+    }
+    Ok(())
+}
+
+fn sign_in_link_page(ctx: PageContext, auth: &Auth, code: &str) -> FormPage {
+    let t = ctx.t.clone();
+    let mut page = FormPage::new(ctx, t.t("login-link-title"), "/login/link", &auth.csrf);
+    page.intro.push(t.t("login-link-intro"));
+    page.hidden.push(("code".into(), code.to_owned()));
+    page.submit = t.t("login-submit");
+    page
+}
+
+/// The page a mailed sign-in link opens: a button, so that mail scanners that follow links
+/// do not use the link up.
+pub async fn sign_in_link_form(
+    ctx: PageContext,
+    auth: Auth,
+    Query(query): Query<CodeQuery>,
+) -> Result<Response, AppError> {
+    auth.require(Action::UseSignInPages, Resource::Hub)?;
+    sign_in_link_page(ctx, &auth, &query.code).respond(StatusCode::OK)
+}
+
+pub async fn sign_in_by_link(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Posted(form): Posted<CodeQuery>,
+) -> Result<Response, AppError> {
+    auth.require(Action::UseSignInPages, Resource::Hub)?;
+    let redeemed = state.db.redeem_code(&form.code, CodePurpose::SignIn, None, &auth.client).await?;
+    let user = match redeemed {
+        Some(id) => state.db.user_by_id(&id).await?,
+        None => None,
+    };
+    let Some(user) = user else {
+        let t = ctx.t.clone();
+        return FormPage::message(ctx, t.t("verify-failed-title"), t.t("verify-failed-text"), vec![])
+            .respond(StatusCode::BAD_REQUEST);
+    };
+    let subject = user.email.to_lowercase();
+    start_session(&state, &auth, &user, &subject, "/account").await
 }
 
 /// Signs `user` in with a new session id — never one the browser brought along, so a
@@ -295,6 +378,7 @@ pub(crate) async fn start_session(
     subject: &str,
     next: &str,
 ) -> Result<Response, AppError> {
+    ensure_may_sign_in(state, auth, user, subject).await?;
     if let Some(old) = &auth.session {
         state.db.end_session(old).await?;
     }
@@ -513,7 +597,7 @@ pub async fn create_token(
     auth: Auth,
     Posted(form): Posted<TokenForm>,
 ) -> Result<Response, AppError> {
-    auth.require(Action::ManageOwnAccount, Resource::Hub)?;
+    auth.require(Action::CreateApiToken, Resource::Hub)?;
     let user = auth.user()?;
     let scopes = match TokenScope::from_id(&form.scope) {
         Some(TokenScope::Read) => vec![TokenScope::Read],
@@ -622,10 +706,6 @@ pub async fn delete(
         let e = ValidationError::new("confirm", Reason::ConfirmationMismatch);
         return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
     }
-    if user.role == Role::Admin && state.db.list_users().await?.iter().filter(|u| u.role == Role::Admin).count() == 1 {
-        let e = ValidationError::new("confirm", Reason::LastAdmin);
-        return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
-    }
     let event = lshub_storage::audit::AuditEvent {
         actor_id: None,
         actor_label: lshub_storage::DELETED_USER_LABEL,
@@ -634,7 +714,14 @@ pub async fn delete(
         detail: String::new(),
         client: &auth.client,
     };
-    state.db.delete_user(&user.id, &user.email, event).await?;
+    match state.db.delete_user(&user.id, &user.email, event).await {
+        Ok(()) => {}
+        Err(StorageError::LastAdmin) => {
+            let e = ValidationError::new("confirm", Reason::LastAdmin);
+            return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
+        }
+        Err(e) => return Err(e.into()),
+    }
     let page = FormPage::message(ctx, t.t("delete-done-title"), t.t("delete-done-text"), vec![]);
     let mut response = page.respond(StatusCode::OK)?;
     if let Ok(value) = set_cookie(&state, SESSION_COOKIE, "", 0).parse() {

@@ -1,4 +1,5 @@
-//! The admin pages: users and roles, claims, partner organisations, the audit log.
+//! The admin pages: users and roles, one user's account (its state, memberships, tokens and
+//! sessions), claims, partner organisations, the audit log. Every change is audited.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,8 +9,10 @@ use axum::response::{IntoResponse, Response};
 use lshub_domain::account::{ClaimStatus, Role, User};
 use lshub_domain::authorization::{Action, Resource};
 use lshub_domain::{Reason, ValidationError};
+use lshub_storage::accounts::ApiToken;
 use lshub_storage::audit::AuditRecord;
-use lshub_storage::memberships::Claim;
+use lshub_storage::memberships::{Claim, Membership};
+use lshub_storage::StorageError;
 use serde::Deserialize;
 
 use super::forms::Posted;
@@ -25,9 +28,13 @@ const AUDIT_PAGE: i64 = 200;
 struct AdminPage {
     ctx: PageContext,
     csrf: String,
-    /// `overview`, `users`, `claims`, `partners` or `audit`.
+    /// `overview`, `users`, `user`, `claims`, `partners` or `audit`.
     section: &'static str,
     users: Vec<User>,
+    /// The account the `user` section is about, with its memberships and tokens.
+    account: Option<User>,
+    memberships: Vec<Membership>,
+    tokens: Vec<ApiToken>,
     roles: Vec<Role>,
     claims: Vec<Claim>,
     partners: Vec<(String, String, String)>,
@@ -44,6 +51,9 @@ impl AdminPage {
             csrf: auth.csrf.clone(),
             section,
             users: vec![],
+            account: None,
+            memberships: vec![],
+            tokens: vec![],
             roles: Role::ALL.to_vec(),
             claims: vec![],
             partners: vec![],
@@ -95,16 +105,119 @@ pub async fn set_role(
             Reason::NotOneOf { value: form.role.clone(), allowed: "member, partner, admin".into() },
         )
     })?;
-    let target = state.db.user_by_id(&id).await?.ok_or(AppError::not_found("user"))?;
+    let target = target_account(&state, &id).await?;
     let detail = format!("{} -> {}", target.role, role);
-    match state.db.set_role(&id, role, auth.event("role.changed", &target.email, detail)).await {
-        Ok(_) => {}
-        Err(lshub_storage::StorageError::LastAdmin) => {
-            return Err(ValidationError::new("role", Reason::LastAdmin).into())
-        }
-        Err(e) => return Err(e.into()),
-    }
+    state
+        .db
+        .set_role(&id, role, auth.event("role.changed", &target.email, detail))
+        .await
+        .map_err(last_admin("role"))?;
     Ok(back_to("/admin/users"))
+}
+
+/// The account an admin page or action is about.
+async fn target_account(state: &AppState, id: &str) -> Result<User, AppError> {
+    state.db.user_by_id(id).await?.ok_or(AppError::not_found("user"))
+}
+
+fn back_to_account(id: &str) -> Response {
+    back_to(&format!("/admin/users/{id}"))
+}
+
+/// The last admin may not be demoted, disabled or deleted: a 400 on `field`.
+fn last_admin(field: &'static str) -> impl FnOnce(StorageError) -> AppError {
+    move |error| match error {
+        StorageError::LastAdmin => ValidationError::new(field, Reason::LastAdmin).into(),
+        other => other.into(),
+    }
+}
+
+pub async fn user(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    auth.require(Action::Administer, Resource::Hub)?;
+    let mut page = AdminPage::new(ctx, &auth, "user");
+    let account = target_account(&state, &id).await?;
+    page.memberships = state.db.memberships(&account.id).await?;
+    page.tokens = state.db.api_tokens(&account.id).await?;
+    page.account = Some(account);
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct StateForm {
+    #[serde(default)]
+    state: String,
+}
+
+/// Disables an account (it cannot sign in; its sessions end and its tokens do nothing) or
+/// enables it again.
+pub async fn set_state(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Posted(form): Posted<StateForm>,
+) -> Result<Response, AppError> {
+    auth.require(Action::Administer, Resource::Hub)?;
+    let disable = match form.state.as_str() {
+        "disabled" => true,
+        "enabled" => false,
+        other => {
+            return Err(ValidationError::new(
+                "state",
+                Reason::NotEither { value: other.into(), first: "disabled", second: "enabled" },
+            )
+            .into())
+        }
+    };
+    let target = target_account(&state, &id).await?;
+    let action = if disable { "account.disabled" } else { "account.enabled" };
+    state
+        .db
+        .set_disabled(&id, disable, auth.event(action, &target.email, String::new()))
+        .await
+        .map_err(last_admin("state"))?;
+    Ok(back_to_account(&id))
+}
+
+/// Revokes every token of an account and ends every session of it.
+pub async fn revoke_credentials(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    auth.require(Action::Administer, Resource::Hub)?;
+    let target = target_account(&state, &id).await?;
+    state.db.revoke_credentials(&id, auth.event("credentials.revoked", &target.email, String::new())).await?;
+    Ok(back_to_account(&id))
+}
+
+#[derive(Deserialize)]
+pub struct MembershipForm {
+    #[serde(default)]
+    organisation: String,
+}
+
+/// Takes back a member's right to maintain an organisation's profile.
+pub async fn remove_membership(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Posted(form): Posted<MembershipForm>,
+) -> Result<Response, AppError> {
+    auth.require(Action::Administer, Resource::Hub)?;
+    let target = target_account(&state, &id).await?;
+    let organisation = state.db.organisation_by_slug(&form.organisation).await?.ok_or_else(|| {
+        ValidationError::new("organisation", Reason::NoSuchOrganisation { slug: form.organisation.clone() })
+    })?;
+    let event = auth.event("membership.removed", &target.email, organisation.slug.clone());
+    if !state.db.remove_membership(&id, &organisation.id, event).await? {
+        return Err(AppError::not_found("membership"));
+    }
+    Ok(back_to_account(&id))
 }
 
 pub async fn claims(State(state): State<AppState>, ctx: PageContext, auth: Auth) -> Result<Response, AppError> {

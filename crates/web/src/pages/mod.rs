@@ -42,6 +42,7 @@ pub fn routes() -> RouteTable {
         .route("/register", get(account::register_form).post(account::register))
         .route("/verify", get(account::verify))
         .route("/login", get(account::login_form).post(account::login))
+        .route("/login/link", get(account::sign_in_link_form).post(account::sign_in_by_link))
         .route("/login/oidc", get(crate::auth::oidc::start))
         .route("/login/oidc/callback", get(crate::auth::oidc::callback))
         .route("/logout", post(account::logout))
@@ -58,7 +59,11 @@ pub fn routes() -> RouteTable {
         .route("/organisations/{slug}/edit", get(profile::edit_form).post(profile::edit))
         .route("/admin", get(admin::overview))
         .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}", get(admin::user))
         .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/users/{id}/state", post(admin::set_state))
+        .route("/admin/users/{id}/credentials/revoke", post(admin::revoke_credentials))
+        .route("/admin/users/{id}/memberships/remove", post(admin::remove_membership))
         .route("/admin/claims", get(admin::claims))
         .route("/admin/claims/{id}/decision", post(admin::decide_claim))
         .route("/admin/partners", get(admin::partners).post(admin::set_partner))
@@ -93,6 +98,11 @@ impl PageContext {
     /// A role's name in this language.
     pub fn role(&self, role: &lshub_domain::account::Role) -> String {
         self.t.t(&format!("role-{}", role.id()))
+    }
+
+    /// An account's state in this language.
+    pub fn account_state(&self, state: lshub_domain::account::AccountState) -> String {
+        self.t.t(&format!("account-state-{}", state.id()))
     }
 
     /// A claim's state in this language.
