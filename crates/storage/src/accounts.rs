@@ -362,8 +362,17 @@ impl Database {
         .await
     }
 
-    /// Links an existing account to an OpenID Connect identity.
-    pub async fn link_oidc(&self, user_id: &str, issuer: &str, subject: &str) -> Result<(), StorageError> {
+    /// Links an existing account to an OpenID Connect identity whose provider confirmed the
+    /// account's address, and ends every earlier way into the account (see
+    /// [`end_earlier_credentials`]): whoever registered the address first need not be its
+    /// owner.
+    pub async fn link_oidc(
+        &self,
+        user_id: &str,
+        issuer: &str,
+        subject: &str,
+        audit: AuditEvent<'_>,
+    ) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             exec(
                 backend,
@@ -373,8 +382,9 @@ impl Database {
                 binds![issuer.to_owned(), subject.to_owned(), now(), user_id.to_owned()],
                 "linking an identity",
             )
-            .await
-            .map(|_| ())
+            .await?;
+            end_earlier_credentials(backend, tx, user_id).await?;
+            crate::audit::insert(backend, tx, &audit).await
         })
         .await
     }
@@ -819,6 +829,27 @@ pub(crate) async fn queue_mail(
     )
     .await
     .map(|_| ())
+}
+
+/// Ends every credential an account had: its password, its sessions and its API tokens.
+/// Used when an OpenID Connect identity is linked to the account, within that transaction.
+async fn end_earlier_credentials(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+) -> Result<(), StorageError> {
+    let user = || binds![user_id.to_owned()];
+    exec(backend, tx, "UPDATE users SET password_hash = NULL WHERE id = ?", user(), "removing a password").await?;
+    exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", user(), "ending sessions").await?;
+    exec(
+        backend,
+        tx,
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        binds![now(), user_id.to_owned()],
+        "revoking tokens",
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
