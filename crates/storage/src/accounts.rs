@@ -922,4 +922,30 @@ mod tests {
         db.mail_attempted(&taken[0].id, Err("refused".into())).await.expect("failed");
         assert_eq!(db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue").len(), 1, "retried");
     }
+
+    #[tokio::test]
+    async fn linking_an_identity_ends_the_password_sessions_and_tokens() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let email = Email::parse("lena@example.org").expect("email");
+        let new = NewUser {
+            email: &email,
+            display_name: "Lena",
+            password_hash: Some("x"),
+            role: Role::Member,
+            email_verified: true,
+            oidc: None,
+        };
+        let user = db.create_user(new, AuditEvent::for_test(), None).await.expect("user");
+        let session = db.create_session(&user.id, Duration::hours(1), AuditEvent::for_test()).await.expect("session");
+        let token =
+            db.create_api_token(&user.id, "script", &[TokenScope::Read], AuditEvent::for_test()).await.expect("token");
+        db.link_oidc(&user.id, "https://id.example", "lena", AuditEvent::for_test()).await.expect("link");
+        assert!(db.session(&session).await.expect("read").is_none(), "sessions end");
+        assert!(db.user_by_api_token(&token).await.expect("read").is_none(), "tokens are revoked");
+        let stored = db.user_by_email(&email).await.expect("read").expect("user");
+        assert_eq!(stored.password_hash, None, "the password is gone");
+        let linked = db.user_by_oidc("https://id.example", "lena").await.expect("read");
+        assert_eq!(linked.map(|u| u.id), Some(user.id));
+    }
 }

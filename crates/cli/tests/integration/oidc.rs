@@ -3,7 +3,7 @@
 //! linked password account's old credentials revoked.
 
 use crate::accounts::shown_token;
-use crate::browser::{Browser, PASSWORD};
+use crate::browser::{mail_link, Browser, PASSWORD};
 use crate::oidc_provider::{Identity, Tamper, CLIENT_ID, OTHER_CLIENT};
 use crate::support::{per_backend, TestApp, PUBLIC_URL};
 
@@ -99,6 +99,8 @@ async fn an_unconfirmed_provider_address_neither_creates_nor_links(app: &TestApp
     assert!(uma.get("/account").await.body.contains("uma@ru.example"));
 }
 
+const NEW_PASSWORD: &str = "green teapot evening 7";
+
 /// Linking a password account to a provider identity ends everything that opened it before:
 /// whoever registered the address first (perhaps not its owner) keeps no way in.
 async fn linking_ends_the_password_sessions_and_tokens_of_the_account(app: &TestApp) {
@@ -132,6 +134,14 @@ async fn linking_ends_the_password_sessions_and_tokens_of_the_account(app: &Test
     let page = sign_in_at_provider(&mut Browser::new(app, 236)).await;
     assert_eq!(page.status, 303);
     assert_eq!(linked.get("/account").await.status, 200, "the linked session goes on");
+
+    // The owner is told by mail, and may choose a password again with its link.
+    let link = mail_link(&app.data_dir, "lena@tue.example", "/password-reset/new?code=").await;
+    let code = link.split("code=").nth(1).expect("code").to_owned();
+    let mut owner = Browser::new(app, 235);
+    let page = owner.submit(&link, "/password-reset/new", &[("code", &code), ("password", NEW_PASSWORD)]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    owner.sign_in("lena@tue.example", NEW_PASSWORD).await;
 }
 
 /// An ID token for several audiences is accepted only when its authorized party (`azp`) is

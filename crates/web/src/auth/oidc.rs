@@ -35,7 +35,9 @@ use serde::Deserialize;
 
 use super::{cookie, set_cookie, Auth, OidcSettings};
 use crate::error::AppError;
-use crate::pages::account::start_session;
+use crate::i18n::Translator;
+use crate::pages::account::{mail_reset_link, start_session};
+use crate::pages::PageContext;
 use crate::state::AppState;
 
 const FLOW_COOKIE: &str = "lshub_oidc";
@@ -148,6 +150,7 @@ pub struct Callback {
 /// ID token, and signs the user in (creating or linking the account).
 pub async fn callback(
     State(state): State<AppState>,
+    ctx: PageContext,
     auth: Auth,
     headers: HeaderMap,
     Query(callback): Query<Callback>,
@@ -179,7 +182,7 @@ pub async fn callback(
         })?;
     let id_token = tokens.id_token().ok_or_else(|| OidcError::Token("the answer has no ID token".into()))?;
     let claims = verify_claims(&provider, settings, id_token, nonce)?;
-    let user = account_for(&state, &auth, &claims).await?;
+    let user = account_for(&state, &auth, &ctx.t, &claims).await?;
     let subject = user.email.to_lowercase();
     let mut response = start_session(&state, &auth, &user, &subject, "/account").await?;
     if let Ok(clear) = set_cookie(&state, FLOW_COOKIE, "", 0).parse() {
@@ -239,9 +242,18 @@ fn check_authorized_party(claims: &CoreIdTokenClaims, client_id: &str) -> Result
 }
 
 /// The account of this identity: already linked; or an existing account with the same
-/// address, linked now (which ends its password, sessions and tokens); or a new account. The
-/// last two only for an address the provider confirmed.
-async fn account_for(state: &AppState, auth: &Auth, claims: &CoreIdTokenClaims) -> Result<User, AppError> {
+/// address, linked now; or a new account. The last two only for an address the provider
+/// confirmed.
+///
+/// Linking ends the account's password, sessions and tokens, since whoever registered the
+/// address first need not be its owner; the owner is told by mail, with a link to choose a
+/// new password if they want one besides the provider.
+async fn account_for(
+    state: &AppState,
+    auth: &Auth,
+    t: &Translator,
+    claims: &CoreIdTokenClaims,
+) -> Result<User, AppError> {
     let (issuer, subject) = (claims.issuer().as_str(), claims.subject().as_str());
     if let Some(user) = state.db.user_by_oidc(issuer, subject).await? {
         return Ok(user);
@@ -257,6 +269,8 @@ async fn account_for(state: &AppState, auth: &Auth, claims: &CoreIdTokenClaims) 
     if let Some(stored) = state.db.user_by_email(&email).await? {
         let event = auth.event("account.oidc-linked", &stored.user.id, format!("to {issuer}; credentials ended"));
         state.db.link_oidc(&stored.user.id, issuer, subject, event).await?;
+        mail_reset_link(state, t, &stored.user, ("mail-linked-subject", "mail-linked-body")).await?;
+        state.accounts.mail_queued.notify_one();
         return Ok(state.db.user_by_id(&stored.user.id).await?.unwrap_or(stored.user));
     }
     let name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().trim()).filter(|n| !n.is_empty());
