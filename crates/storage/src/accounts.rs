@@ -413,8 +413,17 @@ impl Database {
         .await
     }
 
-    /// Links an existing account to an OpenID Connect identity.
-    pub async fn link_oidc(&self, user_id: &str, issuer: &str, subject: &str) -> Result<(), StorageError> {
+    /// Links an existing account to an OpenID Connect identity whose provider confirmed the
+    /// account's address, and ends every earlier way into the account (see
+    /// [`end_earlier_credentials`]): whoever registered the address first need not be its
+    /// owner.
+    pub async fn link_oidc(
+        &self,
+        user_id: &str,
+        issuer: &str,
+        subject: &str,
+        audit: AuditEvent<'_>,
+    ) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             exec(
                 backend,
@@ -424,8 +433,9 @@ impl Database {
                 binds![issuer.to_owned(), subject.to_owned(), now(), user_id.to_owned()],
                 "linking an identity",
             )
-            .await
-            .map(|_| ())
+            .await?;
+            end_earlier_credentials(backend, tx, user_id).await?;
+            crate::audit::insert(backend, tx, &audit).await
         })
         .await
     }
@@ -910,6 +920,27 @@ pub(crate) async fn queue_mail(
     .map(|_| ())
 }
 
+/// Ends every credential an account had: its password, its sessions and its API tokens.
+/// Used when an OpenID Connect identity is linked to the account, within that transaction.
+async fn end_earlier_credentials(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+) -> Result<(), StorageError> {
+    let user = || binds![user_id.to_owned()];
+    exec(backend, tx, "UPDATE users SET password_hash = NULL WHERE id = ?", user(), "removing a password").await?;
+    exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", user(), "ending sessions").await?;
+    exec(
+        backend,
+        tx,
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        binds![now(), user_id.to_owned()],
+        "revoking tokens",
+    )
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -981,5 +1012,31 @@ mod tests {
         assert!(db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue").is_empty(), "taken once");
         db.mail_attempted(&taken[0].id, Err("refused".into())).await.expect("failed");
         assert_eq!(db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue").len(), 1, "retried");
+    }
+
+    #[tokio::test]
+    async fn linking_an_identity_ends_the_password_sessions_and_tokens() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let email = Email::parse("lena@example.org").expect("email");
+        let new = NewUser {
+            email: &email,
+            display_name: "Lena",
+            password_hash: Some("x"),
+            role: Role::Member,
+            email_verified: true,
+            oidc: None,
+        };
+        let user = db.create_user(new, AuditEvent::for_test(), None).await.expect("user");
+        let session = db.create_session(&user.id, Duration::hours(1), AuditEvent::for_test()).await.expect("session");
+        let token =
+            db.create_api_token(&user.id, "script", &[TokenScope::Read], AuditEvent::for_test()).await.expect("token");
+        db.link_oidc(&user.id, "https://id.example", "lena", AuditEvent::for_test()).await.expect("link");
+        assert!(db.session(&session).await.expect("read").is_none(), "sessions end");
+        assert!(db.user_by_api_token(&token).await.expect("read").is_none(), "tokens are revoked");
+        let stored = db.user_by_email(&email).await.expect("read").expect("user");
+        assert_eq!(stored.password_hash, None, "the password is gone");
+        let linked = db.user_by_oidc("https://id.example", "lena").await.expect("read");
+        assert_eq!(linked.map(|u| u.id), Some(user.id));
     }
 }

@@ -1,17 +1,17 @@
 //! A small OpenID Connect provider on loopback for the tests: discovery, an authorization
 //! endpoint that signs the configured person in at once, a token endpoint that checks the
-//! client secret and the PKCE verifier, and a JWKS with one RSA key. It can be told to hand
-//! out tampered ID tokens.
+//! client secret (HTTP Basic or in the form) and the PKCE verifier, and a JWKS with one RSA
+//! key. It can be told to hand out tampered ID tokens or to publish its key for another use.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use rsa::pkcs1v15::SigningKey;
 use rsa::signature::{SignatureEncoding, Signer};
@@ -29,7 +29,8 @@ pub const CLIENT_SECRET: &str = "test-client-secret";
 pub struct Identity {
     pub sub: String,
     pub email: String,
-    pub email_verified: bool,
+    /// `None` leaves the `email_verified` claim out.
+    pub email_verified: Option<bool>,
     pub name: String,
 }
 
@@ -44,7 +45,23 @@ pub enum Tamper {
     Unsigned,
     /// A nonce other than the one the hub sent.
     Nonce,
+    /// Issued for the hub and another client, with this authorized party (`azp`).
+    SeveralAudiences {
+        azp: Option<&'static str>,
+    },
+    /// Issued for the hub alone, but with another client as the authorized party.
+    ForeignAzp,
+    /// Signed with the published key, which is published for encryption (`use: enc`).
+    KeyForEncryption,
+    /// Signed RS256 with the published key, which is published for RS384 only.
+    KeyForAnotherAlgorithm,
+    /// Signed HS256 with the client secret as the key (a forgery anyone holding the secret
+    /// could make).
+    SharedSecret,
 }
+
+/// The audience the provider adds for [`Tamper::SeveralAudiences`].
+pub const OTHER_CLIENT: &str = "another-client";
 
 struct Grant {
     nonce: String,
@@ -60,6 +77,9 @@ struct Inner {
     identity: Mutex<Identity>,
     tamper: Mutex<Tamper>,
     grants: Mutex<HashMap<String, Grant>>,
+    /// Held by the test that is using the provider: tests run in parallel, and what the next
+    /// sign-in returns is the provider's single setting.
+    turn: tokio::sync::Mutex<()>,
 }
 
 #[derive(Clone)]
@@ -78,11 +98,12 @@ impl Provider {
             identity: Mutex::new(Identity {
                 sub: "nobody".into(),
                 email: "nobody@example.org".into(),
-                email_verified: true,
+                email_verified: Some(true),
                 name: "Nobody".into(),
             }),
             tamper: Mutex::new(Tamper::None),
             grants: Mutex::new(HashMap::new()),
+            turn: tokio::sync::Mutex::new(()),
         }));
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -96,6 +117,11 @@ impl Provider {
 
     pub fn issuer(&self) -> String {
         self.0.issuer.clone()
+    }
+
+    /// The provider for this test alone, until the guard is dropped.
+    pub async fn take_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.0.turn.lock().await
     }
 
     pub fn sign_in_as(&self, identity: Identity, tamper: Tamper) {
@@ -112,7 +138,9 @@ async fn discovery(State(p): State<Provider>) -> Json<serde_json::Value> {
         "token_endpoint": format!("{issuer}/token"),
         "jwks_uri": format!("{issuer}/jwks"),
         "response_types_supported": ["code"],
-        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256", "RS384", "HS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
     }))
 }
@@ -152,19 +180,28 @@ struct TokenForm {
     grant_type: String,
     code: String,
     redirect_uri: String,
-    client_id: String,
-    client_secret: String,
+    client_id: Option<String>,
+    client_secret: Option<String>,
     code_verifier: String,
 }
 
-async fn token(State(p): State<Provider>, Form(f): Form<TokenForm>) -> Response {
+/// The client's id and secret, from HTTP Basic authentication or else from the form.
+fn client_credentials(headers: &HeaderMap, form: &TokenForm) -> Option<(String, String)> {
+    let Some(basic) = headers.get("authorization").and_then(|v| v.to_str().ok()?.strip_prefix("Basic ")) else {
+        return Some((form.client_id.clone()?, form.client_secret.clone()?));
+    };
+    let decoded = String::from_utf8(STANDARD.decode(basic).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+async fn token(State(p): State<Provider>, headers: HeaderMap, Form(f): Form<TokenForm>) -> Response {
     let Some(grant) = p.0.grants.lock().expect("lock").remove(&f.code) else {
         return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant"}))).into_response();
     };
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(f.code_verifier.as_bytes()));
     if f.grant_type != "authorization_code"
-        || f.client_id != CLIENT_ID
-        || f.client_secret != CLIENT_SECRET
+        || client_credentials(&headers, &f) != Some((CLIENT_ID.to_owned(), CLIENT_SECRET.to_owned()))
         || f.redirect_uri != grant.redirect_uri
         || challenge != grant.challenge
     {
@@ -172,7 +209,7 @@ async fn token(State(p): State<Provider>, Form(f): Form<TokenForm>) -> Response 
     }
     let tamper = *p.0.tamper.lock().expect("lock");
     let now = chrono_now();
-    let claims = json!({
+    let mut claims = json!({
         "iss": p.0.issuer,
         "sub": grant.identity.sub,
         "aud": CLIENT_ID,
@@ -180,9 +217,21 @@ async fn token(State(p): State<Provider>, Form(f): Form<TokenForm>) -> Response 
         "exp": now + 300,
         "nonce": if tamper == Tamper::Nonce { "another-nonce".to_owned() } else { grant.nonce },
         "email": grant.identity.email,
-        "email_verified": grant.identity.email_verified,
         "name": grant.identity.name,
     });
+    if let Some(verified) = grant.identity.email_verified {
+        claims["email_verified"] = json!(verified);
+    }
+    match tamper {
+        Tamper::SeveralAudiences { azp } => {
+            claims["aud"] = json!([CLIENT_ID, OTHER_CLIENT]);
+            if let Some(azp) = azp {
+                claims["azp"] = json!(azp);
+            }
+        }
+        Tamper::ForeignAzp => claims["azp"] = json!(OTHER_CLIENT),
+        _ => {}
+    }
     let id_token = match tamper {
         Tamper::Unsigned => {
             let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
@@ -197,7 +246,12 @@ async fn token(State(p): State<Provider>, Form(f): Form<TokenForm>) -> Response 
             parts[1] = URL_SAFE_NO_PAD.encode(changed.to_string());
             parts.join(".")
         }
-        Tamper::None | Tamper::Nonce => sign(&p.0.key, &claims),
+        Tamper::SharedSecret => {
+            let input = jwt_input(r#"{"alg":"HS256","typ":"JWT"}"#, &claims);
+            let mac = hmac_sha256(CLIENT_SECRET.as_bytes(), input.as_bytes());
+            format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac))
+        }
+        _ => sign(&p.0.key, &claims),
     };
     Json(json!({"access_token": "opaque", "token_type": "Bearer", "expires_in": 300, "id_token": id_token}))
         .into_response()
@@ -208,17 +262,32 @@ fn chrono_now() -> i64 {
     i64::try_from(seconds.unwrap_or(0)).unwrap_or(0)
 }
 
+fn jwt_input(header: &str, claims: &serde_json::Value) -> String {
+    format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(claims.to_string()))
+}
+
 fn sign(key: &RsaPrivateKey, claims: &serde_json::Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT","kid":"test-key"}"#);
-    let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let input = jwt_input(r#"{"alg":"RS256","typ":"JWT","kid":"test-key"}"#, claims);
     let signature = SigningKey::<Sha256>::new(key.clone()).sign(input.as_bytes());
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
 }
 
+/// HMAC-SHA256 (RFC 2104) for a key shorter than SHA-256's 64-byte block.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut block = [0u8; 64];
+    block[..key.len()].copy_from_slice(key);
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize().to_vec()
+}
+
 async fn jwks(State(p): State<Provider>) -> Json<serde_json::Value> {
     let public = p.0.key.to_public_key();
+    let tamper = *p.0.tamper.lock().expect("lock");
+    let key_use = if tamper == Tamper::KeyForEncryption { "enc" } else { "sig" };
+    let alg = if tamper == Tamper::KeyForAnotherAlgorithm { "RS384" } else { "RS256" };
     Json(json!({"keys": [{
-        "kty": "RSA", "kid": "test-key", "use": "sig", "alg": "RS256",
+        "kty": "RSA", "kid": "test-key", "use": key_use, "alg": alg,
         "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
         "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
     }]}))

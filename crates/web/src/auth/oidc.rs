@@ -1,29 +1,43 @@
-//! Signing in with OpenID Connect: the authorization code flow with PKCE (S256), `state`
-//! and `nonce` checks, and the ID token's RS256 signature verified against the provider's
-//! published keys (JWKS).
+//! Signing in with OpenID Connect, through the `openidconnect` crate: discovery, the
+//! authorization code flow with PKCE (S256), `state` and `nonce`, and the ID token verified
+//! against the provider's published keys (JWKS).
 //!
 //! The flow's secrets (state, nonce, PKCE verifier) live in a short-lived HttpOnly cookie,
 //! so any node can finish a sign-in that another node started.
+//!
+//! Beyond what the crate checks (issuer, audience, signature, expiry, nonce, a key's `use`
+//! and `alg`), the hub requires:
+//! - a signature algorithm the provider announces that is not keyed by the client secret
+//!   (whoever holds the secret could forge an `HS256` token) and is not `none`;
+//! - an authorized party (`azp`) naming the hub whenever the token has several audiences,
+//!   and naming no one else when it has one;
+//! - an address the provider has confirmed (`email_verified: true`) before an identity may
+//!   open an account or be linked to one.
 
 use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use lshub_domain::account::{Email, Role};
+use lshub_domain::account::{Email, Role, User};
 use lshub_domain::authorization::{Action, Resource};
 use lshub_storage::accounts::NewUser;
 use lshub_storage::credentials::new_secret;
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::signature::Verifier;
-use rsa::{BigUint, RsaPublicKey};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreIdTokenClaims, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata,
+};
+use openidconnect::{
+    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    IssuerUrl, JwsSigningAlgorithm, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
+    TokenResponse,
+};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::{cookie, set_cookie, Auth, OidcSettings};
 use crate::error::AppError;
-use crate::pages::account::start_session;
+use crate::i18n::Translator;
+use crate::pages::account::{mail_reset_link, start_session};
+use crate::pages::PageContext;
 use crate::state::AppState;
 
 const FLOW_COOKIE: &str = "lshub_oidc";
@@ -41,6 +55,8 @@ pub enum OidcError {
     State,
     #[error("the identity provider's answer is not valid: {0}")]
     Token(String),
+    #[error("the identity provider has not confirmed this e-mail address")]
+    UnconfirmedEmail,
 }
 
 impl From<OidcError> for AppError {
@@ -48,70 +64,76 @@ impl From<OidcError> for AppError {
         tracing::warn!(error = %e, "OpenID Connect sign-in refused");
         match e {
             OidcError::Provider(_) => AppError::Internal(e.to_string()),
-            OidcError::State | OidcError::Token(_) => AppError::BadRequest(lshub_domain::ValidationError::new(
-                "id_token",
-                lshub_domain::Reason::Other(e.to_string()),
-            )),
+            OidcError::State | OidcError::Token(_) | OidcError::UnconfirmedEmail => AppError::BadRequest(
+                lshub_domain::ValidationError::new("id_token", lshub_domain::Reason::Other(e.to_string())),
+            ),
         }
     }
-}
-
-#[derive(Deserialize)]
-struct Discovery {
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    jwks_uri: String,
-}
-
-async fn discover(http: &reqwest::Client, settings: &OidcSettings) -> Result<Discovery, OidcError> {
-    let url = format!("{}/.well-known/openid-configuration", settings.issuer.trim_end_matches('/'));
-    let discovery: Discovery = get_json(http, &url).await?;
-    if discovery.issuer.trim_end_matches('/') != settings.issuer.trim_end_matches('/') {
-        return Err(OidcError::Provider(format!("the discovery document names issuer {}", discovery.issuer)));
-    }
-    Ok(discovery)
-}
-
-async fn get_json<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: &str) -> Result<T, OidcError> {
-    let response = http.get(url).send().await.map_err(|e| OidcError::Provider(format!("{url}: {e}")))?;
-    if !response.status().is_success() {
-        return Err(OidcError::Provider(format!("{url}: status {}", response.status())));
-    }
-    response.json().await.map_err(|e| OidcError::Provider(format!("{url}: {e}")))
 }
 
 fn settings(state: &AppState) -> Result<&OidcSettings, AppError> {
     state.accounts.oidc.as_ref().ok_or(AppError::not_found("sign-in with an identity provider"))
 }
 
-fn redirect_uri(state: &AppState) -> String {
-    format!("{}/login/oidc/callback", state.site.public_url)
+/// The provider's discovery document and keys, and a client for it.
+struct Provider {
+    client: OidcClient,
+    metadata: CoreProviderMetadata,
+}
+
+/// The crate's client once discovery has set its endpoints (the token endpoint is optional
+/// in discovery, so it is only "maybe" set).
+type OidcClient =
+    CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
+
+/// Fetches the provider's discovery document (whose issuer must be the configured one) and
+/// its keys.
+async fn discover(state: &AppState, settings: &OidcSettings) -> Result<Provider, OidcError> {
+    let issuer = IssuerUrl::new(settings.issuer.clone())
+        .map_err(|e| OidcError::Provider(format!("issuer {}: {e}", settings.issuer)))?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, &state.accounts.http)
+        .await
+        .map_err(|e| OidcError::Provider(format!("discovery at {}: {e}", settings.issuer)))?;
+    let redirect = RedirectUrl::new(format!("{}/login/oidc/callback", state.site.public_url))
+        .map_err(|e| OidcError::Provider(format!("the hub's public address: {e}")))?;
+    // Discovery's default is HTTP Basic; the form is used only for a provider that asks for it.
+    let methods = metadata.token_endpoint_auth_methods_supported();
+    let offers = |method: CoreClientAuthMethod| methods.is_some_and(|all| all.contains(&method));
+    let auth_type = if methods.is_some()
+        && !offers(CoreClientAuthMethod::ClientSecretBasic)
+        && offers(CoreClientAuthMethod::ClientSecretPost)
+    {
+        AuthType::RequestBody
+    } else {
+        AuthType::BasicAuth
+    };
+    let client = CoreClient::from_provider_metadata(
+        metadata.clone(),
+        ClientId::new(settings.client_id.clone()),
+        Some(ClientSecret::new(settings.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect)
+    .set_auth_type(auth_type);
+    Ok(Provider { client, metadata })
 }
 
 /// Starts the flow: remembers state, nonce and PKCE verifier, and sends the browser to the
 /// provider.
 pub async fn start(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     auth.require(Action::UseSignInPages, Resource::Hub)?;
-    let settings = settings(&state)?;
-    let discovery = discover(&state.accounts.http, settings).await?;
+    let provider = discover(&state, settings(&state)?).await?;
     let (flow_state, nonce, verifier) = (new_secret()?, new_secret()?, new_secret()?);
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let query = serde_urlencoded::to_string([
-        ("response_type", "code"),
-        ("client_id", settings.client_id.as_str()),
-        ("redirect_uri", redirect_uri(&state).as_str()),
-        ("scope", "openid email profile"),
-        ("state", flow_state.as_str()),
-        ("nonce", nonce.as_str()),
-        ("code_challenge", challenge.as_str()),
-        ("code_challenge_method", "S256"),
-    ])
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let separator = if discovery.authorization_endpoint.contains('?') { '&' } else { '?' };
-    let location = format!("{}{separator}{query}", discovery.authorization_endpoint);
+    let challenge = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
+    let (csrf, nonce_claim) = (CsrfToken::new(flow_state.clone()), Nonce::new(nonce.clone()));
+    let (location, _, _) = provider
+        .client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, move || csrf, move || nonce_claim)
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
     let flow = set_cookie(&state, FLOW_COOKIE, &format!("{flow_state}.{nonce}.{verifier}"), FLOW_SECONDS);
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, location), (SET_COOKIE, flow)]).into_response())
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, location.to_string()), (SET_COOKIE, flow)]).into_response())
 }
 
 #[derive(Deserialize)]
@@ -124,50 +146,11 @@ pub struct Callback {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    id_token: String,
-}
-
-/// The claims of an ID token the hub uses.
-#[derive(Debug, Deserialize)]
-pub struct IdClaims {
-    pub iss: String,
-    pub sub: String,
-    pub aud: Audience,
-    pub exp: i64,
-    #[serde(default)]
-    pub iat: Option<i64>,
-    #[serde(default)]
-    pub nonce: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub email_verified: Option<bool>,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Audience {
-    fn contains(&self, client_id: &str) -> bool {
-        match self {
-            Audience::One(a) => a == client_id,
-            Audience::Many(all) => all.iter().any(|a| a == client_id),
-        }
-    }
-}
-
 /// Finishes the flow: checks `state`, redeems the code with the PKCE verifier, verifies the
 /// ID token, and signs the user in (creating or linking the account).
 pub async fn callback(
     State(state): State<AppState>,
+    ctx: PageContext,
     auth: Auth,
     headers: HeaderMap,
     Query(callback): Query<Callback>,
@@ -185,29 +168,21 @@ pub async fn callback(
     if callback.state.is_empty() || callback.state != expected_state {
         return Err(OidcError::State.into());
     }
-    let discovery = discover(&state.accounts.http, settings).await?;
-    let response = state
-        .accounts
-        .http
-        .post(&discovery.token_endpoint)
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", callback.code.as_str()),
-            ("redirect_uri", redirect_uri(&state).as_str()),
-            ("client_id", settings.client_id.as_str()),
-            ("client_secret", settings.client_secret.as_str()),
-            ("code_verifier", verifier),
-        ])
-        .send()
+    let provider = discover(&state, settings).await?;
+    let tokens = provider
+        .client
+        .exchange_code(AuthorizationCode::new(callback.code))
+        .map_err(|e| OidcError::Provider(format!("token endpoint: {e}")))?
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
+        .request_async(&state.accounts.http)
         .await
-        .map_err(|e| OidcError::Provider(format!("token endpoint: {e}")))?;
-    if !response.status().is_success() {
-        return Err(OidcError::Token(format!("the token endpoint answered {}", response.status())).into());
-    }
-    let tokens: TokenResponse = response.json().await.map_err(|e| OidcError::Token(format!("token response: {e}")))?;
-    let jwks: Jwks = get_json(&state.accounts.http, &discovery.jwks_uri).await?;
-    let claims = verify_id_token(&tokens.id_token, &jwks, &discovery.issuer, &settings.client_id, nonce)?;
-    let user = account_for(&state, &auth, &claims).await?;
+        .map_err(|e| match e {
+            RequestTokenError::Request(e) => OidcError::Provider(format!("token endpoint: {e}")),
+            other => OidcError::Token(format!("token endpoint: {other}")),
+        })?;
+    let id_token = tokens.id_token().ok_or_else(|| OidcError::Token("the answer has no ID token".into()))?;
+    let claims = verify_claims(&provider, settings, id_token, nonce)?;
+    let user = account_for(&state, &auth, &ctx.t, &claims).await?;
     let subject = user.email.to_lowercase();
     let mut response = start_session(&state, &auth, &user, &subject, "/account").await?;
     if let Ok(clear) = set_cookie(&state, FLOW_COOKIE, "", 0).parse() {
@@ -216,119 +191,98 @@ pub async fn callback(
     Ok(response)
 }
 
-/// The account of this identity: already linked, or linked now to the account with the same
-/// verified e-mail address, or created.
+/// Verifies the ID token with the crate's verifier, narrowed to the hub's rules (see the
+/// module documentation).
+fn verify_claims(
+    provider: &Provider,
+    settings: &OidcSettings,
+    id_token: &openidconnect::core::CoreIdToken,
+    nonce: &str,
+) -> Result<CoreIdTokenClaims, OidcError> {
+    let algorithms: Vec<CoreJwsSigningAlgorithm> = provider
+        .metadata
+        .id_token_signing_alg_values_supported()
+        .iter()
+        .filter(|alg| !alg.uses_shared_secret() && **alg != CoreJwsSigningAlgorithm::None)
+        .cloned()
+        .collect();
+    let leeway = chrono::Duration::seconds(LEEWAY_SECONDS);
+    let verifier = provider
+        .client
+        .id_token_verifier()
+        .set_allowed_algs(algorithms)
+        // Other audiences are judged below, by the authorized party.
+        .set_other_audience_verifier_fn(|_| true)
+        .set_time_fn(move || chrono::Utc::now() - leeway)
+        .set_issue_time_verifier_fn(move |issued| {
+            if issued > chrono::Utc::now() + leeway {
+                Err(format!("issued in the future, at {issued}"))
+            } else {
+                Ok(())
+            }
+        });
+    let claims =
+        id_token.claims(&verifier, &Nonce::new(nonce.to_owned())).map_err(|e| OidcError::Token(e.to_string()))?.clone();
+    check_authorized_party(&claims, &settings.client_id)?;
+    Ok(claims)
+}
+
+/// The authorized party (`azp`) is the client the token was issued to: with several
+/// audiences it must be present and be the hub, and when present it must always be the hub.
+fn check_authorized_party(claims: &CoreIdTokenClaims, client_id: &str) -> Result<(), OidcError> {
+    match claims.authorized_party() {
+        Some(party) if party.as_str() != client_id => {
+            Err(OidcError::Token(format!("issued to another client ({})", party.as_str())))
+        }
+        None if claims.audiences().len() > 1 => {
+            Err(OidcError::Token("several audiences and no authorized party (azp)".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The account of this identity: already linked; or an existing account with the same
+/// address, linked now; or a new account. The last two only for an address the provider
+/// confirmed.
+///
+/// Linking ends the account's password, sessions and tokens, since whoever registered the
+/// address first need not be its owner; the owner is told by mail, with a link to choose a
+/// new password if they want one besides the provider.
 async fn account_for(
     state: &AppState,
     auth: &Auth,
-    claims: &IdClaims,
-) -> Result<lshub_domain::account::User, AppError> {
-    if let Some(user) = state.db.user_by_oidc(&claims.iss, &claims.sub).await? {
+    t: &Translator,
+    claims: &CoreIdTokenClaims,
+) -> Result<User, AppError> {
+    let (issuer, subject) = (claims.issuer().as_str(), claims.subject().as_str());
+    if let Some(user) = state.db.user_by_oidc(issuer, subject).await? {
         return Ok(user);
     }
     let email = claims
-        .email
-        .as_deref()
-        .map(Email::parse)
+        .email()
+        .map(|email| Email::parse(email.as_str()))
         .transpose()?
         .ok_or_else(|| OidcError::Token("the ID token has no e-mail address".into()))?;
-    let verified = claims.email_verified == Some(true);
+    if claims.email_verified() != Some(true) {
+        return Err(OidcError::UnconfirmedEmail.into());
+    }
     if let Some(stored) = state.db.user_by_email(&email).await? {
-        // Only a provider's verified address may take over an existing account.
-        if !verified {
-            return Err(OidcError::Token("the provider has not verified this e-mail address".into()).into());
-        }
-        state.db.link_oidc(&stored.user.id, &claims.iss, &claims.sub).await?;
+        let event = auth.event("account.oidc-linked", &stored.user.id, format!("to {issuer}; credentials ended"));
+        state.db.link_oidc(&stored.user.id, issuer, subject, event).await?;
+        mail_reset_link(state, t, &stored.user, ("mail-linked-subject", "mail-linked-body")).await?;
+        state.accounts.mail_queued.notify_one();
         return Ok(state.db.user_by_id(&stored.user.id).await?.unwrap_or(stored.user));
     }
-    let name = claims.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| email.to_string());
-    let name = lshub_domain::account::check_display_name(&name)?;
+    let name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().trim()).filter(|n| !n.is_empty());
+    let name = lshub_domain::account::check_display_name(name.unwrap_or(email.as_str()))?;
     let new = NewUser {
         email: &email,
         display_name: &name,
         password_hash: None,
         role: Role::Member,
-        email_verified: verified,
-        oidc: Some((&claims.iss, &claims.sub)),
+        email_verified: true,
+        oidc: Some((issuer, subject)),
     };
-    let event = auth.event("account.registered", email.as_str(), format!("via {}", claims.iss));
+    let event = auth.event("account.registered", email.as_str(), format!("via {issuer}"));
     Ok(state.db.create_user(new, event, None).await?)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Jwks {
-    pub keys: Vec<Jwk>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Jwk {
-    pub kty: String,
-    #[serde(default)]
-    pub kid: Option<String>,
-    #[serde(default)]
-    pub n: Option<String>,
-    #[serde(default)]
-    pub e: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct JwtHeader {
-    alg: String,
-    #[serde(default)]
-    kid: Option<String>,
-}
-
-/// Checks an ID token: an RS256 signature by one of the provider's keys (no other
-/// algorithm, in particular not `none`), the issuer, the audience, the expiry and the nonce.
-pub fn verify_id_token(
-    token: &str,
-    jwks: &Jwks,
-    issuer: &str,
-    client_id: &str,
-    nonce: &str,
-) -> Result<IdClaims, OidcError> {
-    let bad = |why: &str| OidcError::Token(why.to_owned());
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad("not a signed JWT"));
-    };
-    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| bad("not base64url"));
-    let header: JwtHeader = serde_json::from_slice(&decode(header)?).map_err(|_| bad("unreadable header"))?;
-    if header.alg != "RS256" {
-        return Err(OidcError::Token(format!("algorithm {} is not accepted", header.alg)));
-    }
-    let signature = Signature::try_from(decode(signature)?.as_slice()).map_err(|_| bad("unreadable signature"))?;
-    let signed = &token[..token.len() - token.rsplit('.').next().map_or(0, |s| s.len() + 1)];
-    let candidates =
-        jwks.keys.iter().filter(|k| k.kty == "RSA" && (header.kid.is_none() || k.kid == header.kid)).filter_map(|k| {
-            let n = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(k.n.as_deref()?).ok()?);
-            let e = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(k.e.as_deref()?).ok()?);
-            RsaPublicKey::new(n, e).ok()
-        });
-    let mut verified = false;
-    for key in candidates {
-        if VerifyingKey::<Sha256>::new(key).verify(signed.as_bytes(), &signature).is_ok() {
-            verified = true;
-            break;
-        }
-    }
-    if !verified {
-        return Err(bad("the signature does not match the provider's keys"));
-    }
-    let claims: IdClaims = serde_json::from_slice(&decode(payload)?).map_err(|_| bad("unreadable claims"))?;
-    let now = chrono::Utc::now().timestamp();
-    if claims.iss.trim_end_matches('/') != issuer.trim_end_matches('/') {
-        return Err(bad("issued by another provider"));
-    }
-    if !claims.aud.contains(client_id) {
-        return Err(bad("issued for another client"));
-    }
-    if claims.exp + LEEWAY_SECONDS < now || claims.iat.is_some_and(|iat| iat > now + LEEWAY_SECONDS) {
-        return Err(bad("expired or not yet valid"));
-    }
-    if claims.nonce.as_deref() != Some(nonce) {
-        return Err(bad("the nonce does not match this sign-in"));
-    }
-    Ok(claims)
 }

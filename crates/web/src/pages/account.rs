@@ -159,7 +159,7 @@ async fn mail_account_exists(state: &AppState, t: &Translator, email: &Email) ->
 
 /// Queues a mail to `user` with a link to choose a new password, worded by the `(subject,
 /// body)` messages.
-async fn mail_reset_link(
+pub(crate) async fn mail_reset_link(
     state: &AppState,
     t: &Translator,
     user: &lshub_domain::account::User,
