@@ -266,7 +266,9 @@ mod tests {
             assert_eq!(email.lookup_key(), owner.lookup_key(), "{look_alike} is the owner's address");
         }
         // Letters that only look like ASCII ones stay foreign, so they are refused.
-        for foreign in ["k\u{0131}m@example.nl", "\u{043A}im@example.nl", "K\u{0130}M@example.nl", "kim\u{0301}@example.nl"] {
+        for foreign in
+            ["k\u{0131}m@example.nl", "\u{043A}im@example.nl", "K\u{0130}M@example.nl", "kim\u{0301}@example.nl"]
+        {
             assert!(Email::parse(foreign).is_err(), "{foreign} is refused");
         }
         let kelvin = Email::parse("\u{212A}im.Fiske@example.nl").expect("NFKC makes it ASCII");
@@ -285,7 +287,10 @@ mod tests {
     #[test]
     fn display_names_refuse_direction_controls() {
         assert_eq!(check_display_name(" Ann de Vries ").expect("valid"), "Ann de Vries");
-        assert!(check_display_name("\u{0639}\u{0627}\u{0626}\u{0634}\u{0629} Bakker").is_ok(), "right-to-left scripts are welcome");
+        assert!(
+            check_display_name("\u{0639}\u{0627}\u{0626}\u{0634}\u{0629} Bakker").is_ok(),
+            "right-to-left scripts are welcome"
+        );
         for turned in ["\u{202E}nimda", "Ann \u{2067}x\u{2069}", "Ann\u{200F}", "\u{202B}Ann"] {
             let error = check_display_name(turned).expect_err(turned);
             assert_eq!(error.reason, Reason::DirectionControls, "{turned:?}");

@@ -37,6 +37,8 @@ pub enum Reason {
         max: usize,
     },
     ControlCharacters,
+    /// Percent-encoded bytes that are not UTF-8 text.
+    NotUtf8,
     /// Characters that reorder the text around them (right-to-left override and the like).
     DirectionControls,
     NotOneLine,
@@ -143,6 +145,7 @@ impl fmt::Display for Reason {
             Reason::TooShort { min } => write!(f, "must be at least {min} characters"),
             Reason::TooLong { max } => write!(f, "must be at most {max} characters"),
             Reason::ControlCharacters => write!(f, "must not contain control characters"),
+            Reason::NotUtf8 => write!(f, "is not valid UTF-8 text"),
             Reason::DirectionControls => write!(f, "must not contain characters that change the writing direction"),
             Reason::NotOneLine => write!(f, "must be one line"),
             Reason::NoLetterOrDigit => write!(f, "must hold at least one letter or digit"),
