@@ -71,7 +71,13 @@ mod tests {
         db.query_rows(
             "INSERT INTO users (id, email, email_key, display_name, role, email_verified_at, created_at) \
              VALUES (?, ?, ?, 'Someone', 'member', ?, ?) RETURNING id",
-            crate::accounts::binds![id.to_owned(), email.to_owned(), email.to_lowercase(), verified.to_owned(), verified.to_owned()],
+            crate::accounts::binds![
+                id.to_owned(),
+                email.to_owned(),
+                email.to_lowercase(),
+                verified.to_owned(),
+                verified.to_owned()
+            ],
             "storing a user as before",
         )
         .await
