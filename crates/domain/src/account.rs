@@ -4,6 +4,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::validation::{Reason, ValidationError};
 
@@ -88,28 +89,39 @@ impl AccountState {
     }
 }
 
-/// An e-mail address, trimmed and with its domain in lower case (the local part is kept:
-/// only the receiving server may decide it is case-insensitive, but lookups fold it).
+/// An e-mail address in the one form the hub stores, looks up and sends to.
+///
+/// Look-alikes of an address must not be a second key to the same account, nor the same
+/// key with another mailbox: `\u{212A}im@x.nl` (KELVIN SIGN) once lower-cased to the key of
+/// `kim@x.nl` while mail went to the look-alike. So the text is first brought into Unicode
+/// compatibility form (NFKC), which turns the KELVIN SIGN, fullwidth letters, the long s and
+/// ligatures into the ASCII letters they stand for; a local part that is still not ASCII
+/// (dotless i, Cyrillic or Greek letters) is refused, since whether a mail server takes it
+/// for the letter it resembles is up to that server. The domain is converted to ASCII as
+/// DNS and SMTP use it (IDNA: lower case, `xn--` labels for internationalised names), so
+/// `ann@bücher.example` works and is stored as `ann@xn--bcher-kva.example`. The local part
+/// keeps its case (only the receiving server may decide it is case-insensitive); lookups
+/// fold it, which on ASCII cannot make one address out of two different-looking ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(into = "String")]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
-        let text = text.trim();
         let invalid = || ValidationError::new("email", Reason::NotEmailAddress { value: None });
+        let text: String = text.trim().nfkc().collect();
         if text.len() > 254 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
         let (local, domain) = text.rsplit_once('@').ok_or_else(invalid)?;
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-        if local.is_empty() || local.contains('@') || !domain_ok {
+        if local.is_empty() || !local.is_ascii() || local.contains('@') {
             return Err(invalid());
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        let domain = idna::domain_to_ascii_strict(domain).map_err(|_| invalid())?;
+        if !domain.contains('.') || domain.ends_with('.') {
+            return Err(invalid());
+        }
+        Ok(Self(format!("{local}@{domain}")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -117,9 +129,9 @@ impl Email {
     }
 
     /// The form used to find an account: lower case, so that `Ann@X.nl` and `ann@x.nl`
-    /// cannot be two accounts.
+    /// cannot be two accounts. The address is ASCII, so this folds nothing else into a letter.
     pub fn lookup_key(&self) -> String {
-        self.0.to_lowercase()
+        self.0.to_ascii_lowercase()
     }
 
     pub fn domain(&self) -> &str {
@@ -186,9 +198,11 @@ pub fn check_password_strength(password: &str, email: &str) -> Result<(), Valida
     Ok(())
 }
 
-/// A display name as typed: required, one line, not too long.
+/// A display name as typed: required, one line, not too long, without characters that turn
+/// it around (a name reading "admin" on screen must be "admin").
 pub fn check_display_name(name: &str) -> Result<String, ValidationError> {
     crate::validation::required_text("display_name", name, 100)?;
+    crate::validation::no_direction_controls("display_name", name)?;
     if name.contains(['\n', '\r']) {
         return Err(ValidationError::new("display_name", Reason::NotOneLine));
     }
@@ -270,8 +284,57 @@ mod tests {
         assert_eq!(email.as_str(), "Ann.de.Vries@amsterdamumc.nl");
         assert_eq!(email.lookup_key(), "ann.de.vries@amsterdamumc.nl");
         assert_eq!(email.domain(), "amsterdamumc.nl");
-        for bad in ["", "ann", "ann@", "@x.nl", "ann@x", "a b@x.nl", "ann@x..nl.", "ann@<x>.nl"] {
+        for bad in ["", "ann", "ann@", "@x.nl", "ann@x", "a b@x.nl", "ann@x..nl.", "ann@<x>.nl", "ann@x.nl."] {
             assert!(Email::parse(bad).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn look_alikes_become_the_address_they_imitate_or_are_refused() {
+        let owner = Email::parse("Kim.Fiske@Example.NL").expect("valid");
+        // KELVIN SIGN, fullwidth letters, long s, the fi ligature, a fullwidth at sign.
+        for look_alike in [
+            "\u{212A}im.Fiske@example.nl",
+            "\u{FF2B}\u{FF49}\u{FF4D}.Fiske@example.nl",
+            "Kim.Fi\u{017F}ke@example.nl",
+            "Kim.\u{FB01}ske@example.nl",
+            "Kim.Fiske\u{FF20}example.nl",
+            "Kim.Fiske@\u{FF25}xample.nl",
+            "Kim.Fiske@e\u{200B}xample.nl",
+        ] {
+            let email = Email::parse(look_alike).expect("NFKC and IDNA map it to ASCII");
+            assert!(email.as_str().is_ascii(), "{look_alike} is stored and mailed as ASCII: {email}");
+            assert_eq!(email.lookup_key(), owner.lookup_key(), "{look_alike} is the owner's address");
+        }
+        // Letters that only look like ASCII ones stay foreign, so they are refused.
+        for foreign in
+            ["k\u{0131}m@example.nl", "\u{043A}im@example.nl", "K\u{0130}M@example.nl", "kim\u{0301}@example.nl"]
+        {
+            assert!(Email::parse(foreign).is_err(), "{foreign} is refused");
+        }
+        let kelvin = Email::parse("\u{212A}im.Fiske@example.nl").expect("NFKC makes it ASCII");
+        assert_eq!(kelvin.as_str(), "Kim.Fiske@example.nl", "mail goes to the ASCII address, not the look-alike");
+    }
+
+    #[test]
+    fn internationalised_domains_are_kept_as_dns_has_them() {
+        let email = Email::parse("ann@B\u{fc}cher.Example").expect("valid");
+        assert_eq!(email.as_str(), "ann@xn--bcher-kva.example");
+        assert_eq!(email.domain(), "xn--bcher-kva.example");
+        assert_eq!(Email::parse("ann@xn--bcher-kva.example").expect("valid"), email, "one address, one form");
+        assert_eq!(Email::parse(email.as_str()).expect("valid"), email, "parsing the stored form keeps it");
+    }
+
+    #[test]
+    fn display_names_refuse_direction_controls() {
+        assert_eq!(check_display_name(" Ann de Vries ").expect("valid"), "Ann de Vries");
+        assert!(
+            check_display_name("\u{0639}\u{0627}\u{0626}\u{0634}\u{0629} Bakker").is_ok(),
+            "right-to-left scripts are welcome"
+        );
+        for turned in ["\u{202E}nimda", "Ann \u{2067}x\u{2069}", "Ann\u{200F}", "\u{202B}Ann"] {
+            let error = check_display_name(turned).expect_err(turned);
+            assert_eq!(error.reason, Reason::DirectionControls, "{turned:?}");
         }
     }
 

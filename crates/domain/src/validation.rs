@@ -37,6 +37,10 @@ pub enum Reason {
         max: usize,
     },
     ControlCharacters,
+    /// Percent-encoded bytes that are not UTF-8 text.
+    NotUtf8,
+    /// Characters that reorder the text around them (right-to-left override and the like).
+    DirectionControls,
     NotOneLine,
     NoLetterOrDigit,
     /// A list value that would be split at its comma.
@@ -141,6 +145,8 @@ impl fmt::Display for Reason {
             Reason::TooShort { min } => write!(f, "must be at least {min} characters"),
             Reason::TooLong { max } => write!(f, "must be at most {max} characters"),
             Reason::ControlCharacters => write!(f, "must not contain control characters"),
+            Reason::NotUtf8 => write!(f, "is not valid UTF-8 text"),
+            Reason::DirectionControls => write!(f, "must not contain characters that change the writing direction"),
             Reason::NotOneLine => write!(f, "must be one line"),
             Reason::NoLetterOrDigit => write!(f, "must hold at least one letter or digit"),
             Reason::Comma { value } => write!(f, "'{value}' must not contain a comma"),
@@ -200,6 +206,22 @@ pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize)
         }
         _ => Ok(()),
     }
+}
+
+/// The invisible characters that set the writing direction of the text after them: the
+/// embeddings and overrides (U+202A..U+202E), the isolates (U+2066..U+2069) and the marks
+/// (U+200E, U+200F, U+061C). In a name shown among others they can make it read as
+/// something else ("\u{202E}nimda" shows as "admin"), so names refuse them.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Refuses text that holds a [direction control](is_direction_control).
+pub fn no_direction_controls(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(is_direction_control) {
+        return Err(ValidationError::new(field, Reason::DirectionControls));
+    }
+    Ok(())
 }
 
 /// Accepts absolute http(s) URLs only: anything else could become a `javascript:` link.

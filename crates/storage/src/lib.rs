@@ -5,6 +5,7 @@
 //! `Any` driver, and the migrations are portable SQL applied in the same way on both.
 
 pub mod accounts;
+mod addresses;
 pub mod audit;
 mod backup;
 mod calls;

@@ -56,7 +56,12 @@ impl Database {
                 .await
                 .context("waiting for the migration lock")?;
         }
-        let result = self.apply_pending(&mut conn, None).await;
+        let mut result = self.apply_pending(&mut conn, None).await;
+        if result.is_ok() {
+            if let Err(e) = crate::addresses::normalise_stored(self.backend(), &mut conn).await {
+                result = Err(e);
+            }
+        }
         if self.backend() == Backend::Postgres {
             sqlx::query(&format!("SELECT pg_advisory_unlock({POSTGRES_MIGRATION_LOCK})"))
                 .execute(&mut *conn)

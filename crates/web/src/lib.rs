@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+mod connections;
 pub mod error;
 mod feeds;
 pub mod i18n;
@@ -23,6 +24,7 @@ use public_cache::public;
 use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
+pub use connections::DEFAULT_HEADER_TIMEOUT;
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
 
@@ -82,9 +84,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let refresher = tokio::spawn(keep_derived_content_current(state.clone()));
     let mail = tokio::spawn(deliver_mail(state.clone()));
-    // The client's address feeds the rate limits and the audit log.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let header_timeout = state.header_timeout;
+    let served = connections::serve(listener, router(state), header_timeout, shutdown).await;
     refresher.abort();
     mail.abort();
     served
@@ -95,18 +96,12 @@ pub async fn serve(
 async fn keep_derived_content_current(state: AppState) {
     let mut ticks = tokio::time::interval(CONTENT_CHECK_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut seen = None;
     let mut checks = 0u32;
     loop {
         ticks.tick().await;
         if state.public_cache.enabled() {
             match state.db.content_version().await {
-                Ok(version) => {
-                    if seen.as_ref().is_some_and(|seen| *seen != version) {
-                        state.public_cache.invalidate();
-                    }
-                    seen = Some(version);
-                }
+                Ok(version) => state.public_cache.content_is(version),
                 Err(e) => tracing::error!(error = %e, "reading the content version failed"),
             }
         }

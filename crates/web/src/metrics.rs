@@ -1,6 +1,12 @@
 //! Request counters and latency in the Prometheus text format, at `/metrics`.
+//!
+//! Who may read them: by default only clients on the loopback interface (a scraper on the
+//! same machine, or behind a proxy with `trust_forwarded_for` a client whose proxy-reported
+//! address is loopback); others get 404, as if there were nothing. Traffic figures and
+//! timings help whoever probes the hub, so serving them to everyone is a setting.
 
 use std::fmt::Write;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -9,6 +15,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::Auth;
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// Upper bounds (seconds) of the latency histogram's buckets.
@@ -77,10 +85,14 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-pub async fn show(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<impl IntoResponse, AppError> {
+    let on_loopback = auth.client.parse::<IpAddr>().is_ok_and(|address| address.is_loopback());
+    if !state.metrics_for_everyone && !on_loopback {
+        return Err(AppError::not_found("page"));
+    }
     let mut text = state.metrics.render();
     state.public_cache.render_metrics(&mut text);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text)
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))
 }
 
 #[cfg(test)]

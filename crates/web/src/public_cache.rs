@@ -16,11 +16,14 @@
 //! the expired copy for up to [`REFRESH_GRACE`] more (so a popular page expiring does not
 //! make every visitor at that moment render it at once; likewise, visitors asking for a page
 //! that another request is rendering wait up to [`RENDER_WAIT`] for that render);
-//! everything when this node serves a state-changing request that was not refused (4xx), when the
-//! database's content version changes (imports, other nodes) and when the search index and
-//! figures are rebuilt (see `keep_derived_content_current` in the crate root). A response
-//! rendered while one of these happened is not stored: fills carry the generation they
-//! started in.
+//! everything when the database's content version changes — checked every few seconds
+//! (imports, other nodes) and right after this node served a state-changing request that was
+//! not refused (4xx), so an edit shows at once — and when the search index and figures are
+//! rebuilt (see `keep_derived_content_current` in the crate root). Every public answer is
+//! rendered from the content the version covers (organisations, calls, their vectors), so a
+//! request that changed none of it (signing out, a form that saved nothing public) leaves the
+//! cache alone: nobody can empty it by sending requests. A response rendered while it was
+//! emptied is not stored: fills carry the generation they started in.
 //!
 //! A hit is answered before the auth guard, but counts against the same rate limits (the
 //! search limit), so a client's allowance does not depend on what others asked before.
@@ -121,6 +124,8 @@ pub struct PublicCache {
     entries: Mutex<Entries>,
     /// Pages some request is rendering now, with what wakes the requests waiting for them.
     rendering: Mutex<HashMap<Key, Arc<Notify>>>,
+    /// The database's content version the entries were rendered from, once known.
+    content_version: Mutex<Option<String>>,
     hits: AtomicU64,
     misses: AtomicU64,
     invalidations: AtomicU64,
@@ -139,6 +144,7 @@ impl PublicCache {
             generation: AtomicU64::new(0),
             entries: Mutex::new(Entries::default()),
             rendering: Mutex::new(HashMap::new()),
+            content_version: Mutex::new(None),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             invalidations: AtomicU64::new(0),
@@ -177,6 +183,16 @@ impl PublicCache {
         entries.order.clear();
         entries.bytes = 0;
         self.invalidations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Takes note of the database's content version, and empties the cache if it differs from
+    /// the one noted before. The first version noted (as the server starts) empties nothing.
+    pub fn content_is(&self, version: String) {
+        let mut seen = self.content_version.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.as_ref().is_some_and(|known| *known != version) {
+            self.invalidate();
+        }
+        *seen = Some(version);
     }
 
     /// The entry for `key` while it is fresh, or expired but being rendered anew. The first
@@ -287,8 +303,8 @@ fn storable(response: &Response) -> bool {
         && !private
 }
 
-/// The middleware: answers anonymous `GET`s from the cache, fills it, and empties it after
-/// every state-changing request.
+/// The middleware: answers anonymous `GET`s from the cache, fills it, and empties it after a
+/// state-changing request that changed the content.
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cache = &state.public_cache;
     if !cache.enabled() {
@@ -297,10 +313,15 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let method = request.method().clone();
     if method != Method::GET {
         let response = next.run(request).await;
-        // A refused request (4xx) changed nothing; not emptying on it also means nobody can
-        // empty the cache by sending junk.
+        // A refused request (4xx) changed nothing, and needs no look at the database.
         if crate::auth::changes_state(&method) && !response.status().is_client_error() {
-            cache.invalidate();
+            match state.db.content_version().await {
+                Ok(version) => cache.content_is(version),
+                Err(e) => {
+                    tracing::error!(error = %e, "reading the content version failed");
+                    cache.invalidate();
+                }
+            }
         }
         return response;
     }
@@ -388,6 +409,8 @@ mod tests {
         let accounts =
             crate::AccountsConfig { limits, ..crate::AccountsConfig::with_data_dir(std::path::Path::new("data")) };
         let state = AppState::open(db, site).await.expect("state").with_public_cache(max_bytes).with_accounts(accounts);
+        // What the server's content check does as it starts.
+        state.public_cache.content_is(state.db.content_version().await.expect("content version"));
         let renders = Arc::new(AtomicU64::new(0));
         let render = {
             let renders = renders.clone();
@@ -415,11 +438,24 @@ mod tests {
             .route("/private", get(render.clone()))
             .route("/slow", public(get(slow_render)))
             .route("/cookie", public(get(render.clone()).layer(axum::middleware::map_response(with_cookie))))
-            .route("/edit", post(|| async { "saved" }))
+            .route("/edit", post(|| async { "saved nothing public" }))
+            .route("/save", post(save_content))
             .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::guard))
             .layer(axum::middleware::from_fn_with_state(state.clone(), serve))
             .with_state(state);
         (app, renders)
+    }
+
+    /// Changes the content: a vector is part of it.
+    async fn save_content(State(state): State<AppState>) -> Result<&'static str, String> {
+        let vector = lshub_storage::StoredVector {
+            entity: "organisation".into(),
+            key: "some-organisation".into(),
+            text_hash: "hash".into(),
+            vector: vec![0.5, 0.5],
+        };
+        state.db.save_vectors("test-model", &[vector]).await.map_err(|e| e.to_string())?;
+        Ok("saved")
     }
 
     async fn send(app: &Router, method: Method, path: &str, headers: &[(&str, &str)]) -> String {
@@ -522,16 +558,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_change_on_this_node_empties_it() {
+    async fn only_a_change_of_content_empties_it() {
         let (app, renders) = counting_app(1 << 20).await;
         send(&app, Method::GET, "/page", &[]).await;
-        let (status, _) = send_for_status(&app, Method::POST, "/edit", &[]).await;
+        let (status, _) = send_for_status(&app, Method::POST, "/save", &[]).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
         assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 0 in en", "a refused request changed nothing");
         let token = "ab".repeat(32);
         let cookie = format!("{}={token}", crate::auth::CSRF_COOKIE);
         let headers = [("cookie", cookie.as_str()), (crate::auth::CSRF_HEADER, token.as_str())];
-        let (status, _) = send_for_status(&app, Method::POST, "/edit", &headers).await;
+        for _ in 0..3 {
+            let (status, _) = send_for_status(&app, Method::POST, "/edit", &headers).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 0 in en", "nothing public changed");
+        let (status, _) = send_for_status(&app, Method::POST, "/save", &headers).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(send(&app, Method::GET, "/page", &[]).await, "render 1 in en", "a saved change empties it");
         let (status, _) = send_for_status(&app, Method::TRACE, "/page", &[]).await;

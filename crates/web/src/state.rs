@@ -33,6 +33,11 @@ pub struct AppState {
     pub accounts: Arc<Accounts>,
     /// Public answers to anonymous visitors, kept per content version.
     pub public_cache: Arc<PublicCache>,
+    /// Whether `/metrics` answers every client, not only those on the loopback interface.
+    pub metrics_for_everyone: bool,
+    /// How long a connection may take to send a request's headers, counted from when it is
+    /// ready for one (so also how long it may stay idle between requests).
+    pub header_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +71,8 @@ impl AppState {
             request_timeout: crate::operations::DEFAULT_REQUEST_TIMEOUT,
             accounts: Arc::new(Accounts::new(AccountsConfig::with_data_dir(std::path::Path::new("data")))),
             public_cache: Arc::new(PublicCache::new(crate::public_cache::DEFAULT_MAX_BYTES)),
+            metrics_for_everyone: false,
+            header_timeout: crate::connections::DEFAULT_HEADER_TIMEOUT,
         })
     }
 
@@ -77,6 +84,17 @@ impl AppState {
     /// Gives the public cache `max_bytes` of memory; 0 turns it off.
     pub fn with_public_cache(mut self, max_bytes: usize) -> Self {
         self.public_cache = Arc::new(PublicCache::new(max_bytes));
+        self
+    }
+
+    /// Serves `/metrics` to every client (`true`) or only to those on the loopback interface.
+    pub fn with_metrics_for_everyone(mut self, everyone: bool) -> Self {
+        self.metrics_for_everyone = everyone;
+        self
+    }
+
+    pub fn with_header_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.header_timeout = timeout;
         self
     }
 

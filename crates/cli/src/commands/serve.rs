@@ -42,6 +42,15 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered with 503 Service Unavailable.
     #[arg(long, env = "LSHUB_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
+    /// Seconds a client has to send a request's headers, counted from when the connection
+    /// opens or its previous answer was sent; idle keep-alive connections close after it too.
+    /// Behind a proxy that keeps connections to the hub open, set its idle limit below this.
+    #[arg(long, env = "LSHUB_HEADER_TIMEOUT", default_value_t = lshub_web::DEFAULT_HEADER_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Serve /metrics to every client; without this only clients on the loopback interface
+    /// get it (behind a proxy, judged by the address from --trust-forwarded-for).
+    #[arg(long, env = "LSHUB_METRICS_FOR_EVERYONE")]
+    metrics_for_everyone: bool,
     /// Sign-in attempts a client address may make per minute.
     #[arg(long, env = "LSHUB_LOGIN_RATE_LIMIT", default_value_t = RateLimits::default().login, value_parser = per_minute())]
     login_rate_limit: u32,
@@ -83,6 +92,8 @@ pub async fn run(
         .await
         .context("starting the hub")?
         .with_request_timeout(std::time::Duration::from_secs(args.request_timeout))
+        .with_header_timeout(std::time::Duration::from_secs(args.header_timeout))
+        .with_metrics_for_everyone(args.metrics_for_everyone)
         .with_public_cache(args.public_cache_mb.saturating_mul(MIB))
         .with_accounts(AccountsConfig {
             trust_forwarded_for: args.trust_forwarded_for,

@@ -15,6 +15,7 @@ mod concurrency;
 mod conformance;
 mod crash_profile_edits;
 mod feeds;
+mod hardening;
 mod hostile_input;
 mod import_cli;
 mod matching;

@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use lshub_domain::account::User;
 use lshub_domain::authorization::{decide, Action, Actor, Credential, Decision, Denial, Principal, Resource};
+use lshub_domain::{Reason, ValidationError};
 use lshub_storage::audit::AuditEvent;
 
 use crate::error::AppError;
@@ -171,13 +172,15 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
     format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{secure}")
 }
 
-/// Which rate limit a request counts against.
+/// Which rate limit a request counts against. A search counts whatever its method: `HEAD`
+/// runs the same handler as `GET` (only the body is left off), and a method the route does
+/// not take costs nothing to count. The forms count their `POST` only: showing them is free.
 fn bucket(method: &Method, path: &str) -> Option<Bucket> {
     match (method.as_str(), path) {
+        (_, "/search" | "/api/v1/search") => Some(Bucket::Search),
         ("POST", "/login") => Some(Bucket::Login),
         ("POST", "/register") => Some(Bucket::Registration),
-        ("POST", "/password-reset") | ("POST", "/password-reset/new") => Some(Bucket::PasswordReset),
-        ("GET", "/search") | ("GET", "/api/v1/search") => Some(Bucket::Search),
+        ("POST", "/password-reset" | "/password-reset/new") => Some(Bucket::PasswordReset),
         _ => None,
     }
 }
@@ -206,6 +209,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let fail = |parts: &Parts, error: AppError| refusal(&state, parts, error);
     if let Some(refused) = count_against_rate_limit(&state, &parts) {
         return refused;
+    }
+    // No route takes such a path, and the routers would refuse it in plain text.
+    if !decodes_to_utf8(parts.uri.path().as_bytes()) {
+        return fail(&parts, AppError::BadRequest(ValidationError::new("path", Reason::NotUtf8)));
     }
     let (auth, new_csrf_cookie) = match identify(&state, &parts.headers, client).await {
         Ok(found) => found,
@@ -378,27 +385,30 @@ fn is_form(headers: &HeaderMap) -> bool {
 /// Whether every name and value of a form decodes to UTF-8. The form decoder would replace
 /// bad bytes silently, and text that is not what the user sent must not be saved.
 fn form_is_utf8(body: &[u8]) -> bool {
-    body.split(|b| *b == b'&').all(|pair| {
-        let mut decoded = Vec::with_capacity(pair.len());
-        let mut i = 0;
-        while i < pair.len() {
-            let hex = |b: u8| char::from(b).to_digit(16);
-            match pair[i] {
-                b'%' if i + 2 < pair.len() => match (hex(pair[i + 1]), hex(pair[i + 2])) {
-                    (Some(high), Some(low)) => {
-                        decoded.push(u8::try_from(high * 16 + low).unwrap_or(0));
-                        i += 3;
-                        continue;
-                    }
-                    _ => decoded.push(b'%'),
-                },
-                b'+' => decoded.push(b' '),
-                byte => decoded.push(byte),
-            }
-            i += 1;
+    body.split(|b| *b == b'&').all(decodes_to_utf8)
+}
+
+/// Whether percent-encoded `text` decodes to UTF-8 (a `+` stands for a space in forms, which
+/// changes nothing here).
+fn decodes_to_utf8(text: &[u8]) -> bool {
+    let mut decoded = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match text[i] {
+            b'%' if i + 2 < text.len() => match (hex(text[i + 1]), hex(text[i + 2])) {
+                (Some(high), Some(low)) => {
+                    decoded.push(u8::try_from(high * 16 + low).unwrap_or(0));
+                    i += 3;
+                    continue;
+                }
+                _ => decoded.push(b'%'),
+            },
+            byte => decoded.push(byte),
         }
-        std::str::from_utf8(&decoded).is_ok()
-    })
+        i += 1;
+    }
+    std::str::from_utf8(&decoded).is_ok()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -446,6 +456,17 @@ mod tests {
     }
 
     #[test]
+    fn searches_count_whatever_the_method() {
+        for method in [Method::GET, Method::HEAD, Method::POST, Method::OPTIONS] {
+            for path in ["/search", "/api/v1/search"] {
+                assert_eq!(bucket(&method, path), Some(Bucket::Search), "{method} {path}");
+            }
+        }
+        assert_eq!(bucket(&Method::GET, "/login"), None, "showing a form is free");
+        assert_eq!(bucket(&Method::POST, "/login"), Some(Bucket::Login));
+    }
+
+    #[test]
     fn the_proxy_added_address_is_the_client() {
         let mut headers = HeaderMap::new();
         headers.append("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 10.0.0.7"));
@@ -462,5 +483,7 @@ mod tests {
         assert!(!form_is_utf8(b"name=%FF%FE"));
         assert!(!form_is_utf8(b"name=\xff"));
         assert!(!form_is_utf8(b"n%C3=1"));
+        assert!(decodes_to_utf8(b"/organisations/caf%C3%A9"));
+        assert!(!decodes_to_utf8(b"/organisations/%FF"));
     }
 }
