@@ -184,7 +184,7 @@ async fn cross_site_posts_and_planted_sessions_are_refused(app: &TestApp) {
 }
 
 /// The token shown once on the account page after creating it.
-fn shown_token(page: &str) -> String {
+pub fn shown_token(page: &str) -> String {
     let start = page.find("<code class=\"secret\">").expect("token shown") + "<code class=\"secret\">".len();
     page[start..].chars().take_while(|c| *c != '<').collect()
 }

@@ -1,6 +1,7 @@
 //! One integration-test binary: the real server with the real data, once per database
 //! backend (SQLite always; PostgreSQL when reachable, and always in CI).
 
+mod account_credentials;
 mod accounts;
 mod api;
 mod authorization_matrix;
