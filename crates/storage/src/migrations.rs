@@ -24,6 +24,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 3, name: "accounts", sql: include_str!("../migrations/0003_accounts.sql") },
     Migration { version: 4, name: "embeddings", sql: include_str!("../migrations/0004_embeddings.sql") },
+    Migration {
+        version: 5,
+        name: "password reset requests",
+        sql: include_str!("../migrations/0005_credentials_reset_requests.sql"),
+    },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -82,9 +82,9 @@ impl Database {
         })))
     }
 
-    /// Deletes an account: the user, their sessions, tokens, codes, memberships and claims go;
-    /// organisation profiles and their history stay, and the audit log keeps its entries with
-    /// the member's name, address and id replaced.
+    /// Deletes an account: the user, their sessions, tokens, codes, reset requests, memberships
+    /// and claims go; organisation profiles and their history stay, and the audit log keeps its
+    /// entries with the member's name, address and id replaced.
     pub async fn delete_user(&self, user_id: &str, email: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             for (statement, context) in [
@@ -92,6 +92,10 @@ impl Database {
                 ("DELETE FROM sessions WHERE user_id = ?", "deleting sessions"),
                 ("DELETE FROM api_tokens WHERE user_id = ?", "deleting tokens"),
                 ("DELETE FROM one_time_codes WHERE user_id = ?", "deleting codes"),
+                (
+                    "DELETE FROM password_reset_requests WHERE email_key = (SELECT email_key FROM users WHERE id = ?)",
+                    "deleting reset requests",
+                ),
                 ("DELETE FROM organisation_members WHERE user_id = ?", "deleting memberships"),
                 ("DELETE FROM organisation_claims WHERE user_id = ?", "deleting claims"),
             ] {

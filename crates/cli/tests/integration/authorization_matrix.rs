@@ -53,6 +53,7 @@ const MATRIX: &[(&str, &str, [Outcome; 5])] = &[
     ("POST", "/account/tokens", SIGNED_IN),
     ("POST", "/account/tokens/{id}/revoke", SIGNED_IN),
     ("POST", "/account/verification", SIGNED_IN),
+    ("POST", "/account/password", SIGNED_IN),
     ("GET", "/account/export", SIGNED_IN),
     ("GET", "/account/delete", SIGNED_IN),
     ("POST", "/account/delete", SIGNED_IN),
