@@ -611,28 +611,14 @@ impl Database {
 
     /// Up to `limit` unanswered reset requests, oldest first.
     pub async fn pending_reset_requests(&self, limit: i64) -> Result<Vec<ResetRequest>, StorageError> {
-        let rows = self
-            .query_rows(
-                &format!(
-                    "SELECT id, email, language, client FROM password_reset_requests WHERE answered_at IS NULL \
-                     ORDER BY created_at LIMIT {}",
-                    limit.max(1)
-                ),
-                vec![],
-                "reading reset requests",
-            )
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ResetRequest {
-                    id: row.try_get("id")?,
-                    email: row.try_get("email")?,
-                    language: row.try_get("language")?,
-                    client: row.try_get("client")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .context("reading reset requests")
+        let statement = format!(
+            "SELECT id, email, language, client FROM password_reset_requests WHERE answered_at IS NULL \
+             ORDER BY created_at LIMIT {}",
+            limit.max(1)
+        );
+        let rows: Vec<(String, String, String, String)> =
+            sqlx::query_as(&statement).fetch_all(self.pool()).await.context("reading reset requests")?;
+        Ok(rows.into_iter().map(|(id, email, language, client)| ResetRequest { id, email, language, client }).collect())
     }
 
     /// Answers a queued reset request once (another node answering it meanwhile wins): when
