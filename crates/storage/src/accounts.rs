@@ -1125,20 +1125,7 @@ mod tests {
         assert!(db.session(&expired).await.expect("read").is_none(), "an expired session is no session");
         assert_eq!(db.purge_expired().await.expect("purge"), 1);
         assert!(db.session(&session).await.expect("read").is_some());
-        let code = std::sync::Mutex::new(String::new());
-        let compose = |c: &str| {
-            *code.lock().expect("lock") = c.to_owned();
-            ("subject".to_owned(), "body".to_owned())
-        };
-        let mail = CodeMail {
-            user_id: &user.id,
-            purpose: CodePurpose::ResetPassword,
-            valid_for: Duration::hours(1),
-            recipient: email.as_str(),
-            compose: &compose,
-        };
-        assert_eq!(db.issue_code(mail, audit(), None).await.expect("code"), Issued::Queued);
-        let code = code.lock().expect("lock").clone();
+        let code = reset_code(&db, &user).await;
         assert_eq!(db.redeem_code(&code, CodePurpose::VerifyEmail, None, "test").await.expect("wrong"), None);
         let redeemed = db.redeem_code(&code, CodePurpose::ResetPassword, Some("new"), "test").await;
         assert_eq!(redeemed.expect("redeem"), Some(user.id.clone()));
@@ -1189,7 +1176,7 @@ mod tests {
             recipient: &user.email,
             compose: &compose,
         };
-        db.issue_code(mail, AuditEvent::for_test(), None).await.expect("code");
+        assert_eq!(db.issue_code(mail, AuditEvent::for_test(), None).await.expect("code"), Issued::Queued);
         let issued = code.lock().expect("lock").clone();
         issued
     }
