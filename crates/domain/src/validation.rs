@@ -134,6 +134,8 @@ pub enum Reason {
     },
     ConfirmationMismatch,
     LastAdmin,
+    /// A password change whose "current password" is not the account's.
+    WrongPassword,
     /// In another component's own words (a parser's, the sign-in provider's), in English.
     Other(String),
 }
@@ -183,6 +185,7 @@ impl fmt::Display for Reason {
             Reason::NoSuchOrganisation { slug } => write!(f, "no organisation has the address name '{slug}'"),
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
             Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),
+            Reason::WrongPassword => write!(f, "is not your current password"),
             Reason::Other(text) => write!(f, "{text}"),
         }
     }

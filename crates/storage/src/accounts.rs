@@ -92,6 +92,15 @@ pub struct Mail<'a> {
 /// Builds the subject and body of a mail that carries a one-time code.
 pub type ComposeMail<'a> = dyn Fn(&str) -> (String, String) + Sync + 'a;
 
+/// A one-time code to issue, and the mail that carries it.
+pub struct CodeMail<'a> {
+    pub user_id: &'a str,
+    pub purpose: CodePurpose,
+    pub valid_for: Duration,
+    pub recipient: &'a str,
+    pub compose: &'a ComposeMail<'a>,
+}
+
 /// A queued message.
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
@@ -119,6 +128,53 @@ impl CodePurpose {
             CodePurpose::SignIn => "sign-in",
         }
     }
+}
+
+/// How many mails of one kind an account may be sent within a window, counted from the audit
+/// log (so across nodes): the kind is the audit event's action, the account its subject.
+#[derive(Debug, Clone, Copy)]
+pub struct Allowance {
+    pub mails: i64,
+    pub window: Duration,
+}
+
+/// Whether [`Database::issue_code`] queued the mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issued {
+    Queued,
+    /// The account had its allowance; it may have another mail after this long.
+    OverAllowance {
+        retry_after: Duration,
+    },
+}
+
+/// What ending every credential of an account ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Revoked {
+    pub sessions: u64,
+    pub tokens: u64,
+    pub reset_links: u64,
+}
+
+impl Revoked {
+    /// For the audit log.
+    pub fn detail(&self) -> String {
+        format!(
+            "{} sessions ended, {} tokens revoked, {} reset links voided",
+            self.sessions, self.tokens, self.reset_links
+        )
+    }
+}
+
+/// A password-reset request, queued by the request and answered by the mail worker.
+#[derive(Debug, Clone)]
+pub struct ResetRequest {
+    pub id: String,
+    /// The address as the visitor gave it.
+    pub email: String,
+    /// The language of the page it was asked on, for the mail.
+    pub language: String,
+    pub client: String,
 }
 
 /// A signed-in browser session.
@@ -379,25 +435,6 @@ impl Database {
         .await
     }
 
-    /// Revokes every live token of an account and ends every session of it; returns how many
-    /// tokens and sessions there were.
-    pub async fn revoke_credentials(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<(u64, u64), StorageError> {
-        transaction!(self, |backend, tx| {
-            let tokens = exec(
-                backend,
-                tx,
-                "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                binds![now(), user_id.to_owned()],
-                "revoking tokens",
-            )
-            .await?;
-            let sessions = end_sessions(backend, tx, user_id).await?;
-            crate::audit::insert(backend, tx, &audit).await?;
-            Ok((tokens, sessions))
-        })
-        .await
-    }
-
     pub async fn set_display_name(&self, user_id: &str, name: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             exec(
@@ -414,9 +451,9 @@ impl Database {
     }
 
     /// Links an existing account to an OpenID Connect identity whose provider confirmed the
-    /// account's address, and ends every earlier way into the account (see
-    /// [`end_earlier_credentials`]): whoever registered the address first need not be its
-    /// owner.
+    /// account's address, and ends every earlier way into the account (its password,
+    /// sessions, API tokens and reset links): whoever registered the address first need not
+    /// be its owner.
     pub async fn link_oidc(
         &self,
         user_id: &str,
@@ -434,8 +471,16 @@ impl Database {
                 "linking an identity",
             )
             .await?;
-            end_earlier_credentials(backend, tx, user_id).await?;
-            crate::audit::insert(backend, tx, &audit).await
+            exec(
+                backend,
+                tx,
+                "UPDATE users SET password_hash = NULL WHERE id = ?",
+                binds![user_id.to_owned()],
+                "removing a password",
+            )
+            .await?;
+            let revoked = revoke_credentials(backend, tx, user_id, None).await?;
+            crate::audit::insert(backend, tx, &AuditEvent { detail: revoked.detail(), ..audit }).await
         })
         .await
     }
@@ -495,7 +540,8 @@ impl Database {
         .await
     }
 
-    /// Deletes expired sessions and expired or used one-time codes.
+    /// Deletes expired sessions, expired or used one-time codes, and reset requests answered
+    /// more than an hour ago.
     pub async fn purge_expired(&self) -> Result<u64, StorageError> {
         let now = now();
         transaction!(self, |backend, tx| {
@@ -510,49 +556,181 @@ impl Database {
                 "purging codes",
             )
             .await?;
-            Ok(sessions + codes)
+            let requests = exec(
+                backend,
+                tx,
+                "DELETE FROM password_reset_requests WHERE answered_at < ?",
+                binds![stamp(Utc::now() - Duration::hours(1))],
+                "purging reset requests",
+            )
+            .await?;
+            Ok(sessions + codes + requests)
         })
         .await
     }
 
-    /// Ends every session of a user ("log out everywhere"); returns how many there were.
-    pub async fn end_all_sessions(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<u64, StorageError> {
+    /// "Sign out everywhere", and an admin's revoking: ends every session of a user, revokes
+    /// every API token and voids every outstanding reset link, in one transaction with its
+    /// audit entry (whose detail says what ended).
+    pub async fn revoke_all_credentials(&self, user_id: &str, audit: AuditEvent<'_>) -> Result<Revoked, StorageError> {
         transaction!(self, |backend, tx| {
-            let ended = exec(
+            let revoked = revoke_credentials(backend, tx, user_id, None).await?;
+            crate::audit::insert(backend, tx, &AuditEvent { detail: revoked.detail(), ..audit }).await?;
+            Ok(revoked)
+        })
+        .await
+    }
+
+    /// The stored password hash of a user; `None` for accounts without a password (OpenID
+    /// Connect) and unknown users.
+    pub async fn password_hash(&self, user_id: &str) -> Result<Option<String>, StorageError> {
+        let row = self
+            .query_row("SELECT password_hash FROM users WHERE id = ?", binds![user_id.to_owned()], "reading a user")
+            .await?;
+        Ok(row.map(|row| row.try_get("password_hash")).transpose().context("reading a user")?.flatten())
+    }
+
+    /// Sets a new password hash for a signed-in user, ends every other session (the one with
+    /// secret id `keep_session` stays), revokes every API token, voids every outstanding reset
+    /// link and queues `notice` to the owner, in one transaction with its audit entry.
+    pub async fn change_password(
+        &self,
+        user_id: &str,
+        new_password_hash: &str,
+        keep_session: &str,
+        notice: Mail<'_>,
+        audit: AuditEvent<'_>,
+    ) -> Result<Revoked, StorageError> {
+        transaction!(self, |backend, tx| {
+            exec(
                 backend,
                 tx,
-                "DELETE FROM sessions WHERE user_id = ?",
-                binds![user_id.to_owned()],
-                "ending sessions",
+                "UPDATE users SET password_hash = ? WHERE id = ?",
+                binds![new_password_hash.to_owned(), user_id.to_owned()],
+                "setting a password",
             )
             .await?;
-            crate::audit::insert(backend, tx, &audit).await?;
-            Ok(ended)
+            let revoked = revoke_credentials(backend, tx, user_id, Some(keep_session)).await?;
+            queue_mail(backend, tx, notice).await?;
+            crate::audit::insert(backend, tx, &AuditEvent { detail: revoked.detail(), ..audit }).await?;
+            Ok(revoked)
         })
         .await
     }
 
     // One-time codes.
 
-    /// Issues a code and queues the mail that carries it, in one transaction.
+    /// Issues a code and queues the mail that carries it, in one transaction with `audit`;
+    /// with an `allowance`, only while the account has had fewer such mails (events like
+    /// `audit`) within its window.
     pub async fn issue_code(
         &self,
-        user_id: &str,
-        purpose: CodePurpose,
-        valid_for: Duration,
-        recipient: &str,
-        compose: &ComposeMail<'_>,
-    ) -> Result<(), StorageError> {
+        code: CodeMail<'_>,
+        audit: AuditEvent<'_>,
+        allowance: Option<Allowance>,
+    ) -> Result<Issued, StorageError> {
+        transaction!(self, |backend, tx| { issue_code_in(backend, tx, code, &audit, allowance).await }).await
+    }
+
+    // Password-reset requests.
+
+    /// Queues a request for a reset link to `email`: the same single insert whether or not
+    /// the address has an account, answered later by [`Database::answer_reset_request`].
+    pub async fn queue_reset_request(&self, email: &Email, language: &str, client: &str) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
-            let code = insert_code(backend, tx, user_id, purpose, valid_for).await?;
-            let (subject, body) = compose(&code);
-            queue_mail(backend, tx, Mail { recipient, subject: &subject, body: &body }).await
+            exec(
+                backend,
+                tx,
+                "INSERT INTO password_reset_requests (id, email, email_key, language, client, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                binds![
+                    Uuid::now_v7().to_string(),
+                    email.as_str().to_owned(),
+                    email.lookup_key(),
+                    language.to_owned(),
+                    client.to_owned(),
+                    now()
+                ],
+                "queueing a reset request",
+            )
+            .await
+            .map(|_| ())
         })
         .await
     }
 
-    /// Uses a code once: marks the e-mail verified (a sign-in link too), or sets the new
-    /// password hash and ends every session. Returns the user, or `None` for an unknown, used or expired code.
+    /// Up to `limit` unanswered reset requests, oldest first.
+    pub async fn pending_reset_requests(&self, limit: i64) -> Result<Vec<ResetRequest>, StorageError> {
+        let statement = format!(
+            "SELECT id, email, language, client FROM password_reset_requests WHERE answered_at IS NULL \
+             ORDER BY created_at LIMIT {}",
+            limit.max(1)
+        );
+        let rows: Vec<(String, String, String, String)> =
+            sqlx::query_as(&statement).fetch_all(self.pool()).await.context("reading reset requests")?;
+        Ok(rows.into_iter().map(|(id, email, language, client)| ResetRequest { id, email, language, client }).collect())
+    }
+
+    /// Answers a queued reset request once (another node answering it meanwhile wins): when
+    /// its address has an account with an allowance left, issues a reset code and queues the
+    /// mail `compose` words to the account's own address, audited as
+    /// `password.reset-requested`; an unknown address gets nothing. Returns whether a mail
+    /// was queued.
+    pub async fn answer_reset_request(
+        &self,
+        request: &ResetRequest,
+        valid_for: Duration,
+        compose: &ComposeMail<'_>,
+        allowance: Allowance,
+    ) -> Result<bool, StorageError> {
+        let at = now();
+        transaction!(self, |backend, tx| {
+            let claimed = exec(
+                backend,
+                tx,
+                "UPDATE password_reset_requests SET answered_at = ? WHERE id = ? AND answered_at IS NULL",
+                binds![at.clone(), request.id.clone()],
+                "answering a reset request",
+            )
+            .await?;
+            let owner: Option<(String, String)> = if claimed == 0 {
+                None
+            } else {
+                sqlx::query_as(&sql(
+                    backend,
+                    "SELECT u.id, u.email FROM users u JOIN password_reset_requests r ON r.email_key = u.email_key \
+                     WHERE r.id = ?",
+                ))
+                .bind(request.id.clone())
+                .fetch_optional(&mut **tx)
+                .await
+                .context("reading a user")?
+            };
+            let Some((user_id, email)) = owner else { return Ok(false) };
+            let audit = AuditEvent {
+                actor_id: None,
+                actor_label: "visitor",
+                action: "password.reset-requested",
+                subject: &user_id,
+                detail: String::new(),
+                client: &request.client,
+            };
+            let code = CodeMail {
+                user_id: &user_id,
+                purpose: CodePurpose::ResetPassword,
+                valid_for,
+                recipient: &email,
+                compose,
+            };
+            Ok(issue_code_in(backend, tx, code, &audit, Some(allowance)).await? == Issued::Queued)
+        })
+        .await
+    }
+
+    /// Uses a code once: marks the e-mail verified (a sign-in link too, as whoever could read
+    /// the mailbox owns the address), or sets the new password hash and revokes every other
+    /// credential of the account (sessions, API tokens, other reset links). Returns the user,
+    /// or `None` for an unknown, used or expired code.
     pub async fn redeem_code(
         &self,
         code: &str,
@@ -587,7 +765,7 @@ impl Database {
             if used == 0 {
                 return Ok(None);
             }
-            match purpose {
+            let detail = match purpose {
                 // Whoever could read the mailbox owns the address.
                 CodePurpose::VerifyEmail | CodePurpose::SignIn => {
                     exec(
@@ -598,6 +776,7 @@ impl Database {
                         "verifying an e-mail address",
                     )
                     .await?;
+                    String::new()
                 }
                 CodePurpose::ResetPassword => {
                     let Some(hash) = new_password_hash else {
@@ -614,16 +793,11 @@ impl Database {
                         "setting a password",
                     )
                     .await?;
-                    exec(
-                        backend,
-                        tx,
-                        "DELETE FROM sessions WHERE user_id = ?",
-                        binds![user_id.clone()],
-                        "ending sessions",
-                    )
-                    .await?;
+                    // Whoever reset the password must be the only one left inside; and one
+                    // used link voids the others (this one is already marked used).
+                    revoke_credentials(backend, tx, &user_id, None).await?.detail()
                 }
-            }
+            };
             let action = match purpose {
                 CodePurpose::VerifyEmail => "account.verified",
                 CodePurpose::ResetPassword => "password.reset",
@@ -634,7 +808,7 @@ impl Database {
                 actor_label: "e-mail link",
                 action,
                 subject: &user_id,
-                detail: String::new(),
+                detail,
                 client,
             };
             crate::audit::insert(backend, tx, &event).await?;
@@ -879,6 +1053,78 @@ pub(crate) async fn keep_an_admin(
     Ok(())
 }
 
+/// Ends the user's sessions but `keep` (a session's secret id), revokes their live API tokens
+/// and voids their outstanding reset links: what a password reset, a password change and
+/// "sign out everywhere" do, so that no way in someone else may hold outlives them.
+async fn revoke_credentials(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<Revoked, StorageError> {
+    let at = now();
+    let sessions = exec(
+        backend,
+        tx,
+        "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?",
+        binds![user_id.to_owned(), keep.map(digest).unwrap_or_default()],
+        "ending sessions",
+    )
+    .await?;
+    let tokens = exec(
+        backend,
+        tx,
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        binds![at.clone(), user_id.to_owned()],
+        "revoking tokens",
+    )
+    .await?;
+    let reset_links = exec(
+        backend,
+        tx,
+        "UPDATE one_time_codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+        binds![at, user_id.to_owned(), CodePurpose::ResetPassword.id().to_owned()],
+        "voiding reset links",
+    )
+    .await?;
+    Ok(Revoked { sessions, tokens, reset_links })
+}
+
+/// [`Database::issue_code`] inside a transaction.
+async fn issue_code_in(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    code: CodeMail<'_>,
+    audit: &AuditEvent<'_>,
+    allowance: Option<Allowance>,
+) -> Result<Issued, StorageError> {
+    if let Some(allowance) = allowance {
+        let (sent, oldest): (i64, Option<String>) = sqlx::query_as(&sql(
+            backend,
+            "SELECT COUNT(*), MIN(at) FROM audit_log WHERE action = ? AND subject = ? AND at > ?",
+        ))
+        .bind(audit.action.to_owned())
+        .bind(audit.subject.to_owned())
+        .bind(stamp(Utc::now() - allowance.window))
+        .fetch_one(&mut **tx)
+        .await
+        .context("counting mails")?;
+        if sent >= allowance.mails {
+            // A mail is allowed again once the oldest one counted leaves the window.
+            let reopens = match oldest {
+                Some(oldest) => parse_time(&oldest, "audit_log")? + allowance.window,
+                None => Utc::now() + allowance.window,
+            };
+            return Ok(Issued::OverAllowance { retry_after: (reopens - Utc::now()).max(Duration::seconds(1)) });
+        }
+    }
+    let secret = insert_code(backend, tx, code.user_id, code.purpose, code.valid_for).await?;
+    let (subject, body) = (code.compose)(&secret);
+    queue_mail(backend, tx, Mail { recipient: code.recipient, subject: &subject, body: &body }).await?;
+    crate::audit::insert(backend, tx, audit).await?;
+    Ok(Issued::Queued)
+}
+
 async fn insert_code(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
@@ -918,27 +1164,6 @@ pub(crate) async fn queue_mail(
     )
     .await
     .map(|_| ())
-}
-
-/// Ends every credential an account had: its password, its sessions and its API tokens.
-/// Used when an OpenID Connect identity is linked to the account, within that transaction.
-async fn end_earlier_credentials(
-    backend: Backend,
-    tx: &mut Transaction<'static, Any>,
-    user_id: &str,
-) -> Result<(), StorageError> {
-    let user = || binds![user_id.to_owned()];
-    exec(backend, tx, "UPDATE users SET password_hash = NULL WHERE id = ?", user(), "removing a password").await?;
-    exec(backend, tx, "DELETE FROM sessions WHERE user_id = ?", user(), "ending sessions").await?;
-    exec(
-        backend,
-        tx,
-        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-        binds![now(), user_id.to_owned()],
-        "revoking tokens",
-    )
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -992,15 +1217,7 @@ mod tests {
         assert!(db.session(&expired).await.expect("read").is_none(), "an expired session is no session");
         assert_eq!(db.purge_expired().await.expect("purge"), 1);
         assert!(db.session(&session).await.expect("read").is_some());
-        let code = std::sync::Mutex::new(String::new());
-        let compose = |c: &str| {
-            *code.lock().expect("lock") = c.to_owned();
-            ("subject".to_owned(), "body".to_owned())
-        };
-        db.issue_code(&user.id, CodePurpose::ResetPassword, Duration::hours(1), email.as_str(), &compose)
-            .await
-            .expect("code");
-        let code = code.lock().expect("lock").clone();
+        let code = reset_code(&db, &user).await;
         assert_eq!(db.redeem_code(&code, CodePurpose::VerifyEmail, None, "test").await.expect("wrong"), None);
         let redeemed = db.redeem_code(&code, CodePurpose::ResetPassword, Some("new"), "test").await;
         assert_eq!(redeemed.expect("redeem"), Some(user.id.clone()));
@@ -1014,29 +1231,114 @@ mod tests {
         assert_eq!(db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue").len(), 1, "retried");
     }
 
-    #[tokio::test]
-    async fn linking_an_identity_ends_the_password_sessions_and_tokens() {
+    /// A user with a password, two sessions and a live token, in a fresh database.
+    async fn user_with_credentials() -> (Database, User, [String; 2], String) {
         let db = Database::connect("sqlite::memory:").await.expect("connect");
         db.migrate().await.expect("migrate");
-        let email = Email::parse("lena@example.org").expect("email");
+        let email = Email::parse("bo@example.org").expect("email");
         let new = NewUser {
             email: &email,
-            display_name: "Lena",
-            password_hash: Some("x"),
+            display_name: "Bo",
+            password_hash: Some("old"),
             role: Role::Member,
             email_verified: true,
             oidc: None,
         };
         let user = db.create_user(new, AuditEvent::for_test(), None).await.expect("user");
-        let session = db.create_session(&user.id, Duration::hours(1), AuditEvent::for_test()).await.expect("session");
+        let sessions = [
+            db.create_session(&user.id, Duration::hours(1), AuditEvent::for_test()).await.expect("session"),
+            db.create_session(&user.id, Duration::hours(1), AuditEvent::for_test()).await.expect("session"),
+        ];
         let token =
-            db.create_api_token(&user.id, "script", &[TokenScope::Read], AuditEvent::for_test()).await.expect("token");
-        db.link_oidc(&user.id, "https://id.example", "lena", AuditEvent::for_test()).await.expect("link");
-        assert!(db.session(&session).await.expect("read").is_none(), "sessions end");
+            db.create_api_token(&user.id, "t", &[TokenScope::Read], AuditEvent::for_test()).await.expect("token");
+        (db, user, sessions, token)
+    }
+
+    /// Issues a reset code to `user` and returns it.
+    async fn reset_code(db: &Database, user: &User) -> String {
+        let code = std::sync::Mutex::new(String::new());
+        let compose = |c: &str| {
+            *code.lock().expect("lock") = c.to_owned();
+            ("subject".to_owned(), "body".to_owned())
+        };
+        let mail = CodeMail {
+            user_id: &user.id,
+            purpose: CodePurpose::ResetPassword,
+            valid_for: Duration::hours(1),
+            recipient: &user.email,
+            compose: &compose,
+        };
+        assert_eq!(db.issue_code(mail, AuditEvent::for_test(), None).await.expect("code"), Issued::Queued);
+        let issued = code.lock().expect("lock").clone();
+        issued
+    }
+
+    #[tokio::test]
+    async fn a_used_reset_link_voids_the_others_and_every_credential() {
+        let (db, user, sessions, token) = user_with_credentials().await;
+        let codes = [reset_code(&db, &user).await, reset_code(&db, &user).await, reset_code(&db, &user).await];
+        let reset = db.redeem_code(&codes[1], CodePurpose::ResetPassword, Some("new"), "test").await;
+        assert_eq!(reset.expect("redeem"), Some(user.id.clone()));
+        for code in [&codes[0], &codes[2]] {
+            assert_eq!(db.redeem_code(code, CodePurpose::ResetPassword, Some("x"), "test").await.expect("x"), None);
+        }
+        for session in &sessions {
+            assert!(db.session(session).await.expect("read").is_none());
+        }
+        assert!(db.user_by_api_token(&token).await.expect("read").is_none(), "the token is revoked");
+    }
+
+    #[tokio::test]
+    async fn a_password_change_keeps_only_the_current_session() {
+        let (db, user, sessions, token) = user_with_credentials().await;
+        let code = reset_code(&db, &user).await;
+        let notice = Mail { recipient: &user.email, subject: "changed", body: "changed" };
+        let revoked = db.change_password(&user.id, "new", &sessions[0], notice, AuditEvent::for_test()).await;
+        assert_eq!(revoked.expect("change"), Revoked { sessions: 1, tokens: 1, reset_links: 1 });
+        assert!(db.session(&sessions[0]).await.expect("read").is_some(), "the current session stays");
+        assert!(db.session(&sessions[1]).await.expect("read").is_none());
+        assert!(db.user_by_api_token(&token).await.expect("read").is_none());
+        assert_eq!(db.redeem_code(&code, CodePurpose::ResetPassword, Some("x"), "test").await.expect("x"), None);
+        assert_eq!(db.password_hash(&user.id).await.expect("read").as_deref(), Some("new"));
+        let queued = db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue");
+        assert!(queued.iter().any(|m| m.subject == "changed"), "the owner gets a notice");
+    }
+
+    #[tokio::test]
+    async fn reset_requests_are_answered_once_within_the_allowance() {
+        let (db, user, _, _) = user_with_credentials().await;
+        let allowance = Allowance { mails: 2, window: Duration::hours(1) };
+        let compose = |_: &str| ("subject".to_owned(), "body".to_owned());
+        for email in ["bo@example.org", "nobody@example.org", "BO@example.org", "bo@example.org"] {
+            db.queue_reset_request(&Email::parse(email).expect("email"), "nl", "test").await.expect("queue");
+        }
+        let pending = db.pending_reset_requests(10).await.expect("pending");
+        assert_eq!(pending.len(), 4);
+        let mut answers = Vec::new();
+        for request in &pending {
+            answers
+                .push(db.answer_reset_request(request, Duration::hours(1), &compose, allowance).await.expect("answer"));
+        }
+        assert_eq!(answers, [true, false, true, false], "the unknown address gets nothing, the fourth is over");
+        assert!(!db.answer_reset_request(&pending[0], Duration::hours(1), &compose, allowance).await.expect("again"));
+        assert!(db.pending_reset_requests(10).await.expect("pending").is_empty());
+        let mails = db.take_pending_mail(10, 5, Duration::minutes(1)).await.expect("queue");
+        assert_eq!(mails.len(), 2);
+        assert!(mails.iter().all(|m| m.recipient == user.email), "to the account's own address");
+    }
+
+    #[tokio::test]
+    async fn linking_an_identity_ends_the_password_sessions_and_tokens() {
+        let (db, user, sessions, token) = user_with_credentials().await;
+        let code = reset_code(&db, &user).await;
+        db.link_oidc(&user.id, "https://id.example", "bo", AuditEvent::for_test()).await.expect("link");
+        for session in &sessions {
+            assert!(db.session(session).await.expect("read").is_none(), "sessions end");
+        }
         assert!(db.user_by_api_token(&token).await.expect("read").is_none(), "tokens are revoked");
-        let stored = db.user_by_email(&email).await.expect("read").expect("user");
-        assert_eq!(stored.password_hash, None, "the password is gone");
-        let linked = db.user_by_oidc("https://id.example", "lena").await.expect("read");
+        assert_eq!(db.redeem_code(&code, CodePurpose::ResetPassword, Some("x"), "test").await.expect("x"), None);
+        assert_eq!(db.password_hash(&user.id).await.expect("read"), None, "the password is gone");
+        let linked = db.user_by_oidc("https://id.example", "bo").await.expect("read");
         assert_eq!(linked.map(|u| u.id), Some(user.id));
     }
 }

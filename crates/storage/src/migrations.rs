@@ -24,10 +24,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 3, name: "accounts", sql: include_str!("../migrations/0003_accounts.sql") },
     Migration { version: 4, name: "embeddings", sql: include_str!("../migrations/0004_embeddings.sql") },
+    Migration { version: 5, name: "disabled accounts", sql: include_str!("../migrations/0005_account_disabled.sql") },
     Migration {
-        version: 5,
-        name: "disabled accounts",
-        sql: include_str!("../migrations/0005_states_account_disabled.sql"),
+        version: 6,
+        name: "password reset requests",
+        sql: include_str!("../migrations/0006_reset_requests.sql"),
     },
 ];
 

@@ -82,10 +82,10 @@ impl Database {
         })))
     }
 
-    /// Deletes an account: the user, their sessions, tokens, codes, memberships and claims go;
-    /// organisation profiles and their history stay, and the audit log keeps its entries with
-    /// the member's name, address and id replaced. The last admin cannot be deleted
-    /// ([`StorageError::LastAdmin`]).
+    /// Deletes an account: the user, their sessions, tokens, codes, reset requests, memberships
+    /// and claims go; organisation profiles and their history stay, and the audit log keeps its
+    /// entries with the member's name, address and id replaced. The last admin cannot be
+    /// deleted ([`StorageError::LastAdmin`]).
     pub async fn delete_user(&self, user_id: &str, email: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             crate::accounts::keep_an_admin(backend, tx, user_id).await?;
@@ -94,6 +94,10 @@ impl Database {
                 ("DELETE FROM sessions WHERE user_id = ?", "deleting sessions"),
                 ("DELETE FROM api_tokens WHERE user_id = ?", "deleting tokens"),
                 ("DELETE FROM one_time_codes WHERE user_id = ?", "deleting codes"),
+                (
+                    "DELETE FROM password_reset_requests WHERE email_key = (SELECT email_key FROM users WHERE id = ?)",
+                    "deleting reset requests",
+                ),
                 ("DELETE FROM organisation_members WHERE user_id = ?", "deleting memberships"),
                 ("DELETE FROM organisation_claims WHERE user_id = ?", "deleting claims"),
             ] {

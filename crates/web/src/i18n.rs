@@ -171,6 +171,7 @@ impl Translator {
             Reason::NoSuchOrganisation { slug } => ("invalid-no-such-organisation", vec![("slug", slug.clone())]),
             Reason::ConfirmationMismatch => ("delete-confirm-mismatch", vec![]),
             Reason::LastAdmin => ("invalid-last-admin", vec![]),
+            Reason::WrongPassword => ("invalid-wrong-password", vec![]),
             // Another component's words; there is nothing to translate them from.
             Reason::Other(text) => return text.clone(),
         };
@@ -288,6 +289,7 @@ mod tests {
             Reason::NoSuchOrganisation { slug: value() },
             Reason::ConfirmationMismatch,
             Reason::LastAdmin,
+            Reason::WrongPassword,
         ];
         for reason in &reasons {
             assert_eq!(en.reason(reason), reason.to_string());

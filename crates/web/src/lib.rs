@@ -116,13 +116,14 @@ async fn keep_derived_content_current(state: AppState) {
     }
 }
 
-/// Delivers queued mail when a handler queues some, and every few seconds for mail that
-/// other nodes queued or that failed before.
+/// Answers queued reset requests and delivers queued mail when a handler queues either, and
+/// every few seconds for what other nodes queued or what failed before.
 async fn deliver_mail(state: AppState) {
     // About once a minute, also clear expired sessions and used or expired codes.
     const PURGE_EVERY: u32 = 12;
     let mut rounds = 0u32;
     loop {
+        auth::reset::answer_reset_requests(&state).await;
         auth::mail::deliver_pending(&state).await;
         rounds = rounds.wrapping_add(1);
         if rounds % PURGE_EVERY == 1 {

@@ -60,6 +60,9 @@ pub struct ServeArgs {
     /// Password-reset requests a client address may make per minute.
     #[arg(long, env = "LSHUB_PASSWORD_RESET_RATE_LIMIT", default_value_t = RateLimits::default().password_reset, value_parser = per_minute())]
     password_reset_rate_limit: u32,
+    /// Requests for another verification mail a client address may make per minute.
+    #[arg(long, env = "LSHUB_VERIFICATION_RATE_LIMIT", default_value_t = RateLimits::default().verification_mail, value_parser = per_minute())]
+    verification_rate_limit: u32,
     /// Searches (page and API) a client address may make per minute.
     #[arg(long, env = "LSHUB_SEARCH_RATE_LIMIT", default_value_t = RateLimits::default().search, value_parser = per_minute())]
     search_rate_limit: u32,
@@ -111,6 +114,7 @@ pub async fn run(
                 login: args.login_rate_limit,
                 registration: args.registration_rate_limit,
                 password_reset: args.password_reset_rate_limit,
+                verification_mail: args.verification_rate_limit,
                 search: args.search_rate_limit,
                 ..RateLimits::default()
             },

@@ -59,6 +59,7 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("POST", "/account/tokens", VERIFIED),
     ("POST", "/account/tokens/{id}/revoke", SIGNED_IN),
     ("POST", "/account/verification", SIGNED_IN),
+    ("POST", "/account/password", SIGNED_IN),
     ("GET", "/account/export", SIGNED_IN),
     ("GET", "/account/delete", SIGNED_IN),
     ("POST", "/account/delete", SIGNED_IN),

@@ -4,6 +4,7 @@
 // A test stops at the first expectation that fails: unwrapping is how it says so.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_credentials;
 mod account_states;
 mod accounts;
 mod api;

@@ -8,6 +8,7 @@
 pub mod mail;
 pub mod oidc;
 pub mod rate_limit;
+pub mod reset;
 
 use std::net::SocketAddr;
 
@@ -178,7 +179,9 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
 fn bucket(method: &Method, path: &str) -> Option<Bucket> {
     match (method.as_str(), path) {
         (_, "/search" | "/api/v1/search") => Some(Bucket::Search),
-        ("POST", "/login") => Some(Bucket::Login),
+        // A password change checks the current password: as many guesses as sign-ins.
+        ("POST", "/login" | "/account/password") => Some(Bucket::Login),
+        ("POST", "/account/verification") => Some(Bucket::VerificationMail),
         ("POST", "/register") => Some(Bucket::Registration),
         ("POST", "/password-reset" | "/password-reset/new") => Some(Bucket::PasswordReset),
         _ => None,

@@ -33,10 +33,11 @@ use openidconnect::{
 };
 use serde::Deserialize;
 
+use super::reset::mail_reset_link;
 use super::{cookie, set_cookie, Auth, OidcSettings};
 use crate::error::AppError;
 use crate::i18n::Translator;
-use crate::pages::account::{mail_reset_link, start_session};
+use crate::pages::account::start_session;
 use crate::pages::PageContext;
 use crate::state::AppState;
 
@@ -269,7 +270,8 @@ async fn account_for(
     if let Some(stored) = state.db.user_by_email(&email).await? {
         let event = auth.event("account.oidc-linked", &stored.user.id, format!("to {issuer}; credentials ended"));
         state.db.link_oidc(&stored.user.id, issuer, subject, event).await?;
-        mail_reset_link(state, t, &stored.user, ("mail-linked-subject", "mail-linked-body")).await?;
+        let mailed = auth.event("account.oidc-link-mailed", &stored.user.id, String::new());
+        mail_reset_link(state, t, &stored.user, ("mail-linked-subject", "mail-linked-body"), mailed).await?;
         state.accounts.mail_queued.notify_one();
         return Ok(state.db.user_by_id(&stored.user.id).await?.unwrap_or(stored.user));
     }

@@ -3,8 +3,8 @@
 //! Why in memory: a limit only has to stop one client from hammering one endpoint, and a
 //! counter in the database would put a write on every search. Behind a load balancer with
 //! N nodes a client gets at most N times the limit, which still stops scripted abuse; the
-//! limit that must hold across nodes — failed sign-ins per account — is counted in the
-//! database (see `pages::account`).
+//! limits that must hold across nodes — failed sign-ins per account, mails per account — are
+//! counted in the database (see `pages::account` and `auth::reset`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,6 +16,7 @@ pub enum Bucket {
     Login,
     Registration,
     PasswordReset,
+    VerificationMail,
     Search,
 }
 
@@ -26,12 +27,21 @@ pub struct RateLimits {
     pub login: u32,
     pub registration: u32,
     pub password_reset: u32,
+    /// Requests for another verification mail (each account is limited besides).
+    pub verification_mail: u32,
     pub search: u32,
 }
 
 impl Default for RateLimits {
     fn default() -> Self {
-        Self { window: Duration::from_secs(60), login: 20, registration: 10, password_reset: 5, search: 120 }
+        Self {
+            window: Duration::from_secs(60),
+            login: 20,
+            registration: 10,
+            password_reset: 5,
+            verification_mail: 5,
+            search: 120,
+        }
     }
 }
 
@@ -41,6 +51,7 @@ impl RateLimits {
             Bucket::Login => self.login,
             Bucket::Registration => self.registration,
             Bucket::PasswordReset => self.password_reset,
+            Bucket::VerificationMail => self.verification_mail,
             Bucket::Search => self.search,
         }
     }

@@ -12,7 +12,7 @@ use chrono::Duration;
 use lshub_domain::account::{check_display_name, check_password_strength, Email, Role, TokenScope};
 use lshub_domain::authorization::{Action, Actor, Credential, Resource};
 use lshub_domain::{Reason, ValidationError};
-use lshub_storage::accounts::{ApiToken, CodePurpose, NewUser};
+use lshub_storage::accounts::{Allowance, ApiToken, CodeMail, CodePurpose, Issued, Mail, NewUser};
 use lshub_storage::memberships::{Claim, Membership};
 use lshub_storage::StorageError;
 use serde::Deserialize;
@@ -20,14 +20,20 @@ use serde::Deserialize;
 use super::forms::{Choice, FormField, FormPage, Link, Posted};
 use super::language::is_local_path;
 use super::{render, PageContext};
+use crate::auth::reset::{mail_link, mail_reset_link};
 use crate::auth::{principal, set_cookie, Auth, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::state::AppState;
 
-/// How long verification and reset links work.
+/// How long verification links work.
 const VERIFY_FOR_HOURS: i64 = 48;
-const RESET_FOR_HOURS: i64 = 2;
+
+/// Verification mails one account may ask for per hour (besides the first, at registration);
+/// client addresses are limited besides (`Bucket::VerificationMail`).
+fn verification_mail_allowance() -> Allowance {
+    Allowance { mails: 3, window: Duration::hours(1) }
+}
 /// Failed sign-ins to one account from one client address within [`FAILURE_WINDOW_MINUTES`]:
 /// from the third on each attempt from that address waits a little longer, from the eighth
 /// on that address is refused until the window has passed since its last failure there.
@@ -55,11 +61,6 @@ fn redirect(to: &str) -> Response {
 
 fn redirect_with_cookie(to: &str, cookie: String) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned()), (SET_COOKIE, cookie)]).into_response()
-}
-
-/// The link in a mail: the public address of the hub plus `path`.
-fn mail_link(state: &AppState, path: &str, code: &str) -> String {
-    format!("{}{path}?code={code}", state.site.public_url)
 }
 
 // Registration.
@@ -135,7 +136,7 @@ pub async fn register(
         Ok(_) => {}
         // The page says the same as for a new address, so that no one learns which addresses
         // have an account; the owner gets a mail with a way back in instead.
-        Err(StorageError::EmailTaken) => mail_account_exists(&state, &t, &email).await?,
+        Err(StorageError::EmailTaken) => mail_account_exists(&state, &auth, &t, &email).await?,
         Err(e) => return Err(e.into()),
     }
     state.accounts.mail_queued.notify_one();
@@ -149,27 +150,12 @@ pub async fn register(
 }
 
 /// Tells the owner of `email` that someone tried to register it, with a link to choose a new
-/// password in case they have forgotten theirs.
-async fn mail_account_exists(state: &AppState, t: &Translator, email: &Email) -> Result<(), AppError> {
-    match state.db.user_by_email(email).await? {
-        Some(stored) => mail_reset_link(state, t, &stored.user, ("mail-exists-subject", "mail-exists-body")).await,
-        None => Ok(()),
-    }
-}
-
-/// Queues a mail to `user` with a link to choose a new password, worded by the `(subject,
-/// body)` messages.
-pub(crate) async fn mail_reset_link(
-    state: &AppState,
-    t: &Translator,
-    user: &lshub_domain::account::User,
-    (subject, body): (&str, &str),
-) -> Result<(), AppError> {
-    let compose = |code: &str| (t.t(subject), t.t1(body, "link", mail_link(state, "/password-reset/new", code)));
-    state
-        .db
-        .issue_code(&user.id, CodePurpose::ResetPassword, Duration::hours(RESET_FOR_HOURS), &user.email, &compose)
-        .await?;
+/// password in case they have forgotten theirs; within the account's allowance of such
+/// mails, and silently not beyond it, since the page must say the same either way.
+async fn mail_account_exists(state: &AppState, auth: &Auth, t: &Translator, email: &Email) -> Result<(), AppError> {
+    let Some(stored) = state.db.user_by_email(email).await? else { return Ok(()) };
+    let event = auth.event("account.exists-mailed", &stored.user.id, String::new());
+    mail_reset_link(state, t, &stored.user, ("mail-exists-subject", "mail-exists-body"), event).await?;
     Ok(())
 }
 
@@ -302,9 +288,16 @@ pub async fn login(
                 t.t1("mail-login-link-body", "link", mail_link(&state, "/login/link", code)),
             )
         };
-        let valid_for = Duration::minutes(SIGN_IN_LINK_MINUTES);
-        state.db.issue_code(&user.id, CodePurpose::SignIn, valid_for, &user.email, &compose).await?;
-        state.db.audit(auth.event("login.link-sent", &key, format!("{all_failures} failed attempts"))).await?;
+        let mail = CodeMail {
+            user_id: &user.id,
+            purpose: CodePurpose::SignIn,
+            valid_for: Duration::minutes(SIGN_IN_LINK_MINUTES),
+            recipient: &user.email,
+            compose: &compose,
+        };
+        // Only the right password gets here, so only the owner can ask for these mails.
+        let event = auth.event("login.link-sent", &key, format!("{all_failures} failed attempts"));
+        state.db.issue_code(mail, event, None).await?;
         state.accounts.mail_queued.notify_one();
         let text = t.t1("login-link-sent-text", "email", user.email.clone());
         return FormPage::message(ctx, t.t("login-link-sent-title"), text, vec![]).respond(StatusCode::OK);
@@ -435,12 +428,10 @@ pub async fn reset_request(
         Err(e) => return reset_request_page(ctx, &auth, &form.email).invalid(&e).respond(StatusCode::BAD_REQUEST),
     };
     let t = ctx.t.clone();
-    // The same answer whether or not the address has an account: no one learns which do.
-    if let Some(stored) = state.db.user_by_email(&email).await? {
-        mail_reset_link(&state, &t, &stored.user, ("mail-reset-subject", "mail-reset-body")).await?;
-        state.db.audit(auth.event("password.reset-requested", &email.lookup_key(), String::new())).await?;
-        state.accounts.mail_queued.notify_one();
-    }
+    // The same answer, and the same work, whether or not the address has an account: the
+    // request is only queued, and the mail worker looks the address up (`auth::reset`).
+    state.db.queue_reset_request(&email, t.code(), &auth.client).await?;
+    state.accounts.mail_queued.notify_one();
     FormPage::message(ctx, t.t("reset-sent-title"), t.t1("reset-sent-text", "email", email.to_string()), vec![])
         .respond(StatusCode::OK)
 }
@@ -505,6 +496,8 @@ struct AccountPage {
     user: lshub_domain::account::User,
     name_field: Vec<FormField>,
     token_fields: Vec<FormField>,
+    /// Empty for accounts without a password (OpenID Connect).
+    password_fields: Vec<FormField>,
     memberships: Vec<Membership>,
     claims: Vec<Claim>,
     tokens: Vec<ApiToken>,
@@ -532,8 +525,21 @@ async fn account_page(
         FormField::new("name", t.t("field-token-name"), "text").required(),
         FormField::new("scope", t.t("field-token-scope"), "select").choices(scope_choices),
     ];
+    let mut password_fields = if state.db.password_hash(&user.id).await?.is_some() {
+        vec![
+            FormField::new("current_password", t.t("field-current-password"), "password")
+                .autocomplete("current-password")
+                .required(),
+            FormField::new("new_password", t.t("field-new-password"), "password")
+                .hint(t.t("field-password-hint"))
+                .autocomplete("new-password")
+                .required(),
+        ]
+    } else {
+        Vec::new()
+    };
     if let Some(error) = &invalid {
-        for field in name_field.iter_mut().chain(token_fields.iter_mut()) {
+        for field in name_field.iter_mut().chain(token_fields.iter_mut()).chain(password_fields.iter_mut()) {
             if field.name == error.field {
                 field.error = Some(t.reason(&error.reason));
             }
@@ -549,6 +555,7 @@ async fn account_page(
         user,
         name_field,
         token_fields,
+        password_fields,
         new_token,
     };
     let status = if invalid.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -628,6 +635,55 @@ pub async fn revoke_token(
     Ok(redirect("/account"))
 }
 
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Changes the signed-in user's password, given the current one. Every other session and
+/// every API token end, and so do outstanding reset links; this session stays. The owner
+/// gets a mail about it, in case it was not them.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Posted(form): Posted<PasswordForm>,
+) -> Result<Response, AppError> {
+    auth.require(Action::ManageOwnAccount, Resource::Hub)?;
+    let user = auth.user()?;
+    // Only a browser session reaches here (the policy keeps tokens from managing accounts).
+    let session = auth.session.as_deref().ok_or(AppError::SignInRequired)?;
+    let stored = state.db.password_hash(&user.id).await?;
+    let hash = stored.unwrap_or_else(|| lshub_storage::credentials::decoy_hash().to_owned());
+    let current = form.current_password.clone();
+    if !blocking(move || lshub_storage::credentials::verify_password(&current, &hash)).await? {
+        state.db.audit(auth.event("password.change-refused", &user.id, String::new())).await?;
+        let e = ValidationError::new("current_password", Reason::WrongPassword);
+        return account_page(&state, ctx, &auth, None, Some(e)).await;
+    }
+    if let Err(e) = check_password_strength(&form.new_password, &user.email) {
+        let e = ValidationError { field: "new_password", ..e };
+        return account_page(&state, ctx, &auth, None, Some(e)).await;
+    }
+    let password = form.new_password.clone();
+    let new_hash = blocking(move || lshub_storage::credentials::hash_password(&password)).await??;
+    let t = ctx.t.clone();
+    let reset_page = format!("{}/password-reset", state.site.public_url);
+    let notice = Mail {
+        recipient: &user.email,
+        subject: &t.t("mail-password-changed-subject"),
+        body: &t.t1("mail-password-changed-body", "link", reset_page),
+    };
+    let event = auth.event("password.changed", &user.id, String::new());
+    state.db.change_password(&user.id, &new_hash, session, notice, event).await?;
+    state.accounts.mail_queued.notify_one();
+    let links = vec![Link { href: "/account".into(), label: t.t("nav-account") }];
+    FormPage::message(ctx, t.t("password-changed-title"), t.t("password-changed-text"), links).respond(StatusCode::OK)
+}
+
 /// Sends a new verification link, for a member whose first one expired or got lost.
 pub async fn resend_verification(
     State(state): State<AppState>,
@@ -641,9 +697,19 @@ pub async fn resend_verification(
         let compose = |code: &str| {
             (t.t("mail-verify-subject"), t.t1("mail-verify-body", "link", mail_link(&state, "/verify", code)))
         };
-        let valid_for = Duration::hours(VERIFY_FOR_HOURS);
-        state.db.issue_code(&user.id, CodePurpose::VerifyEmail, valid_for, &user.email, &compose).await?;
-        state.db.audit(auth.event("account.verification-sent", &user.id, String::new())).await?;
+        let mail = CodeMail {
+            user_id: &user.id,
+            purpose: CodePurpose::VerifyEmail,
+            valid_for: Duration::hours(VERIFY_FOR_HOURS),
+            recipient: &user.email,
+            compose: &compose,
+        };
+        let event = auth.event("account.verification-sent", &user.id, String::new());
+        if let Issued::OverAllowance { retry_after } =
+            state.db.issue_code(mail, event, Some(verification_mail_allowance())).await?
+        {
+            return Err(AppError::TooManyRequests { retry_after: retry_after.num_seconds().unsigned_abs() });
+        }
         state.accounts.mail_queued.notify_one();
     }
     let links = vec![Link { href: "/account".into(), label: t.t("nav-account") }];
@@ -651,10 +717,11 @@ pub async fn resend_verification(
         .respond(StatusCode::OK)
 }
 
+/// Ends every session, this one too, revokes every API token and voids every reset link.
 pub async fn logout_everywhere(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     auth.require(Action::ManageOwnAccount, Resource::Hub)?;
     let user = auth.user()?;
-    state.db.end_all_sessions(&user.id, auth.event("logout.everywhere", &user.id, String::new())).await?;
+    state.db.revoke_all_credentials(&user.id, auth.event("logout.everywhere", &user.id, String::new())).await?;
     Ok(redirect_with_cookie("/login", set_cookie(&state, SESSION_COOKIE, "", 0)))
 }
 

@@ -183,7 +183,7 @@ pub async fn set_state(
     Ok(back_to_account(&id))
 }
 
-/// Revokes every token of an account and ends every session of it.
+/// Revokes every token of an account, ends every session of it and voids its reset links.
 pub async fn revoke_credentials(
     State(state): State<AppState>,
     auth: Auth,
@@ -191,7 +191,7 @@ pub async fn revoke_credentials(
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
     let target = target_account(&state, &id).await?;
-    state.db.revoke_credentials(&id, auth.event("credentials.revoked", &target.email, String::new())).await?;
+    state.db.revoke_all_credentials(&id, auth.event("credentials.revoked", &target.email, String::new())).await?;
     Ok(back_to_account(&id))
 }
 

@@ -86,6 +86,18 @@ pub fn date(lang: Language, date: NaiveDate) -> String {
     format!("{} {} {}", date.day(), months[date.month0() as usize], date.year())
 }
 
+/// A stored moment (RFC 3339) to the minute, in UTC: "4 December 2026, 17:09 UTC". Text that
+/// is no moment is shown as it is.
+pub fn moment(lang: Language, stamp: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stamp) {
+        Ok(at) => {
+            let at = at.with_timezone(&chrono::Utc);
+            format!("{}, {} UTC", date(lang, at.date_naive()), at.format("%H:%M"))
+        }
+        Err(_) => stamp.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +127,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 9, 15).expect("date");
         assert_eq!(date(Language::En, day), "15 September 2026");
         assert_eq!(date(Language::Nl, day), "15 september 2026");
+        assert_eq!(moment(Language::Nl, "2026-09-15T07:05:59.123456Z"), "15 september 2026, 07:05 UTC");
+        assert_eq!(moment(Language::En, "yesterday"), "yesterday");
     }
 }

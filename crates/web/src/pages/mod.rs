@@ -52,6 +52,7 @@ pub fn routes() -> RouteTable {
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/account/logout-everywhere", post(account::logout_everywhere))
+        .route("/account/password", post(account::change_password))
         .route("/account/verification", post(account::resend_verification))
         .route("/account/export", get(account::export))
         .route("/account/delete", get(account::delete_form).post(account::delete))
@@ -108,6 +109,11 @@ impl PageContext {
     /// A claim's state in this language.
     pub fn claim_status(&self, status: &lshub_domain::account::ClaimStatus) -> String {
         self.t.t(&format!("claim-status-{}", status.id()))
+    }
+
+    /// A stored moment as this language writes it.
+    pub fn moment(&self, stamp: &str) -> String {
+        format::moment(self.t.lang, stamp)
     }
 
     /// `aria-current` value for a navigation link to `section` (`/`, `/organisations`, ...).
