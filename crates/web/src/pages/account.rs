@@ -769,10 +769,6 @@ pub async fn delete(
     auth.require(Action::ManageOwnAccount, Resource::Hub)?;
     let user = auth.user()?.clone();
     let t = ctx.t.clone();
-    if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
-        let e = ValidationError::new("confirm", Reason::ConfirmationMismatch);
-        return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
-    }
     let event = lshub_storage::audit::AuditEvent {
         actor_id: None,
         actor_label: lshub_storage::DELETED_USER_LABEL,
@@ -781,13 +777,20 @@ pub async fn delete(
         detail: String::new(),
         client: &auth.client,
     };
-    match state.db.delete_user(&user.id, &user.email, event).await {
-        Ok(()) => {}
-        Err(StorageError::LastAdmin) => {
-            let e = ValidationError::new("confirm", Reason::LastAdmin);
-            return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
+    let refused = if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
+        Some(Reason::ConfirmationMismatch)
+    } else {
+        // The last admin stays: checked where the account is deleted, so that admins leaving
+        // at the same moment cannot all pass.
+        match state.db.delete_user(&user.id, &user.email, event).await {
+            Ok(()) => None,
+            Err(StorageError::LastAdmin) => Some(Reason::LastAdmin),
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
+    };
+    if let Some(reason) = refused {
+        let e = ValidationError::new("confirm", reason);
+        return delete_page(ctx, &auth).invalid(&e).respond(StatusCode::BAD_REQUEST);
     }
     let page = FormPage::message(ctx, t.t("delete-done-title"), t.t("delete-done-text"), vec![]);
     let mut response = page.respond(StatusCode::OK)?;
