@@ -13,6 +13,7 @@ per_backend!(
     linking_ends_the_password_sessions_and_tokens_of_the_account,
     several_audiences_need_the_hub_as_authorized_party,
     keys_published_for_another_use_or_algorithm_are_refused,
+    a_provider_name_the_hub_refuses_gives_way_to_the_address,
 );
 
 /// Runs the flow in `browser`: the hub sends it to the provider, which sends it back.
@@ -171,4 +172,19 @@ async fn keys_published_for_another_use_or_algorithm_are_refused(app: &TestApp) 
     }
     app.provider.sign_in_as(person, Tamper::None);
     assert_eq!(sign_in_at_provider(&mut Browser::new(app, 238)).await.status, 303);
+}
+
+/// A name the hub would refuse from a member (here one that turns the text around) does not
+/// stop a provider's sign-in: the new account is named by its address instead.
+async fn a_provider_name_the_hub_refuses_gives_way_to_the_address(app: &TestApp) {
+    let _turn = app.provider.take_turn().await;
+    let mut named = identity("rana", "rana@uva.example", Some(true));
+    named.name = "Rana \u{202E}reganaM".into();
+    app.provider.sign_in_as(named, Tamper::None);
+    let mut browser = Browser::new(app, 240);
+    let page = sign_in_at_provider(&mut browser).await;
+    assert_eq!((page.status, page.location.as_deref()), (303, Some("/account")), "{}", page.body);
+    let account = browser.get("/account").await;
+    assert!(account.body.contains("rana@uva.example"), "signed in");
+    assert!(!account.body.contains('\u{202E}'), "the refused name is not taken");
 }

@@ -275,8 +275,16 @@ async fn account_for(
         state.accounts.mail_queued.notify_one();
         return Ok(state.db.user_by_id(&stored.user.id).await?.unwrap_or(stored.user));
     }
-    let name = claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().trim()).filter(|n| !n.is_empty());
-    let name = lshub_domain::account::check_display_name(name.unwrap_or(email.as_str()))?;
+    // A provider's name the hub would refuse (too long, direction controls) must not stop the
+    // sign-in: the address stands in for it, and the member can rename themselves.
+    let name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .and_then(|n| lshub_domain::account::check_display_name(n.as_str()).ok());
+    let name = match name {
+        Some(name) => name,
+        None => lshub_domain::account::check_display_name(email.as_str())?,
+    };
     let new = NewUser {
         email: &email,
         display_name: &name,

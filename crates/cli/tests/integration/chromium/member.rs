@@ -56,6 +56,17 @@ pub async fn claim_approve_edit(s: &mut Session) -> Result<()> {
     }
     approve.context("the member's claim is listed for approval")?.click().await?;
     s.arrived("admin-claims", Arrival::Page).await?;
+    s.open("/admin/users", "admin-users", Arrival::Page).await?;
+    let mut account = None;
+    for row in s.find_all("tr").await? {
+        if row.text().await?.contains(&member) {
+            account = Some(row.find(fantoccini::Locator::Css("a[href^='/admin/users/']")).await?);
+        }
+    }
+    account.context("the member is listed among the users")?.click().await?;
+    s.arrived("admin-user", Arrival::Page).await?;
+    let listed = s.find_all(&format!("main a[href='/organisations/{slug}']")).await?;
+    ensure!(listed.len() == 1, "the approved membership is on the member's admin page");
     sign_out(s).await?;
 
     sign_in(s, &member).await?;
