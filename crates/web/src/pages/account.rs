@@ -55,6 +55,14 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("password task failed: {e}")))
 }
 
+/// Whether `password` opens an account stored with `hash`. Without a hash (no such account,
+/// or one without a password) a decoy is checked, so the answer takes as long either way.
+async fn password_matches(password: &str, hash: Option<String>) -> Result<bool, AppError> {
+    let hash = hash.unwrap_or_else(|| lshub_storage::credentials::decoy_hash().to_owned());
+    let password = password.to_owned();
+    blocking(move || lshub_storage::credentials::verify_password(&password, &hash)).await
+}
+
 fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response()
 }
@@ -265,12 +273,7 @@ pub async fn login(
         tokio::time::sleep(SLOWDOWN_STEP * steps).await;
     }
     let stored = state.db.user_by_email(&email).await?;
-    let hash = stored
-        .as_ref()
-        .and_then(|s| s.password_hash.clone())
-        .unwrap_or_else(|| lshub_storage::credentials::decoy_hash().to_owned());
-    let password = form.password.clone();
-    let matches = blocking(move || lshub_storage::credentials::verify_password(&password, &hash)).await?;
+    let matches = password_matches(&form.password, stored.as_ref().and_then(|s| s.password_hash.clone())).await?;
     let user = match stored {
         Some(stored) if matches => stored.user,
         _ => {
@@ -656,10 +659,7 @@ pub async fn change_password(
     let user = auth.user()?;
     // Only a browser session reaches here (the policy keeps tokens from managing accounts).
     let session = auth.session.as_deref().ok_or(AppError::SignInRequired)?;
-    let stored = state.db.password_hash(&user.id).await?;
-    let hash = stored.unwrap_or_else(|| lshub_storage::credentials::decoy_hash().to_owned());
-    let current = form.current_password.clone();
-    if !blocking(move || lshub_storage::credentials::verify_password(&current, &hash)).await? {
+    if !password_matches(&form.current_password, state.db.password_hash(&user.id).await?).await? {
         state.db.audit(auth.event("password.change-refused", &user.id, String::new())).await?;
         let e = ValidationError::new("current_password", Reason::WrongPassword);
         return account_page(&state, ctx, &auth, None, Some(e)).await;
