@@ -3,6 +3,7 @@
 //! changed here alone.
 
 use crate::account::{AccountState, Role, TokenScope};
+use crate::content::{Authoring, Kind};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -62,19 +63,56 @@ pub enum Action {
     UseApiToken,
     /// Ask to maintain an organisation's profile.
     ClaimOrganisation,
-    /// Change an organisation's profile.
-    EditOrganisation,
+    /// Something done to content of a kind, owned by an organisation
+    /// ([`Resource::Content`]).
+    Content(ContentAction),
     /// Content only MoU partners see.
     ReadPartnerContent,
     /// The admin pages: users, roles, partner organisations, claims, the audit log.
     Administer,
 }
 
+/// What can be done to content. Which of these a kind allows at all follows from its
+/// [`Authoring`]: imported kinds allow none, profiles only `Edit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContentAction {
+    /// Write a new item owned by the organisation.
+    Create,
+    /// Change an item (or a profile).
+    Edit,
+    /// Make an item public without review; for kinds that need review, approve it.
+    Publish,
+    /// Approve or send back items in review, archive anyone's items.
+    Moderate,
+    /// Take an item out of lists (its owners or a moderator).
+    Archive,
+    /// Remove an item and its history for good.
+    Delete,
+    /// See drafts, items in review and the history of changes.
+    ReadUnpublished,
+}
+
+impl ContentAction {
+    pub const ALL: [ContentAction; 7] = [
+        ContentAction::Create,
+        ContentAction::Edit,
+        ContentAction::Publish,
+        ContentAction::Moderate,
+        ContentAction::Archive,
+        ContentAction::Delete,
+        ContentAction::ReadUnpublished,
+    ];
+}
+
 /// What the action is done to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource<'a> {
     Hub,
+    /// An organisation, as the subject of a claim.
     Organisation { id: &'a str },
+    /// Content of `kind` owned by the organisation with id `owner` (an organisation's
+    /// profile is owned by the organisation itself).
+    Content { kind: &'a Kind, owner: &'a str },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +170,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         let needed = match action {
             Action::UseApiToken => return Allow,
             Action::ReadPublic | Action::ReadOwnAccount | Action::ReadPartnerContent => TokenScope::Read,
-            Action::EditOrganisation => TokenScope::Write,
+            Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
+            Action::Content(_) => TokenScope::Write,
             Action::UseSignInPages
             | Action::SignIn
             | Action::ManageOwnAccount
@@ -155,13 +194,9 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             Deny(Denial::EmailNotVerified)
         }
         Action::ClaimOrganisation | Action::CreateApiToken => Allow,
-        Action::EditOrganisation => {
-            let Resource::Organisation { id } = resource else { return Deny(Denial::Forbidden) };
-            if user.role == Role::Admin || user.organisations.iter().any(|o| o == id) {
-                Allow
-            } else {
-                Deny(Denial::Forbidden)
-            }
+        Action::Content(action) => {
+            let Resource::Content { kind, owner } = resource else { return Deny(Denial::Forbidden) };
+            decide_content(user, action, kind, owner)
         }
         Action::ReadPartnerContent if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Administer if user.role == Role::Admin => Allow,
@@ -169,9 +204,45 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
     }
 }
 
+/// Members of the owning organisation write; partners and admins moderate; admins may do
+/// anything a kind allows.
+fn decide_content(user: &Principal, action: ContentAction, kind: &Kind, owner: &str) -> Decision {
+    let allowed_for_kind = match kind.authoring {
+        Authoring::Imported => false,
+        Authoring::Profile => matches!(action, ContentAction::Edit | ContentAction::ReadUnpublished),
+        Authoring::Members { .. } => true,
+    };
+    if !allowed_for_kind {
+        return Decision::Deny(Denial::Forbidden);
+    }
+    let member = user.organisations.iter().any(|o| o == owner);
+    let admin = user.role == Role::Admin;
+    let moderator = admin || user.role == Role::Partner;
+    let writes = action != ContentAction::ReadUnpublished;
+    // Members proved their address when they claimed; one whose address changed since
+    // confirms it again before writing.
+    if writes && kind.is_member_written() && user.state != AccountState::Verified {
+        return Decision::Deny(Denial::EmailNotVerified);
+    }
+    let allowed = match action {
+        ContentAction::Create | ContentAction::Edit | ContentAction::Delete => member || admin,
+        ContentAction::Publish => moderator || (member && !kind.needs_review()),
+        ContentAction::Moderate => moderator,
+        ContentAction::Archive | ContentAction::ReadUnpublished => member || moderator,
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Deny(Denial::Forbidden)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::ORGANISATION;
+
+    const EDIT: Action = Action::Content(ContentAction::Edit);
 
     fn principal(role: Role, organisations: &[&str], via: Credential) -> Actor {
         Actor::user(Principal {
@@ -196,16 +267,16 @@ mod tests {
 
     #[test]
     fn only_members_of_an_organisation_and_admins_edit_it() {
-        let org = Resource::Organisation { id: "o1" };
+        let org = Resource::Content { kind: &ORGANISATION, owner: "o1" };
         let own = principal(Role::Member, &["o1"], Credential::Session);
         let other = principal(Role::Member, &["o2"], Credential::Session);
         let partner = principal(Role::Partner, &[], Credential::Session);
         let admin = principal(Role::Admin, &[], Credential::Session);
-        assert!(decide(&own, Action::EditOrganisation, org).is_allowed());
-        assert!(!decide(&other, Action::EditOrganisation, org).is_allowed());
-        assert!(!decide(&partner, Action::EditOrganisation, org).is_allowed());
-        assert!(decide(&admin, Action::EditOrganisation, org).is_allowed());
-        assert!(!decide(&own, Action::EditOrganisation, Resource::Hub).is_allowed());
+        assert!(decide(&own, EDIT, org).is_allowed());
+        assert!(!decide(&other, EDIT, org).is_allowed());
+        assert!(!decide(&partner, EDIT, org).is_allowed());
+        assert!(decide(&admin, EDIT, org).is_allowed());
+        assert!(!decide(&own, EDIT, Resource::Hub).is_allowed());
     }
 
     #[test]
@@ -221,13 +292,13 @@ mod tests {
 
     #[test]
     fn tokens_are_limited_to_their_scopes_and_the_api() {
-        let org = Resource::Organisation { id: "o1" };
+        let org = Resource::Content { kind: &ORGANISATION, owner: "o1" };
         let read = principal(Role::Admin, &["o1"], Credential::Token(vec![TokenScope::Read]));
         let write = principal(Role::Member, &["o1"], Credential::Token(vec![TokenScope::Write]));
         assert!(decide(&read, Action::ReadPublic, Resource::Hub).is_allowed());
-        assert_eq!(decide(&read, Action::EditOrganisation, org), Decision::Deny(Denial::ScopeMissing));
+        assert_eq!(decide(&read, EDIT, org), Decision::Deny(Denial::ScopeMissing));
         assert_eq!(decide(&read, Action::Administer, Resource::Hub), Decision::Deny(Denial::Forbidden));
-        assert!(decide(&write, Action::EditOrganisation, org).is_allowed());
+        assert!(decide(&write, EDIT, org).is_allowed());
         assert_eq!(decide(&write, Action::ManageOwnAccount, Resource::Hub), Decision::Deny(Denial::Forbidden));
     }
 
@@ -251,20 +322,20 @@ mod tests {
 
     #[test]
     fn tokens_of_unverified_accounts_do_nothing() {
-        let org = Resource::Organisation { id: "o1" };
+        let org = Resource::Content { kind: &ORGANISATION, owner: "o1" };
         let write = Credential::Token(vec![TokenScope::Read, TokenScope::Write]);
         let actor = in_state(principal(Role::Admin, &["o1"], write), AccountState::Unverified);
-        for action in [Action::UseApiToken, Action::ReadPublic, Action::ReadOwnAccount, Action::EditOrganisation] {
+        for action in [Action::UseApiToken, Action::ReadPublic, Action::ReadOwnAccount, EDIT] {
             assert_eq!(decide(&actor, action, org), Decision::Deny(Denial::EmailNotVerified), "{action:?}");
         }
         let verified = in_state(actor, AccountState::Verified);
         assert!(decide(&verified, Action::UseApiToken, Resource::Hub).is_allowed());
-        assert!(decide(&verified, Action::EditOrganisation, org).is_allowed());
+        assert!(decide(&verified, EDIT, org).is_allowed());
     }
 
     #[test]
     fn disabled_accounts_act_as_visitors_at_most() {
-        let org = Resource::Organisation { id: "o1" };
+        let org = Resource::Content { kind: &ORGANISATION, owner: "o1" };
         let session = in_state(principal(Role::Admin, &["o1"], Credential::Session), AccountState::Disabled);
         assert!(decide(&session, Action::ReadPublic, Resource::Hub).is_allowed());
         assert!(decide(&session, Action::UseSignInPages, Resource::Hub).is_allowed());
@@ -274,7 +345,7 @@ mod tests {
             Action::ManageOwnAccount,
             Action::CreateApiToken,
             Action::ClaimOrganisation,
-            Action::EditOrganisation,
+            EDIT,
             Action::ReadPartnerContent,
             Action::Administer,
         ] {
@@ -282,8 +353,82 @@ mod tests {
         }
         let token = Credential::Token(vec![TokenScope::Read, TokenScope::Write]);
         let token = in_state(principal(Role::Admin, &["o1"], token), AccountState::Disabled);
-        for action in [Action::UseApiToken, Action::ReadPublic, Action::EditOrganisation] {
+        for action in [Action::UseApiToken, Action::ReadPublic, EDIT] {
             assert_eq!(decide(&token, action, org), Decision::Deny(Denial::AccountDisabled), "{action:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod content_tests {
+    use super::*;
+    use crate::content::{Authoring, Kind, Storage, CALL, NEWS, ORGANISATION};
+
+    static REVIEWED: Kind =
+        Kind { id: "reviewed", path: "reviewed", storage: Storage::Items, authoring: Authoring::Members { review: true }, facets: &[] };
+
+    fn actor(role: Role, organisations: &[&str]) -> Actor {
+        Actor::user(Principal {
+            user_id: "u".into(),
+            role,
+            state: AccountState::Verified,
+            organisations: organisations.iter().map(|o| (*o).to_owned()).collect(),
+            via: Credential::Session,
+        })
+    }
+
+    fn allowed(actor: &Actor, action: ContentAction, kind: &Kind) -> bool {
+        decide(actor, Action::Content(action), Resource::Content { kind, owner: "o1" }).is_allowed()
+    }
+
+    #[test]
+    fn members_write_and_publish_their_organisations_items() {
+        let own = actor(Role::Member, &["o1"]);
+        let other = actor(Role::Member, &["o2"]);
+        for action in [ContentAction::Create, ContentAction::Edit, ContentAction::Publish, ContentAction::Archive] {
+            assert!(allowed(&own, action, &NEWS), "{action:?}");
+            assert!(!allowed(&other, action, &NEWS), "{action:?}");
+        }
+        assert!(!allowed(&own, ContentAction::Moderate, &NEWS));
+        assert!(!allowed(&own, ContentAction::Publish, &REVIEWED), "needs a moderator");
+        assert!(!decide(&own, Action::Content(ContentAction::Edit), Resource::Hub).is_allowed());
+    }
+
+    #[test]
+    fn partners_moderate_but_do_not_write_for_others() {
+        let partner = actor(Role::Partner, &[]);
+        assert!(allowed(&partner, ContentAction::Moderate, &NEWS));
+        assert!(allowed(&partner, ContentAction::Publish, &REVIEWED));
+        assert!(allowed(&partner, ContentAction::Archive, &NEWS));
+        assert!(allowed(&partner, ContentAction::ReadUnpublished, &NEWS));
+        assert!(!allowed(&partner, ContentAction::Edit, &NEWS));
+        assert!(!allowed(&partner, ContentAction::Delete, &NEWS));
+        let admin = actor(Role::Admin, &[]);
+        for action in ContentAction::ALL {
+            assert!(allowed(&admin, action, &NEWS), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn kinds_allow_only_what_their_authoring_says() {
+        let admin = actor(Role::Admin, &["o1"]);
+        for action in ContentAction::ALL {
+            assert!(!allowed(&admin, action, &CALL), "calls are imported: {action:?}");
+            let profile_action = matches!(action, ContentAction::Edit | ContentAction::ReadUnpublished);
+            assert_eq!(allowed(&admin, action, &ORGANISATION), profile_action, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn unverified_members_confirm_their_address_before_writing() {
+        let mut member = actor(Role::Member, &["o1"]);
+        if let Some(user) = member.user.as_mut() {
+            user.state = AccountState::Unverified;
+        }
+        assert_eq!(
+            decide(&member, Action::Content(ContentAction::Create), Resource::Content { kind: &NEWS, owner: "o1" }),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
+        assert!(allowed(&member, ContentAction::ReadUnpublished, &NEWS));
     }
 }

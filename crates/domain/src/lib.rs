@@ -6,8 +6,10 @@
 pub mod account;
 pub mod authorization;
 pub mod call;
+pub mod content;
 pub mod language;
 pub mod listing;
+pub mod news;
 pub mod organisation;
 pub mod provenance;
 pub mod stats;

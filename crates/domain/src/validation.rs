@@ -132,6 +132,16 @@ pub enum Reason {
     NoSuchOrganisation {
         slug: String,
     },
+    NoSuchCall {
+        topic_id: String,
+    },
+    /// Not an address name (a slug: lowercase letters, digits and hyphens).
+    NotAddressName {
+        value: String,
+    },
+    TooManyLinks {
+        max: usize,
+    },
     ConfirmationMismatch,
     LastAdmin,
     /// A password change whose "current password" is not the account's.
@@ -183,6 +193,11 @@ impl fmt::Display for Reason {
             Reason::NotLei { value } => write!(f, "'{value}' is not a LEI (20 letters and digits)"),
             Reason::NotCountryCode { value } => write!(f, "'{value}' is not a two-letter country code"),
             Reason::NoSuchOrganisation { slug } => write!(f, "no organisation has the address name '{slug}'"),
+            Reason::NoSuchCall { topic_id } => write!(f, "no call has the topic id '{topic_id}'"),
+            Reason::NotAddressName { value } => {
+                write!(f, "'{value}' is not an address name (lowercase letters, digits and hyphens)")
+            }
+            Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
             Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),
             Reason::WrongPassword => write!(f, "is not your current password"),

@@ -3,7 +3,8 @@
 
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::Json;
-use lshub_domain::authorization::{Action, Resource};
+use lshub_domain::authorization::{Action, ContentAction, Resource};
+use lshub_domain::content::ORGANISATION;
 use lshub_domain::Organisation;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -153,7 +154,7 @@ pub async fn edit_organisation(
     JsonBody(body): JsonBody<ProfileBody>,
 ) -> Result<Json<Organisation>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
+    auth.require(Action::Content(ContentAction::Edit), Resource::Content { kind: &ORGANISATION, owner: &organisation.id })?;
     if let Some(sector) = body.sectors.iter().find(|s| s.contains(',')) {
         return Err(lshub_domain::ValidationError::new(
             "sectors",

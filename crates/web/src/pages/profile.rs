@@ -5,7 +5,8 @@ use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lshub_domain::account::{email_domain_matches_website, ClaimStatus};
-use lshub_domain::authorization::{Action, Resource};
+use lshub_domain::authorization::{Action, ContentAction, Resource};
+use lshub_domain::content::ORGANISATION;
 use lshub_domain::{Address, Organisation, OrganisationProfile, ValidationError};
 use lshub_storage::ProfileSave;
 use serde::Deserialize;
@@ -173,7 +174,7 @@ pub async fn edit_form(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let organisation = organisation(&state, &slug).await?;
-    auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
+    auth.require(Action::Content(ContentAction::Edit), Resource::Content { kind: &ORGANISATION, owner: &organisation.id })?;
     edit_page(ctx, &auth, &organisation, &ProfileEdit::from_profile(&organisation.profile)).respond(StatusCode::OK)
 }
 
@@ -185,7 +186,7 @@ pub async fn edit(
     Posted(form): Posted<ProfileEdit>,
 ) -> Result<Response, AppError> {
     let organisation = organisation(&state, &slug).await?;
-    auth.require(Action::EditOrganisation, Resource::Organisation { id: &organisation.id })?;
+    auth.require(Action::Content(ContentAction::Edit), Resource::Content { kind: &ORGANISATION, owner: &organisation.id })?;
     match save(&state, &auth, &organisation, &form).await? {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/organisations/{slug}"))]).into_response()),
         Err(e) => edit_page(ctx, &auth, &organisation, &form).invalid(&e).respond(StatusCode::BAD_REQUEST),

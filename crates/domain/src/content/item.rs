@@ -1,0 +1,126 @@
+//! A member-written item: what the kernel keeps about every item (owner, state, expiry,
+//! revisions), around the record that is the kind's own.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::kind::Kind;
+use super::lifecycle::{self, State};
+use crate::language::Language;
+use crate::validation::ValidationError;
+
+/// The organisation that owns an item; its members edit it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item<T> {
+    pub id: String,
+    pub kind: &'static Kind,
+    /// Its address in the kind's pages: `/news/{slug}`.
+    pub slug: String,
+    pub owner: Owner,
+    pub state: State,
+    /// Counts every saved change, from 1; an edit names the revision it was made to, so
+    /// that no one's change is silently undone.
+    pub revision: i64,
+    pub expires_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When it was first published.
+    pub published_at: Option<DateTime<Utc>>,
+    pub record: T,
+}
+
+impl<T> Item<T> {
+    pub fn is_listed(&self, today: NaiveDate) -> bool {
+        lifecycle::is_listed(self.state, self.expires_on, today)
+    }
+
+    pub fn has_expired(&self, today: NaiveDate) -> bool {
+        lifecycle::has_expired(self.expires_on, today)
+    }
+}
+
+/// One saved version of an item, for its history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision<T> {
+    pub revision: i64,
+    pub state: State,
+    /// What happened: `created`, `edited`, or a transition's id.
+    pub change: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+    pub record: T,
+}
+
+/// What the search index knows of one item of any kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDocument {
+    pub kind: &'static Kind,
+    /// The identifier people and other systems use: a ROR URL, a topic id, else a slug.
+    pub id: String,
+    /// The key of its page in the hub (a slug or a topic id).
+    pub key: String,
+    /// Weighted most.
+    pub title: String,
+    /// Other names: aliases, acronyms, names in other languages, keywords; weighted next.
+    pub aliases: Vec<String>,
+    /// Longer text: descriptions, bodies.
+    pub body: String,
+    /// Facet values, e.g. `("kind", "healthcare")`, `("city", "Amsterdam")`.
+    pub facets: Vec<(&'static str, String)>,
+}
+
+/// The record of a member-written kind: its fields, rules and search document. The kernel
+/// does the rest (storage, lifecycle, history, pages, API, feeds).
+pub trait Written: Serialize + DeserializeOwned + Clone + PartialEq + Send + Sync + 'static {
+    const KIND: &'static Kind;
+    /// The version of the stored record this code writes. Stored records of older versions
+    /// are brought up to date by [`Written::upgrade`] when read.
+    const RECORD_VERSION: u32;
+    /// The form of the record as a member submits it (a form or a JSON body).
+    type Draft: DeserializeOwned + Default + Send;
+
+    /// Checks a submitted draft; every refused field is named, in the order of the form.
+    fn validate(draft: Self::Draft) -> Result<Self, Vec<ValidationError>>;
+
+    /// The draft that edits this record.
+    fn to_draft(&self) -> Self::Draft;
+
+    /// Upgrades a stored record of an older `version` one step at a time.
+    fn upgrade(version: u32, record: serde_json::Value) -> Result<serde_json::Value, String> {
+        let _ = record;
+        Err(format!("no upgrade from record version {version}"))
+    }
+
+    fn title(&self) -> &str;
+
+    fn language(&self) -> Option<Language>;
+
+    /// Facet values lists filter by, beyond the owner (which every item has).
+    fn facets(&self) -> Vec<(&'static str, String)>;
+
+    /// Its fields as text, in order, for history: what changed between two revisions.
+    fn fields(&self) -> Vec<(&'static str, String)>;
+
+    fn search_document(item: &Item<Self>) -> SearchDocument;
+}
+
+/// The fields that differ between two records: `(field, before, after)`.
+pub fn changed_fields<T: Written>(before: Option<&T>, after: &T) -> Vec<(&'static str, String, String)> {
+    let before = before.map(Written::fields).unwrap_or_default();
+    after
+        .fields()
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let old = before.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            (old != value).then(|| (name, old, value))
+        })
+        .collect()
+}

@@ -1,0 +1,13 @@
+//! The content kernel: one registry of the kinds of content the hub holds, and one
+//! lifecycle for the kinds members write. Storage, search, pages, the API, feeds, figures
+//! and the authorization matrix read the registry, so a kind is declared once.
+
+mod item;
+mod kind;
+mod lifecycle;
+mod registry;
+
+pub use item::{changed_fields, Item, Owner, Revision, SearchDocument, Written};
+pub use kind::{Authoring, Kind, Storage, ITEMS_TABLE};
+pub use lifecycle::{has_expired, is_listed, reminder_due, LifecycleError, State, Transition, EXPIRY_REMINDER_DAYS};
+pub use registry::{kind_by_id, kind_by_path, CALL, KINDS, NEWS, ORGANISATION};

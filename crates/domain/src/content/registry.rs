@@ -1,0 +1,65 @@
+//! The registry: every kind of content the hub holds. Adding a kind is one entry in
+//! [`KINDS`] plus the kind's own modules; ARCHITECTURE.md lists the steps.
+
+use super::kind::{Authoring, Kind, Storage};
+
+pub static ORGANISATION: Kind = Kind {
+    id: "organisation",
+    path: "organisations",
+    storage: Storage::Table { table: "organisations", key: "slug" },
+    authoring: Authoring::Profile,
+    facets: &["kind", "city", "country"],
+};
+
+pub static CALL: Kind = Kind {
+    id: "call",
+    path: "calls",
+    storage: Storage::Table { table: "call_topics", key: "topic_id" },
+    authoring: Authoring::Imported,
+    facets: &["programme", "status"],
+};
+
+pub static NEWS: Kind = Kind {
+    id: "news",
+    path: "news",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false },
+    facets: &["organisation", "language"],
+};
+
+/// Every kind, in the order pages and figures list them.
+pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &NEWS];
+
+pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
+    KINDS.iter().copied().find(|k| k.id == id)
+}
+
+pub fn kind_by_path(path: &str) -> Option<&'static Kind> {
+    KINDS.iter().copied().find(|k| k.path == path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_paths_are_unique() {
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.id, b.id);
+                assert_ne!(a.path, b.path);
+            }
+            assert_eq!(kind_by_id(a.id), Some(*a));
+            assert_eq!(kind_by_path(a.path), Some(*a));
+        }
+    }
+
+    #[test]
+    fn ids_and_paths_are_url_safe() {
+        for kind in KINDS {
+            for text in [kind.id, kind.path] {
+                assert!(!text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{text}");
+            }
+        }
+    }
+}
