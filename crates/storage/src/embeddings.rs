@@ -11,6 +11,9 @@ use crate::error::{QueryContext, StorageError};
 use crate::sql::Statement;
 use crate::Database;
 
+/// Part of the content version: search follows the vectors.
+pub(crate) const EMBEDDINGS_TABLE: &str = "embeddings";
+
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum Embeddings {
     Table,

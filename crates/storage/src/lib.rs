@@ -7,6 +7,7 @@
 pub mod accounts;
 mod addresses;
 pub mod audit;
+pub mod content;
 mod backup;
 mod calls;
 pub mod credentials;

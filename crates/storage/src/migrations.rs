@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "password reset requests",
         sql: include_str!("../migrations/0006_reset_requests.sql"),
     },
+    Migration { version: 7, name: "content items", sql: include_str!("../migrations/0007_content_items.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

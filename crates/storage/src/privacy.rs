@@ -91,6 +91,7 @@ impl Database {
             crate::accounts::keep_an_admin(backend, tx, user_id).await?;
             for (statement, context) in [
                 ("UPDATE organisation_edits SET editor_id = NULL WHERE editor_id = ?", "anonymising profile history"),
+                ("UPDATE content_items SET created_by = NULL WHERE created_by = ?", "anonymising content"),
                 ("DELETE FROM sessions WHERE user_id = ?", "deleting sessions"),
                 ("DELETE FROM api_tokens WHERE user_id = ?", "deleting tokens"),
                 ("DELETE FROM one_time_codes WHERE user_id = ?", "deleting codes"),
@@ -109,6 +110,14 @@ impl Database {
                 "UPDATE audit_log SET actor_id = NULL, actor_label = ? WHERE actor_id = ?",
                 binds![DELETED_USER_LABEL.to_owned(), user_id.to_owned()],
                 "anonymising the audit log",
+            )
+            .await?;
+            exec(
+                backend,
+                tx,
+                "UPDATE content_revisions SET changed_by = NULL, changed_by_label = ? WHERE changed_by = ?",
+                binds![DELETED_USER_LABEL.to_owned(), user_id.to_owned()],
+                "anonymising content history",
             )
             .await?;
             let email_key = email.to_lowercase();

@@ -47,20 +47,18 @@ impl Database {
 }
 
 impl Database {
-    /// A value that changes whenever organisations, calls or their vectors change (rows are only added or
-    /// updated, never deleted), so derived data such as the search index knows when to
-    /// rebuild. Every node sharing the database sees the same value.
+    /// A value that changes whenever public content changes: the rows of every registered
+    /// kind's table or their vectors (a row added, changed or removed changes its table's
+    /// count or latest change), and the date, since items expire by date. Derived data such
+    /// as the search index and the public cache know from it when to rebuild. Every node
+    /// sharing the database sees the same value.
     pub async fn content_version(&self) -> Result<String, StorageError> {
         let mut parts = Vec::new();
-        for table in [
-            Organisations::Table.into_iden(),
-            CallTopics::Table.into_iden(),
-            crate::embeddings::Embeddings::Table.into_iden(),
-        ] {
+        for table in content_tables() {
             let query = Query::select()
                 .expr_as(Expr::cust("COUNT(*)"), "n")
                 .expr_as(Expr::col("last_updated").max(), "latest")
-                .from(table)
+                .from(sea_query::Alias::new(table))
                 .to_owned();
             let row = self.fetch_all(query, "reading the content version").await?;
             let row = row.first().ok_or_else(|| StorageError::Bind("no version row".into()))?;
@@ -68,6 +66,32 @@ impl Database {
             let latest: Option<String> = row.try_get("latest").context("reading the content version")?;
             parts.push(format!("{count}@{}", latest.unwrap_or_default()));
         }
+        parts.push(chrono::Utc::now().date_naive().to_string());
         Ok(parts.join(";"))
+    }
+}
+
+/// The tables the content version covers: every registered kind's, once, and the vectors.
+pub(crate) fn content_tables() -> Vec<&'static str> {
+    let mut tables: Vec<&'static str> = Vec::new();
+    for kind in lshub_domain::content::KINDS {
+        if !tables.contains(&kind.table()) {
+            tables.push(kind.table());
+        }
+    }
+    tables.push(crate::embeddings::EMBEDDINGS_TABLE);
+    tables
+}
+
+#[cfg(test)]
+mod tests {
+    use lshub_domain::content::KINDS;
+
+    #[test]
+    fn every_registered_kind_is_part_of_the_content_version() {
+        let tables = super::content_tables();
+        for kind in KINDS {
+            assert!(tables.contains(&kind.table()), "{} is missing from the content version", kind.id);
+        }
     }
 }
