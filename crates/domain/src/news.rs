@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::{Item, SearchDocument, Written, NEWS};
+use crate::content::{Item, Reference, SearchDocument, Written, NEWS};
 use crate::language::Language;
 use crate::text::slugify;
 use crate::validation::{no_direction_controls, required_text, Reason, ValidationError};
@@ -113,6 +113,13 @@ impl Written for News {
         let mut facets = vec![("language", self.language.code().to_owned())];
         facets.extend(self.organisations.iter().map(|slug| ("mentions", slug.clone())));
         facets
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        let organisations =
+            self.organisations.iter().map(|slug| Reference::Organisation { field: "organisations", slug: slug.clone() });
+        let calls = self.calls.iter().map(|id| Reference::Call { field: "calls", topic_id: id.clone() });
+        organisations.chain(calls).collect()
     }
 
     fn fields(&self) -> Vec<(&'static str, String)> {

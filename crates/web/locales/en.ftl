@@ -433,5 +433,6 @@ invalid-no-such-organisation = no organisation has the address name '{ $slug }'
 invalid-no-such-call = no call has the topic id '{ $topic }'
 invalid-address-name = '{ $value }' is not an address name (lowercase letters, digits and hyphens)
 invalid-too-many-links = at most { $max } links
+invalid-in-the-past = { $value } has passed; give today or a later date
 invalid-wrong-password = is not your current password
 invalid-last-admin = the hub needs at least one admin; make someone else admin first

@@ -433,5 +433,6 @@ invalid-no-such-organisation = geen organisatie heeft de adresnaam '{ $slug }'
 invalid-no-such-call = geen oproep heeft de topic-id '{ $topic }'
 invalid-address-name = '{ $value }' is geen adresnaam (kleine letters, cijfers en koppeltekens)
 invalid-too-many-links = hoogstens { $max } links
+invalid-in-the-past = { $value } is voorbij; geef vandaag of een latere datum
 invalid-wrong-password = is niet uw huidige wachtwoord
 invalid-last-admin = de hub heeft minstens één beheerder nodig; maak eerst iemand anders beheerder

@@ -12,7 +12,9 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use lshub_domain::authorization::Denial;
 use lshub_domain::ValidationError;
+use lshub_service::ServiceError;
 use lshub_storage::StorageError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -44,6 +46,9 @@ pub enum AppError {
     /// The thing changed under the request too often to apply it; trying again helps.
     #[error("{0}")]
     Conflict(&'static str),
+    /// An item's state does not allow what was asked (publishing an archived item, say).
+    #[error("{0}")]
+    WrongState(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -65,7 +70,35 @@ pub struct Problem {
     pub invalid: Option<ValidationError>,
 }
 
+/// A use case's refusal, in the web layer's one shape. Pages with forms handle
+/// [`ServiceError::Invalid`] themselves, to show every field's error beside the field; here
+/// the first refused field stands for them all.
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Denied(denial) => AppError::denied(denial),
+            ServiceError::Invalid(mut errors) if !errors.is_empty() => AppError::BadRequest(errors.swap_remove(0)),
+            ServiceError::Invalid(_) => AppError::Internal("a refusal without a reason".into()),
+            ServiceError::NotFound(what) => AppError::NotFound { what },
+            ServiceError::Stale => AppError::Conflict("this was changed by someone else since you opened it; reload it"),
+            ServiceError::Lifecycle(refused) => AppError::WrongState(refused.to_string()),
+            ServiceError::Storage(e) => AppError::Storage(e),
+        }
+    }
+}
+
 impl AppError {
+    /// The response to a denial of the policy: 401 where signing in might help, else 403.
+    pub fn denied(denial: Denial) -> Self {
+        match denial {
+            Denial::SignInRequired => AppError::SignInRequired,
+            Denial::EmailNotVerified => AppError::Forbidden("verify your e-mail address first"),
+            Denial::AccountDisabled => AppError::Forbidden("this account is disabled"),
+            Denial::ScopeMissing => AppError::Forbidden("the API token lacks the scope for this"),
+            Denial::Forbidden => AppError::Forbidden("you may not do this"),
+        }
+    }
+
     pub fn not_found(what: &'static str) -> Self {
         AppError::NotFound { what }
     }
@@ -82,7 +115,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::WrongState(_) => StatusCode::CONFLICT,
         }
     }
 

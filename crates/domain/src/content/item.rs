@@ -59,6 +59,15 @@ pub struct Revision<T> {
     pub record: T,
 }
 
+/// Something in the directory a record points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// An organisation, by address name (slug), named in `field`.
+    Organisation { field: &'static str, slug: String },
+    /// A call, by topic id, named in `field`.
+    Call { field: &'static str, topic_id: String },
+}
+
 /// What the search index knows of one item of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchDocument {
@@ -105,6 +114,11 @@ pub trait Written: Serialize + DeserializeOwned + Clone + PartialEq + Send + Syn
 
     /// Facet values lists filter by, beyond the owner (which every item has).
     fn facets(&self) -> Vec<(&'static str, String)>;
+
+    /// The organisations and calls the record points at, which must exist when it is saved.
+    fn references(&self) -> Vec<Reference> {
+        Vec::new()
+    }
 
     /// Its fields as text, in order, for history: what changed between two revisions.
     fn fields(&self) -> Vec<(&'static str, String)>;

@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use lshub_domain::account::User;
-use lshub_domain::authorization::{decide, Action, Actor, Credential, Decision, Denial, Principal, Resource};
+use lshub_domain::authorization::{decide, Action, Actor, Credential, Decision, Principal, Resource};
 use lshub_domain::{Reason, ValidationError};
 use lshub_storage::audit::AuditEvent;
 
@@ -121,12 +121,13 @@ impl Auth {
     pub fn require(&self, action: Action, resource: Resource<'_>) -> Result<(), AppError> {
         match decide(&self.actor, action, resource) {
             Decision::Allow => Ok(()),
-            Decision::Deny(Denial::SignInRequired) => Err(AppError::SignInRequired),
-            Decision::Deny(Denial::EmailNotVerified) => Err(AppError::Forbidden("verify your e-mail address first")),
-            Decision::Deny(Denial::AccountDisabled) => Err(AppError::Forbidden("this account is disabled")),
-            Decision::Deny(Denial::ScopeMissing) => Err(AppError::Forbidden("the API token lacks the scope for this")),
-            Decision::Deny(Denial::Forbidden) => Err(AppError::Forbidden("you may not do this")),
+            Decision::Deny(denial) => Err(AppError::denied(denial)),
         }
+    }
+
+    /// The caller as the use cases know it.
+    pub fn caller(&self) -> lshub_service::Caller {
+        lshub_service::Caller { actor: self.actor.clone(), user: self.user.clone(), client: self.client.clone() }
     }
 
     /// The signed-in user, after [`Auth::require`] allowed an action that needs one.

@@ -1,0 +1,29 @@
+use lshub_domain::authorization::Denial;
+use lshub_domain::content::LifecycleError;
+use lshub_domain::ValidationError;
+use lshub_storage::StorageError;
+
+/// Why a use case did not happen. The web layer maps each to one response.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not allowed: {0:?}")]
+    Denied(Denial),
+    /// Every refused field, in the order of the form.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<ValidationError>),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Someone saved a newer version since the caller loaded it; nothing was written.
+    #[error("this was changed by someone else since you opened it")]
+    Stale,
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<ValidationError> for ServiceError {
+    fn from(error: ValidationError) -> Self {
+        ServiceError::Invalid(vec![error])
+    }
+}

@@ -1,0 +1,54 @@
+//! The hub's use cases: what a caller may do and how it is done (claim a profile, save a
+//! profile, sign in, write and publish content). The HTML pages and the JSON API both call
+//! these and stay thin; nothing here knows HTTP, forms or templates.
+
+pub mod content;
+mod error;
+
+use lshub_domain::account::User;
+use lshub_domain::authorization::{decide, Action, Actor, Decision, Resource};
+use lshub_storage::audit::AuditEvent;
+use lshub_storage::content::Author;
+
+pub use error::ServiceError;
+
+/// Who is asking, however they reached the hub.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub user: Option<User>,
+    /// The client's address, for the audit log.
+    pub client: String,
+}
+
+impl Caller {
+    /// Asks the one policy; a denial becomes [`ServiceError::Denied`].
+    pub fn require(&self, action: Action, resource: Resource<'_>) -> Result<(), ServiceError> {
+        match decide(&self.actor, action, resource) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(denial) => Err(ServiceError::Denied(denial)),
+        }
+    }
+
+    pub fn may(&self, action: Action, resource: Resource<'_>) -> bool {
+        decide(&self.actor, action, resource).is_allowed()
+    }
+
+    /// An audit event by this caller.
+    pub fn event<'a>(&'a self, action: &'a str, subject: &'a str, detail: String) -> AuditEvent<'a> {
+        AuditEvent {
+            actor_id: self.user.as_ref().map(|u| u.id.as_str()),
+            actor_label: self.user.as_ref().map_or("visitor", |u| u.email.as_str()),
+            action,
+            subject,
+            detail,
+            client: &self.client,
+        }
+    }
+
+    /// The signed-in user as history names them, after the policy allowed a change.
+    fn author(&self) -> Result<Author<'_>, ServiceError> {
+        let user = self.user.as_ref().ok_or(ServiceError::Denied(lshub_domain::authorization::Denial::SignInRequired))?;
+        Ok(Author { user_id: &user.id, label: &user.display_name })
+    }
+}
