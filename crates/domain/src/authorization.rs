@@ -109,10 +109,15 @@ impl ContentAction {
 pub enum Resource<'a> {
     Hub,
     /// An organisation, as the subject of a claim.
-    Organisation { id: &'a str },
+    Organisation {
+        id: &'a str,
+    },
     /// Content of `kind` owned by the organisation with id `owner` (an organisation's
     /// profile is owned by the organisation itself).
-    Content { kind: &'a Kind, owner: &'a str },
+    Content {
+        kind: &'a Kind,
+        owner: &'a str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -364,8 +369,13 @@ mod content_tests {
     use super::*;
     use crate::content::{Authoring, Kind, Storage, CALL, NEWS, ORGANISATION};
 
-    static REVIEWED: Kind =
-        Kind { id: "reviewed", path: "reviewed", storage: Storage::Items, authoring: Authoring::Members { review: true }, facets: &[] };
+    static REVIEWED: Kind = Kind {
+        id: "reviewed",
+        path: "reviewed",
+        storage: Storage::Items,
+        authoring: Authoring::Members { review: true },
+        facets: &[],
+    };
 
     fn actor(role: Role, organisations: &[&str]) -> Actor {
         Actor::user(Principal {

@@ -116,8 +116,10 @@ impl Written for News {
     }
 
     fn references(&self) -> Vec<Reference> {
-        let organisations =
-            self.organisations.iter().map(|slug| Reference::Organisation { field: "organisations", slug: slug.clone() });
+        let organisations = self
+            .organisations
+            .iter()
+            .map(|slug| Reference::Organisation { field: "organisations", slug: slug.clone() });
         let calls = self.calls.iter().map(|id| Reference::Call { field: "calls", topic_id: id.clone() });
         organisations.chain(calls).collect()
     }
@@ -140,7 +142,10 @@ impl Written for News {
             title: item.record.title.clone(),
             aliases: vec![item.owner.name.clone()],
             body: item.record.body.clone(),
-            facets: vec![("organisation", item.owner.slug.clone()), ("language", item.record.language.code().to_owned())],
+            facets: vec![
+                ("organisation", item.owner.slug.clone()),
+                ("language", item.record.language.code().to_owned()),
+            ],
         }
     }
 }

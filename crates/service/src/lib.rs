@@ -48,7 +48,8 @@ impl Caller {
 
     /// The signed-in user as history names them, after the policy allowed a change.
     fn author(&self) -> Result<Author<'_>, ServiceError> {
-        let user = self.user.as_ref().ok_or(ServiceError::Denied(lshub_domain::authorization::Denial::SignInRequired))?;
+        let user =
+            self.user.as_ref().ok_or(ServiceError::Denied(lshub_domain::authorization::Denial::SignInRequired))?;
         Ok(Author { user_id: &user.id, label: &user.display_name })
     }
 }

@@ -154,7 +154,9 @@ impl Database {
             args.push(Some(owner.clone()));
         }
         if let Some((facet, value)) = &filter.facet {
-            condition.push_str(" AND EXISTS (SELECT 1 FROM content_facets f WHERE f.item_id = i.id AND f.facet = ? AND f.value = ?)");
+            condition.push_str(
+                " AND EXISTS (SELECT 1 FROM content_facets f WHERE f.item_id = i.id AND f.facet = ? AND f.value = ?)",
+            );
             args.extend(binds![facet.clone(), value.clone()]);
         }
         if let Some(today) = filter.listed_on {
@@ -550,7 +552,8 @@ fn parse_state(id: &str, text: &str) -> Result<State, StorageError> {
 }
 
 fn parse_date(id: &str, text: &str) -> Result<NaiveDate, StorageError> {
-    text.parse().map_err(|e: chrono::ParseError| StorageError::CorruptRecord { id: id.to_owned(), reason: e.to_string() })
+    text.parse()
+        .map_err(|e: chrono::ParseError| StorageError::CorruptRecord { id: id.to_owned(), reason: e.to_string() })
 }
 
 fn item_from_row<T: Written>(row: &AnyRow) -> Result<Item<T>, StorageError> {

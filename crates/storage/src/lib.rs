@@ -7,9 +7,9 @@
 pub mod accounts;
 mod addresses;
 pub mod audit;
-pub mod content;
 mod backup;
 mod calls;
+pub mod content;
 pub mod credentials;
 mod database;
 mod embeddings;

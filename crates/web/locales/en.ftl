@@ -436,3 +436,74 @@ invalid-too-many-links = at most { $max } links
 invalid-in-the-past = { $value } has passed; give today or a later date
 invalid-wrong-password = is not your current password
 invalid-last-admin = the hub needs at least one admin; make someone else admin first
+
+## Content that members write (every kind)
+content-state-draft = draft
+content-state-in-review = in review
+content-state-published = published
+content-state-archived = archived
+content-state = State: { $state }
+content-transition-submit = Submit for review
+content-transition-publish = Publish
+content-transition-reject = Send back to the author
+content-transition-archive = Archive
+content-transition-restore = Restore as a draft
+content-archived-notice = This item is archived: it is no longer listed, searched or in feeds.
+content-expired-notice = This item expired on { $date }: it is no longer listed, searched or in feeds.
+content-unpublished-notice = Only its organisation and the moderators see this item: it is { $state }.
+content-field-organisation = Organisation
+content-field-expires-on = Expires on (optional)
+content-field-expires-on-hint = After this date the item leaves lists, search and feeds; its page stays. Its organisation is reminded a week before.
+content-save = Save
+content-edit-title = Edit “{ $title }”
+content-back = Back to the item
+content-stale = Someone saved a newer version while you were editing. Your text is below; saving it now replaces their version.
+content-see-current = See the current version
+content-delete-title = Delete “{ $title }”?
+content-delete-intro = The item and its history are removed for good. To take it out of lists but keep it, archive it instead.
+content-delete-submit = Delete for good
+content-delete-cancel = Keep it
+content-change-created = Created
+content-change-edited = Edited
+content-change-submit = Submitted for review
+content-change-publish = Published
+content-change-reject = Sent back to the author
+content-change-archive = Archived
+content-change-restore = Restored as a draft
+content-history-title = History of “{ $title }”
+content-history-at = { $moment }
+content-revision = revision { $revision }
+content-changes = Changed fields
+content-change-field = Field
+content-change-before = Before
+content-change-after = After
+content-write = Write one
+content-filter-language = Language
+content-feed = Follow in a feed reader (Atom)
+content-updated = updated
+content-actions = Manage
+content-edit = Edit
+content-history = History
+content-delete = Delete
+content-all = All items
+
+## News
+nav-news = News
+kind-news-title = News
+kind-news-lead = News from the organisations of the cluster, written by their own members.
+kind-news-none = No news yet.
+kind-news-new = Write news
+kind-news-count = { $count ->
+    [one] { $shown } news item
+   *[other] { $shown } news items
+}
+kind-news-field-title = Title
+kind-news-field-body = Text
+kind-news-field-body-hint = Markdown: **bold**, *italic*, [link](https://…), lists with “- ”. HTML and images are not shown.
+kind-news-field-language = Language of the text
+kind-news-field-organisations = Organisations it is about (optional)
+kind-news-field-organisations-hint = Their address names, as in /organisations/address-name, separated by commas.
+kind-news-field-calls = Calls it is about (optional)
+kind-news-field-calls-hint = Their topic ids, such as HORIZON-HLTH-2025-01-DISEASE-01, separated by commas.
+kind-news-mentions-organisations = Organisations in this news
+kind-news-mentions-calls = Calls in this news

@@ -436,3 +436,74 @@ invalid-too-many-links = hoogstens { $max } links
 invalid-in-the-past = { $value } is voorbij; geef vandaag of een latere datum
 invalid-wrong-password = is niet uw huidige wachtwoord
 invalid-last-admin = de hub heeft minstens één beheerder nodig; maak eerst iemand anders beheerder
+
+## Content that members write (every kind)
+content-state-draft = concept
+content-state-in-review = ter beoordeling
+content-state-published = gepubliceerd
+content-state-archived = gearchiveerd
+content-state = Status: { $state }
+content-transition-submit = Ter beoordeling aanbieden
+content-transition-publish = Publiceren
+content-transition-reject = Terugsturen naar de auteur
+content-transition-archive = Archiveren
+content-transition-restore = Terugzetten als concept
+content-archived-notice = Dit is gearchiveerd: het staat niet meer in lijsten, zoekresultaten of feeds.
+content-expired-notice = Dit is verlopen op { $date }: het staat niet meer in lijsten, zoekresultaten of feeds.
+content-unpublished-notice = Alleen de eigen organisatie en de moderatoren zien dit: het is { $state }.
+content-field-organisation = Organisatie
+content-field-expires-on = Verloopt op (niet verplicht)
+content-field-expires-on-hint = Na deze datum verdwijnt het uit lijsten, zoekresultaten en feeds; de pagina blijft. De organisatie krijgt een week eerder een herinnering.
+content-save = Opslaan
+content-edit-title = “{ $title }” bewerken
+content-back = Terug
+content-stale = Iemand heeft een nieuwere versie opgeslagen terwijl u bewerkte. Uw tekst staat hieronder; als u nu opslaat, vervangt die hun versie.
+content-see-current = Bekijk de huidige versie
+content-delete-title = “{ $title }” verwijderen?
+content-delete-intro = Het en de geschiedenis ervan worden definitief verwijderd. Wilt u het alleen uit de lijsten halen, archiveer het dan.
+content-delete-submit = Definitief verwijderen
+content-delete-cancel = Behouden
+content-change-created = Aangemaakt
+content-change-edited = Bewerkt
+content-change-submit = Ter beoordeling aangeboden
+content-change-publish = Gepubliceerd
+content-change-reject = Teruggestuurd naar de auteur
+content-change-archive = Gearchiveerd
+content-change-restore = Teruggezet als concept
+content-history-title = Geschiedenis van “{ $title }”
+content-history-at = { $moment }
+content-revision = versie { $revision }
+content-changes = Gewijzigde velden
+content-change-field = Veld
+content-change-before = Voor
+content-change-after = Na
+content-write = Schrijven
+content-filter-language = Taal
+content-feed = Volgen in een feedlezer (Atom)
+content-updated = bijgewerkt
+content-actions = Beheren
+content-edit = Bewerken
+content-history = Geschiedenis
+content-delete = Verwijderen
+content-all = Alles
+
+## Nieuws
+nav-news = Nieuws
+kind-news-title = Nieuws
+kind-news-lead = Nieuws van de organisaties in het cluster, geschreven door hun eigen leden.
+kind-news-none = Nog geen nieuws.
+kind-news-new = Nieuws schrijven
+kind-news-count = { $count ->
+    [one] { $shown } nieuwsbericht
+   *[other] { $shown } nieuwsberichten
+}
+kind-news-field-title = Titel
+kind-news-field-body = Tekst
+kind-news-field-body-hint = Markdown: **vet**, *cursief*, [link](https://…), lijsten met “- ”. HTML en afbeeldingen worden niet getoond.
+kind-news-field-language = Taal van de tekst
+kind-news-field-organisations = Organisaties waarover het gaat (niet verplicht)
+kind-news-field-organisations-hint = Hun adresnamen, zoals in /organisations/adresnaam, gescheiden door komma's.
+kind-news-field-calls = Oproepen waarover het gaat (niet verplicht)
+kind-news-field-calls-hint = Hun topic-id's, zoals HORIZON-HLTH-2025-01-DISEASE-01, gescheiden door komma's.
+kind-news-mentions-organisations = Organisaties in dit bericht
+kind-news-mentions-calls = Oproepen in dit bericht

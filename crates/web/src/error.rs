@@ -80,7 +80,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Invalid(mut errors) if !errors.is_empty() => AppError::BadRequest(errors.swap_remove(0)),
             ServiceError::Invalid(_) => AppError::Internal("a refusal without a reason".into()),
             ServiceError::NotFound(what) => AppError::NotFound { what },
-            ServiceError::Stale => AppError::Conflict("this was changed by someone else since you opened it; reload it"),
+            ServiceError::Stale => {
+                AppError::Conflict("this was changed by someone else since you opened it; reload it")
+            }
             ServiceError::Lifecycle(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::Storage(e) => AppError::Storage(e),
         }

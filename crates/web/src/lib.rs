@@ -4,9 +4,12 @@
 pub mod api;
 pub mod auth;
 mod connections;
+mod content;
 pub mod error;
 mod feeds;
 pub mod i18n;
+mod kinds;
+mod markdown;
 mod metrics;
 pub mod operations;
 pub mod pages;
@@ -37,9 +40,11 @@ const CHECKS_PER_SEARCH_REFRESH: u32 = 5;
 
 /// Every route of the hub; `pages_layer` wraps the HTML pages (their error pages).
 fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -> RouteTable {
+    let kinds = kinds::routes();
     RouteTable::new()
-        .merge(pages::routes().map_router(pages_layer))
-        .nest("/api/v1", api::routes())
+        .merge(pages::routes().merge(kinds.pages).map_router(pages_layer))
+        .nest("/api/v1", api::routes().merge(kinds.api))
+        .merge(kinds.feeds)
         .route("/api/openapi.json", public(get(api::openapi_json)))
         .route("/feeds/calls.atom", public(get(feeds::calls_atom)))
         .route("/feeds/deadlines.ics", public(get(feeds::deadlines_ics)))

@@ -135,10 +135,20 @@ mod tests {
     use super::*;
     use crate::content::{Authoring, Storage};
 
-    static REVIEWED: Kind =
-        Kind { id: "reviewed", path: "reviewed", storage: Storage::Items, authoring: Authoring::Members { review: true }, facets: &[] };
-    static DIRECT: Kind =
-        Kind { id: "direct", path: "direct", storage: Storage::Items, authoring: Authoring::Members { review: false }, facets: &[] };
+    static REVIEWED: Kind = Kind {
+        id: "reviewed",
+        path: "reviewed",
+        storage: Storage::Items,
+        authoring: Authoring::Members { review: true },
+        facets: &[],
+    };
+    static DIRECT: Kind = Kind {
+        id: "direct",
+        path: "direct",
+        storage: Storage::Items,
+        authoring: Authoring::Members { review: false },
+        facets: &[],
+    };
 
     #[test]
     fn kinds_without_review_publish_drafts_directly() {

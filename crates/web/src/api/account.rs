@@ -154,7 +154,10 @@ pub async fn edit_organisation(
     JsonBody(body): JsonBody<ProfileBody>,
 ) -> Result<Json<Organisation>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    auth.require(Action::Content(ContentAction::Edit), Resource::Content { kind: &ORGANISATION, owner: &organisation.id })?;
+    auth.require(
+        Action::Content(ContentAction::Edit),
+        Resource::Content { kind: &ORGANISATION, owner: &organisation.id },
+    )?;
     if let Some(sector) = body.sectors.iter().find(|s| s.contains(',')) {
         return Err(lshub_domain::ValidationError::new(
             "sectors",

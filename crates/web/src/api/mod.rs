@@ -18,6 +18,7 @@ use crate::public_cache::public;
 use crate::routes::RouteTable;
 use crate::state::AppState;
 
+pub(crate) use account::JsonBody;
 pub use calls::{CallDetail, CallList, CallSummary};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
 pub use search::{entity_path, hit_path};

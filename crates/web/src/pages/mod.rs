@@ -12,7 +12,7 @@ mod matching;
 mod organisations;
 pub(crate) mod profile;
 mod search;
-mod widgets;
+pub(crate) mod widgets;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
@@ -114,6 +114,14 @@ impl PageContext {
     /// A stored moment as this language writes it.
     pub fn moment(&self, stamp: &str) -> String {
         format::moment(self.t.lang, stamp)
+    }
+
+    /// The navigation's link to every kind of content, in the registry's order.
+    pub fn kind_links(&self) -> Vec<(String, String)> {
+        lshub_domain::content::KINDS
+            .iter()
+            .map(|kind| (format!("/{}", kind.path), self.t.t(&format!("nav-{}", kind.path))))
+            .collect()
     }
 
     /// `aria-current` value for a navigation link to `section` (`/`, `/organisations`, ...).

@@ -174,7 +174,10 @@ pub async fn edit_form(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let organisation = organisation(&state, &slug).await?;
-    auth.require(Action::Content(ContentAction::Edit), Resource::Content { kind: &ORGANISATION, owner: &organisation.id })?;
+    auth.require(
+        Action::Content(ContentAction::Edit),
+        Resource::Content { kind: &ORGANISATION, owner: &organisation.id },
+    )?;
     edit_page(ctx, &auth, &organisation, &ProfileEdit::from_profile(&organisation.profile)).respond(StatusCode::OK)
 }
 
@@ -186,7 +189,10 @@ pub async fn edit(
     Posted(form): Posted<ProfileEdit>,
 ) -> Result<Response, AppError> {
     let organisation = organisation(&state, &slug).await?;
-    auth.require(Action::Content(ContentAction::Edit), Resource::Content { kind: &ORGANISATION, owner: &organisation.id })?;
+    auth.require(
+        Action::Content(ContentAction::Edit),
+        Resource::Content { kind: &ORGANISATION, owner: &organisation.id },
+    )?;
     match save(&state, &auth, &organisation, &form).await? {
         Ok(()) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/organisations/{slug}"))]).into_response()),
         Err(e) => edit_page(ctx, &auth, &organisation, &form).invalid(&e).respond(StatusCode::BAD_REQUEST),

@@ -1,0 +1,196 @@
+//! The JSON API of a member-written kind: list, read, create, update, change state, delete.
+//! Writes need a session or a token with the `write` scope; the policy decides the rest.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use lshub_domain::content::Item;
+use lshub_domain::{Pagination, Reason, ValidationError};
+use lshub_service::content::{self as service, Lifetime};
+use lshub_storage::content::ItemFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{today, Presented};
+use crate::api::JsonBody;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The organisation that owns an item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerWire {
+    pub slug: String,
+    pub name: String,
+}
+
+/// An item as the API shows it: what the kernel keeps, and the kind's own fields beside it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemWire<W> {
+    pub slug: String,
+    /// The item's page in the hub.
+    pub url: String,
+    pub organisation: OwnerWire,
+    /// `draft`, `in-review`, `published` or `archived`.
+    pub state: &'static str,
+    /// Send it back with an update, so that no one's change is silently undone.
+    pub revision: i64,
+    pub expires_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub record: W,
+}
+
+impl<W> ItemWire<W> {
+    pub fn new<K: Presented<Wire = W>>(state: &AppState, item: &Item<K>) -> Self {
+        Self {
+            slug: item.slug.clone(),
+            url: format!("{}/{}/{}", state.site.public_url, K::KIND.path, item.slug),
+            organisation: OwnerWire { slug: item.owner.slug.clone(), name: item.owner.name.clone() },
+            state: item.state.id(),
+            revision: item.revision,
+            expires_on: item.expires_on,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+            published_at: item.published_at,
+            record: item.record.wire(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemList<W> {
+    pub items: Vec<ItemWire<W>>,
+    /// Matches in total, of which `items` is one page.
+    pub total: i64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListParams {
+    organisation: Option<String>,
+    language: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+}
+
+pub async fn list<K: Presented>(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<ItemList<K::Wire>>, AppError> {
+    let limit = params.limit.unwrap_or(Pagination::DEFAULT_LIMIT);
+    if !(1..=Pagination::MAX_LIMIT).contains(&limit) {
+        return Err(
+            ValidationError::new("limit", Reason::OutOfRange { min: 1, max: Pagination::MAX_LIMIT.into() }).into()
+        );
+    }
+    let pagination = Pagination { limit, offset: params.offset.unwrap_or(0).min(Pagination::MAX_OFFSET) };
+    let owner_id = match params.organisation.as_deref() {
+        Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?.id),
+        None => None,
+    };
+    let filter = ItemFilter {
+        owner_id,
+        facet: params.language.map(|l| ("language".to_owned(), l)),
+        listed_on: None,
+        pagination,
+    };
+    let page = service::listed::<K>(&state.db, filter, today()).await?;
+    Ok(Json(ItemList {
+        items: page.items.iter().map(|item| ItemWire::new(&state, item)).collect(),
+        total: page.total,
+        limit: pagination.limit,
+        offset: pagination.offset,
+    }))
+}
+
+pub async fn show<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<Json<ItemWire<K::Wire>>, AppError> {
+    let item = service::find::<K>(&state.db, &auth.caller(), &slug).await?;
+    Ok(Json(ItemWire::new(&state, &item)))
+}
+
+/// A new item: the owning organisation, an optional expiry, and the kind's fields.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBody<D> {
+    organisation: String,
+    #[serde(default)]
+    expires_on: Option<NaiveDate>,
+    #[serde(flatten)]
+    draft: D,
+}
+
+pub async fn create<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    JsonBody(body): JsonBody<CreateBody<K::Draft>>,
+) -> Result<Response, AppError> {
+    let lifetime = Lifetime { expires_on: body.expires_on };
+    let item =
+        service::create::<K>(&state.db, &auth.caller(), &body.organisation, body.draft, lifetime, today()).await?;
+    let wire = ItemWire::new(&state, &item);
+    let location = format!("/api/v1/{}/{}", K::KIND.path, item.slug);
+    Ok((StatusCode::CREATED, [(LOCATION, location)], Json(wire)).into_response())
+}
+
+/// A change: the revision it was made to, the expiry, and the kind's fields (all of them:
+/// an update replaces the record).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateBody<D> {
+    revision: i64,
+    #[serde(default)]
+    expires_on: Option<NaiveDate>,
+    #[serde(flatten)]
+    draft: D,
+}
+
+pub async fn update<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<UpdateBody<K::Draft>>,
+) -> Result<Json<ItemWire<K::Wire>>, AppError> {
+    let lifetime = Lifetime { expires_on: body.expires_on };
+    let item =
+        service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, body.draft, lifetime, today()).await?;
+    Ok(Json(ItemWire::new(&state, &item)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateBody {
+    transition: String,
+}
+
+pub async fn change_state<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<StateBody>,
+) -> Result<Json<ItemWire<K::Wire>>, AppError> {
+    let transition = super::transition_from(&body.transition)?;
+    let item = service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?;
+    Ok(Json(ItemWire::new(&state, &item)))
+}
+
+pub async fn delete<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, AppError> {
+    service::delete::<K>(&state.db, &auth.caller(), &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,87 @@
+//! The web side of the content kernel: pages, API and feeds for every member-written kind,
+//! from one generic implementation. A kind supplies only what differs in substance through
+//! [`Presented`]: its form fields, the HTML of its own part of the page, its summary and its
+//! API shape.
+
+mod api;
+mod feed;
+mod pages;
+
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use lshub_domain::content::{Item, Transition, Written};
+use lshub_domain::{Reason, ValidationError};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::i18n::Translator;
+use crate::pages::forms::FormField;
+use crate::public_cache::public;
+use crate::routes::RouteTable;
+use crate::state::AppState;
+
+/// How a member-written kind shows itself; the kernel does the rest.
+pub trait Presented: Written {
+    /// The API's view of the record: its own field names, independent of the domain's.
+    type Wire: Serialize + utoipa::ToSchema + Send;
+
+    /// The kind's own fields of the form, filled from `draft`.
+    fn form_fields(t: &Translator, draft: &Self::Draft) -> Vec<FormField>;
+
+    /// The kind's own part of the item's page, as HTML the kind escaped or sanitised; it may
+    /// look up what the item points at.
+    fn page_html(
+        state: &AppState,
+        item: &Item<Self>,
+        t: &Translator,
+    ) -> impl std::future::Future<Output = Result<String, AppError>> + Send;
+
+    /// A short plain-text summary, for lists and feeds.
+    fn summary(&self) -> String;
+
+    /// The record's text as safe HTML, for feeds.
+    fn html(&self) -> String;
+
+    fn wire(&self) -> Self::Wire;
+}
+
+/// Reads the name of a transition as forms and the API send it.
+fn transition_from(text: &str) -> Result<Transition, AppError> {
+    Transition::from_id(text).ok_or_else(|| {
+        let allowed = Transition::ALL.iter().map(|t| t.id()).collect::<Vec<_>>().join(", ");
+        ValidationError::new("transition", Reason::NotOneOf { value: text.to_owned(), allowed }).into()
+    })
+}
+
+/// The region's day, by which items expire.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The pages of kind `K`: `/{path}`, `/{path}/new`, `/{path}/{slug}` with its edit, state,
+/// delete and history pages, and the Atom feed `/feeds/{path}.atom`.
+pub fn page_routes<K: Presented>() -> RouteTable {
+    let base = format!("/{}", K::KIND.path);
+    RouteTable::new()
+        .route(&base, public(get(pages::list::<K>)).post(pages::create::<K>))
+        .route(&format!("{base}/new"), get(pages::new_form::<K>))
+        .route(&format!("{base}/{{slug}}"), public(get(pages::show::<K>)))
+        .route(&format!("{base}/{{slug}}/edit"), get(pages::edit_form::<K>).post(pages::edit::<K>))
+        .route(&format!("{base}/{{slug}}/state"), post(pages::change_state::<K>))
+        .route(&format!("{base}/{{slug}}/delete"), get(pages::delete_form::<K>).post(pages::delete::<K>))
+        .route(&format!("{base}/{{slug}}/history"), get(pages::history::<K>))
+}
+
+/// The feed of kind `K`, outside the pages (its errors are problem details).
+pub fn feed_routes<K: Presented>() -> RouteTable {
+    RouteTable::new().route(&format!("/feeds/{}.atom", K::KIND.path), public(get(feed::atom::<K>)))
+}
+
+/// The API of kind `K` under `/api/v1`.
+pub fn api_routes<K: Presented>() -> RouteTable {
+    let base = format!("/{}", K::KIND.path);
+    RouteTable::new()
+        .route(&base, public(get(api::list::<K>)).post(api::create::<K>))
+        .route(&format!("{base}/{{slug}}"), get(api::show::<K>).put(api::update::<K>).delete(api::delete::<K>))
+        .route(&format!("{base}/{{slug}}/state"), post(api::change_state::<K>))
+}

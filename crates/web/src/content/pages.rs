@@ -1,0 +1,570 @@
+//! The HTML pages of a member-written kind: its list, each item's page, the forms to write,
+//! edit and delete, the state buttons and the history. Each works without JavaScript.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use lshub_domain::content::{changed_fields, Item, State as ItemState};
+use lshub_domain::{Pagination, Reason, ValidationError};
+use lshub_service::content::{self as service, Lifetime};
+use lshub_service::ServiceError;
+use lshub_storage::content::ItemFilter;
+use lshub_storage::memberships::Membership;
+use serde::Deserialize;
+
+use super::{today, Presented};
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::i18n::Translator;
+use crate::pages::forms::{Choice, FormField, FormPage};
+use crate::pages::widgets::{url_with, Pager, SelectOption};
+use crate::pages::{render, PageContext};
+use crate::state::AppState;
+
+/// The filters of a list: by organisation, by language, and the page.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub organisation: Option<String>,
+    pub language: Option<String>,
+    pub offset: Option<u32>,
+}
+
+impl ListQuery {
+    fn pagination(&self) -> Pagination {
+        Pagination { limit: Pagination::DEFAULT_LIMIT, offset: self.offset.unwrap_or(0).min(Pagination::MAX_OFFSET) }
+    }
+
+    fn facet(&self) -> Option<(String, String)> {
+        self.language.as_ref().filter(|l| !l.is_empty()).map(|l| ("language".to_owned(), l.clone()))
+    }
+}
+
+/// An item in a list.
+pub struct Row {
+    pub url: String,
+    pub title: String,
+    pub owner: String,
+    pub owner_url: String,
+    pub date: String,
+    pub date_iso: String,
+    pub summary: String,
+    /// The state, when the list shows more than published items.
+    pub state: Option<String>,
+}
+
+impl Row {
+    fn new<K: Presented>(t: &Translator, item: &Item<K>, with_state: bool) -> Self {
+        let when = item.published_at.unwrap_or(item.updated_at);
+        Self {
+            url: item_url::<K>(&item.slug),
+            title: item.record.title().to_owned(),
+            owner: item.owner.name.clone(),
+            owner_url: format!("/organisations/{}", item.owner.slug),
+            date: crate::pages::format::date(t.lang, when.date_naive()),
+            date_iso: when.date_naive().to_string(),
+            summary: item.record.summary(),
+            state: with_state.then(|| state_label(t, item.state)),
+        }
+    }
+}
+
+fn item_url<K: Presented>(slug: &str) -> String {
+    format!("/{}/{slug}", K::KIND.path)
+}
+
+fn state_label(t: &Translator, state: ItemState) -> String {
+    t.t(&format!("content-state-{}", state.id()))
+}
+
+/// The kind's own message: `kind-news-title` for `("news", "title")`.
+fn kind_text<K: Presented>(t: &Translator, what: &str) -> String {
+    t.t(&format!("kind-{}-{what}", K::KIND.id))
+}
+
+#[derive(Template)]
+#[template(path = "content/list.html")]
+struct ListPage {
+    ctx: PageContext,
+    title: String,
+    lead: String,
+    base: String,
+    rows: Vec<Row>,
+    count: String,
+    pager: Pager,
+    languages: Vec<SelectOption>,
+    organisation: Option<(String, String)>,
+    feed_url: String,
+    write_url: Option<String>,
+    empty: String,
+}
+
+pub async fn list<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let caller = auth.caller();
+    let owner = match query.organisation.as_deref().filter(|s| !s.is_empty()) {
+        Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?),
+        None => None,
+    };
+    let filter = ItemFilter { facet: query.facet(), pagination: query.pagination(), ..ItemFilter::default() };
+    // An organisation's own members and the moderators see its drafts and archive too.
+    let (page, with_state) = match &owner {
+        Some(owner) if caller.may(read_unpublished::<K>(), owner_resource::<K>(&owner.id)) => {
+            (service::of_owner::<K>(&state.db, &caller, &owner.id, filter).await?, true)
+        }
+        Some(owner) => {
+            let filter = ItemFilter { owner_id: Some(owner.id.clone()), ..filter };
+            (service::listed::<K>(&state.db, filter, today()).await?, false)
+        }
+        None => (service::listed::<K>(&state.db, filter, today()).await?, false),
+    };
+    let t = ctx.t.clone();
+    let base = format!("/{}", K::KIND.path);
+    let pager = Pager::new(&t, page.total, query.pagination(), |offset| {
+        url_with(&base, &ListQuery { offset: Some(offset), ..query_clone(&query) })
+    });
+    let feed_url = url_with(
+        &format!("/feeds/{}.atom", K::KIND.path),
+        &[("organisation", owner.as_ref().map(|o| o.slug.clone()).unwrap_or_default())],
+    );
+    let write_url = match &owner {
+        Some(owner) if service::may_create::<K>(&caller, &owner.id) => {
+            Some(format!("{base}/new?organisation={}", owner.slug))
+        }
+        None if auth.user.is_some() => Some(format!("{base}/new")),
+        _ => None,
+    };
+    let view = ListPage {
+        title: match &owner {
+            Some(owner) => format!("{} · {}", kind_text::<K>(&t, "title"), owner.profile.display_name(t.lang)),
+            None => kind_text::<K>(&t, "title"),
+        },
+        lead: kind_text::<K>(&t, "lead"),
+        rows: page.items.iter().map(|item| Row::new(&t, item, with_state)).collect(),
+        count: t.count(&format!("kind-{}-count", K::KIND.id), page.total),
+        pager,
+        languages: lshub_domain::Language::ALL
+            .iter()
+            .map(|l| SelectOption::new(l.code(), t.t(&format!("language-{}", l.code())), query.language.as_deref()))
+            .collect(),
+        organisation: owner.as_ref().map(|o| (o.slug.clone(), o.profile.display_name(t.lang).to_owned())),
+        feed_url,
+        write_url,
+        empty: kind_text::<K>(&t, "none"),
+        base,
+        ctx,
+    };
+    render(&view)
+}
+
+fn query_clone(query: &ListQuery) -> ListQuery {
+    ListQuery { organisation: query.organisation.clone(), language: query.language.clone(), offset: query.offset }
+}
+
+fn read_unpublished<K: Presented>() -> lshub_domain::authorization::Action {
+    lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::ReadUnpublished)
+}
+
+fn owner_resource<K: Presented>(owner_id: &str) -> lshub_domain::authorization::Resource<'_> {
+    lshub_domain::authorization::Resource::Content { kind: K::KIND, owner: owner_id }
+}
+
+#[derive(Template)]
+#[template(path = "content/item.html")]
+struct ItemPage {
+    ctx: PageContext,
+    csrf: String,
+    title: String,
+    base: String,
+    url: String,
+    owner: String,
+    owner_url: String,
+    /// Shown when the item is not simply published.
+    notice: Option<String>,
+    state: String,
+    published: String,
+    published_iso: String,
+    updated: String,
+    updated_iso: String,
+    body: String,
+    can_edit: bool,
+    can_delete: bool,
+    can_read_history: bool,
+    transitions: Vec<(String, String)>,
+}
+
+pub async fn show<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let caller = auth.caller();
+    let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    let t = ctx.t.clone();
+    let notice = match item.state {
+        ItemState::Archived => Some(t.t("content-archived-notice")),
+        ItemState::Published if item.has_expired(today()) => Some(t.t1(
+            "content-expired-notice",
+            "date",
+            item.expires_on.map(|d| crate::pages::format::date(t.lang, d)).unwrap_or_default(),
+        )),
+        ItemState::Published => None,
+        ItemState::Draft | ItemState::InReview => {
+            Some(t.t1("content-unpublished-notice", "state", state_label(&t, item.state)))
+        }
+    };
+    let published = item.published_at.unwrap_or(item.created_at);
+    let view = ItemPage {
+        csrf: auth.csrf.clone(),
+        title: item.record.title().to_owned(),
+        base: format!("/{}", K::KIND.path),
+        url: item_url::<K>(&item.slug),
+        owner: item.owner.name.clone(),
+        owner_url: format!("/organisations/{}", item.owner.slug),
+        notice,
+        state: state_label(&t, item.state),
+        published: crate::pages::format::date(t.lang, published.date_naive()),
+        published_iso: published.date_naive().to_string(),
+        updated: crate::pages::format::date(t.lang, item.updated_at.date_naive()),
+        updated_iso: item.updated_at.date_naive().to_string(),
+        body: K::page_html(&state, &item, &t).await?,
+        can_edit: service::may_edit(&caller, &item),
+        can_delete: service::may_delete(&caller, &item),
+        can_read_history: service::may_read_unpublished(&caller, &item),
+        transitions: service::transitions_for(&caller, &item)
+            .into_iter()
+            .map(|tr| (tr.id().to_owned(), t.t(&format!("content-transition-{}", tr.id()))))
+            .collect(),
+        ctx,
+    };
+    render(&view)
+}
+
+/// The fields every kind's form has besides its own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct KernelFields {
+    /// The owning organisation's slug (new items only).
+    organisation: String,
+    expires_on: String,
+    /// The revision the edit was made to.
+    revision: String,
+}
+
+impl KernelFields {
+    fn lifetime(&self) -> Result<Lifetime, ValidationError> {
+        let text = self.expires_on.trim();
+        if text.is_empty() {
+            return Ok(Lifetime::default());
+        }
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| ValidationError::new("expires_on", Reason::NotDate { value: text.to_owned() }))?;
+        Ok(Lifetime { expires_on: Some(date) })
+    }
+}
+
+/// A posted form, read twice: as the kind's draft and as the kernel's fields.
+fn read_form<K: Presented>(body: &Bytes) -> Result<(K::Draft, KernelFields), AppError> {
+    let malformed = |e: serde_urlencoded::de::Error| AppError::MalformedBody(format!("the form cannot be read: {e}"));
+    Ok((serde_urlencoded::from_bytes(body).map_err(malformed)?, serde_urlencoded::from_bytes(body).map_err(malformed)?))
+}
+
+/// The form to write or edit an item. `owners` are the organisations the caller may write
+/// for (new items only).
+fn item_form<K: Presented>(
+    ctx: PageContext,
+    csrf: &str,
+    action: &str,
+    title: String,
+    draft: &K::Draft,
+    kernel: &KernelFields,
+    owners: Option<&[Membership]>,
+) -> FormPage {
+    let t = ctx.t.clone();
+    let mut page = FormPage::new(ctx, title, action, csrf);
+    if let Some(owners) = owners {
+        let choices = owners
+            .iter()
+            .map(|m| Choice { value: m.slug.clone(), label: m.name.clone(), selected: m.slug == kernel.organisation })
+            .collect();
+        page.fields.push(FormField::new("organisation", t.t("content-field-organisation"), "select").choices(choices));
+    }
+    page.fields.extend(K::form_fields(&t, draft));
+    page.fields.push(
+        FormField::new("expires_on", t.t("content-field-expires-on"), "date")
+            .value(kernel.expires_on.clone())
+            .hint(t.t("content-field-expires-on-hint")),
+    );
+    if !kernel.revision.is_empty() {
+        page.hidden.push(("revision".to_owned(), kernel.revision.clone()));
+    }
+    page.submit = t.t("content-save");
+    page
+}
+
+/// Shows every refused field beside its field.
+fn with_errors(mut page: FormPage, errors: &[ValidationError]) -> FormPage {
+    for error in errors {
+        // The form names the expiry field as posted; the service names it as the API does.
+        let error = match error.field {
+            "expiresOn" => ValidationError::new("expires_on", error.reason.clone()),
+            _ => error.clone(),
+        };
+        page = page.invalid(&error);
+    }
+    page
+}
+
+/// The organisations the caller may write for; a page for those who may write for none.
+async fn owners_for<K: Presented>(state: &AppState, auth: &Auth) -> Result<Vec<Membership>, AppError> {
+    let user = auth.user()?;
+    let caller = auth.caller();
+    let owners: Vec<Membership> = state
+        .db
+        .memberships(&user.id)
+        .await?
+        .into_iter()
+        .filter(|m| service::may_create::<K>(&caller, &m.organisation_id))
+        .collect();
+    if owners.is_empty() {
+        // Unverified accounts hear why; members without an organisation are told to claim one.
+        if let Some(first) = state.db.memberships(&user.id).await?.first() {
+            auth.require(
+                lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::Create),
+                owner_resource::<K>(&first.organisation_id),
+            )?;
+        }
+        return Err(AppError::Forbidden(
+            "claim your organisation's profile first: members write for their organisation",
+        ));
+    }
+    Ok(owners)
+}
+
+pub async fn new_form<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let owners = owners_for::<K>(&state, &auth).await?;
+    let kernel = KernelFields { organisation: query.organisation.unwrap_or_default(), ..KernelFields::default() };
+    let title = kind_text::<K>(&ctx.t, "new");
+    let base = format!("/{}", K::KIND.path);
+    item_form::<K>(ctx, &auth.csrf, &base, title, &K::Draft::default(), &kernel, Some(&owners)).respond(StatusCode::OK)
+}
+
+pub async fn create<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let owners = owners_for::<K>(&state, &auth).await?;
+    let (draft, kernel) = read_form::<K>(&body)?;
+    let title = kind_text::<K>(&ctx.t, "new");
+    let base = format!("/{}", K::KIND.path);
+    let form =
+        |ctx, draft: &K::Draft| item_form::<K>(ctx, &auth.csrf, &base, title.clone(), draft, &kernel, Some(&owners));
+    let lifetime = match kernel.lifetime() {
+        Ok(lifetime) => lifetime,
+        Err(e) => return with_errors(form(ctx, &draft), &[e]).respond(StatusCode::BAD_REQUEST),
+    };
+    let shown = draft_copy::<K>(&body)?;
+    match service::create::<K>(&state.db, &auth.caller(), &kernel.organisation, draft, lifetime, today()).await {
+        Ok(item) => Ok(see_other(&item_url::<K>(&item.slug))),
+        Err(ServiceError::Invalid(errors)) => with_errors(form(ctx, &shown), &errors).respond(StatusCode::BAD_REQUEST),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The draft again, to show what was entered beside its errors (the service took the first).
+fn draft_copy<K: Presented>(body: &Bytes) -> Result<K::Draft, AppError> {
+    read_form::<K>(body).map(|(draft, _)| draft)
+}
+
+pub async fn edit_form<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let caller = auth.caller();
+    let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    auth.require(
+        lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::Edit),
+        owner_resource::<K>(&item.owner.id),
+    )?;
+    let kernel = KernelFields {
+        expires_on: item.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        revision: item.revision.to_string(),
+        ..KernelFields::default()
+    };
+    let title = ctx.t.t1("content-edit-title", "title", item.record.title().to_owned());
+    let back = ctx.t.t("content-back");
+    let action = format!("{}/edit", item_url::<K>(&item.slug));
+    let page = item_form::<K>(ctx, &auth.csrf, &action, title, &item.record.to_draft(), &kernel, None);
+    page.link(&item_url::<K>(&item.slug), back).respond(StatusCode::OK)
+}
+
+pub async fn edit<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let caller = auth.caller();
+    let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    let (draft, mut kernel) = read_form::<K>(&body)?;
+    let shown = draft_copy::<K>(&body)?;
+    let title = ctx.t.t1("content-edit-title", "title", item.record.title().to_owned());
+    let action = format!("{}/edit", item_url::<K>(&item.slug));
+    let revision = kernel.revision.trim().parse::<i64>().map_err(|_| {
+        AppError::BadRequest(ValidationError::new(
+            "revision",
+            Reason::NotWholeNumber { value: kernel.revision.clone() },
+        ))
+    })?;
+    let lifetime = match kernel.lifetime() {
+        Ok(lifetime) => lifetime,
+        Err(e) => {
+            return with_errors(item_form::<K>(ctx, &auth.csrf, &action, title, &shown, &kernel, None), &[e])
+                .respond(StatusCode::BAD_REQUEST)
+        }
+    };
+    match service::edit::<K>(&state.db, &caller, &slug, revision, draft, lifetime, today()).await {
+        Ok(item) => Ok(see_other(&item_url::<K>(&item.slug))),
+        Err(ServiceError::Invalid(errors)) => {
+            with_errors(item_form::<K>(ctx, &auth.csrf, &action, title, &shown, &kernel, None), &errors)
+                .respond(StatusCode::BAD_REQUEST)
+        }
+        Err(ServiceError::Stale) => {
+            // Saving again now replaces the newer version: the form says so, and keeps the text.
+            let current = state.db.item_by_id::<K>(&item.id).await?.ok_or(AppError::not_found("item"))?;
+            kernel.revision = current.revision.to_string();
+            let (stale, see_current) = (ctx.t.t("content-stale"), ctx.t.t("content-see-current"));
+            let mut page = item_form::<K>(ctx, &auth.csrf, &action, title, &shown, &kernel, None);
+            page.error = Some(stale);
+            page.link(&item_url::<K>(&item.slug), see_current).respond(StatusCode::CONFLICT)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StateForm {
+    #[serde(default)]
+    transition: String,
+}
+
+pub async fn change_state<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+    crate::pages::forms::Posted(form): crate::pages::forms::Posted<StateForm>,
+) -> Result<Response, AppError> {
+    let transition = super::transition_from(&form.transition)?;
+    let item = service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?;
+    Ok(see_other(&item_url::<K>(&item.slug)))
+}
+
+pub async fn delete_form<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let caller = auth.caller();
+    let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    auth.require(
+        lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::Delete),
+        owner_resource::<K>(&item.owner.id),
+    )?;
+    let t = ctx.t.clone();
+    let action = format!("{}/delete", item_url::<K>(&item.slug));
+    let mut page =
+        FormPage::new(ctx, t.t1("content-delete-title", "title", item.record.title().to_owned()), &action, &auth.csrf);
+    page.intro.push(t.t("content-delete-intro"));
+    page.submit = t.t("content-delete-submit");
+    page.link(&item_url::<K>(&item.slug), t.t("content-delete-cancel")).respond(StatusCode::OK)
+}
+
+pub async fn delete<K: Presented>(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    service::delete::<K>(&state.db, &auth.caller(), &slug).await?;
+    Ok(see_other(&format!("/{}", K::KIND.path)))
+}
+
+/// One revision as the history shows it.
+pub struct HistoryRow {
+    pub revision: i64,
+    pub change: String,
+    pub by: String,
+    pub at: String,
+    pub at_iso: String,
+    /// (field, before, after) for the fields this revision changed.
+    pub fields: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "content/history.html")]
+struct HistoryPage {
+    ctx: PageContext,
+    title: String,
+    url: String,
+    rows: Vec<HistoryRow>,
+}
+
+pub async fn history<K: Presented>(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    auth: Auth,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (item, revisions) = service::history::<K>(&state.db, &auth.caller(), &slug).await?;
+    let t = ctx.t.clone();
+    // Revisions come newest first; each is compared with the one before it.
+    let rows = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, revision)| HistoryRow {
+            revision: revision.revision,
+            change: t.t(&format!("content-change-{}", revision.change)),
+            by: revision.changed_by.clone(),
+            at: t.t1(
+                "content-history-at",
+                "moment",
+                crate::pages::format::moment(t.lang, &revision.changed_at.to_rfc3339()),
+            ),
+            at_iso: revision.changed_at.to_rfc3339(),
+            fields: changed_fields(revisions.get(i + 1).map(|r| &r.record), &revision.record)
+                .into_iter()
+                .map(|(field, before, after)| (t.t(&format!("kind-{}-field-{field}", K::KIND.id)), before, after))
+                .collect(),
+        })
+        .collect();
+    let view = HistoryPage {
+        title: t.t1("content-history-title", "title", item.record.title().to_owned()),
+        url: item_url::<K>(&item.slug),
+        rows,
+        ctx,
+    };
+    render(&view)
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, location.to_owned())]).into_response()
+}
