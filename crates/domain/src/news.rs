@@ -136,7 +136,7 @@ impl Written for News {
 
     fn search_document(item: &Item<Self>) -> SearchDocument {
         SearchDocument {
-            kind: &NEWS,
+            entity: &NEWS,
             id: item.slug.clone(),
             key: item.slug.clone(),
             title: item.record.title.clone(),

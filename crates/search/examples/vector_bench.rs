@@ -66,7 +66,7 @@ fn main() {
     for size in [100_000, 1_000_000] {
         let started = Instant::now();
         let items = (0..size).map(|i| {
-            let entity = if i % 5 == 0 { EntityType::Call } else { EntityType::Organisation };
+            let entity = if i % 5 == 0 { EntityType::CALL } else { EntityType::ORGANISATION };
             (VectorEntry { entity, id: format!("synthetic-{i}"), facets: vec![] }, random.unit_vector())
         });
         let index = VectorIndex::build(DIMENSION, items);
@@ -78,7 +78,7 @@ fn main() {
         let queries: Vec<Vec<f32>> = (0..QUERIES).map(|_| random.unit_vector()).collect();
         report("  top 100 of all", time_each(&queries, |q| index.nearest(q, 100, |_| true)));
         report("  top 100 of all, exact scan", time_each(&queries, |q| index.nearest_exact(q, 100, |_| true)));
-        let calls_only = |q: &Vec<f32>| index.nearest(q, 100, |e| e.entity == EntityType::Call);
+        let calls_only = |q: &Vec<f32>| index.nearest(q, 100, |e| e.entity == EntityType::CALL);
         report("  top 100 calls (a type filter)", time_each(&queries, calls_only));
     }
 

@@ -1,46 +1,51 @@
+use lshub_domain::content::{self, Kind};
+pub use lshub_domain::content::SearchDocument;
 use lshub_domain::{CallTopic, Organisation};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The kinds of entity the index holds. The ids appear in the API (`type=organisation`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum EntityType {
-    Organisation,
-    Call,
-}
+/// A kind of content, as the index and the API name it (`type=organisation`): the kinds of
+/// the domain's registry, so that a new kind is searchable and filterable once registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EntityType(pub &'static Kind);
 
 impl EntityType {
-    pub const ALL: [EntityType; 2] = [EntityType::Organisation, EntityType::Call];
+    pub const ORGANISATION: EntityType = EntityType(&content::ORGANISATION);
+    pub const CALL: EntityType = EntityType(&content::CALL);
+
+    pub fn all() -> impl Iterator<Item = EntityType> {
+        content::KINDS.iter().map(|kind| EntityType(kind))
+    }
 
     pub fn id(self) -> &'static str {
-        match self {
-            EntityType::Organisation => "organisation",
-            EntityType::Call => "call",
-        }
+        self.0.id
     }
 
     pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.id() == id)
+        content::kind_by_id(id).map(EntityType)
+    }
+
+    pub fn kind(self) -> &'static Kind {
+        self.0
     }
 }
 
-/// What the index knows of one entity.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchDocument {
-    pub entity: EntityType,
-    /// The identifier people and other systems use: a ROR URL, a topic id, else a slug.
-    pub id: String,
-    /// The key of the entity's page in the hub (a slug or a topic id).
-    pub key: String,
-    pub title: String,
-    /// Other names: aliases, acronyms, names in other languages, keywords.
-    pub aliases: Vec<String>,
-    /// Longer text: descriptions.
-    pub body: String,
-    /// Facet values, e.g. `("kind", "healthcare")`, `("city", "Amsterdam")`.
-    pub facets: Vec<(&'static str, String)>,
+impl Serialize for EntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
 }
+
+impl utoipa::PartialSchema for EntityType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(content::KINDS.iter().map(|kind| kind.id)))
+            .into()
+    }
+}
+
+impl ToSchema for EntityType {}
 
 /// An entity that can be found through the index.
 pub trait Searchable {
@@ -67,7 +72,7 @@ impl Searchable for Organisation {
             facets.push(("country", country));
         }
         SearchDocument {
-            entity: EntityType::Organisation,
+            entity: &content::ORGANISATION,
             id: profile.identifiers.ror.as_ref().map_or_else(|| self.slug.clone(), |r| r.as_url().to_owned()),
             key: self.slug.clone(),
             title: profile.name.clone(),
@@ -84,7 +89,7 @@ impl Searchable for CallTopic {
         let mut aliases = content.keywords.clone();
         aliases.extend(content.call_title.iter().cloned());
         SearchDocument {
-            entity: EntityType::Call,
+            entity: &content::CALL,
             id: content.topic_id.clone(),
             key: content.topic_id.clone(),
             title: content.title.clone(),

@@ -103,7 +103,7 @@ pub async fn embed_missing(
     for document in documents {
         let text = embedded_text(document);
         let hash = text_hash(&text);
-        let key = (document.entity.id().to_owned(), document.key.clone());
+        let key = (document.entity.id.to_owned(), document.key.clone());
         if stored.get(&key) != Some(&hash) {
             missing.push((document, text, hash));
         }
@@ -117,7 +117,7 @@ pub async fn embed_missing(
             let texts: Vec<&str> = batch.iter().map(|(_, text, _)| text.as_str()).collect();
             for ((document, _, hash), vector) in batch.iter().zip(encoder.encode_passages(&texts)?) {
                 vectors.push(StoredVector {
-                    entity: document.entity.id().to_owned(),
+                    entity: document.entity.id.to_owned(),
                     key: document.key.clone(),
                     text_hash: hash.clone(),
                     vector,
@@ -138,7 +138,7 @@ pub async fn stored_vectors(
     documents: &[SearchDocument],
 ) -> Result<HashMap<(String, String), Vec<f32>>, SearchError> {
     let wanted: HashMap<(&str, &str), String> =
-        documents.iter().map(|d| ((d.entity.id(), d.key.as_str()), text_hash(&embedded_text(d)))).collect();
+        documents.iter().map(|d| ((d.entity.id, d.key.as_str()), text_hash(&embedded_text(d)))).collect();
     Ok(db
         .load_vectors(model_id)
         .await?
@@ -151,11 +151,10 @@ pub async fn stored_vectors(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::EntityType;
 
     fn organisation(name: &str, facets: Vec<(&'static str, String)>) -> SearchDocument {
         SearchDocument {
-            entity: EntityType::Organisation,
+            entity: &lshub_domain::content::ORGANISATION,
             id: "x".into(),
             key: "x".into(),
             title: name.into(),

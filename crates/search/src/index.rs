@@ -147,17 +147,23 @@ impl SearchIndex {
                 let texts: Vec<String> = chunk.iter().map(embedded_text).collect();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
                 for (document, vector) in chunk.iter().zip(semantic.encoder.encode_passages(&texts)?) {
-                    vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
+                    vectors.insert((document.entity.id.to_owned(), document.key.clone()), vector);
                 }
             }
         }
         self.install(documents, vectors)
     }
 
-    /// Rebuilds the index from everything searchable in the database, with the vectors
-    /// stored there for this index's model (documents without one are found lexically).
-    pub async fn rebuild_from(&self, db: &lshub_storage::Database) -> Result<usize, SearchError> {
-        let documents = documents_from(db).await?;
+    /// Rebuilds the index from the directory in the database and the `written` documents
+    /// of member-written content, with the vectors stored for this index's model (documents
+    /// without one are found lexically).
+    pub async fn rebuild_from(
+        &self,
+        db: &lshub_storage::Database,
+        written: Vec<SearchDocument>,
+    ) -> Result<usize, SearchError> {
+        let mut documents = documents_from(db).await?;
+        documents.extend(written);
         let vectors = match &self.semantic {
             Some(semantic) => stored_vectors(db, semantic.encoder.model_id(), &documents).await?,
             None => HashMap::new(),
@@ -182,9 +188,9 @@ impl SearchIndex {
         self.reader.reload()?;
         if let Some(semantic) = &self.semantic {
             let items = documents.iter().filter_map(|d| {
-                let vector = vectors.remove(&(d.entity.id().to_owned(), d.key.clone()))?;
+                let vector = vectors.remove(&(d.entity.id.to_owned(), d.key.clone()))?;
                 let facets = d.facets.iter().map(|(name, value)| facet_term(name, value)).collect();
-                Some((VectorEntry { entity: d.entity, id: d.id.clone(), facets }, vector))
+                Some((VectorEntry { entity: EntityType(d.entity), id: d.id.clone(), facets }, vector))
             });
             let built = Arc::new(VectorIndex::build(semantic.encoder.dimension(), items));
             *semantic.vectors.write().map_err(|_| SearchError::Poisoned)? = built;
@@ -195,16 +201,15 @@ impl SearchIndex {
     fn to_tantivy(&self, document: &SearchDocument) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.entity, document.entity.id());
+        doc.add_text(f.entity, document.entity.id);
         doc.add_text(f.id, &document.id);
         doc.add_text(f.key, &document.key);
         // People call many organisations by their initials ("UMCG", "LUMC"), which the
         // registry rarely lists.
-        let initials: Vec<String> = match document.entity {
-            EntityType::Organisation => {
-                std::iter::once(&document.title).chain(&document.aliases).filter_map(|name| initials(name)).collect()
-            }
-            EntityType::Call => Vec::new(),
+        let initials: Vec<String> = if EntityType(document.entity) == EntityType::ORGANISATION {
+            std::iter::once(&document.title).chain(&document.aliases).filter_map(|name| initials(name)).collect()
+        } else {
+            Vec::new()
         };
         for language in [f.english, f.dutch] {
             doc.add_text(language.title, &document.title);
@@ -390,7 +395,7 @@ impl SearchIndex {
             doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect()
         };
         let first = |field: Field| text(field).into_iter().next().unwrap_or_default();
-        let entity = EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation);
+        let entity = EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::ORGANISATION);
         let title = first(f.english.title);
         let mut reasons = Vec::new();
         if candidate.lexical {
@@ -595,7 +600,7 @@ mod tests {
 
     fn organisation(id: &str, title: &str) -> SearchDocument {
         SearchDocument {
-            entity: EntityType::Organisation,
+            entity: &lshub_domain::content::ORGANISATION,
             id: id.into(),
             key: id.into(),
             title: title.into(),

@@ -158,7 +158,7 @@ impl SearchIndex {
                     .chain([document.body.as_str()])
                     .collect::<Vec<_>>()
                     .join("\n"),
-                Some(document.entity),
+                Some(EntityType(document.entity)),
                 Some(document.id.as_str()),
                 document.facets.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect::<Vec<_>>(),
             ),
@@ -303,11 +303,10 @@ impl SearchIndex {
             }
             weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             for (weight, term, word, per_field) in weighted.into_iter().take(QUERY_TERMS) {
-                let boosts: [(Field, f32); 3] = match target {
-                    // Organisations are known by their names more than by their descriptions.
-                    EntityType::Organisation => [(language.title, 2.0), (language.aliases, 1.5), (language.body, 1.0)],
-                    EntityType::Call => [(language.title, 1.5), (language.aliases, 1.5), (language.body, 1.0)],
-                };
+                // Organisations are known by their names more than by their descriptions.
+                let title_boost = if target == EntityType::ORGANISATION { 2.0 } else { 1.5 };
+                let boosts: [(Field, f32); 3] =
+                    [(language.title, title_boost), (language.aliases, 1.5), (language.body, 1.0)];
                 for ((field, boost), frequency) in boosts.into_iter().zip(per_field) {
                     // A word in a tenth of a large index tells matches apart little and costs a
                     // pass over a long posting list; small indexes keep every word.
@@ -336,7 +335,7 @@ impl SearchIndex {
         let first = |field: Field| all(field).into_iter().next().unwrap_or_default();
         Ok(Stored {
             address,
-            entity: EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::Organisation),
+            entity: EntityType::from_id(&first(f.entity)).unwrap_or(EntityType::ORGANISATION),
             id: first(f.id),
             key: first(f.key),
             title: first(f.english.title),
@@ -393,7 +392,7 @@ fn facet_fit(
     let mut fits = Vec::new();
     let mut fit = |name: &str, value: String| fits.push(FacetFit { facet: name.to_owned(), value });
     match (source, candidate.entity) {
-        (Some(EntityType::Call), EntityType::Organisation) => {
+        (Some(EntityType::CALL), EntityType::ORGANISATION) => {
             if let Some(kind) = own("kind") {
                 factor *= kind_fit(&kind);
                 if kind_fit(&kind) >= 1.0 {
@@ -401,7 +400,7 @@ fn facet_fit(
                 }
             }
         }
-        (Some(EntityType::Organisation), EntityType::Call) => {
+        (Some(EntityType::ORGANISATION), EntityType::CALL) => {
             if let Some(status) = own("status") {
                 factor *= status_fit(&status);
                 if status_fit(&status) >= 1.0 {
@@ -409,7 +408,7 @@ fn facet_fit(
                 }
             }
         }
-        (Some(EntityType::Organisation), EntityType::Organisation) => {
+        (Some(EntityType::ORGANISATION), EntityType::ORGANISATION) => {
             for (name, bonus) in [("kind", 1.4), ("city", 1.1), ("country", 1.05)] {
                 if let (Some(mine), Some(theirs)) = (facet(source_facets, name), own(name)) {
                     if mine == theirs {
@@ -430,7 +429,7 @@ mod tests {
 
     fn organisation(key: &str, name: &str, kind: &str, city: &str) -> SearchDocument {
         SearchDocument {
-            entity: EntityType::Organisation,
+            entity: &lshub_domain::content::ORGANISATION,
             id: key.to_owned(),
             key: key.to_owned(),
             title: name.to_owned(),
@@ -442,7 +441,7 @@ mod tests {
 
     fn call(key: &str, title: &str, body: &str, status: &str) -> SearchDocument {
         SearchDocument {
-            entity: EntityType::Call,
+            entity: &lshub_domain::content::CALL,
             id: key.to_owned(),
             key: key.to_owned(),
             title: title.to_owned(),
@@ -477,7 +476,7 @@ mod tests {
     fn organisations_for_a_call_prefer_research_and_care() {
         let (index, documents) = index();
         let source = MatchSource::Entity(documents[6].clone());
-        let hits = index.find_matches(&source, EntityType::Organisation, 5, None).expect("matches");
+        let hits = index.find_matches(&source, EntityType::ORGANISATION, 5, None).expect("matches");
         assert_eq!(keys(&hits), ["nki", "cancer-bv"], "a cancer call fits the cancer institute first");
         let why = &hits[0].why;
         assert!(why.terms.iter().any(|r| r.terms.contains(&"cancer".to_owned())), "{why:?}");
@@ -490,7 +489,7 @@ mod tests {
     fn calls_for_an_organisation_prefer_open_ones() {
         let (index, documents) = index();
         let source = MatchSource::Entity(documents[0].clone());
-        let hits = index.find_matches(&source, EntityType::Call, 5, None).expect("matches");
+        let hits = index.find_matches(&source, EntityType::CALL, 5, None).expect("matches");
         assert_eq!(keys(&hits), ["LUNG", "OLD-CANCER"]);
         assert_eq!(hits[0].why.fits, [FacetFit { facet: "status".into(), value: "open".into() }]);
     }
@@ -499,14 +498,14 @@ mod tests {
     fn similar_organisations_leave_out_the_source() {
         let (index, documents) = index();
         let source = MatchSource::Entity(documents[3].clone());
-        let hits = index.find_matches(&source, EntityType::Organisation, 5, None).expect("matches");
+        let hits = index.find_matches(&source, EntityType::ORGANISATION, 5, None).expect("matches");
         assert_eq!(hits.first().map(|h| h.key.as_str()), Some("umcg"), "{:?}", keys(&hits));
         assert!(!keys(&hits).contains(&"umcu"));
         let text = MatchSource::Text("kidney failure treatment".into());
-        let hits = index.find_matches(&text, EntityType::Call, 5, None).expect("matches");
+        let hits = index.find_matches(&text, EntityType::CALL, 5, None).expect("matches");
         assert_eq!(keys(&hits), ["KIDNEY"]);
         for nothing in ["", "\u{0}\u{7}", "de het een", &"zzz ".repeat(3000)] {
-            let hits = index.find_matches(&MatchSource::Text(nothing.into()), EntityType::Call, 5, None);
+            let hits = index.find_matches(&MatchSource::Text(nothing.into()), EntityType::CALL, 5, None);
             assert_eq!(hits.map(|h| h.len()).ok(), Some(0), "{:?}", &nothing[..nothing.len().min(10)]);
         }
     }
@@ -538,21 +537,21 @@ mod tests {
     fn vectors_find_what_shares_no_word() {
         let (index, documents) = index();
         let vectors = HandVectors(vec![
-            (EntityType::Call, "KIDNEY", [0.0, 1.0, 0.0]),
-            (EntityType::Call, "LUNG", [1.0, 0.0, 0.0]),
-            (EntityType::Call, "OLD-CANCER", [0.8, 0.0, 0.6]),
-            (EntityType::Organisation, "kidney", [0.0, 1.0, 0.0]),
+            (EntityType::CALL, "KIDNEY", [0.0, 1.0, 0.0]),
+            (EntityType::CALL, "LUNG", [1.0, 0.0, 0.0]),
+            (EntityType::CALL, "OLD-CANCER", [0.8, 0.0, 0.6]),
+            (EntityType::ORGANISATION, "kidney", [0.0, 1.0, 0.0]),
         ]);
         // Dutch words that no English call holds: only the vectors can find the kidney call.
         let text = MatchSource::Text("nierfalen behandeling".into());
-        assert!(index.find_matches(&text, EntityType::Call, 3, None).expect("matches").is_empty());
-        let hits = index.find_matches(&text, EntityType::Call, 3, Some(&vectors)).expect("matches");
+        assert!(index.find_matches(&text, EntityType::CALL, 3, None).expect("matches").is_empty());
+        let hits = index.find_matches(&text, EntityType::CALL, 3, Some(&vectors)).expect("matches");
         assert_eq!(hits.first().map(|h| h.key.as_str()), Some("KIDNEY"));
         assert_eq!(hits[0].why.similarity, Some(1.0));
         assert!(hits[0].why.terms.is_empty(), "no shared words, found by meaning");
         // An organisation's stored vector is used, and words and meaning add up.
         let source = MatchSource::Entity(documents[2].clone());
-        let hits = index.find_matches(&source, EntityType::Call, 3, Some(&vectors)).expect("matches");
+        let hits = index.find_matches(&source, EntityType::CALL, 3, Some(&vectors)).expect("matches");
         assert_eq!(hits.first().map(|h| h.key.as_str()), Some("KIDNEY"));
         assert!(hits[0].why.terms.iter().any(|r| r.terms.contains(&"kidney".to_owned())));
     }

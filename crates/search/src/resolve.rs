@@ -344,7 +344,7 @@ impl Resolver {
             countries: COUNTRIES.iter().flat_map(|(code, names)| names.iter().map(move |n| (*n, *code))).collect(),
             lexicon,
         };
-        for document in documents.into_iter().filter(|d| d.entity == EntityType::Organisation) {
+        for document in documents.into_iter().filter(|d| EntityType(d.entity) == EntityType::ORGANISATION) {
             resolver.add(document);
         }
         let total = resolver.variants.len().max(1) as f32;
@@ -832,7 +832,7 @@ mod tests {
 
     fn organisation(id: &str, name: &str, aliases: &[&str], city: &str, country: &str) -> SearchDocument {
         SearchDocument {
-            entity: EntityType::Organisation,
+            entity: &lshub_domain::content::ORGANISATION,
             id: id.to_owned(),
             key: id.to_owned(),
             title: name.to_owned(),

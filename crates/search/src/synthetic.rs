@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::embedding::embedded_text;
-use crate::{cosine, EntityType, ModelError, SearchDocument, SentenceEncoder};
+use crate::{cosine, ModelError, SearchDocument, SentenceEncoder};
 
 /// Places in the Netherlands and Flanders, with their country.
 const PLACES: &[(&str, &str)] = &[
@@ -329,7 +329,7 @@ fn organisation(n: usize, random: &mut SplitMix) -> Generated {
         name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
     let aliases = if initials.len() >= 3 { vec![initials] } else { Vec::new() };
     let document = SearchDocument {
-        entity: EntityType::Organisation,
+        entity: &lshub_domain::content::ORGANISATION,
         id: format!("synthetic-{n}"),
         key: format!("synthetic-{n}"),
         title: name,

@@ -292,8 +292,8 @@ mod tests {
             4,
             vectors
                 .iter()
-                .map(|(id, v)| (entry(id, EntityType::Call), v.clone()))
-                .chain([(entry("wrong length", EntityType::Call), vec![1.0; 3])]),
+                .map(|(id, v)| (entry(id, EntityType::CALL), v.clone()))
+                .chain([(entry("wrong length", EntityType::CALL), vec![1.0; 3])]),
         );
         assert_eq!(index.len(), 4);
         let query = unit(&[1.0, 0.3, 0.0, 0.0]);
@@ -324,7 +324,7 @@ mod tests {
         let vectors: Vec<Vec<f32>> = (0..EXACT_BELOW)
             .map(|i| unit(&topics[i % topics.len()].iter().map(|x| x + 0.3 * random()).collect::<Vec<_>>()))
             .collect();
-        let entity = |i: usize| if i.is_multiple_of(4) { EntityType::Call } else { EntityType::Organisation };
+        let entity = |i: usize| if i.is_multiple_of(4) { EntityType::CALL } else { EntityType::ORGANISATION };
         let index = VectorIndex::build(
             dimension,
             vectors.iter().enumerate().map(|(i, v)| (entry(&i.to_string(), entity(i)), v.clone())),
@@ -332,12 +332,12 @@ mod tests {
         assert!(!index.signs.is_empty(), "an index this large has sign codes");
         let (mut found, mut total) = (0, 0);
         for query in vectors.iter().step_by(997).take(20) {
-            let organisations = |e: &VectorEntry| e.entity == EntityType::Organisation;
+            let organisations = |e: &VectorEntry| e.entity == EntityType::ORGANISATION;
             let approximate = index.nearest(query, 10, organisations);
             let exact = index.nearest_exact(query, 10, organisations);
             assert_eq!(approximate.len(), 10);
             for (row, similarity) in &approximate {
-                assert_eq!(index.entries[*row].entity, EntityType::Organisation, "the filter holds");
+                assert_eq!(index.entries[*row].entity, EntityType::ORGANISATION, "the filter holds");
                 let true_similarity = exact.iter().find(|(r, _)| r == row).map(|(_, s)| *s);
                 assert!(true_similarity.is_none_or(|s| s == *similarity), "similarities are exact");
             }

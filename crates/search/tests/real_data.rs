@@ -30,14 +30,14 @@ fn top_ids(index: &SearchIndex, text: &str, entity: Option<EntityType>, n: usize
 #[tokio::test]
 async fn finds_organisations_and_calls_by_plain_words() {
     let index = index().await;
-    assert_eq!(top_ids(&index, "Sanquin", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
+    assert_eq!(top_ids(&index, "Sanquin", Some(EntityType::ORGANISATION), 1), ["https://ror.org/01fm2fv39"]);
     assert!(top_ids(&index, "netherlands cancer institute", None, 3).contains(&"https://ror.org/03xqtf034".to_owned()));
     // A typo and a stemmed plural still find the right things.
-    assert_eq!(top_ids(&index, "Sanquinn", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
-    let calls = top_ids(&index, "rare diseases partnership", Some(EntityType::Call), 5);
+    assert_eq!(top_ids(&index, "Sanquinn", Some(EntityType::ORGANISATION), 1), ["https://ror.org/01fm2fv39"]);
+    let calls = top_ids(&index, "rare diseases partnership", Some(EntityType::CALL), 5);
     assert!(calls.contains(&"HORIZON-HLTH-2026-02-DISEASE-12".to_owned()), "{calls:?}");
     // Dutch plural "ziekenhuizen" stems like "ziekenhuis".
-    let hospitals = index.search(&SearchRequest::new("ziekenhuizen amsterdam", Some(EntityType::Organisation), 10));
+    let hospitals = index.search(&SearchRequest::new("ziekenhuizen amsterdam", Some(EntityType::ORGANISATION), 10));
     assert!(!hospitals.expect("search").is_empty());
 }
 
@@ -45,7 +45,7 @@ async fn finds_organisations_and_calls_by_plain_words() {
 async fn explains_and_filters() {
     let index = index().await;
     let hits = index.search(&SearchRequest::new("Sanquin blood", None, 3)).expect("search");
-    assert_eq!(hits[0].entity, EntityType::Organisation);
+    assert_eq!(hits[0].entity, EntityType::ORGANISATION);
     let name = hits[0].why.iter().find(|w| w.field == MatchedField::Name).expect("matched the name");
     assert_eq!(name.terms, ["sanquin"]);
     let other = hits[0].why.iter().find(|w| w.field == MatchedField::OtherNames).expect("matched an alias");
@@ -53,15 +53,15 @@ async fn explains_and_filters() {
     // Words found in a call's description, by stem, as the user typed them; a word that is
     // nowhere in the call is not claimed.
     let hits =
-        index.search(&SearchRequest::new("cancers screening zzqqxx", Some(EntityType::Call), 1)).expect("search");
+        index.search(&SearchRequest::new("cancers screening zzqqxx", Some(EntityType::CALL), 1)).expect("search");
     let description = hits[0].why.iter().find(|w| w.field == MatchedField::Description).expect("matched the text");
     assert!(description.terms.contains(&"cancers".to_owned()), "{:?}", hits[0].why);
     assert!(hits[0].why.iter().all(|w| !w.terms.contains(&"zzqqxx".to_owned())), "{:?}", hits[0].why);
-    let mut request = SearchRequest::new("university", Some(EntityType::Organisation), 100);
+    let mut request = SearchRequest::new("university", Some(EntityType::ORGANISATION), 100);
     request.facets.push(("country".into(), "BE".into()));
     let hits = index.search(&request).expect("search");
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h.entity == EntityType::Organisation));
+    assert!(hits.iter().all(|h| h.entity == EntityType::ORGANISATION));
 }
 
 #[tokio::test]
@@ -71,7 +71,7 @@ async fn hostile_queries_are_just_words() {
         let hits = index.search(&SearchRequest::new(text, None, 10)).expect("no error");
         assert!(hits.len() <= 10);
     }
-    assert_eq!(top_ids(&index, "sanquin:\"*", Some(EntityType::Organisation), 1), ["https://ror.org/01fm2fv39"]);
+    assert_eq!(top_ids(&index, "sanquin:\"*", Some(EntityType::ORGANISATION), 1), ["https://ror.org/01fm2fv39"]);
 }
 
 /// The model directory that the set-up installs; tests that need it say so when it is absent.
@@ -110,7 +110,7 @@ fn embeddings_match_the_reference_implementation() {
 #[tokio::test]
 async fn facets_show_in_the_why_and_rankings_say_what_they_need() {
     let index = index().await;
-    let mut request = SearchRequest::new("university hospital", Some(EntityType::Organisation), 5);
+    let mut request = SearchRequest::new("university hospital", Some(EntityType::ORGANISATION), 5);
     request.facets.push(("country".into(), "BE".into()));
     let hits = index.search(&request).expect("search");
     assert!(!hits.is_empty());
@@ -129,7 +129,7 @@ fn ranks_by_meaning_with_the_model() {
     let Some(encoder) = model().map(std::sync::Arc::new) else { return };
     let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
     let document = |key: &str, title: &str, body: &str| lshub_search::SearchDocument {
-        entity: EntityType::Call,
+        entity: &lshub_domain::content::CALL,
         id: key.into(),
         key: key.into(),
         title: title.into(),
@@ -144,7 +144,7 @@ fn ranks_by_meaning_with_the_model() {
     ];
     assert_eq!(index.rebuild(documents).expect("rebuild"), 3);
     assert_eq!(index.vector_count(), 3);
-    let hits = index.search(&SearchRequest::new("tumour", Some(EntityType::Call), 3)).expect("search");
+    let hits = index.search(&SearchRequest::new("tumour", Some(EntityType::CALL), 3)).expect("search");
     let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids.first(), Some(&"TUMOUR"), "the exact word first: {ids:?}");
     let onco = hits.iter().find(|h| h.id == "ONCO").expect("oncology found by meaning alone");
@@ -165,7 +165,7 @@ fn a_dominant_name_match_stays_first_when_fused() {
     let Some(encoder) = model().map(std::sync::Arc::new) else { return };
     let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
     let organisation = |key: &str, title: &str| lshub_search::SearchDocument {
-        entity: EntityType::Organisation,
+        entity: &lshub_domain::content::ORGANISATION,
         id: key.into(),
         key: key.into(),
         title: title.into(),
@@ -181,7 +181,7 @@ fn a_dominant_name_match_stays_first_when_fused() {
         organisation("certe", "Certe"),
     ];
     assert_eq!(index.rebuild(documents).expect("rebuild"), 5);
-    let hits = index.search(&SearchRequest::new("umcg groningen", Some(EntityType::Organisation), 5)).expect("search");
+    let hits = index.search(&SearchRequest::new("umcg groningen", Some(EntityType::ORGANISATION), 5)).expect("search");
     let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids.first(), Some(&"umcg"), "{ids:?}");
     assert!(hits.windows(2).all(|pair| pair[0].score >= pair[1].score), "scores fall: {hits:?}");
@@ -205,11 +205,11 @@ fn synthetic_vectors_resemble_the_models_and_install_into_an_index() {
     assert!(same > 0.6 && same > other + 0.3, "same text {same}, another's {other}");
 
     let index = SearchIndex::with_encoder(Some(encoder)).expect("index");
-    let vectors = organisations.iter().map(|(d, v)| ((d.entity.id().to_owned(), d.key.clone()), v.clone())).collect();
+    let vectors = organisations.iter().map(|(d, v)| ((d.entity.id.to_owned(), d.key.clone()), v.clone())).collect();
     let documents: Vec<lshub_search::SearchDocument> = organisations.into_iter().map(|(d, _)| d).collect();
     assert_eq!(index.install(documents, vectors).expect("install"), 300);
     assert_eq!(index.vector_count(), 300);
-    let mut request = SearchRequest::new("tumour research", Some(EntityType::Organisation), 5);
+    let mut request = SearchRequest::new("tumour research", Some(EntityType::ORGANISATION), 5);
     request.ranking = lshub_search::Ranking::Semantic;
     let hits = index.search(&request).expect("search");
     assert!(

@@ -194,6 +194,7 @@ search-label = What are you looking for?
 search-type = Look in
 search-type-organisation = Organisations
 search-type-call = Funding calls
+search-type-news = News
 search-button = Search
 search-count = { $count ->
     [one] { $shown } result
@@ -212,6 +213,7 @@ search-field-translation = translated
 search-field-facet = filter
 entity-organisation = Organisation
 entity-call = Funding call
+entity-news = News
 match-applicants-heading = Organisations that could apply
 match-applicants-lead = Organisations in the hub whose names and profiles share this call's subjects, research and care institutions first.
 match-calls-heading = Calls that fit

@@ -194,6 +194,7 @@ search-label = Waar zoekt u naar?
 search-type = Zoeken in
 search-type-organisation = Organisaties
 search-type-call = Subsidieoproepen
+search-type-news = Nieuws
 search-button = Zoeken
 search-count = { $count ->
     [one] { $shown } resultaat
@@ -212,6 +213,7 @@ search-field-translation = vertaald
 search-field-facet = filter
 entity-organisation = Organisatie
 entity-call = Subsidieoproep
+entity-news = Nieuws
 match-applicants-heading = Organisaties die kunnen aanvragen
 match-applicants-lead = Organisaties in de hub waarvan naam en profiel de onderwerpen van deze oproep delen, onderzoeks- en zorginstellingen eerst.
 match-calls-heading = Passende subsidieoproepen

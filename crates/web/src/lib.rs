@@ -40,7 +40,7 @@ const CHECKS_PER_SEARCH_REFRESH: u32 = 5;
 
 /// Every route of the hub; `pages_layer` wraps the HTML pages (their error pages).
 fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -> RouteTable {
-    let kinds = kinds::routes();
+    let kinds = kinds::registered();
     RouteTable::new()
         .merge(pages::routes().merge(kinds.pages).map_router(pages_layer))
         .nest("/api/v1", api::routes().merge(kinds.api))

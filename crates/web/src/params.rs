@@ -202,7 +202,7 @@ mod tests {
         assert_eq!(pattern(organisations(), "sort"), choices(OrganisationSort::ALL.iter().map(|s| s.id()).collect()));
         assert_eq!(pattern(calls(), "status"), choices(CallStatus::ALL.iter().map(|s| s.id()).collect()));
         assert_eq!(pattern(calls(), "sort"), choices(CallSort::ALL.iter().map(|s| s.id()).collect()));
-        let types = lshub_search::EntityType::ALL.iter().map(|t| t.id()).collect();
+        let types = lshub_search::EntityType::all().map(|t| t.id()).collect();
         assert_eq!(pattern(SearchParams::into_params(|| None), "type"), choices(types));
     }
 
@@ -222,7 +222,7 @@ pub struct SearchParams {
     pub q: Option<String>,
     /// `organisation` or `call`; empty for both.
     #[serde(rename = "type")]
-    #[param(rename = "type", pattern = "^(organisation|call)?$")]
+    #[param(rename = "type", pattern = "^(organisation|call|news)?$")]
     pub entity: Option<String>,
     /// Results, 1 to 100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]

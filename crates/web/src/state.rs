@@ -142,7 +142,7 @@ impl DerivedContent {
     async fn build(db: &Database, encoder: Option<Arc<SentenceEncoder>>) -> Result<Self, SearchError> {
         let version = db.content_version().await?;
         let index = SearchIndex::with_encoder(encoder)?;
-        index.rebuild_from(db).await?;
+        index.rebuild_from(db, crate::kinds::documents(db, crate::content::today()).await?).await?;
         let figures = Figures::load(db).await?;
         let resolver = RwLock::new(Arc::new(Resolver::from_database(db).await?));
         Ok(Self { index, figures: RwLock::new(Arc::new(figures)), resolver, built_from: Mutex::new(version) })
@@ -163,7 +163,8 @@ impl DerivedContent {
         if *built_from == version {
             return Ok(false);
         }
-        let documents = self.index.rebuild_from(db).await?;
+        let written = crate::kinds::documents(db, crate::content::today()).await?;
+        let documents = self.index.rebuild_from(db, written).await?;
         let figures = Arc::new(Figures::load(db).await?);
         match self.figures.write() {
             Ok(mut current) => *current = figures,

@@ -94,7 +94,7 @@ fn read_queries(path: Option<&Path>) -> anyhow::Result<Vec<EvalQuery>> {
 
 fn entity_of(query: &EvalQuery) -> EntityType {
     // The set's parser has checked the type.
-    EntityType::from_id(&query.entity).unwrap_or(EntityType::Organisation)
+    EntityType::from_id(&query.entity).unwrap_or(EntityType::ORGANISATION)
 }
 
 /// One row of the results table.
@@ -313,12 +313,12 @@ fn bench_index(
     for _ in 0..rounds {
         for query in queries {
             let start = Instant::now();
-            index.find_matches(&MatchSource::Text(query.query.clone()), EntityType::Organisation, 10, None)?;
+            index.find_matches(&MatchSource::Text(query.query.clone()), EntityType::ORGANISATION, 10, None)?;
             matching.push(start.elapsed());
         }
         for source in sources {
             let start = Instant::now();
-            index.find_matches(&MatchSource::Entity(source.clone()), EntityType::Organisation, 10, None)?;
+            index.find_matches(&MatchSource::Entity(source.clone()), EntityType::ORGANISATION, 10, None)?;
             matching.push(start.elapsed());
         }
     }
@@ -337,8 +337,8 @@ fn bench_index(
     // With a filter, which both rankings apply: organisations in the Netherlands, open calls.
     let filtered_request = |q: &EvalQuery| {
         let (facet, value) = match entity_of(q) {
-            EntityType::Organisation => ("country", "NL"),
-            EntityType::Call => ("status", "open"),
+            EntityType::ORGANISATION => ("country", "NL"),
+            EntityType::CALL => ("status", "open"),
         };
         SearchRequest { facets: vec![(facet.to_owned(), value.to_owned())], ..request(q) }
     };

@@ -37,8 +37,8 @@ pub async fn run(database_url: &str, args: SearchArgs, model: &crate::ModelSetti
     let index = super::reindex::open_index(&db, model).await?;
     db.close().await;
     let entity = args.entity.map(|e| match e {
-        SearchType::Organisation => EntityType::Organisation,
-        SearchType::Call => EntityType::Call,
+        SearchType::Organisation => EntityType::ORGANISATION,
+        SearchType::Call => EntityType::CALL,
     });
     let hits = index.search(&SearchRequest::new(args.query, entity, args.limit.into()))?;
     let mut out = io::stdout().lock();

@@ -71,7 +71,7 @@ pub enum Reference {
 /// What the search index knows of one item of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchDocument {
-    pub kind: &'static Kind,
+    pub entity: &'static Kind,
     /// The identifier people and other systems use: a ROR URL, a topic id, else a slug.
     pub id: String,
     /// The key of its page in the hub (a slug or a topic id).

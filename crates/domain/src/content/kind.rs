@@ -1,7 +1,7 @@
 /// One kind of content, as the registry declares it. Everything a layer needs to serve a
 /// kind without code of its own is here; what differs in substance (fields, validation,
 /// templates) lives in the kind's own modules.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Kind {
     /// The id in the API (`type=news`), search documents, stored rows and audit entries.
     pub id: &'static str,
@@ -16,7 +16,7 @@ pub struct Kind {
 }
 
 /// Where a kind's rows live.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum Storage {
     /// A table of its own, with the column that addresses an item.
     Table { table: &'static str, key: &'static str },
@@ -37,7 +37,7 @@ impl Storage {
 }
 
 /// Who writes a kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Authoring {
     /// Imported from open data; members change nothing (funding calls).
     Imported,

@@ -95,8 +95,8 @@ impl MatchParams {
                 )
             })?,
             None => match requested {
-                Requested::Organisation(_) => EntityType::Call,
-                Requested::Call(_) | Requested::Text(_) => EntityType::Organisation,
+                Requested::Organisation(_) => EntityType::CALL,
+                Requested::Call(_) | Requested::Text(_) => EntityType::ORGANISATION,
             },
         };
         Ok((requested, target, parse_limit(self.limit.as_deref(), 10, MAX_LIMIT)?))

@@ -28,12 +28,10 @@ pub fn hit_path(hit: &SearchHit) -> String {
     entity_path(hit.entity, &hit.key)
 }
 
-/// The path of an entity's page in the hub, by the key of its page.
+/// The path of an entity's page in the hub, by the key of its page (one path segment:
+/// topic ids may hold a `/`).
 pub fn entity_path(entity: EntityType, key: &str) -> String {
-    match entity {
-        EntityType::Organisation => format!("/organisations/{key}"),
-        EntityType::Call => format!("/calls/{}", topic_id_path_segment(key)),
-    }
+    format!("/{}/{}", entity.kind().path, topic_id_path_segment(key))
 }
 
 /// Search organisations and calls with plain words, in Dutch or English.

@@ -4,32 +4,61 @@
 
 mod news;
 
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::NaiveDate;
+use lshub_domain::content::SearchDocument;
+use lshub_storage::{Database, StorageError};
+
 use crate::content::{api_routes, feed_routes, page_routes, Presented};
 use crate::routes::RouteTable;
 
-/// The routes of every member-written kind, by where they are mounted.
+type Documents<'a> = Pin<Box<dyn Future<Output = Result<Vec<SearchDocument>, StorageError>> + Send + 'a>>;
+
+/// Reads the search documents of one kind's items that the public sees on a day.
+pub type DocumentSource = for<'a> fn(&'a Database, NaiveDate) -> Documents<'a>;
+
+/// What the web layer serves of every member-written kind: its routes, by where they are
+/// mounted, and its search documents.
 #[derive(Default)]
-pub struct KindRoutes {
+pub struct Kinds {
     pub pages: RouteTable,
     pub feeds: RouteTable,
     /// Under `/api/v1`.
     pub api: RouteTable,
+    pub documents: Vec<DocumentSource>,
     /// The ids of the kinds registered.
     pub served: Vec<&'static str>,
 }
 
-impl KindRoutes {
+impl Kinds {
     fn with<K: Presented>(mut self) -> Self {
         self.pages = self.pages.merge(page_routes::<K>());
         self.feeds = self.feeds.merge(feed_routes::<K>());
         self.api = self.api.merge(api_routes::<K>());
+        self.documents.push(|db, today| {
+            Box::pin(async move {
+                Ok(db.listed_items::<K>(today).await?.iter().map(K::search_document).collect())
+            })
+        });
         self.served.push(K::KIND.id);
         self
     }
 }
 
-pub fn routes() -> KindRoutes {
-    KindRoutes::default().with::<lshub_domain::news::News>()
+/// Every member-written kind, registered once.
+pub fn registered() -> Kinds {
+    Kinds::default().with::<lshub_domain::news::News>()
+}
+
+/// The search documents of every member-written kind that the public sees on `today`.
+pub async fn documents(db: &Database, today: NaiveDate) -> Result<Vec<SearchDocument>, StorageError> {
+    let mut documents = Vec::new();
+    for source in registered().documents {
+        documents.extend(source(db, today).await?);
+    }
+    Ok(documents)
 }
 
 #[cfg(test)]
@@ -38,7 +67,7 @@ mod tests {
 
     #[test]
     fn every_member_written_kind_is_served() {
-        let served = super::routes().served;
+        let served = super::registered().served;
         for kind in KINDS.iter().filter(|k| k.is_member_written()) {
             assert!(served.contains(&kind.id), "{} is registered in the domain but has no pages", kind.id);
         }

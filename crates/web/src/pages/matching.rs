@@ -64,7 +64,7 @@ fn row(t: &Translator, hit: &MatchHit) -> MatchRow {
     }
     for fit in &hit.why.fits {
         why.push(match fit.facet.as_str() {
-            "kind" if hit.entity == EntityType::Organisation => t.t(&format!("kind-{}", fit.value)),
+            "kind" if hit.entity == EntityType::ORGANISATION => t.t(&format!("kind-{}", fit.value)),
             "status" => t.t(&format!("status-{}", fit.value)),
             facet => t.t(&format!("match-same-{facet}")),
         });

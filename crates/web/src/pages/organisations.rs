@@ -216,7 +216,7 @@ pub async fn show(
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     let mut view = OrganisationPage::new(ctx, &state.site.public_url, &organisation);
     let wanted =
-        [("match-calls", lshub_search::EntityType::Call), ("match-similar", lshub_search::EntityType::Organisation)];
+        [("match-calls", lshub_search::EntityType::CALL), ("match-similar", lshub_search::EntityType::ORGANISATION)];
     let document = lshub_search::Searchable::search_document(&organisation);
     view.matches = super::matching::sections(&state, &view.ctx.t, document, &wanted).await?;
     let (edited, verified) = state.db.organisation_maintenance(&organisation.id).await?;

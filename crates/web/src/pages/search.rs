@@ -45,10 +45,9 @@ pub async fn show(
     let entity_label = |entity: EntityType| t.t(&format!("search-type-{}", entity.id()));
     let view = SearchPage {
         q: params.q.clone().unwrap_or_default(),
-        types: EntityType::ALL
-            .iter()
+        types: EntityType::all()
             .map(|e| {
-                SelectOption::new(e.id(), entity_label(*e), request.as_ref().and_then(|r| r.entity).map(EntityType::id))
+                SelectOption::new(e.id(), entity_label(e), request.as_ref().and_then(|r| r.entity).map(EntityType::id))
             })
             .collect(),
         searched: request.is_some(),
