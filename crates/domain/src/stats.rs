@@ -17,9 +17,15 @@ pub struct HubStats {
     pub organisations_by_country: Vec<CountByKey>,
     pub calls: i64,
     pub calls_by_status: Vec<CountByKey>,
+    /// Published, unexpired items of each member-written kind, by the kind's id.
+    pub items_by_kind: Vec<CountByKey>,
 }
 
 impl HubStats {
+    pub fn items_of_kind(&self, kind: &crate::content::Kind) -> i64 {
+        self.items_by_kind.iter().find(|c| c.key == kind.id).map_or(0, |c| c.count)
+    }
+
     pub fn calls_with_status(&self, status: crate::CallStatus) -> i64 {
         self.calls_by_status.iter().find(|c| c.key == status.id()).map_or(0, |c| c.count)
     }

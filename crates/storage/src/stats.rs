@@ -14,13 +14,31 @@ impl Database {
         let organisations_by_kind = self.count_by(Organisations::Table, Organisations::Kind).await?;
         let organisations_by_country = self.count_by(Organisations::Table, Organisations::CountryCode).await?;
         let calls_by_status = self.count_by(CallTopics::Table, CallTopics::Status).await?;
+        let items_by_kind = self.listed_items_by_kind(chrono::Utc::now().date_naive()).await?;
         Ok(HubStats {
             organisations: organisations_by_kind.iter().map(|c| c.count).sum(),
             organisations_by_kind,
             organisations_by_country,
             calls: calls_by_status.iter().map(|c| c.count).sum(),
             calls_by_status,
+            items_by_kind,
         })
+    }
+
+    /// How many items of each member-written kind the public sees on `today`.
+    async fn listed_items_by_kind(&self, today: chrono::NaiveDate) -> Result<Vec<CountByKey>, StorageError> {
+        let rows = self
+            .query_rows(
+                "SELECT kind, COUNT(*) AS n FROM content_items WHERE state = ? \
+                 AND (expires_on IS NULL OR expires_on >= ?) GROUP BY kind ORDER BY kind",
+                crate::accounts::binds!["published".to_owned(), today.to_string()],
+                "counting items",
+            )
+            .await?;
+        rows.iter()
+            .map(|row| Ok(CountByKey { key: row.try_get("kind")?, count: row.try_get("n")? }))
+            .collect::<Result<_, sqlx::Error>>()
+            .context("counting items")
     }
 
     /// Row counts per value of `column`, largest first; rows without a value are left out.

@@ -121,6 +121,37 @@ async fn keep_derived_content_current(state: AppState) {
     }
 }
 
+/// Mails the owners of items that expire within a week, in both languages (the hub does
+/// not know which one each member reads).
+async fn remind_of_expiry(state: &AppState) {
+    let compose = |item: &lshub_storage::content::ExpiringItem| {
+        let link = format!("{}/{}/{}/edit", state.site.public_url, kind_path(&item.kind), item.slug);
+        let in_language = |lang: lshub_domain::Language, id: &str| {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("title", item.title.clone());
+            args.set("link", link.clone());
+            args.set("date", pages::format::date(lang, item.expires_on));
+            state.i18n.format(lang, id, Some(&args))
+        };
+        use lshub_domain::Language::{En, Nl};
+        let subject = format!("{} / {}", in_language(Nl, "mail-expiry-subject"), in_language(En, "mail-expiry-subject"));
+        let body = format!("{}\n\n---\n\n{}", in_language(Nl, "mail-expiry-body"), in_language(En, "mail-expiry-body"));
+        (subject, body)
+    };
+    match lshub_service::content::remind_of_expiry(&state.db, content::today(), compose).await {
+        Ok(0) => {}
+        Ok(reminded) => {
+            tracing::info!(reminded, "expiry reminders queued");
+            state.accounts.mail_queued.notify_one();
+        }
+        Err(e) => tracing::error!(error = %e, "queueing expiry reminders failed"),
+    }
+}
+
+fn kind_path(id: &str) -> &'static str {
+    lshub_domain::content::kind_by_id(id).map_or("", |kind| kind.path)
+}
+
 /// Answers queued reset requests and delivers queued mail when a handler queues either, and
 /// every few seconds for what other nodes queued or what failed before.
 async fn deliver_mail(state: AppState) {
@@ -135,6 +166,7 @@ async fn deliver_mail(state: AppState) {
             if let Err(e) = state.db.purge_expired().await {
                 tracing::error!(error = %e, "purging expired sessions failed");
             }
+            remind_of_expiry(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }

@@ -41,6 +41,8 @@ struct HomePage {
     kinds: Vec<KindFigure>,
     open_calls: String,
     forthcoming_calls: String,
+    /// One figure per member-written kind, in the registry's order.
+    written: Vec<KindFigure>,
     next_deadlines: Vec<CallRow>,
     actions: Vec<String>,
 }
@@ -74,6 +76,15 @@ pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Res
         kinds,
         open_calls: t.count("home-open-calls", stats.calls_with_status(CallStatus::Open)),
         forthcoming_calls: t.count("home-forthcoming-calls", stats.calls_with_status(CallStatus::Forthcoming)),
+        written: lshub_domain::content::KINDS
+            .iter()
+            .filter(|kind| kind.is_member_written())
+            .map(|kind| KindFigure {
+                label: t.count(&format!("kind-{}-count", kind.id), stats.items_of_kind(kind)),
+                count: format::number(t.lang, stats.items_of_kind(kind)),
+                url: format!("/{}", kind.path),
+            })
+            .collect(),
         next_deadlines: upcoming.iter().take(NEXT_DEADLINES).map(|(_, call)| CallRow::new(t, call, today)).collect(),
         actions: ACTIONS.iter().map(|id| t.t(id)).collect(),
         ctx,
