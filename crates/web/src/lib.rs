@@ -28,6 +28,8 @@ use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
+pub use content::today;
+pub use kinds::documents as written_documents;
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
 

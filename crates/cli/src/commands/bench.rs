@@ -214,7 +214,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             Some(generator) => {
                 let mut documents = Vec::with_capacity(synthetic);
                 for (document, vector) in generator.organisations(synthetic, SYNTHETIC_SEED)? {
-                    vectors.insert((document.entity.id().to_owned(), document.key.clone()), vector);
+                    vectors.insert((document.entity.id.to_owned(), document.key.clone()), vector);
                     documents.push(document);
                 }
                 documents
@@ -336,10 +336,9 @@ fn bench_index(
 
     // With a filter, which both rankings apply: organisations in the Netherlands, open calls.
     let filtered_request = |q: &EvalQuery| {
-        let (facet, value) = match entity_of(q) {
-            EntityType::ORGANISATION => ("country", "NL"),
-            EntityType::CALL => ("status", "open"),
-        };
+        // The judged queries ask for organisations or calls only.
+        let (facet, value) =
+            if entity_of(q) == EntityType::ORGANISATION { ("country", "NL") } else { ("status", "open") };
         SearchRequest { facets: vec![(facet.to_owned(), value.to_owned())], ..request(q) }
     };
     let (filtered, filtered_throughput) = time_with_two_workers(queries, rounds, |query| {
@@ -468,7 +467,7 @@ async fn bench_fts5(
     for document in documents {
         sqlx::query("INSERT INTO docs (id, entity, title, aliases, body) VALUES (?, ?, ?, ?, ?)")
             .bind(&document.id)
-            .bind(document.entity.id())
+            .bind(document.entity.id)
             .bind(&document.title)
             .bind(document.aliases.join("\n"))
             .bind(&document.body)
@@ -542,7 +541,7 @@ async fn postgres_on(
              SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
         )
         .bind(column(|d| d.id.clone()))
-        .bind(column(|d| d.entity.id().to_owned()))
+        .bind(column(|d| d.entity.id.to_owned()))
         .bind(column(|d| d.title.clone()))
         .bind(column(|d| d.aliases.join("\n")))
         .bind(column(|d| d.body.clone()))

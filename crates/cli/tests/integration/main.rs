@@ -20,6 +20,7 @@ mod hardening;
 mod hostile_input;
 mod import_cli;
 mod matching;
+mod news;
 mod oidc;
 mod oidc_provider;
 mod operations;
