@@ -144,7 +144,7 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
     let edited = writer.submit(&edit_path, &edit_path, &current).await;
     assert_eq!(edited.status, 303, "{}", edited.body);
     current[0].1 = "Taken over";
-    assert_eq!(stranger.submit(&page_path, &edit_path, &current).await.status, 403);
+    assert_eq!(stranger.submit("/news/new", &edit_path, &current).await.status, 403);
 
     // History: every version, who changed what; not for visitors.
     let history = writer.get(&format!("{page_path}/history")).await;
@@ -164,7 +164,7 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
     let mut found = false;
     for _ in 0..60 {
         let (_, hits) = app.get_json("/api/v1/search?q=flow+chemistry+lab&type=news").await;
-        if hits["items"].as_array().is_some_and(|items| items.iter().any(|h| h["key"] == slug.as_str())) {
+        if hits["items"].as_array().is_some_and(|items| items.iter().any(|h| h["id"] == slug.as_str())) {
             found = true;
             break;
         }
