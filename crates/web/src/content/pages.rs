@@ -8,6 +8,7 @@ use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use lshub_domain::authorization::{Action, ContentAction, Resource};
 use lshub_domain::content::{changed_fields, Item, State as ItemState};
 use lshub_domain::{Pagination, Reason, ValidationError};
 use lshub_service::content::{self as service, Lifetime};
@@ -117,7 +118,7 @@ pub async fn list<K: Presented>(
     let filter = ItemFilter { facet: query.facet(), pagination: query.pagination(), ..ItemFilter::default() };
     // An organisation's own members and the moderators see its drafts and archive too.
     let (page, with_state) = match &owner {
-        Some(owner) if caller.may(read_unpublished::<K>(), owner_resource::<K>(&owner.id)) => {
+        Some(owner) if caller.may(Action::Content(ContentAction::ReadUnpublished), Resource::Content { kind: K::KIND, owner: &owner.id }) => {
             (service::of_owner::<K>(&state.db, &caller, &owner.id, filter).await?, true)
         }
         Some(owner) => {
@@ -169,12 +170,9 @@ fn query_clone(query: &ListQuery) -> ListQuery {
     ListQuery { organisation: query.organisation.clone(), language: query.language.clone(), offset: query.offset }
 }
 
-fn read_unpublished<K: Presented>() -> lshub_domain::authorization::Action {
-    lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::ReadUnpublished)
-}
-
-fn owner_resource<K: Presented>(owner_id: &str) -> lshub_domain::authorization::Resource<'_> {
-    lshub_domain::authorization::Resource::Content { kind: K::KIND, owner: owner_id }
+/// Asks the policy whether the caller may do `action` to items of `K` owned by `owner_id`.
+fn require<K: Presented>(auth: &Auth, action: ContentAction, owner_id: &str) -> Result<(), AppError> {
+    auth.require(Action::Content(action), Resource::Content { kind: K::KIND, owner: owner_id })
 }
 
 #[derive(Template)]
@@ -324,28 +322,36 @@ fn with_errors(mut page: FormPage, errors: &[ValidationError]) -> FormPage {
     page
 }
 
-/// The organisations the caller may write for; a page for those who may write for none.
-async fn owners_for<K: Presented>(state: &AppState, auth: &Auth) -> Result<Vec<Membership>, AppError> {
+/// The organisations the caller may write for: their own, and `wanted` when the policy
+/// lets them write for it (an admin, say). Those who may write for none are told why.
+async fn owners_for<K: Presented>(
+    state: &AppState,
+    auth: &Auth,
+    wanted: Option<&str>,
+) -> Result<Vec<Membership>, AppError> {
     let user = auth.user()?;
     let caller = auth.caller();
-    let owners: Vec<Membership> = state
-        .db
-        .memberships(&user.id)
-        .await?
-        .into_iter()
-        .filter(|m| service::may_create::<K>(&caller, &m.organisation_id))
-        .collect();
-    if owners.is_empty() {
-        // Unverified accounts hear why; members without an organisation are told to claim one.
-        if let Some(first) = state.db.memberships(&user.id).await?.first() {
-            auth.require(
-                lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::Create),
-                owner_resource::<K>(&first.organisation_id),
-            )?;
+    let memberships = state.db.memberships(&user.id).await?;
+    let mut owners: Vec<Membership> =
+        memberships.iter().filter(|m| service::may_create::<K>(&caller, &m.organisation_id)).cloned().collect();
+    if let Some(slug) = wanted.filter(|slug| !owners.iter().any(|m| m.slug == *slug)) {
+        if let Some(organisation) = state.db.organisation_by_slug(slug).await? {
+            if service::may_create::<K>(&caller, &organisation.id) {
+                owners.push(Membership {
+                    organisation_id: organisation.id.clone(),
+                    slug: organisation.slug.clone(),
+                    name: organisation.profile.name.clone(),
+                    since: String::new(),
+                });
+            }
         }
-        return Err(AppError::Forbidden(
-            "claim your organisation's profile first: members write for their organisation",
-        ));
+    }
+    if owners.is_empty() {
+        // A member whose address is unconfirmed hears that rather than "claim first".
+        if let Some(first) = memberships.first() {
+            require::<K>(auth, ContentAction::Create, &first.organisation_id)?;
+        }
+        return Err(AppError::Forbidden("claim your organisation's profile first: members write for their organisation"));
     }
     Ok(owners)
 }
@@ -356,35 +362,50 @@ pub async fn new_form<K: Presented>(
     auth: Auth,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let owners = owners_for::<K>(&state, &auth).await?;
+    let owners = owners_for::<K>(&state, &auth, query.organisation.as_deref()).await?;
     let kernel = KernelFields { organisation: query.organisation.unwrap_or_default(), ..KernelFields::default() };
     let title = kind_text::<K>(&ctx.t, "new");
     let base = format!("/{}", K::KIND.path);
     item_form::<K>(ctx, &auth.csrf, &base, title, &K::Draft::default(), &kernel, Some(&owners)).respond(StatusCode::OK)
 }
 
+/// Saves a new draft. The policy is asked first, for the organisation named in the form, so
+/// that only those who may write for it hear what is wrong with the rest.
 pub async fn create<K: Presented>(
     State(state): State<AppState>,
     ctx: PageContext,
     auth: Auth,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let owners = owners_for::<K>(&state, &auth).await?;
     let (draft, kernel) = read_form::<K>(&body)?;
+    let owner = state.db.organisation_by_slug(&kernel.organisation).await?;
+    let mut errors = Vec::new();
+    match &owner {
+        Some(owner) => require::<K>(&auth, ContentAction::Create, &owner.id)?,
+        None => {
+            auth.user()?;
+            errors.push(ValidationError::new(
+                "organisation",
+                Reason::NoSuchOrganisation { slug: kernel.organisation.clone() },
+            ));
+        }
+    }
+    let lifetime = kernel.lifetime().unwrap_or_else(|date| {
+        errors.push(date);
+        Lifetime::default()
+    });
+    if errors.is_empty() {
+        match service::create::<K>(&state.db, &auth.caller(), &kernel.organisation, draft, lifetime, today()).await {
+            Ok(item) => return Ok(see_other(&item_url::<K>(&item.slug))),
+            Err(ServiceError::Invalid(refused)) => errors = refused,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let owners = owners_for::<K>(&state, &auth, Some(&kernel.organisation)).await?;
     let title = kind_text::<K>(&ctx.t, "new");
     let base = format!("/{}", K::KIND.path);
-    let form =
-        |ctx, draft: &K::Draft| item_form::<K>(ctx, &auth.csrf, &base, title.clone(), draft, &kernel, Some(&owners));
-    let lifetime = match kernel.lifetime() {
-        Ok(lifetime) => lifetime,
-        Err(e) => return with_errors(form(ctx, &draft), &[e]).respond(StatusCode::BAD_REQUEST),
-    };
-    let shown = draft_copy::<K>(&body)?;
-    match service::create::<K>(&state.db, &auth.caller(), &kernel.organisation, draft, lifetime, today()).await {
-        Ok(item) => Ok(see_other(&item_url::<K>(&item.slug))),
-        Err(ServiceError::Invalid(errors)) => with_errors(form(ctx, &shown), &errors).respond(StatusCode::BAD_REQUEST),
-        Err(e) => Err(e.into()),
-    }
+    let form = item_form::<K>(ctx, &auth.csrf, &base, title, &draft_copy::<K>(&body)?, &kernel, Some(&owners));
+    with_errors(form, &errors).respond(StatusCode::BAD_REQUEST)
 }
 
 /// The draft again, to show what was entered beside its errors (the service took the first).
@@ -400,10 +421,7 @@ pub async fn edit_form<K: Presented>(
 ) -> Result<Response, AppError> {
     let caller = auth.caller();
     let item = service::find::<K>(&state.db, &caller, &slug).await?;
-    auth.require(
-        lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::Edit),
-        owner_resource::<K>(&item.owner.id),
-    )?;
+    require::<K>(&auth, ContentAction::Edit, &item.owner.id)?;
     let kernel = KernelFields {
         expires_on: item.expires_on.map(|d| d.to_string()).unwrap_or_default(),
         revision: item.revision.to_string(),
@@ -425,6 +443,7 @@ pub async fn edit<K: Presented>(
 ) -> Result<Response, AppError> {
     let caller = auth.caller();
     let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    require::<K>(&auth, ContentAction::Edit, &item.owner.id)?;
     let (draft, mut kernel) = read_form::<K>(&body)?;
     let shown = draft_copy::<K>(&body)?;
     let title = ctx.t.t1("content-edit-title", "title", item.record.title().to_owned());
@@ -486,10 +505,7 @@ pub async fn delete_form<K: Presented>(
 ) -> Result<Response, AppError> {
     let caller = auth.caller();
     let item = service::find::<K>(&state.db, &caller, &slug).await?;
-    auth.require(
-        lshub_domain::authorization::Action::Content(lshub_domain::authorization::ContentAction::Delete),
-        owner_resource::<K>(&item.owner.id),
-    )?;
+    require::<K>(&auth, ContentAction::Delete, &item.owner.id)?;
     let t = ctx.t.clone();
     let action = format!("{}/delete", item_url::<K>(&item.slug));
     let mut page =
