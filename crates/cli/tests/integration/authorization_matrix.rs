@@ -162,8 +162,11 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
     // item is made for its owner, and a state change archives.
     let json = path.starts_with("/api/") && method != reqwest::Method::GET;
     if json {
-        let body = format!(r#"{{"organisation":"{ORGANISATION}","revision":1,"transition":"archive"}}"#);
-        let body = if path.ends_with("/profile") { "{}".to_owned() } else { body };
+        let body = match path.rsplit('/').next() {
+            Some("profile") => "{}".to_owned(),
+            Some("state") => r#"{"transition":"archive"}"#.to_owned(),
+            _ => format!(r#"{{"organisation":"{ORGANISATION}","revision":1}}"#),
+        };
         request = request.header("content-type", "application/json").header("x-csrf-token", csrf).body(body);
     } else if method != reqwest::Method::GET {
         request = request
