@@ -1,5 +1,5 @@
-use lshub_domain::content::{self, Kind};
 pub use lshub_domain::content::SearchDocument;
+use lshub_domain::content::{self, Kind};
 use lshub_domain::{CallTopic, Organisation};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -40,6 +40,7 @@ impl utoipa::PartialSchema for EntityType {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("The kinds of entity the index holds. The ids appear in the API (`type=organisation`)."))
             .enum_values(Some(content::KINDS.iter().map(|kind| kind.id)))
             .into()
     }

@@ -18,7 +18,7 @@ async fn index() -> SearchIndex {
     lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("ROR");
     lshub_import::import_eu_calls(&db, &shared_data("eu_calls_open.jsonl.gz"), &NoProgress).await.expect("calls");
     let index = SearchIndex::in_memory().expect("index");
-    assert_eq!(index.rebuild_from(&db).await.expect("rebuild"), 2525 + 629);
+    assert_eq!(index.rebuild_from(&db, Vec::new()).await.expect("rebuild"), 2525 + 629);
     index
 }
 

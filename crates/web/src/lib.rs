@@ -136,7 +136,8 @@ async fn remind_of_expiry(state: &AppState) {
             state.i18n.format(lang, id, Some(&args))
         };
         use lshub_domain::Language::{En, Nl};
-        let subject = format!("{} / {}", in_language(Nl, "mail-expiry-subject"), in_language(En, "mail-expiry-subject"));
+        let subject =
+            format!("{} / {}", in_language(Nl, "mail-expiry-subject"), in_language(En, "mail-expiry-subject"));
         let body = format!("{}\n\n---\n\n{}", in_language(Nl, "mail-expiry-body"), in_language(En, "mail-expiry-body"));
         (subject, body)
     };

@@ -101,6 +101,26 @@ impl<'a> Browser<'a> {
         self.finish(response).await
     }
 
+    /// Calls the JSON API as this signed-in session, with its CSRF token, and reads the JSON answer.
+    pub async fn api(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let csrf = self.get("/login").await.csrf().expect("the session's token");
+        let request = self.request(method, path).await;
+        let response = request
+            .header("origin", self.app.base_url.clone())
+            .header("x-csrf-token", csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("API call");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
     /// Registers, confirms the address with the mailed link and signs in.
     pub async fn sign_up(&mut self, name: &str, email: &str, password: &str) {
         let page = self

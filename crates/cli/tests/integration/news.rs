@@ -62,14 +62,29 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
         .submit(
             "/news/new",
             "/news",
-            &[("organisation", OWNER), ("title", "T"), ("body", "B"), ("language", "en"), ("organisations", "no-such-organisation-anywhere"), ("expires_on", "2001-01-01")],
+            &[
+                ("organisation", OWNER),
+                ("title", "T"),
+                ("body", "B"),
+                ("language", "en"),
+                ("organisations", "no-such-organisation-anywhere"),
+                ("expires_on", "2001-01-01"),
+            ],
         )
         .await;
     assert_eq!(unknown.status, 400);
-    assert!(unknown.body.contains("f-organisations-error") && unknown.body.contains("f-expires_on-error"), "{}", unknown.body);
+    assert!(
+        unknown.body.contains("f-organisations-error") && unknown.body.contains("f-expires_on-error"),
+        "{}",
+        unknown.body
+    );
     // Nobody writes for an organisation they are not a member of.
     let foreign = stranger
-        .submit("/news/new", "/news", &[("organisation", OWNER), ("title", "Not mine"), ("body", "x"), ("language", "en")])
+        .submit(
+            "/news/new",
+            "/news",
+            &[("organisation", OWNER), ("title", "Not mine"), ("body", "x"), ("language", "en")],
+        )
         .await;
     assert_eq!(foreign.status, 403, "{}", foreign.body);
 
@@ -103,7 +118,11 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
     assert_eq!(published.status, 303, "{}", published.body);
     let public = visitor.get(&page_path).await;
     assert_eq!(public.status, 200);
-    assert!(public.body.contains(r#"<a href="https://chemtrix.example" rel="nofollow ugc">our site</a>"#), "{}", public.body);
+    assert!(
+        public.body.contains(r#"<a href="https://chemtrix.example" rel="nofollow ugc">our site</a>"#),
+        "{}",
+        public.body
+    );
     assert!(public.body.contains("<strong>opened</strong>"));
     assert!(!public.body.contains("<script>alert"), "raw HTML is shown as text, never run");
     assert!(public.body.contains(&format!("/organisations/{OTHER}")), "mentioned organisations are linked");
@@ -149,7 +168,9 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
     // History: every version, who changed what; not for visitors.
     let history = writer.get(&format!("{page_path}/history")).await;
     assert_eq!(history.status, 200);
-    for expected in ["Created", "Published", "Edited", "Chemtrix opens a flow chemistry lab for AI research", "News Writer"] {
+    for expected in
+        ["Created", "Published", "Edited", "Chemtrix opens a flow chemistry lab for AI research", "News Writer"]
+    {
         assert!(history.body.contains(expected), "{expected} in the history");
     }
     assert_eq!(visitor.get(&format!("{page_path}/history")).await.status, 303, "visitors are sent to sign in");
@@ -171,6 +192,35 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     assert!(found, "news is searchable");
+
+    // The API writes too, with the same rules: arrays of links, the revision, the states.
+    let (status, invalid) = writer
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/news",
+            &serde_json::json!({"organisation": OWNER, "title": "", "body": "x", "language": "en"}),
+        )
+        .await;
+    assert_eq!((status, invalid["field"].as_str()), (400, Some("title")), "{invalid}");
+    let (status, posted) = writer.api(
+        reqwest::Method::POST,
+        "/api/v1/news",
+        &serde_json::json!({"organisation": OWNER, "title": "Written through the API", "body": "Hello", "language": "nl", "calls": [CALL]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{posted}");
+    assert_eq!((posted["state"].as_str(), posted["calls"][0].as_str()), (Some("draft"), Some(CALL)));
+    let api_item = format!("/api/v1/news/{}", posted["slug"].as_str().unwrap());
+    let update = serde_json::json!({"revision": posted["revision"], "title": "Written through the API, edited", "body": "Hallo", "language": "nl"});
+    let (status, updated) = writer.api(reqwest::Method::PUT, &api_item, &update).await;
+    assert_eq!((status, updated["title"].as_str()), (200, Some("Written through the API, edited")), "{updated}");
+    assert_eq!(writer.api(reqwest::Method::PUT, &api_item, &update).await.0, 409, "a stale revision");
+    let (status, state) = writer
+        .api(reqwest::Method::POST, &format!("{api_item}/state"), &serde_json::json!({"transition": "publish"}))
+        .await;
+    assert_eq!((status, state["state"].as_str()), (200, Some("published")));
+    assert_eq!(writer.api(reqwest::Method::DELETE, &api_item, &serde_json::Value::Null).await.0, 204);
+    assert_eq!(app.get_json(&api_item).await.0, 404);
 
     // Archived: out of lists, its page stays with a notice; only then may it be deleted.
     let archived = writer.submit(&page_path, &format!("{page_path}/state"), &[("transition", "archive")]).await;

@@ -134,7 +134,7 @@ pub fn changed_fields<T: Written>(before: Option<&T>, after: &T) -> Vec<(&'stati
         .into_iter()
         .filter_map(|(name, value)| {
             let old = before.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default();
-            (old != value).then(|| (name, old, value))
+            (old != value).then_some((name, old, value))
         })
         .collect()
 }

@@ -80,7 +80,7 @@ impl utoipa::Modify for BearerTokens {
 
 /// The OpenAPI 3 document.
 pub async fn openapi_json() -> impl IntoResponse {
-    let json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    let json = crate::kinds::openapi().to_pretty_json().unwrap_or_default();
     ([(header::CONTENT_TYPE, "application/json")], json)
 }
 

@@ -29,13 +29,24 @@ pub struct OwnerWire {
 
 /// An item as the API shows it: what the kernel keeps, and the kind's own fields beside it.
 #[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ItemWire<W> {
+    #[serde(flatten)]
+    pub meta: ItemMeta,
+    #[serde(flatten)]
+    pub record: W,
+}
+
+/// What the hub keeps about every member-written item, whatever its kind.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = ContentItem)]
+pub struct ItemMeta {
     pub slug: String,
     /// The item's page in the hub.
     pub url: String,
     pub organisation: OwnerWire,
     /// `draft`, `in-review`, `published` or `archived`.
+    #[schema(value_type = String)]
     pub state: &'static str,
     /// Send it back with an update, so that no one's change is silently undone.
     pub revision: i64,
@@ -43,13 +54,11 @@ pub struct ItemWire<W> {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
-    #[serde(flatten)]
-    pub record: W,
 }
 
 impl<W> ItemWire<W> {
     pub fn new<K: Presented<Wire = W>>(state: &AppState, item: &Item<K>) -> Self {
-        Self {
+        let meta = ItemMeta {
             slug: item.slug.clone(),
             url: format!("{}/{}/{}", state.site.public_url, K::KIND.path, item.slug),
             organisation: OwnerWire { slug: item.owner.slug.clone(), name: item.owner.name.clone() },
@@ -59,8 +68,8 @@ impl<W> ItemWire<W> {
             created_at: item.created_at,
             updated_at: item.updated_at,
             published_at: item.published_at,
-            record: item.record.wire(),
-        }
+        };
+        Self { meta, record: item.record.wire() }
     }
 }
 
@@ -135,11 +144,11 @@ pub struct CreateBody<D> {
 pub async fn create<K: Presented>(
     State(state): State<AppState>,
     auth: Auth,
-    JsonBody(body): JsonBody<CreateBody<K::Draft>>,
+    JsonBody(body): JsonBody<CreateBody<K::Input>>,
 ) -> Result<Response, AppError> {
     let lifetime = Lifetime { expires_on: body.expires_on };
-    let item =
-        service::create::<K>(&state.db, &auth.caller(), &body.organisation, body.draft, lifetime, today()).await?;
+    let draft = body.draft.into();
+    let item = service::create::<K>(&state.db, &auth.caller(), &body.organisation, draft, lifetime, today()).await?;
     let wire = ItemWire::new(&state, &item);
     let location = format!("/api/v1/{}/{}", K::KIND.path, item.slug);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(wire)).into_response())
@@ -161,11 +170,11 @@ pub async fn update<K: Presented>(
     State(state): State<AppState>,
     auth: Auth,
     Path(slug): Path<String>,
-    JsonBody(body): JsonBody<UpdateBody<K::Draft>>,
+    JsonBody(body): JsonBody<UpdateBody<K::Input>>,
 ) -> Result<Json<ItemWire<K::Wire>>, AppError> {
     let lifetime = Lifetime { expires_on: body.expires_on };
-    let item =
-        service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, body.draft, lifetime, today()).await?;
+    let draft = body.draft.into();
+    let item = service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, draft, lifetime, today()).await?;
     Ok(Json(ItemWire::new(&state, &item)))
 }
 

@@ -5,6 +5,7 @@
 
 mod api;
 mod feed;
+mod openapi;
 mod pages;
 
 use axum::routing::{get, post};
@@ -20,10 +21,14 @@ use crate::public_cache::public;
 use crate::routes::RouteTable;
 use crate::state::AppState;
 
+pub use openapi::describe;
+
 /// How a member-written kind shows itself; the kernel does the rest.
 pub trait Presented: Written {
     /// The API's view of the record: its own field names, independent of the domain's.
     type Wire: Serialize + utoipa::ToSchema + Send;
+    /// What the API accepts for the record's fields; it becomes the domain's draft.
+    type Input: serde::de::DeserializeOwned + utoipa::ToSchema + Send + Into<Self::Draft>;
 
     /// The kind's own fields of the form, filled from `draft`.
     fn form_fields(t: &Translator, draft: &Self::Draft) -> Vec<FormField>;

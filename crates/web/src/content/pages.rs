@@ -118,7 +118,12 @@ pub async fn list<K: Presented>(
     let filter = ItemFilter { facet: query.facet(), pagination: query.pagination(), ..ItemFilter::default() };
     // An organisation's own members and the moderators see its drafts and archive too.
     let (page, with_state) = match &owner {
-        Some(owner) if caller.may(Action::Content(ContentAction::ReadUnpublished), Resource::Content { kind: K::KIND, owner: &owner.id }) => {
+        Some(owner)
+            if caller.may(
+                Action::Content(ContentAction::ReadUnpublished),
+                Resource::Content { kind: K::KIND, owner: &owner.id },
+            ) =>
+        {
             (service::of_owner::<K>(&state.db, &caller, &owner.id, filter).await?, true)
         }
         Some(owner) => {
@@ -351,7 +356,9 @@ async fn owners_for<K: Presented>(
         if let Some(first) = memberships.first() {
             require::<K>(auth, ContentAction::Create, &first.organisation_id)?;
         }
-        return Err(AppError::Forbidden("claim your organisation's profile first: members write for their organisation"));
+        return Err(AppError::Forbidden(
+            "claim your organisation's profile first: members write for their organisation",
+        ));
     }
     Ok(owners)
 }

@@ -28,6 +28,8 @@ pub struct Kinds {
     /// Under `/api/v1`.
     pub api: RouteTable,
     pub documents: Vec<DocumentSource>,
+    /// Adds each kind's API to the OpenAPI document.
+    pub openapi: Vec<fn(&mut utoipa::openapi::OpenApi)>,
     /// The ids of the kinds registered.
     pub served: Vec<&'static str>,
 }
@@ -38,10 +40,9 @@ impl Kinds {
         self.feeds = self.feeds.merge(feed_routes::<K>());
         self.api = self.api.merge(api_routes::<K>());
         self.documents.push(|db, today| {
-            Box::pin(async move {
-                Ok(db.listed_items::<K>(today).await?.iter().map(K::search_document).collect())
-            })
+            Box::pin(async move { Ok(db.listed_items::<K>(today).await?.iter().map(K::search_document).collect()) })
         });
+        self.openapi.push(crate::content::describe::<K>);
         self.served.push(K::KIND.id);
         self
     }
@@ -50,6 +51,15 @@ impl Kinds {
 /// Every member-written kind, registered once.
 pub fn registered() -> Kinds {
     Kinds::default().with::<lshub_domain::news::News>()
+}
+
+/// The OpenAPI document: the annotated API and every member-written kind's.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = <crate::api::ApiDoc as utoipa::OpenApi>::openapi();
+    for describe in registered().openapi {
+        describe(&mut document);
+    }
+    document
 }
 
 /// The search documents of every member-written kind that the public sees on `today`.

@@ -5,7 +5,7 @@ use askama::Template;
 use lshub_domain::content::Item;
 use lshub_domain::news::{News, NewsDraft};
 use lshub_domain::{topic_id_path_segment, Language};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::content::Presented;
@@ -35,6 +35,33 @@ pub struct NewsWire {
     pub calls: Vec<String>,
 }
 
+/// A news post as the API takes it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NewsInput {
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// `en` or `nl`.
+    pub language: String,
+    /// Address names of organisations in the directory.
+    pub organisations: Vec<String>,
+    /// Topic ids of calls in the directory.
+    pub calls: Vec<String>,
+}
+
+impl From<NewsInput> for NewsDraft {
+    fn from(input: NewsInput) -> Self {
+        NewsDraft {
+            title: input.title,
+            body: input.body,
+            language: input.language,
+            organisations: input.organisations.join(" "),
+            calls: input.calls.join(" "),
+        }
+    }
+}
+
 /// A link to something the post points at.
 struct Mention {
     url: String,
@@ -53,6 +80,7 @@ struct Body<'a> {
 
 impl Presented for News {
     type Wire = NewsWire;
+    type Input = NewsInput;
 
     fn form_fields(t: &Translator, draft: &NewsDraft) -> Vec<FormField> {
         let languages = Language::ALL
