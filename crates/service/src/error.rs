@@ -16,6 +16,15 @@ pub enum ServiceError {
     /// Someone saved a newer version since the caller loaded it; nothing was written.
     #[error("this was changed by someone else since you opened it")]
     Stale,
+    /// The record kept changing under the use case; trying again later may work.
+    #[error("{0}")]
+    Busy(&'static str),
+    /// The caller tried too often; they may try again after this many seconds.
+    #[error("too many attempts; try again in {retry_after} s")]
+    Throttled { retry_after: u64 },
+    /// Something on the server broke, not the caller's doing.
+    #[error("{0}")]
+    Internal(String),
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]

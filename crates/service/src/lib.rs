@@ -4,6 +4,8 @@
 
 pub mod content;
 mod error;
+pub mod profile;
+pub mod sign_in;
 
 use lshub_domain::account::User;
 use lshub_domain::authorization::{decide, Action, Actor, Decision, Resource};
@@ -46,10 +48,14 @@ impl Caller {
         }
     }
 
+    /// The signed-in user, after the policy allowed an action that needs one.
+    pub fn user(&self) -> Result<&User, ServiceError> {
+        self.user.as_ref().ok_or(ServiceError::Denied(lshub_domain::authorization::Denial::SignInRequired))
+    }
+
     /// The signed-in user as history names them, after the policy allowed a change.
     fn author(&self) -> Result<Author<'_>, ServiceError> {
-        let user =
-            self.user.as_ref().ok_or(ServiceError::Denied(lshub_domain::authorization::Denial::SignInRequired))?;
+        let user = self.user()?;
         Ok(Author { user_id: &user.id, label: &user.display_name })
     }
 }

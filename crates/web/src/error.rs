@@ -83,6 +83,9 @@ impl From<ServiceError> for AppError {
             ServiceError::Stale => {
                 AppError::Conflict("this was changed by someone else since you opened it; reload it")
             }
+            ServiceError::Busy(reason) => AppError::Conflict(reason),
+            ServiceError::Throttled { retry_after } => AppError::TooManyRequests { retry_after },
+            ServiceError::Internal(reason) => AppError::Internal(reason),
             ServiceError::Lifecycle(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::Storage(e) => AppError::Storage(e),
         }

@@ -6,13 +6,13 @@ use axum::Json;
 use lshub_domain::authorization::{Action, ContentAction, Resource};
 use lshub_domain::content::ORGANISATION;
 use lshub_domain::Organisation;
+use lshub_service::profile::{self as service, ProfileEdit};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Auth;
 use crate::error::{AppError, Problem};
-use crate::pages::profile::{save, ProfileEdit};
 use crate::state::AppState;
 
 /// A JSON object body; malformed JSON, invalid UTF-8, a wrong content type or a value that
@@ -175,7 +175,5 @@ pub async fn edit_organisation(
         postcode: body.postcode,
         city: body.city,
     };
-    save(&state, &auth, &organisation, &edit).await??;
-    let saved = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    Ok(Json(saved))
+    Ok(Json(service::save(&state.db, &auth.caller(), &organisation, &edit).await?))
 }

@@ -26,6 +26,7 @@ use lshub_storage::audit::AuditEvent;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use lshub_service::sign_in::principal;
 use rate_limit::{Bucket, RateLimiter, RateLimits};
 
 pub const SESSION_COOKIE: &str = "lshub_session";
@@ -306,7 +307,7 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Resu
     let mut auth = Auth { actor: Actor::visitor(), user: None, csrf: String::new(), session: None, client };
     if let Some(token) = bearer {
         let (user, scopes) = state.db.user_by_api_token(token).await?.ok_or(AppError::InvalidToken)?;
-        auth.actor = Actor::user(principal(state, &user, Credential::Token(scopes)).await?);
+        auth.actor = Actor::user(principal(&state.db, &user, Credential::Token(scopes)).await?);
         auth.user = Some(user);
         // Whatever the handler asks next: a token of an account that may not act does nothing.
         auth.require(Action::UseApiToken, Resource::Hub)?;
@@ -314,7 +315,7 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Resu
     }
     if let Some(secret) = cookie(headers, SESSION_COOKIE) {
         if let Some(session) = state.db.session(&secret).await? {
-            auth.actor = Actor::user(principal(state, &session.user, Credential::Session).await?);
+            auth.actor = Actor::user(principal(&state.db, &session.user, Credential::Session).await?);
             auth.user = Some(session.user);
             auth.csrf = session.csrf_token;
             auth.session = Some(secret);
@@ -332,16 +333,6 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Resu
             Ok((auth, Some(token)))
         }
     }
-}
-
-pub(crate) async fn principal(state: &AppState, user: &User, via: Credential) -> Result<Principal, AppError> {
-    Ok(Principal {
-        user_id: user.id.clone(),
-        role: user.role,
-        state: user.state(),
-        organisations: state.db.organisation_ids_of(&user.id).await?,
-        via,
-    })
 }
 
 /// A state-changing request from a browser must come from the hub's own pages: the Origin

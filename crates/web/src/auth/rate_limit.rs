@@ -4,7 +4,7 @@
 //! counter in the database would put a write on every search. Behind a load balancer with
 //! N nodes a client gets at most N times the limit, which still stops scripted abuse; the
 //! limits that must hold across nodes — failed sign-ins per account, mails per account — are
-//! counted in the database (see `pages::account` and `auth::reset`).
+//! counted in the database (see `lshub_service::sign_in` and `auth::reset`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,8 +1,6 @@
 //! Registration, e-mail verification, signing in and out, password reset, and the member's
 //! own account page: profile, API tokens, sessions, export and deletion.
 
-use std::time::Duration as StdDuration;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -10,8 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use lshub_domain::account::{check_display_name, check_password_strength, Email, Role, TokenScope};
-use lshub_domain::authorization::{Action, Actor, Credential, Resource};
+use lshub_domain::authorization::{Action, Resource};
 use lshub_domain::{Reason, ValidationError};
+use lshub_service::sign_in::{self, Attempt};
 use lshub_storage::accounts::{Allowance, ApiToken, CodeMail, CodePurpose, Issued, Mail, NewUser};
 use lshub_storage::memberships::{Claim, Membership};
 use lshub_storage::StorageError;
@@ -21,7 +20,7 @@ use super::forms::{Choice, FormField, FormPage, Link, Posted};
 use super::language::is_local_path;
 use super::{render, PageContext};
 use crate::auth::reset::{mail_link, mail_reset_link};
-use crate::auth::{principal, set_cookie, Auth, SESSION_COOKIE};
+use crate::auth::{set_cookie, Auth, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::state::AppState;
@@ -34,33 +33,9 @@ const VERIFY_FOR_HOURS: i64 = 48;
 fn verification_mail_allowance() -> Allowance {
     Allowance { mails: 3, window: Duration::hours(1) }
 }
-/// Failed sign-ins to one account from one client address within [`FAILURE_WINDOW_MINUTES`]:
-/// from the third on each attempt from that address waits a little longer, from the eighth
-/// on that address is refused until the window has passed since its last failure there.
-/// Other addresses, the owner's among them, are not held up by it.
-const SLOW_AFTER_FAILURES: i64 = 3;
-const REFUSE_AFTER_FAILURES: i64 = 8;
-const FAILURE_WINDOW_MINUTES: i64 = 15;
-const SLOWDOWN_STEP: StdDuration = StdDuration::from_millis(250);
-/// Failed sign-ins to one account from all addresses together within
-/// [`UNDER_ATTACK_WINDOW_MINUTES`] from which the account counts as under attack (from many
-/// addresses): the right password then no longer signs in by itself, but mails the owner a
-/// one-time sign-in link, valid for [`SIGN_IN_LINK_MINUTES`]. Nobody is locked out.
-const UNDER_ATTACK_FAILURES: i64 = 30;
-const UNDER_ATTACK_WINDOW_MINUTES: i64 = 60;
-const SIGN_IN_LINK_MINUTES: i64 = 15;
-
 /// Runs a slow password hash or check off the async workers.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("password task failed: {e}")))
-}
-
-/// Whether `password` opens an account stored with `hash`. Without a hash (no such account,
-/// or one without a password) a decoy is checked, so the answer takes as long either way.
-async fn password_matches(password: &str, hash: Option<String>) -> Result<bool, AppError> {
-    let hash = hash.unwrap_or_else(|| lshub_storage::credentials::decoy_hash().to_owned());
-    let password = password.to_owned();
-    blocking(move || lshub_storage::credentials::verify_password(&password, &hash)).await
 }
 
 fn redirect(to: &str) -> Response {
@@ -247,81 +222,26 @@ pub async fn login(
     auth: Auth,
     Posted(form): Posted<LoginForm>,
 ) -> Result<Response, AppError> {
-    auth.require(Action::UseSignInPages, Resource::Hub)?;
     let t = ctx.t.clone();
-    let failed = |ctx| {
-        let mut page = login_page(ctx, &state, &auth, &form);
-        page.error = Some(t.t("login-failed"));
-        page.respond(StatusCode::UNAUTHORIZED)
+    let link_mail = |code: &str| {
+        (t.t("mail-login-link-subject"), t.t1("mail-login-link-body", "link", mail_link(&state, "/login/link", code)))
     };
-    let Ok(email) = Email::parse(&form.email) else { return failed(ctx) };
-    let key = email.lookup_key();
-    let window = Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let (failures, latest) =
-        state.db.recent_events_from("login.failed", "login.succeeded", &key, Some(&auth.client), window).await?;
-    if failures >= REFUSE_AFTER_FAILURES {
-        state.db.audit(auth.event("login.refused", &key, format!("{failures} failed attempts"))).await?;
-        let retry_after = latest
-            .and_then(|l| chrono::DateTime::parse_from_rfc3339(&l).ok())
-            .map(|l| (l.with_timezone(&chrono::Utc) + window - chrono::Utc::now()).num_seconds())
-            .unwrap_or(window.num_seconds())
-            .max(1);
-        return Err(AppError::TooManyRequests { retry_after: retry_after.unsigned_abs() });
-    }
-    if failures >= SLOW_AFTER_FAILURES {
-        let steps = u32::try_from(failures - SLOW_AFTER_FAILURES + 1).unwrap_or(1);
-        tokio::time::sleep(SLOWDOWN_STEP * steps).await;
-    }
-    let stored = state.db.user_by_email(&email).await?;
-    let matches = password_matches(&form.password, stored.as_ref().and_then(|s| s.password_hash.clone())).await?;
-    let user = match stored {
-        Some(stored) if matches => stored.user,
-        _ => {
-            state.db.audit(auth.event("login.failed", &key, String::new())).await?;
-            return failed(ctx);
+    match sign_in::with_password(&state.db, &auth.caller(), &form.email, &form.password, &link_mail).await? {
+        Attempt::Granted { user, subject } => {
+            let next = if is_local_path(&form.next) { &form.next } else { "/account" };
+            start_session(&state, &auth, &user, &subject, next).await
         }
-    };
-    let attack_window = Duration::minutes(UNDER_ATTACK_WINDOW_MINUTES);
-    let (all_failures, _) = state.db.recent_events("login.failed", "login.succeeded", &key, attack_window).await?;
-    if all_failures >= UNDER_ATTACK_FAILURES {
-        ensure_may_sign_in(&state, &auth, &user, &key).await?;
-        let compose = |code: &str| {
-            (
-                t.t("mail-login-link-subject"),
-                t.t1("mail-login-link-body", "link", mail_link(&state, "/login/link", code)),
-            )
-        };
-        let mail = CodeMail {
-            user_id: &user.id,
-            purpose: CodePurpose::SignIn,
-            valid_for: Duration::minutes(SIGN_IN_LINK_MINUTES),
-            recipient: &user.email,
-            compose: &compose,
-        };
-        // Only the right password gets here, so only the owner can ask for these mails.
-        let event = auth.event("login.link-sent", &key, format!("{all_failures} failed attempts"));
-        state.db.issue_code(mail, event, None).await?;
-        state.accounts.mail_queued.notify_one();
-        let text = t.t1("login-link-sent-text", "email", user.email.clone());
-        return FormPage::message(ctx, t.t("login-link-sent-title"), text, vec![]).respond(StatusCode::OK);
+        Attempt::Failed => {
+            let mut page = login_page(ctx, &state, &auth, &form);
+            page.error = Some(t.t("login-failed"));
+            page.respond(StatusCode::UNAUTHORIZED)
+        }
+        Attempt::LinkMailed { email } => {
+            state.accounts.mail_queued.notify_one();
+            let text = t.t1("login-link-sent-text", "email", email);
+            FormPage::message(ctx, t.t("login-link-sent-title"), text, vec![]).respond(StatusCode::OK)
+        }
     }
-    start_session(&state, &auth, &user, &key, if is_local_path(&form.next) { &form.next } else { "/account" }).await
-}
-
-/// Refuses (and audits) signing in to an account the policy does not let sign in: a
-/// disabled one.
-async fn ensure_may_sign_in(
-    state: &AppState,
-    auth: &Auth,
-    user: &lshub_domain::account::User,
-    subject: &str,
-) -> Result<(), AppError> {
-    let account = Auth { actor: Actor::user(principal(state, user, Credential::Session).await?), ..auth.clone() };
-    if let Err(refused) = account.require(Action::SignIn, Resource::Hub) {
-        state.db.audit(auth.event("login.refused-disabled", subject, String::new())).await?;
-        return Err(refused);
-    }
-    Ok(())
 }
 
 fn sign_in_link_page(ctx: PageContext, auth: &Auth, code: &str) -> FormPage {
@@ -374,7 +294,7 @@ pub(crate) async fn start_session(
     subject: &str,
     next: &str,
 ) -> Result<Response, AppError> {
-    ensure_may_sign_in(state, auth, user, subject).await?;
+    sign_in::ensure_may_sign_in(&state.db, &auth.caller(), user, subject).await?;
     if let Some(old) = &auth.session {
         state.db.end_session(old).await?;
     }
@@ -659,7 +579,7 @@ pub async fn change_password(
     let user = auth.user()?;
     // Only a browser session reaches here (the policy keeps tokens from managing accounts).
     let session = auth.session.as_deref().ok_or(AppError::SignInRequired)?;
-    if !password_matches(&form.current_password, state.db.password_hash(&user.id).await?).await? {
+    if !sign_in::password_matches(&form.current_password, state.db.password_hash(&user.id).await?).await? {
         state.db.audit(auth.event("password.change-refused", &user.id, String::new())).await?;
         let e = ValidationError::new("current_password", Reason::WrongPassword);
         return account_page(&state, ctx, &auth, None, Some(e)).await;

@@ -161,6 +161,11 @@ impl FormPage {
         self
     }
 
+    /// Every refused field beside its field (a use case refuses them all at once).
+    pub fn invalid_all(self, errors: &[ValidationError]) -> Self {
+        errors.iter().fold(self, Self::invalid)
+    }
+
     pub fn respond(&self, status: StatusCode) -> Result<Response, AppError> {
         Ok((status, render(self)?).into_response())
     }
