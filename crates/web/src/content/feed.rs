@@ -1,10 +1,9 @@
 //! The Atom feed (RFC 4287) of a member-written kind, overall or for one organisation
 //! (`?organisation=slug`), written by the atom_syndication crate.
 
-use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
+use atom_syndication::{Content, Entry, Feed, Person, Text};
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use lshub_domain::content::Item;
 use lshub_domain::Pagination;
@@ -14,6 +13,7 @@ use serde::Deserialize;
 
 use super::{today, Presented};
 use crate::error::AppError;
+use crate::feeds::{atom_link, atom_response};
 use crate::state::AppState;
 
 /// Feed readers need recent entries, not the whole archive.
@@ -25,20 +25,12 @@ pub struct FeedQuery {
     organisation: Option<String>,
 }
 
-fn link(href: String, rel: &str, mime_type: Option<&str>) -> Link {
-    let mut link = Link::default();
-    link.set_href(href);
-    link.set_rel(rel);
-    link.set_mime_type(mime_type.map(str::to_owned));
-    link
-}
-
 fn entry<K: Presented>(base: &str, item: &Item<K>) -> Entry {
     let url = format!("{base}/{}/{}", K::KIND.path, item.slug);
     let mut entry = Entry::default();
     entry.set_id(url.clone());
     entry.set_title(Text::plain(item.record.title()));
-    entry.set_links(vec![link(url, "alternate", Some("text/html"))]);
+    entry.set_links(vec![atom_link(url, "alternate", Some("text/html"))]);
     entry.set_published(item.published_at.map(|t| t.fixed_offset()));
     entry.set_updated(item.updated_at.fixed_offset());
     let mut author = Person::default();
@@ -83,11 +75,11 @@ pub async fn atom<K: Presented>(
     let mut feed = Feed::default();
     feed.set_title(Text::plain(title));
     feed.set_id(self_url.clone());
-    feed.set_links(vec![link(self_url, "self", None), link(alternate, "alternate", Some("text/html"))]);
+    feed.set_links(vec![atom_link(self_url, "self", None), atom_link(alternate, "alternate", Some("text/html"))]);
     feed.set_updated(items.iter().map(|i| i.updated_at).max().unwrap_or_else(Utc::now).fixed_offset());
     let mut hub = Person::default();
     hub.set_name(format!("LSH Hub {}", state.site.region));
     feed.set_authors(vec![hub]);
     feed.set_entries(items.iter().map(|item| entry(&base, item)).collect::<Vec<_>>());
-    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], feed.to_string()).into_response())
+    Ok(atom_response(&feed))
 }

@@ -133,12 +133,7 @@ impl Presented for News {
     }
 
     fn summary(&self) -> String {
-        let text = markdown::plain_text(&self.body);
-        let mut summary: String = text.chars().take(SUMMARY_CHARS).collect();
-        if text.chars().count() > SUMMARY_CHARS {
-            summary.push('…');
-        }
-        summary
+        crate::feeds::excerpt(&markdown::plain_text(&self.body), SUMMARY_CHARS)
     }
 
     fn html(&self) -> String {
