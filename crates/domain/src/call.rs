@@ -162,6 +162,11 @@ pub fn topic_id_path_segment(topic_id: &str) -> String {
     topic_id.replace('/', "%2F")
 }
 
+/// Stored as the `record` of its row; no shape has changed yet.
+impl crate::record::Versioned for CallContent {
+    const RECORD_VERSION: u32 = 1;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

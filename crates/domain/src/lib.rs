@@ -12,6 +12,7 @@ pub mod listing;
 pub mod news;
 pub mod organisation;
 pub mod provenance;
+pub mod record;
 pub mod stats;
 pub mod text;
 pub mod validation;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::{Item, Reference, SearchDocument, Written, NEWS};
 use crate::language::Language;
+use crate::record::Versioned;
 use crate::text::slugify;
 use crate::validation::{no_direction_controls, required_text, Reason, ValidationError};
 
@@ -40,9 +41,13 @@ pub struct NewsDraft {
     pub calls: String,
 }
 
+/// Stored in `content_items`; no shape has changed yet.
+impl Versioned for News {
+    const RECORD_VERSION: u32 = 1;
+}
+
 impl Written for News {
     const KIND: &'static crate::content::Kind = &NEWS;
-    const RECORD_VERSION: u32 = 1;
     type Draft = NewsDraft;
 
     fn validate(draft: NewsDraft) -> Result<Self, Vec<ValidationError>> {

@@ -304,6 +304,11 @@ pub struct Organisation {
     pub provenance: Provenance,
 }
 
+/// Stored as the `record` of its row; no shape has changed yet.
+impl crate::record::Versioned for OrganisationProfile {
+    const RECORD_VERSION: u32 = 1;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! Funding call topics.
 
+use lshub_domain::record::Versioned;
 use lshub_domain::text::fold;
 use lshub_domain::{CallContent, CallFilter, CallSort, CallTopic, NewCallTopic, Page};
 use sea_query::{
@@ -10,6 +11,7 @@ use sqlx::Row;
 
 use crate::error::{QueryContext, StorageError};
 use crate::organisations::provenance_from_row;
+use crate::record::record_from_row;
 use crate::sql::like_contains;
 use crate::upsert::{upsert_records, RecordRow, RecordTable, StoredRecord};
 use crate::{Database, Progress, UpsertSummary};
@@ -28,15 +30,17 @@ pub(crate) enum CallTopics {
     BudgetMax,
     SearchText,
     Record,
+    RecordVersion,
     Source,
     SourceId,
     FirstImported,
     LastUpdated,
 }
 
-const COLUMNS: [CallTopics; 6] = [
+const COLUMNS: [CallTopics; 7] = [
     CallTopics::TopicId,
     CallTopics::Record,
+    CallTopics::RecordVersion,
     CallTopics::Source,
     CallTopics::SourceId,
     CallTopics::FirstImported,
@@ -181,15 +185,18 @@ fn order_calls(query: &mut SelectStatement, sort: CallSort) {
 
 fn call_from_row(row: &AnyRow) -> Result<CallTopic, StorageError> {
     let id: String = row.try_get("topic_id").context("reading a call")?;
-    let record: String = row.try_get("record").context("reading a call")?;
-    let content: CallContent = serde_json::from_str(&record)
-        .map_err(|e| StorageError::CorruptRecord { id: id.clone(), reason: e.to_string() })?;
+    let content = record_from_row::<CallContent>(row, &id)?;
     Ok(CallTopic { provenance: provenance_from_row(row, &id)?, content })
 }
 
 impl StoredRecord for NewCallTopic {
     fn row(&self) -> Result<RecordRow<'_>, StorageError> {
         let json = serde_json::to_string(&self.content).map_err(|e| StorageError::Bind(format!("call record: {e}")))?;
-        Ok(RecordRow { source: &self.source, projection: projection(&self.content), json })
+        Ok(RecordRow {
+            source: &self.source,
+            projection: projection(&self.content),
+            json,
+            version: CallContent::RECORD_VERSION,
+        })
     }
 }

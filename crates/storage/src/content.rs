@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::accounts::{binds, exec, now, parse_time, queue_mail, sql, transaction, Mail};
 use crate::audit::AuditEvent;
 use crate::error::{QueryContext, StorageError};
+use crate::record::read_record;
 use crate::{Backend, Database};
 
 /// Who makes a change, as history shows it.
@@ -526,24 +527,6 @@ async fn write_facets<T: Written>(
         .await?;
     }
     Ok(())
-}
-
-/// Reads a stored record, upgrading it one version at a time to the one this code writes.
-/// A record from a newer version of the hub is refused rather than read wrongly.
-fn read_record<T: Written>(id: &str, version: i64, text: &str) -> Result<T, StorageError> {
-    let corrupt = |reason: String| StorageError::CorruptRecord { id: id.to_owned(), reason };
-    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
-    let current = i64::from(T::RECORD_VERSION);
-    if version > current {
-        return Err(corrupt(format!("record version {version} is newer than this hub's {current}; upgrade lshub")));
-    }
-    let mut at = version;
-    while at < current {
-        let step = u32::try_from(at).map_err(|_| corrupt(format!("record version {at}")))?;
-        value = T::upgrade(step, value).map_err(corrupt)?;
-        at += 1;
-    }
-    serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
 }
 
 fn parse_state(id: &str, text: &str) -> Result<State, StorageError> {

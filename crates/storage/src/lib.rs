@@ -19,6 +19,7 @@ mod migrations;
 mod organisations;
 mod privacy;
 mod progress;
+mod record;
 mod sql;
 mod stats;
 mod upsert;
@@ -95,6 +96,20 @@ mod tests {
         assert_eq!(db.list_organisations(&filter).await.expect("filter").total, 2);
         let filter = OrganisationFilter { text: Some("5_%".into()), ..Default::default() };
         assert_eq!(db.list_organisations(&filter).await.expect("filter").total, 0, "LIKE wildcards are literal");
+    }
+
+    #[tokio::test]
+    async fn records_carry_their_version_and_a_newer_one_is_refused() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        db.upsert_organisations(&[organisation("a", "Clinic")], &NoProgress).await.expect("import");
+        let version: i64 =
+            sqlx::query_scalar("SELECT record_version FROM organisations").fetch_one(db.pool()).await.expect("version");
+        assert_eq!(version, 1);
+        assert!(db.organisation_by_slug("clinic").await.expect("read").is_some());
+        sqlx::query("UPDATE organisations SET record_version = 2").execute(db.pool()).await.expect("update");
+        let refused = db.organisation_by_slug("clinic").await.expect_err("a newer shape");
+        assert!(refused.to_string().contains("newer than this hub's"), "{refused}");
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use lshub_domain::account::ClaimStatus;
+use lshub_domain::record::Versioned;
 use lshub_domain::OrganisationProfile;
 use sea_query::{Expr, ExprTrait, Query};
 use sqlx::Row;
@@ -12,6 +13,7 @@ use crate::accounts::{binds, exec, now, transaction};
 use crate::audit::AuditEvent;
 use crate::error::{QueryContext, StorageError};
 use crate::organisations::{projection, Organisations};
+use crate::record::record_from_row;
 use crate::sql::Statement;
 use crate::Database;
 
@@ -317,15 +319,17 @@ impl Database {
         let after = serde_json::to_string(profile).map_err(|e| StorageError::Bind(format!("profile: {e}")))?;
         let (update_sql, update_args) = update_statement(self.backend(), organisation_id, profile, &after)?;
         transaction!(self, |backend, tx| {
-            let before: Option<String> =
-                sqlx::query_scalar(&crate::accounts::sql(backend, "SELECT record FROM organisations WHERE id = ?"))
-                    .bind(organisation_id.to_owned())
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .context("reading a profile")?;
-            let Some(before) = before else { return Err(StorageError::Bind("no such organisation".into())) };
-            let stored: OrganisationProfile = serde_json::from_str(&before)
-                .map_err(|e| StorageError::CorruptRecord { id: organisation_id.to_owned(), reason: e.to_string() })?;
+            let row = sqlx::query(&crate::accounts::sql(
+                backend,
+                "SELECT record, record_version FROM organisations WHERE id = ?",
+            ))
+            .bind(organisation_id.to_owned())
+            .fetch_optional(&mut **tx)
+            .await
+            .context("reading a profile")?;
+            let Some(row) = row else { return Err(StorageError::Bind("no such organisation".into())) };
+            let before: String = row.try_get("record").context("reading a profile")?;
+            let stored: OrganisationProfile = record_from_row(&row, organisation_id)?;
             if stored != *edited_from {
                 return Ok(ProfileSave::Stale);
             }
@@ -444,6 +448,7 @@ fn update_statement(
         .table(Organisations::Table)
         .values(projection(profile))
         .value(Organisations::Record, record)
+        .value(Organisations::RecordVersion, i64::from(OrganisationProfile::RECORD_VERSION))
         .value(Organisations::LastUpdated, Utc::now().to_rfc3339())
         .and_where(Expr::col(Organisations::Id).eq(organisation_id));
     Statement::from(&mut update).build(backend)
@@ -473,7 +478,7 @@ pub(crate) async fn keep_member_edits(
 ) -> Result<Option<Vec<lshub_domain::NewOrganisation>>, StorageError> {
     let rows = sqlx::query(&crate::accounts::sql(
         backend,
-        "SELECT o.source, o.source_id, o.record FROM organisations o WHERE EXISTS \
+        "SELECT o.source, o.source_id, o.record, o.record_version FROM organisations o WHERE EXISTS \
          (SELECT 1 FROM organisation_edits e WHERE e.organisation_id = o.id)",
     ))
     .fetch_all(&mut **tx)
@@ -486,9 +491,7 @@ pub(crate) async fn keep_member_edits(
     for row in rows {
         let key: (String, String) =
             (row.try_get("source").context("reading profiles")?, row.try_get("source_id").context("reading profiles")?);
-        let record: String = row.try_get("record").context("reading profiles")?;
-        let profile: OrganisationProfile = serde_json::from_str(&record)
-            .map_err(|e| StorageError::CorruptRecord { id: key.1.clone(), reason: e.to_string() })?;
+        let profile: OrganisationProfile = record_from_row(&row, &key.1)?;
         maintained.insert(key, profile);
     }
     Ok(Some(

@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_reset_requests.sql"),
     },
     Migration { version: 7, name: "content items", sql: include_str!("../migrations/0007_content_items.sql") },
+    Migration { version: 8, name: "record versions", sql: include_str!("../migrations/0008_record_versions.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

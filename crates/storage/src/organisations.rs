@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
+use lshub_domain::record::Versioned;
 use lshub_domain::text::{fold, slugify};
 use lshub_domain::{
     NewOrganisation, Organisation, OrganisationFilter, OrganisationProfile, OrganisationSort, Page, Provenance,
@@ -13,6 +14,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use crate::error::{QueryContext, StorageError};
+use crate::record::record_from_row;
 use crate::sql::{like_contains, Statement};
 use crate::upsert::{upsert_records, RecordRow, RecordTable, StoredRecord};
 use crate::{Database, Progress, UpsertSummary};
@@ -31,16 +33,18 @@ pub(crate) enum Organisations {
     CountryCode,
     SearchText,
     Record,
+    RecordVersion,
     Source,
     SourceId,
     FirstImported,
     LastUpdated,
 }
 
-const COLUMNS: [Organisations; 7] = [
+const COLUMNS: [Organisations; 8] = [
     Organisations::Id,
     Organisations::Slug,
     Organisations::Record,
+    Organisations::RecordVersion,
     Organisations::Source,
     Organisations::SourceId,
     Organisations::FirstImported,
@@ -220,9 +224,7 @@ fn order_organisations(query: &mut SelectStatement, sort: OrganisationSort) {
 
 fn organisation_from_row(row: &AnyRow) -> Result<Organisation, StorageError> {
     let id: String = row.try_get("id").context("reading an organisation")?;
-    let record: String = row.try_get("record").context("reading an organisation")?;
-    let profile: OrganisationProfile = serde_json::from_str(&record)
-        .map_err(|e| StorageError::CorruptRecord { id: id.clone(), reason: e.to_string() })?;
+    let profile = record_from_row::<OrganisationProfile>(row, &id)?;
     Ok(Organisation {
         slug: row.try_get("slug").context("reading an organisation")?,
         provenance: provenance_from_row(row, &id)?,
@@ -250,7 +252,12 @@ impl StoredRecord for NewOrganisation {
     fn row(&self) -> Result<RecordRow<'_>, StorageError> {
         let json = serde_json::to_string(&self.profile)
             .map_err(|e| StorageError::Bind(format!("organisation record: {e}")))?;
-        Ok(RecordRow { source: &self.source, projection: projection(&self.profile), json })
+        Ok(RecordRow {
+            source: &self.source,
+            projection: projection(&self.profile),
+            json,
+            version: OrganisationProfile::RECORD_VERSION,
+        })
     }
 }
 

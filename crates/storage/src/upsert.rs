@@ -12,7 +12,7 @@ use crate::sql::Statement;
 use crate::{Backend, Progress, UpsertSummary};
 
 /// The table an entity lives in, with the columns every imported entity table has:
-/// `record` (the content as JSON), `source`, `source_id`, `first_imported`, `last_updated`.
+/// `record` (the content as JSON) and its `record_version`, `source`, `source_id`, `first_imported`, `last_updated`.
 pub(crate) struct RecordTable {
     pub table: DynIden,
     pub id: DynIden,
@@ -28,6 +28,8 @@ pub(crate) struct RecordRow<'a> {
     pub source: &'a SourceRef,
     /// The record's content as JSON; equal JSON means unchanged.
     pub json: String,
+    /// The version of the record's JSON shape.
+    pub version: u32,
     /// Columns derived from the content, written on insert and update.
     pub projection: Vec<(DynIden, Expr)>,
 }
@@ -70,6 +72,7 @@ pub(crate) async fn upsert_records<R: StoredRecord>(
         let key = (row.source.source.clone(), row.source.source_id.clone());
         let mut values = row.projection;
         values.push(("record".into_iden(), Expr::val(row.json.as_str())));
+        values.push(("record_version".into_iden(), Expr::val(i64::from(row.version))));
         values.push(("last_updated".into_iden(), Expr::val(now.as_str())));
         let statement: Statement = match existing.get(&key) {
             Some((_, stored)) if *stored == row.json => {

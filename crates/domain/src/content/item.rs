@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use super::kind::Kind;
 use super::lifecycle::{self, State};
 use crate::language::Language;
+use crate::record::Versioned;
 use crate::validation::ValidationError;
 
 /// The organisation that owns an item; its members edit it.
@@ -88,11 +88,8 @@ pub struct SearchDocument {
 
 /// The record of a member-written kind: its fields, rules and search document. The kernel
 /// does the rest (storage, lifecycle, history, pages, API, feeds).
-pub trait Written: Serialize + DeserializeOwned + Clone + PartialEq + Send + Sync + 'static {
+pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
     const KIND: &'static Kind;
-    /// The version of the stored record this code writes. Stored records of older versions
-    /// are brought up to date by [`Written::upgrade`] when read.
-    const RECORD_VERSION: u32;
     /// The form of the record as a member submits it (a form or a JSON body).
     type Draft: DeserializeOwned + Default + Send;
 
@@ -101,12 +98,6 @@ pub trait Written: Serialize + DeserializeOwned + Clone + PartialEq + Send + Syn
 
     /// The draft that edits this record.
     fn to_draft(&self) -> Self::Draft;
-
-    /// Upgrades a stored record of an older `version` one step at a time.
-    fn upgrade(version: u32, record: serde_json::Value) -> Result<serde_json::Value, String> {
-        let _ = record;
-        Err(format!("no upgrade from record version {version}"))
-    }
 
     fn title(&self) -> &str;
 
