@@ -2,12 +2,11 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::validation::{optional_text, optional_web_url, required_text, Reason, ValidationError};
 use crate::{Provenance, SourceRef};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallStatus {
     Open,
@@ -38,7 +37,7 @@ impl fmt::Display for CallStatus {
 }
 
 /// The content of a funding call topic, as an importer or a form supplies it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallContent {
     /// The funder's stable topic identifier, e.g. `HORIZON-HLTH-2027-02-IND-02-two-stage`.
@@ -86,7 +85,7 @@ impl NewCallTopic {
 }
 
 /// A funding call topic in the hub.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallTopic {
     #[serde(flatten)]

@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::{CallStatus, OrganisationKind, Reason, ValidationError};
 
@@ -38,7 +37,7 @@ impl Default for Pagination {
 }
 
 /// One page of a list and the size of the whole list.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

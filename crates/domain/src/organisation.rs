@@ -1,14 +1,13 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::validation::{optional_text, optional_web_url, required_text, Reason, ValidationError};
 use crate::{Localized, Provenance, SourceRef};
 
 /// What kind of organisation this is. The ids (`research-institute`, ...) are stable:
 /// they appear in URLs, the API and exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrganisationKind {
     Company,
@@ -74,9 +73,8 @@ impl fmt::Display for OrganisationKind {
 }
 
 /// A Research Organization Registry identifier, kept in its canonical URL form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String, example = "https://ror.org/03xqtf034")]
 pub struct RorId(String);
 
 impl RorId {
@@ -135,7 +133,7 @@ impl fmt::Display for RorId {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identifiers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ror: Option<RorId>,
@@ -177,7 +175,7 @@ impl Identifiers {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,7 +225,7 @@ impl Address {
 }
 
 /// What the hub knows about an organisation, apart from its identity and provenance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationProfile {
     pub name: String,
     pub aliases: Vec<String>,
@@ -293,7 +291,7 @@ impl NewOrganisation {
 }
 
 /// An organisation in the hub's directory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organisation {
     /// Stable internal id.
     pub id: String,

@@ -1,15 +1,14 @@
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// A count of items sharing one key (a kind, a status, a country ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CountByKey {
     pub key: String,
     pub count: i64,
 }
 
 /// The hub's key figures, the same for the home page, the API and every partner's site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HubStats {
     pub organisations: i64,

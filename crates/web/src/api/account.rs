@@ -5,12 +5,12 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::Json;
 use lshub_domain::authorization::{Action, ContentAction, Resource};
 use lshub_domain::content::ORGANISATION;
-use lshub_domain::Organisation;
 use lshub_service::profile::{self as service, ProfileEdit};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::wire::OrganisationWire;
 use crate::auth::Auth;
 use crate::error::{AppError, Problem};
 use crate::state::AppState;
@@ -138,7 +138,7 @@ fn sectors_schema() -> utoipa::openapi::Array {
     params(("slug" = String, Path, description = "The organisation's slug")),
     request_body = ProfileBody,
     responses(
-        (status = 200, description = "The saved organisation", body = Organisation),
+        (status = 200, description = "The saved organisation", body = OrganisationWire),
         (status = 400, description = "Malformed JSON or an invalid field", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or an unknown or revoked one", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a maintainer, or the token lacks the write scope", body = Problem, content_type = "application/problem+json"),
@@ -152,7 +152,7 @@ pub async fn edit_organisation(
     auth: Auth,
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<ProfileBody>,
-) -> Result<Json<Organisation>, AppError> {
+) -> Result<Json<OrganisationWire>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
     auth.require(
         Action::Content(ContentAction::Edit),
@@ -175,5 +175,6 @@ pub async fn edit_organisation(
         postcode: body.postcode,
         city: body.city,
     };
-    Ok(Json(service::save(&state.db, &auth.caller(), &organisation, &edit).await?))
+    let saved = service::save(&state.db, &auth.caller(), &organisation, &edit).await?;
+    Ok(Json((&saved).into()))
 }

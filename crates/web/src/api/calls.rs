@@ -1,10 +1,11 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::NaiveDate;
-use lshub_domain::{topic_id_path_segment, CallStatus, CallTopic};
+use lshub_domain::{topic_id_path_segment, CallTopic};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::wire::{CallStatusWire, CallTopicWire};
 use crate::error::{AppError, Problem};
 use crate::params::{CallParams, Params};
 use crate::state::AppState;
@@ -16,7 +17,7 @@ pub struct CallSummary {
     pub topic_id: String,
     pub title: String,
     pub programme: String,
-    pub status: CallStatus,
+    pub status: CallStatusWire,
     /// The first submission deadline.
     pub deadline: Option<NaiveDate>,
     /// Budget per grant, EUR.
@@ -35,7 +36,7 @@ pub struct CallDetail {
     /// The call's page in the hub.
     pub url: String,
     #[serde(flatten)]
-    pub call: CallTopic,
+    pub call: CallTopicWire,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,7 +55,7 @@ impl CallSummary {
             topic_id: content.topic_id.clone(),
             title: content.title.clone(),
             programme: content.programme.clone(),
-            status: content.status,
+            status: content.status.into(),
             deadline: content.deadlines.first().copied(),
             budget_min: content.budget_min,
             budget_max: content.budget_max,
@@ -104,6 +105,6 @@ pub async fn show(State(state): State<AppState>, Path(topic_id): Path<String>) -
     Ok(Json(CallDetail {
         deadline: call.content.deadlines.first().copied(),
         url: super::page_url(&state, &format!("/calls/{}", topic_id_path_segment(&call.content.topic_id))),
-        call,
+        call: (&call).into(),
     }))
 }

@@ -7,6 +7,7 @@ mod organisations;
 mod resolve;
 mod search;
 mod stats;
+pub mod wire;
 
 use axum::http::header;
 use axum::response::IntoResponse;

@@ -1,9 +1,10 @@
 use axum::extract::{Path, State};
 use axum::Json;
-use lshub_domain::{Address, Identifiers, Localized, Organisation, OrganisationKind, Provenance};
+use lshub_domain::Organisation;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::wire::{AddressWire, IdentifiersWire, LocalizedWire, OrganisationKindWire, ProvenanceWire};
 use crate::error::{AppError, Problem};
 use crate::params::{OrganisationParams, Params};
 use crate::state::AppState;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 pub struct OrganisationSummary {
     pub slug: String,
     pub name: String,
-    pub kind: OrganisationKind,
+    pub kind: OrganisationKindWire,
     /// ROR URL, when the organisation has one.
     pub ror: Option<String>,
     pub city: Option<String>,
@@ -30,12 +31,12 @@ pub struct OrganisationDetail {
     #[serde(flatten)]
     pub summary: OrganisationSummary,
     pub aliases: Vec<String>,
-    pub names: Localized,
-    pub descriptions: Localized,
+    pub names: LocalizedWire,
+    pub descriptions: LocalizedWire,
     pub sectors: Vec<String>,
-    pub identifiers: Identifiers,
-    pub addresses: Vec<Address>,
-    pub provenance: Provenance,
+    pub identifiers: IdentifiersWire,
+    pub addresses: Vec<AddressWire>,
+    pub provenance: ProvenanceWire,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,7 +55,7 @@ impl OrganisationSummary {
         Self {
             slug: organisation.slug.clone(),
             name: profile.name.clone(),
-            kind: profile.kind,
+            kind: profile.kind.into(),
             ror: profile.identifiers.ror.as_ref().map(|r| r.as_url().to_owned()),
             city: address.and_then(|a| a.city.clone()),
             country: address.and_then(|a| a.country_code.clone()),
@@ -64,18 +65,17 @@ impl OrganisationSummary {
 }
 
 impl OrganisationDetail {
-    pub fn new(state: &AppState, organisation: Organisation) -> Self {
-        let summary = OrganisationSummary::new(state, &organisation);
-        let profile = organisation.profile;
+    pub fn new(state: &AppState, organisation: &Organisation) -> Self {
+        let profile = &organisation.profile;
         Self {
-            summary,
-            aliases: profile.aliases,
-            names: profile.names,
-            descriptions: profile.descriptions,
-            sectors: profile.sectors,
-            identifiers: profile.identifiers,
-            addresses: profile.addresses,
-            provenance: organisation.provenance,
+            summary: OrganisationSummary::new(state, organisation),
+            aliases: profile.aliases.clone(),
+            names: (&profile.names).into(),
+            descriptions: (&profile.descriptions).into(),
+            sectors: profile.sectors.clone(),
+            identifiers: (&profile.identifiers).into(),
+            addresses: profile.addresses.iter().map(AddressWire::from).collect(),
+            provenance: (&organisation.provenance).into(),
         }
     }
 }
@@ -121,5 +121,5 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Json<OrganisationDetail>, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
-    Ok(Json(OrganisationDetail::new(&state, organisation)))
+    Ok(Json(OrganisationDetail::new(&state, &organisation)))
 }

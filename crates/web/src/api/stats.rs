@@ -1,10 +1,11 @@
 use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
-use lshub_domain::{CallFilter, HubStats};
+use lshub_domain::CallFilter;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::wire::HubStatsWire;
 use super::CallSummary;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct StatsResponse {
     #[serde(flatten)]
-    pub stats: HubStats,
+    pub stats: HubStatsWire,
     /// The next deadlines of open calls.
     pub next_deadlines: Vec<CallSummary>,
 }
@@ -27,7 +28,7 @@ pub struct StatsResponse {
     responses((status = 200, description = "Key figures", body = StatsResponse))
 )]
 pub async fn show(State(state): State<AppState>) -> Result<Json<StatsResponse>, AppError> {
-    let stats = state.derived.figures().stats.clone();
+    let stats = HubStatsWire::from(&state.derived.figures().stats);
     let next = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
     Ok(Json(StatsResponse { stats, next_deadlines: next.items.iter().map(|c| CallSummary::new(&state, c)).collect() }))
 }
