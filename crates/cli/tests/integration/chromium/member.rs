@@ -1,6 +1,6 @@
 //! Members and administrators: registering, confirming the address from the mail, signing
 //! in, claiming an organisation, an administrator approving the claim, and the member's
-//! Dutch description appearing on the public page.
+//! Dutch description appearing on the public page; then the member writes and publishes news.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -79,6 +79,21 @@ pub async fn claim_approve_edit(s: &mut Session) -> Result<()> {
     s.arrived("organisation", Arrival::Page).await?;
     let about = s.find("main").await?.text().await?;
     ensure!(about.contains(dutch), "the Dutch description is on the public page");
+
+    // The member writes news for the organisation, publishes it, and visitors find it.
+    let title = format!("News from {slug} ({run})");
+    s.open("/news/new", "news-form", Arrival::Page).await?;
+    s.fill("f-title", &title).await?;
+    s.fill("f-body", "We share **news** with the region: [our site](https://example.org).").await?;
+    s.find("form.stacked-form button[type=submit]").await?.click().await?;
+    s.arrived("news-item", Arrival::Page).await?;
+    s.find("form[action$='/state']:has(input[name=transition][value=publish]) button").await?.click().await?;
+    s.arrived("news-item", Arrival::Page).await?;
+    let link = s.find("main a[href='https://example.org']").await?;
+    ensure!(link.attr("rel").await?.as_deref() == Some("nofollow ugc"), "member links are marked");
+    sign_out(s).await?;
+    s.open("/news", "news", Arrival::Page).await?;
+    ensure!(s.find("main").await?.text().await?.contains(&title), "the published news is listed");
     Ok(())
 }
 
