@@ -367,15 +367,8 @@ mod tests {
 #[cfg(test)]
 mod content_tests {
     use super::*;
-    use crate::content::{Authoring, Kind, Storage, CALL, NEWS, ORGANISATION};
-
-    static REVIEWED: Kind = Kind {
-        id: "reviewed",
-        path: "reviewed",
-        storage: Storage::Items,
-        authoring: Authoring::Members { review: true },
-        facets: &[],
-    };
+    use crate::content::test_kinds::REVIEWED;
+    use crate::content::{Kind, CALL, NEWS, ORGANISATION};
 
     fn actor(role: Role, organisations: &[&str]) -> Actor {
         Actor::user(Principal {

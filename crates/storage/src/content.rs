@@ -125,21 +125,18 @@ impl Database {
 
     /// The item of kind `T` at `slug`, in whatever state.
     pub async fn item<T: Written>(&self, slug: &str) -> Result<Option<Item<T>>, StorageError> {
-        let rows = self
-            .query_rows(
-                &format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.kind = ? AND i.slug = ?"),
-                binds![T::KIND.id.to_owned(), slug.to_owned()],
-                "reading an item",
-            )
-            .await?;
-        rows.first().map(item_from_row).transpose()
+        self.item_where::<T>("slug", slug).await
     }
 
     pub async fn item_by_id<T: Written>(&self, id: &str) -> Result<Option<Item<T>>, StorageError> {
+        self.item_where::<T>("id", id).await
+    }
+
+    async fn item_where<T: Written>(&self, column: &str, value: &str) -> Result<Option<Item<T>>, StorageError> {
         let rows = self
             .query_rows(
-                &format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.kind = ? AND i.id = ?"),
-                binds![T::KIND.id.to_owned(), id.to_owned()],
+                &format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.kind = ? AND i.{column} = ?"),
+                binds![T::KIND.id.to_owned(), value.to_owned()],
                 "reading an item",
             )
             .await?;
@@ -200,6 +197,18 @@ impl Database {
                 ),
                 binds![T::KIND.id.to_owned(), State::Published.id().to_owned(), today.to_string()],
                 "listing published items",
+            )
+            .await?;
+        rows.iter().map(item_from_row).collect()
+    }
+
+    /// Every item of a kind, whatever its state, oldest first: for exports.
+    pub async fn all_items<T: Written>(&self) -> Result<Vec<Item<T>>, StorageError> {
+        let rows = self
+            .query_rows(
+                &format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.kind = ? ORDER BY i.created_at, i.id"),
+                binds![T::KIND.id.to_owned()],
+                "listing every item",
             )
             .await?;
         rows.iter().map(item_from_row).collect()

@@ -30,6 +30,7 @@ pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
 pub use content::today;
 pub use kinds::documents as written_documents;
+pub use kinds::{exports as written_exports, Export};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
 

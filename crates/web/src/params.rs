@@ -220,7 +220,7 @@ pub struct SearchParams {
     /// Plain words, in Dutch or English; no query syntax.
     #[param(required = true, max_length = 2000, pattern = r"\S")]
     pub q: Option<String>,
-    /// `organisation` or `call`; empty for both.
+    /// A kind of content: `organisation`, `call` or `news`; empty for all.
     #[serde(rename = "type")]
     #[param(rename = "type", pattern = "^(organisation|call|news)?$")]
     pub entity: Option<String>,
@@ -240,7 +240,10 @@ impl SearchParams {
                 lshub_search::EntityType::from_id(t).ok_or_else(|| {
                     ValidationError::new(
                         "type",
-                        Reason::NotOneOf { value: t.to_string(), allowed: "organisation, call".into() },
+                        Reason::NotOneOf {
+                            value: t.to_string(),
+                            allowed: lshub_search::EntityType::all().map(|t| t.id()).collect::<Vec<_>>().join(", "),
+                        },
                     )
                 })
             })

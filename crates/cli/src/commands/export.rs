@@ -6,17 +6,21 @@ use lshub_domain::{CallSort, CallTopic, Organisation};
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// What to export.
-    what: ExportWhat,
+    /// What to export: organisations, calls, or a member-written kind (all its items,
+    /// whatever their state).
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(export_targets()))]
+    what: String,
     /// Output format.
     #[arg(long, default_value = "json")]
     format: ExportFormat,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportWhat {
-    Organisations,
-    Calls,
+/// The imported kinds have exports of their own; every member-written kind is exported
+/// from the registry.
+fn export_targets() -> Vec<&'static str> {
+    let mut targets = vec!["organisations", "calls"];
+    targets.extend(lshub_web::written_exports().iter().map(|(kind, _)| kind.path));
+    targets
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -30,25 +34,46 @@ enum ExportFormat {
 pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
     let mut out = BufWriter::new(io::stdout().lock());
-    match args.what {
-        ExportWhat::Organisations => {
+    match args.what.as_str() {
+        "organisations" => {
             let organisations = db.all_organisations().await?;
             match args.format {
                 ExportFormat::Json => serde_json::to_writer_pretty(&mut out, &organisations)?,
                 ExportFormat::Csv => organisations_csv(&mut out, &organisations)?,
             }
         }
-        ExportWhat::Calls => {
+        "calls" => {
             let calls = db.all_calls(CallSort::Deadline).await?;
             match args.format {
                 ExportFormat::Json => serde_json::to_writer_pretty(&mut out, &calls)?,
                 ExportFormat::Csv => calls_csv(&mut out, &calls)?,
             }
         }
+        path => {
+            let (_, source) = lshub_web::written_exports()
+                .into_iter()
+                .find(|(kind, _)| kind.path == path)
+                .with_context(|| format!("nothing to export called {path}"))?;
+            let export = source(&db).await?;
+            match args.format {
+                ExportFormat::Json => serde_json::to_writer_pretty(&mut out, &export.json)?,
+                ExportFormat::Csv => items_csv(&mut out, &export)?,
+            }
+        }
     }
     writeln!(out)?;
     out.flush().context("writing the export")?;
     db.close().await;
+    Ok(())
+}
+
+fn items_csv(out: impl Write, export: &lshub_web::Export) -> anyhow::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(&export.header)?;
+    for row in &export.rows {
+        csv.write_record(row)?;
+    }
+    csv.flush()?;
     Ok(())
 }
 

@@ -21,6 +21,7 @@ use crate::support::{migrated_database, Backend};
 /// A hub's database with nothing in it but what a test builds.
 pub struct Hub {
     pub db: Database,
+    pub url: String,
 }
 
 /// Numbers records so that every name a builder makes is its own.
@@ -46,7 +47,7 @@ impl Hub {
     /// outside CI.
     pub async fn new(backend: Backend) -> Option<Self> {
         let url = migrated_database(backend).await?;
-        Some(Self { db: Database::connect(&url).await.expect("connect") })
+        Some(Self { db: Database::connect(&url).await.expect("connect"), url })
     }
 
     /// An organisation in the directory, as an import would put it there.

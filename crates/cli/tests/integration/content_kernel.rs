@@ -39,6 +39,7 @@ per_backend_hub!(
     items_are_built_in_every_state_and_moderators_step_in,
     expired_items_leave_lists_and_keep_their_page,
     every_version_is_kept_and_stale_edits_are_refused,
+    every_item_is_exported_as_json_and_csv,
 );
 
 fn draft(title: &str) -> NewsDraft {
@@ -146,4 +147,31 @@ async fn every_version_is_kept_and_stale_edits_are_refused(hub: Hub) {
     assert_eq!(history.last().map(|r| r.record.title.starts_with("Built news")), Some(true));
     let refused = service::history::<News>(&hub.db, &hub.visitor(), &item.slug).await;
     assert!(matches!(refused, Err(ServiceError::Denied(_))), "history is for those who may edit");
+}
+
+async fn every_item_is_exported_as_json_and_csv(hub: Hub) {
+    let owner = hub.organisation("Kernel Export").await;
+    let member = hub.member_of(&owner).await;
+    let draft = hub.news(&member, &owner, State::Draft).await;
+    let published = hub.news(&member, &owner, State::Published).await;
+    let export = |format: &str| {
+        let output = crate::support::lshub_command()
+            .args(["--database", &hub.url, "export", "news", "--format", format])
+            .output()
+            .expect("run lshub");
+        assert!(output.status.success(), "export: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let json: Vec<serde_json::Value> = serde_json::from_str(&export("json")).expect("one JSON array");
+    let shown: Vec<(&str, &str)> =
+        json.iter().map(|i| (i["slug"].as_str().unwrap_or(""), i["state"].as_str().unwrap_or(""))).collect();
+    assert_eq!(shown, [(draft.slug.as_str(), "draft"), (published.slug.as_str(), "published")], "every state");
+    assert_eq!(json[1]["title"], published.record.title.as_str(), "the API's fields");
+    let csv = export("csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("slug,organisation,state,revision,created_at,updated_at,published_at,expires_on,title,body,language,organisations,calls")
+    );
+    assert_eq!(lines.filter(|l| !l.is_empty()).count(), 2);
 }

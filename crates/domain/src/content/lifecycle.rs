@@ -133,22 +133,7 @@ pub fn reminder_due(state: State, expires_on: Option<NaiveDate>, today: NaiveDat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Authoring, Storage};
-
-    static REVIEWED: Kind = Kind {
-        id: "reviewed",
-        path: "reviewed",
-        storage: Storage::Items,
-        authoring: Authoring::Members { review: true },
-        facets: &[],
-    };
-    static DIRECT: Kind = Kind {
-        id: "direct",
-        path: "direct",
-        storage: Storage::Items,
-        authoring: Authoring::Members { review: false },
-        facets: &[],
-    };
+    use crate::content::test_kinds::{DIRECT, REVIEWED};
 
     #[test]
     fn kinds_without_review_publish_drafts_directly() {

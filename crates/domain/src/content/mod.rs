@@ -11,3 +11,26 @@ pub use item::{changed_fields, Item, Owner, Reference, Revision, SearchDocument,
 pub use kind::{Authoring, Kind, Storage, ITEMS_TABLE};
 pub use lifecycle::{has_expired, is_listed, reminder_due, LifecycleError, State, Transition, EXPIRY_REMINDER_DAYS};
 pub use registry::{kind_by_id, kind_by_path, CALL, KINDS, NEWS, ORGANISATION};
+
+/// Kinds for the domain's own tests: one that needs review before publication, one that
+/// does not.
+#[cfg(test)]
+pub(crate) mod test_kinds {
+    use super::{Authoring, Kind, Storage};
+
+    pub static REVIEWED: Kind = Kind {
+        id: "reviewed",
+        path: "reviewed",
+        storage: Storage::Items,
+        authoring: Authoring::Members { review: true },
+        facets: &[],
+    };
+
+    pub static DIRECT: Kind = Kind {
+        id: "direct",
+        path: "direct",
+        storage: Storage::Items,
+        authoring: Authoring::Members { review: false },
+        facets: &[],
+    };
+}

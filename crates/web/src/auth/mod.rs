@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use lshub_domain::account::User;
-use lshub_domain::authorization::{decide, Action, Actor, Credential, Decision, Principal, Resource};
+use lshub_domain::authorization::{Action, Actor, Credential, Principal, Resource};
 use lshub_domain::{Reason, ValidationError};
 use lshub_storage::audit::AuditEvent;
 
@@ -120,10 +120,7 @@ pub struct Auth {
 impl Auth {
     /// Asks the policy; a denial becomes the matching error (401 or 403).
     pub fn require(&self, action: Action, resource: Resource<'_>) -> Result<(), AppError> {
-        match decide(&self.actor, action, resource) {
-            Decision::Allow => Ok(()),
-            Decision::Deny(denial) => Err(AppError::denied(denial)),
-        }
+        self.caller().require(action, resource).map_err(AppError::from)
     }
 
     /// The caller as the use cases know it.

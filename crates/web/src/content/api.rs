@@ -57,10 +57,11 @@ pub struct ItemMeta {
 }
 
 impl<W> ItemWire<W> {
-    pub fn new<K: Presented<Wire = W>>(state: &AppState, item: &Item<K>) -> Self {
+    /// The item as the API shows it, with its page's address under `base_url`.
+    pub fn new<K: Presented<Wire = W>>(base_url: &str, item: &Item<K>) -> Self {
         let meta = ItemMeta {
             slug: item.slug.clone(),
-            url: format!("{}/{}/{}", state.site.public_url, K::KIND.path, item.slug),
+            url: format!("{base_url}/{}/{}", K::KIND.path, item.slug),
             organisation: OwnerWire { slug: item.owner.slug.clone(), name: item.owner.name.clone() },
             state: item.state.id(),
             revision: item.revision,
@@ -114,7 +115,7 @@ pub async fn list<K: Presented>(
     };
     let page = service::listed::<K>(&state.db, filter, today()).await?;
     Ok(Json(ItemList {
-        items: page.items.iter().map(|item| ItemWire::new(&state, item)).collect(),
+        items: page.items.iter().map(|item| ItemWire::new(&state.site.public_url, item)).collect(),
         total: page.total,
         limit: pagination.limit,
         offset: pagination.offset,
@@ -127,7 +128,7 @@ pub async fn show<K: Presented>(
     Path(slug): Path<String>,
 ) -> Result<Json<ItemWire<K::Wire>>, AppError> {
     let item = service::find::<K>(&state.db, &auth.caller(), &slug).await?;
-    Ok(Json(ItemWire::new(&state, &item)))
+    Ok(Json(ItemWire::new(&state.site.public_url, &item)))
 }
 
 /// A new item: the owning organisation, an optional expiry, and the kind's fields.
@@ -149,7 +150,7 @@ pub async fn create<K: Presented>(
     let lifetime = Lifetime { expires_on: body.expires_on };
     let draft = body.draft.into();
     let item = service::create::<K>(&state.db, &auth.caller(), &body.organisation, draft, lifetime, today()).await?;
-    let wire = ItemWire::new(&state, &item);
+    let wire = ItemWire::new(&state.site.public_url, &item);
     let location = format!("/api/v1/{}/{}", K::KIND.path, item.slug);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(wire)).into_response())
 }
@@ -175,7 +176,7 @@ pub async fn update<K: Presented>(
     let lifetime = Lifetime { expires_on: body.expires_on };
     let draft = body.draft.into();
     let item = service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, draft, lifetime, today()).await?;
-    Ok(Json(ItemWire::new(&state, &item)))
+    Ok(Json(ItemWire::new(&state.site.public_url, &item)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,7 +193,7 @@ pub async fn change_state<K: Presented>(
 ) -> Result<Json<ItemWire<K::Wire>>, AppError> {
     let transition = super::transition_from(&body.transition)?;
     let item = service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?;
-    Ok(Json(ItemWire::new(&state, &item)))
+    Ok(Json(ItemWire::new(&state.site.public_url, &item)))
 }
 
 pub async fn delete<K: Presented>(

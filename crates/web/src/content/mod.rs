@@ -21,6 +21,7 @@ use crate::public_cache::public;
 use crate::routes::RouteTable;
 use crate::state::AppState;
 
+pub use api::ItemWire;
 pub use openapi::describe;
 
 /// How a member-written kind shows itself; the kernel does the rest.

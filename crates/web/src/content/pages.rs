@@ -180,6 +180,18 @@ fn require<K: Presented>(auth: &Auth, action: ContentAction, owner_id: &str) -> 
     auth.require(Action::Content(action), Resource::Content { kind: K::KIND, owner: owner_id })
 }
 
+/// The item at `slug`, once the policy allowed the caller `action` on it.
+async fn item_for<K: Presented>(
+    state: &AppState,
+    auth: &Auth,
+    slug: &str,
+    action: ContentAction,
+) -> Result<Item<K>, AppError> {
+    let item = service::find::<K>(&state.db, &auth.caller(), slug).await?;
+    require::<K>(auth, action, &item.owner.id)?;
+    Ok(item)
+}
+
 #[derive(Template)]
 #[template(path = "content/item.html")]
 struct ItemPage {
@@ -426,9 +438,7 @@ pub async fn edit_form<K: Presented>(
     auth: Auth,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let caller = auth.caller();
-    let item = service::find::<K>(&state.db, &caller, &slug).await?;
-    require::<K>(&auth, ContentAction::Edit, &item.owner.id)?;
+    let item = item_for::<K>(&state, &auth, &slug, ContentAction::Edit).await?;
     let kernel = KernelFields {
         expires_on: item.expires_on.map(|d| d.to_string()).unwrap_or_default(),
         revision: item.revision.to_string(),
@@ -448,9 +458,7 @@ pub async fn edit<K: Presented>(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let caller = auth.caller();
-    let item = service::find::<K>(&state.db, &caller, &slug).await?;
-    require::<K>(&auth, ContentAction::Edit, &item.owner.id)?;
+    let item = item_for::<K>(&state, &auth, &slug, ContentAction::Edit).await?;
     let (draft, mut kernel) = read_form::<K>(&body)?;
     let shown = draft_copy::<K>(&body)?;
     let title = ctx.t.t1("content-edit-title", "title", item.record.title().to_owned());
@@ -468,7 +476,7 @@ pub async fn edit<K: Presented>(
                 .respond(StatusCode::BAD_REQUEST)
         }
     };
-    match service::edit::<K>(&state.db, &caller, &slug, revision, draft, lifetime, today()).await {
+    match service::edit::<K>(&state.db, &auth.caller(), &slug, revision, draft, lifetime, today()).await {
         Ok(item) => Ok(see_other(&item_url::<K>(&item.slug))),
         Err(ServiceError::Invalid(errors)) => {
             with_errors(item_form::<K>(ctx, &auth.csrf, &action, title, &shown, &kernel, None), &errors)
@@ -510,9 +518,7 @@ pub async fn delete_form<K: Presented>(
     auth: Auth,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let caller = auth.caller();
-    let item = service::find::<K>(&state.db, &caller, &slug).await?;
-    require::<K>(&auth, ContentAction::Delete, &item.owner.id)?;
+    let item = item_for::<K>(&state, &auth, &slug, ContentAction::Delete).await?;
     let t = ctx.t.clone();
     let action = format!("{}/delete", item_url::<K>(&item.slug));
     let mut page =
