@@ -38,14 +38,7 @@ impl Caller {
 
     /// An audit event by this caller.
     pub fn event<'a>(&'a self, action: &'a str, subject: &'a str, detail: String) -> AuditEvent<'a> {
-        AuditEvent {
-            actor_id: self.user.as_ref().map(|u| u.id.as_str()),
-            actor_label: self.user.as_ref().map_or("visitor", |u| u.email.as_str()),
-            action,
-            subject,
-            detail,
-            client: &self.client,
-        }
+        AuditEvent::by(self.user.as_ref(), action, subject, detail, &self.client)
     }
 
     /// The signed-in user, after the policy allowed an action that needs one.

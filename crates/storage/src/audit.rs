@@ -1,6 +1,7 @@
 //! The audit log: append-only, written in the same transaction as the change it records.
 
 use chrono::Duration;
+use lshub_domain::account::User;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
@@ -18,6 +19,20 @@ pub struct AuditEvent<'a> {
     pub subject: &'a str,
     pub detail: String,
     pub client: &'a str,
+}
+
+impl<'a> AuditEvent<'a> {
+    /// An event by `user`, or by a visitor when there is none.
+    pub fn by(user: Option<&'a User>, action: &'a str, subject: &'a str, detail: String, client: &'a str) -> Self {
+        Self {
+            actor_id: user.map(|u| u.id.as_str()),
+            actor_label: user.map_or("visitor", |u| u.email.as_str()),
+            action,
+            subject,
+            detail,
+            client,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -39,9 +39,11 @@ impl Backend {
 /// SQLite settings for every connection. WAL lets readers work while one writer writes;
 /// `synchronous=FULL` makes every acknowledged commit survive a power cut, which matters
 /// more here than write speed (imports are one transaction each); the busy timeout makes
-/// concurrent writers wait for the lock instead of failing.
+/// concurrent writers wait for the lock instead of failing. An import holds the lock for
+/// seconds, so a writer behind several imports of other processes (8 in the concurrency test,
+/// where 10 s was not always enough on 2 busy cores) needs a minute.
 const SQLITE_PRAGMAS: &str =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON;";
 
 /// The advisory lock every writer holds on PostgreSQL (the migration lock is another).
 const POSTGRES_WRITE_LOCK: i64 = 0x4c_5348_5557;

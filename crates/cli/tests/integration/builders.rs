@@ -32,14 +32,7 @@ fn serial() -> usize {
 }
 
 fn by_test() -> AuditEvent<'static> {
-    AuditEvent {
-        actor_id: None,
-        actor_label: "test",
-        action: "test",
-        subject: "test",
-        detail: String::new(),
-        client: "test",
-    }
+    AuditEvent::by(None, "test", "test", String::new(), "test")
 }
 
 impl Hub {
