@@ -3,6 +3,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::content::{SearchDocument, Searchable, CALL};
 use crate::validation::{optional_text, optional_web_url, required_text, Reason, ValidationError};
 use crate::{Provenance, SourceRef};
 
@@ -164,6 +165,23 @@ pub fn topic_id_path_segment(topic_id: &str) -> String {
 /// Stored as the `record` of its row; no shape has changed yet.
 impl crate::record::Versioned for CallContent {
     const RECORD_VERSION: u32 = 1;
+}
+
+impl Searchable for CallTopic {
+    fn search_document(&self) -> SearchDocument {
+        let content = &self.content;
+        let mut aliases = content.keywords.clone();
+        aliases.extend(content.call_title.iter().cloned());
+        SearchDocument {
+            entity: &CALL,
+            id: content.topic_id.clone(),
+            key: content.topic_id.clone(),
+            title: content.title.clone(),
+            aliases,
+            body: content.description.clone(),
+            facets: vec![("programme", content.programme.clone()), ("status", content.status.id().to_owned())],
+        }
+    }
 }
 
 #[cfg(test)]

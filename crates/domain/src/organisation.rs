@@ -2,6 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::{SearchDocument, Searchable, ORGANISATION};
 use crate::validation::{optional_text, optional_web_url, required_text, Reason, ValidationError};
 use crate::{Localized, Provenance, SourceRef};
 
@@ -305,6 +306,37 @@ pub struct Organisation {
 /// Stored as the `record` of its row; no shape has changed yet.
 impl crate::record::Versioned for OrganisationProfile {
     const RECORD_VERSION: u32 = 1;
+}
+
+impl Searchable for Organisation {
+    fn search_document(&self) -> SearchDocument {
+        let profile = &self.profile;
+        let address = profile.primary_address();
+        let mut aliases = profile.aliases.clone();
+        aliases.extend(profile.names.en.iter().chain(profile.names.nl.iter()).cloned());
+        let body = [profile.descriptions.en.as_deref(), profile.descriptions.nl.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain(profile.sectors.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut facets = vec![("kind", profile.kind.id().to_owned())];
+        if let Some(city) = address.and_then(|a| a.city.clone()) {
+            facets.push(("city", city));
+        }
+        if let Some(country) = address.and_then(|a| a.country_code.clone()) {
+            facets.push(("country", country));
+        }
+        SearchDocument {
+            entity: &ORGANISATION,
+            id: profile.identifiers.ror.as_ref().map_or_else(|| self.slug.clone(), |r| r.as_url().to_owned()),
+            key: self.slug.clone(),
+            title: profile.name.clone(),
+            aliases,
+            body,
+            facets,
+        }
+    }
 }
 
 #[cfg(test)]

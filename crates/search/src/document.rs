@@ -1,6 +1,5 @@
-pub use lshub_domain::content::SearchDocument;
 use lshub_domain::content::{self, Kind};
-use lshub_domain::{CallTopic, Organisation};
+pub use lshub_domain::content::{SearchDocument, Searchable};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,56 +46,3 @@ impl utoipa::PartialSchema for EntityType {
 }
 
 impl ToSchema for EntityType {}
-
-/// An entity that can be found through the index.
-pub trait Searchable {
-    fn search_document(&self) -> SearchDocument;
-}
-
-impl Searchable for Organisation {
-    fn search_document(&self) -> SearchDocument {
-        let profile = &self.profile;
-        let address = profile.primary_address();
-        let mut aliases = profile.aliases.clone();
-        aliases.extend(profile.names.en.iter().chain(profile.names.nl.iter()).cloned());
-        let body = [profile.descriptions.en.as_deref(), profile.descriptions.nl.as_deref()]
-            .into_iter()
-            .flatten()
-            .chain(profile.sectors.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let mut facets = vec![("kind", profile.kind.id().to_owned())];
-        if let Some(city) = address.and_then(|a| a.city.clone()) {
-            facets.push(("city", city));
-        }
-        if let Some(country) = address.and_then(|a| a.country_code.clone()) {
-            facets.push(("country", country));
-        }
-        SearchDocument {
-            entity: &content::ORGANISATION,
-            id: profile.identifiers.ror.as_ref().map_or_else(|| self.slug.clone(), |r| r.as_url().to_owned()),
-            key: self.slug.clone(),
-            title: profile.name.clone(),
-            aliases,
-            body,
-            facets,
-        }
-    }
-}
-
-impl Searchable for CallTopic {
-    fn search_document(&self) -> SearchDocument {
-        let content = &self.content;
-        let mut aliases = content.keywords.clone();
-        aliases.extend(content.call_title.iter().cloned());
-        SearchDocument {
-            entity: &content::CALL,
-            id: content.topic_id.clone(),
-            key: content.topic_id.clone(),
-            title: content.title.clone(),
-            aliases,
-            body: content.description.clone(),
-            facets: vec![("programme", content.programme.clone()), ("status", content.status.id().to_owned())],
-        }
-    }
-}

@@ -154,16 +154,14 @@ impl SearchIndex {
         self.install(documents, vectors)
     }
 
-    /// Rebuilds the index from the directory in the database and the `written` documents
-    /// of member-written content, with the vectors stored for this index's model (documents
+    /// Replaces the whole index with `documents` (the web layer's registry reads them, one
+    /// source per kind), with the vectors stored in `db` for this index's model (documents
     /// without one are found lexically).
     pub async fn rebuild_from(
         &self,
         db: &lshub_storage::Database,
-        written: Vec<SearchDocument>,
+        documents: Vec<SearchDocument>,
     ) -> Result<usize, SearchError> {
-        let mut documents = documents_from(db).await?;
-        documents.extend(written);
         let vectors = match &self.semantic {
             Some(semantic) => stored_vectors(db, semantic.encoder.model_id(), &documents).await?,
             None => HashMap::new(),
@@ -479,17 +477,6 @@ pub(crate) fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 
 pub(crate) fn facet_term(name: &str, value: &str) -> String {
     format!("{name}={}", value.to_lowercase())
-}
-
-/// Everything searchable in the database, as documents.
-pub async fn documents_from(db: &lshub_storage::Database) -> Result<Vec<SearchDocument>, SearchError> {
-    let organisations = db.all_organisations().await?;
-    let calls = db.all_calls(lshub_domain::CallSort::Deadline).await?;
-    Ok(organisations
-        .iter()
-        .map(crate::Searchable::search_document)
-        .chain(calls.iter().map(crate::Searchable::search_document))
-        .collect())
 }
 
 impl Semantic {

@@ -23,7 +23,7 @@ mod vocabulary;
 
 pub use document::{EntityType, SearchDocument, Searchable};
 pub use embedding::{embed_missing, stored_vectors, EmbeddingReport};
-pub use index::{documents_from, SearchError, SearchIndex};
+pub use index::{SearchError, SearchIndex};
 pub use matching::{FacetFit, MatchHit, MatchSource, MatchWhy, Vectors};
 pub use query::{Fusion, MatchReason, MatchedField, Ranking, SearchHit, SearchRequest, SnippetPart};
 pub use resolve::{

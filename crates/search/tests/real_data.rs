@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use lshub_search::{EntityType, MatchedField, SearchIndex, SearchRequest};
+use lshub_search::{EntityType, MatchedField, SearchIndex, SearchRequest, Searchable};
 use lshub_storage::{Database, NoProgress};
 
 fn shared_data(file: &str) -> PathBuf {
@@ -18,7 +18,11 @@ async fn index() -> SearchIndex {
     lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("ROR");
     lshub_import::import_eu_calls(&db, &shared_data("eu_calls_open.jsonl.gz"), &NoProgress).await.expect("calls");
     let index = SearchIndex::in_memory().expect("index");
-    assert_eq!(index.rebuild_from(&db, Vec::new()).await.expect("rebuild"), 2525 + 629);
+    let organisations = db.all_organisations().await.expect("organisations");
+    let calls = db.all_calls(lshub_domain::CallSort::Deadline).await.expect("calls");
+    let documents = organisations.iter().map(Searchable::search_document);
+    let documents = documents.chain(calls.iter().map(Searchable::search_document)).collect();
+    assert_eq!(index.rebuild_from(&db, documents).await.expect("rebuild"), 2525 + 629);
     index
 }
 

@@ -29,8 +29,7 @@ use tokio::net::TcpListener;
 pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
 pub use content::today;
-pub use kinds::documents as written_documents;
-pub use kinds::{exports as written_exports, Export};
+pub use kinds::{documents, exports, Export};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
 
@@ -49,8 +48,6 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
         .nest("/api/v1", api::routes().merge(kinds.api))
         .merge(kinds.feeds)
         .route("/api/openapi.json", public(get(api::openapi_json)))
-        .route("/feeds/calls.atom", public(get(feeds::calls_atom)))
-        .route("/feeds/deadlines.ics", public(get(feeds::deadlines_ics)))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))
 }

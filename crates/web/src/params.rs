@@ -202,8 +202,6 @@ mod tests {
         assert_eq!(pattern(organisations(), "sort"), choices(OrganisationSort::ALL.iter().map(|s| s.id()).collect()));
         assert_eq!(pattern(calls(), "status"), choices(CallStatus::ALL.iter().map(|s| s.id()).collect()));
         assert_eq!(pattern(calls(), "sort"), choices(CallSort::ALL.iter().map(|s| s.id()).collect()));
-        let types = lshub_search::EntityType::all().map(|t| t.id()).collect();
-        assert_eq!(pattern(SearchParams::into_params(|| None), "type"), choices(types));
     }
 
     #[test]
@@ -220,9 +218,10 @@ pub struct SearchParams {
     /// Plain words, in Dutch or English; no query syntax.
     #[param(required = true, max_length = 2000, pattern = r"\S")]
     pub q: Option<String>,
-    /// A kind of content: `organisation`, `call` or `news`; empty for all.
+    /// A kind of content; empty for all. (The OpenAPI document names every registered
+    /// kind here: `api::search::SearchTypes`.)
     #[serde(rename = "type")]
-    #[param(rename = "type", pattern = "^(organisation|call|news)?$")]
+    #[param(rename = "type")]
     pub entity: Option<String>,
     /// Results, 1 to 100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]

@@ -163,8 +163,8 @@ impl DerivedContent {
         if *built_from == version {
             return Ok(false);
         }
-        let written = crate::kinds::documents(db, crate::content::today()).await?;
-        let documents = self.index.rebuild_from(db, written).await?;
+        let documents = crate::kinds::documents(db, crate::content::today()).await?;
+        let documents = self.index.rebuild_from(db, documents).await?;
         let figures = Arc::new(Figures::load(db).await?);
         match self.figures.write() {
             Ok(mut current) => *current = figures,

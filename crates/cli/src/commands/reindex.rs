@@ -1,5 +1,5 @@
 use anyhow::Context;
-use lshub_search::{documents_from, embed_missing, EmbeddingReport, SearchIndex, SentenceEncoder};
+use lshub_search::{embed_missing, EmbeddingReport, SearchIndex, SentenceEncoder};
 use lshub_storage::Database;
 use lshub_web::today;
 
@@ -13,8 +13,8 @@ pub async fn run(database_url: &str, model: &crate::ModelSetting) -> anyhow::Res
         println!("sentence vectors: {} computed, {} still current", report.encoded, report.reused);
     }
     let index = SearchIndex::with_encoder(encoder).context("creating the search index")?;
-    let written = lshub_web::written_documents(&db, today()).await?;
-    let documents = index.rebuild_from(&db, written).await.context("building the search index")?;
+    let documents = lshub_web::documents(&db, today()).await?;
+    let documents = index.rebuild_from(&db, documents).await.context("building the search index")?;
     db.close().await;
     println!("search index: {documents} entities, {} with a sentence vector", index.vector_count());
     Ok(())
@@ -22,8 +22,7 @@ pub async fn run(database_url: &str, model: &crate::ModelSetting) -> anyhow::Res
 
 /// Computes and stores the sentence vectors that the database's entities lack.
 pub async fn embed(db: &Database, encoder: &SentenceEncoder) -> anyhow::Result<EmbeddingReport> {
-    let mut documents = documents_from(db).await?;
-    documents.extend(lshub_web::written_documents(db, today()).await?);
+    let documents = lshub_web::documents(db, today()).await?;
     let report = embed_missing(db, encoder, &documents, &TerminalProgress::new("encoding")).await?;
     tracing::info!(computed = report.encoded, current = report.reused, "sentence vectors are up to date");
     Ok(report)
@@ -32,8 +31,8 @@ pub async fn embed(db: &Database, encoder: &SentenceEncoder) -> anyhow::Result<E
 /// The search index of the database's content, with the stored vectors when a model is set.
 pub async fn open_index(db: &Database, model: &crate::ModelSetting) -> anyhow::Result<SearchIndex> {
     let index = SearchIndex::with_encoder(model.load()?).context("creating the search index")?;
-    let written = lshub_web::written_documents(db, today()).await?;
-    let documents = index.rebuild_from(db, written).await.context("building the search index")?;
+    let documents = lshub_web::documents(db, today()).await?;
+    let documents = index.rebuild_from(db, documents).await.context("building the search index")?;
     let vectors = index.vector_count();
     if index.encoder().is_some() && vectors < documents {
         tracing::warn!(

@@ -86,6 +86,12 @@ pub struct SearchDocument {
     pub facets: Vec<(&'static str, String)>,
 }
 
+/// Something the search index finds: a record of an imported kind. (An item of a
+/// member-written kind gives its document through [`Written::search_document`].)
+pub trait Searchable {
+    fn search_document(&self) -> SearchDocument;
+}
+
 /// The record of a member-written kind: its fields, rules and search document. The kernel
 /// does the rest (storage, lifecycle, history, pages, API, feeds).
 pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {

@@ -1,9 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
 mod account;
-mod calls;
 pub(crate) mod matching;
-mod organisations;
 mod resolve;
 mod search;
 mod stats;
@@ -11,7 +9,7 @@ pub mod wire;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{get, put};
+use axum::routing::get;
 use utoipa::OpenApi;
 
 use crate::error::{AppError, Problem};
@@ -20,22 +18,16 @@ use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub(crate) use account::JsonBody;
-pub use calls::{CallDetail, CallList, CallSummary};
-pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
+use search::SearchTypes;
 pub use search::{entity_path, hit_path};
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
-        .route("/organisations", public(get(organisations::list)))
-        .route("/organisations/{slug}", public(get(organisations::show)))
-        .route("/calls", public(get(calls::list)))
-        .route("/calls/{topic_id}", public(get(calls::show)))
         .route("/stats", public(get(stats::show)))
         .route("/search", public(get(search::search)))
         .route("/resolve", public(get(resolve::resolve)))
         .route("/match", public(get(matching::find_matches)))
         .route("/me", get(account::me))
-        .route("/organisations/{slug}/profile", put(account::edit_organisation))
         .map_router(|api| api.fallback(|| async { AppError::not_found("API endpoint") }))
 }
 
@@ -48,20 +40,15 @@ pub fn routes() -> RouteTable {
         license(name = "EUPL-1.2")
     ),
     paths(
-        organisations::list,
-        organisations::show,
-        calls::list,
-        calls::show,
         stats::show,
         search::search,
         resolve::resolve,
         matching::find_matches,
-        account::me,
-        account::edit_organisation
+        account::me
     ),
     components(schemas(Problem)),
-    modifiers(&BearerTokens),
-    tags((name = "organisations"), (name = "calls"), (name = "stats"), (name = "search"), (name = "account"))
+    modifiers(&BearerTokens, &SearchTypes),
+    tags((name = "stats"), (name = "search"), (name = "account"))
 )]
 pub struct ApiDoc;
 
@@ -86,6 +73,6 @@ pub async fn openapi_json() -> impl IntoResponse {
 }
 
 /// The public page of an entity, for the `url` field of API items.
-fn page_url(state: &AppState, path: &str) -> String {
+pub(crate) fn page_url(state: &AppState, path: &str) -> String {
     format!("{}{path}", state.site.public_url)
 }

@@ -56,3 +56,28 @@ pub async fn search(
         hits.into_iter().map(|hit| SearchResult { url: super::page_url(&state, &hit_path(&hit)), hit }).collect();
     Ok(Json(SearchResults { items }))
 }
+
+/// Names every kind of the registry in the OpenAPI description of the search's `type`
+/// parameter, so that a kind is documented as searchable the moment it is registered.
+pub(crate) struct SearchTypes;
+
+impl utoipa::Modify for SearchTypes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let ids: Vec<&str> = lshub_domain::content::KINDS.iter().map(|kind| kind.id).collect();
+        let quoted: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+        let named = match quoted.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        let search = openapi.paths.paths.get_mut("/api/v1/search").and_then(|item| item.get.as_mut());
+        for parameter in search.and_then(|get| get.parameters.as_mut()).into_iter().flatten() {
+            if parameter.name == "type" {
+                parameter.description = Some(format!("A kind of content: {named}; empty for all."));
+                let pattern = format!("^({})?$", ids.join("|"));
+                parameter.schema = Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).into());
+            }
+        }
+    }
+}

@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::wire::HubStatsWire;
-use super::CallSummary;
 use crate::error::AppError;
+use crate::kinds::calls::CallSummary;
 use crate::state::AppState;
 
 /// The hub's key figures, so that every partner publishes the same numbers.

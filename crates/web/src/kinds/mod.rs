@@ -1,8 +1,15 @@
-//! The kinds of content the web layer serves through the content kernel, one module each.
-//! Registering a kind (one line in [`routes`]) gives it its pages, API and feed; a test
-//! checks that every member-written kind of the domain's registry is registered here.
+//! Every kind of content the web layer serves, one module each, registered once in
+//! [`registered`]. Registering a kind gives it its place in the router, the OpenAPI
+//! document, the search index and `lshub export`; a test checks that every kind of the
+//! domain's registry is registered here.
+//!
+//! Member-written kinds get all of it from the content kernel ([`crate::content`]); an
+//! imported kind (organisations, calls) brings its own pages and API through [`Served`].
 
+pub(crate) mod calls;
 mod news;
+pub(crate) mod organisations;
+mod written;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,63 +18,48 @@ use chrono::NaiveDate;
 use lshub_domain::content::{Kind, SearchDocument};
 use lshub_storage::{Database, StorageError};
 
-use crate::content::{api_routes, feed_routes, page_routes, ItemWire, Presented};
 use crate::routes::RouteTable;
+
+/// What the web layer serves of one kind of content.
+pub trait Served {
+    const KIND: &'static Kind;
+
+    /// Its HTML pages (their errors become the error page).
+    fn pages() -> RouteTable;
+    /// Its feeds, outside the pages (their errors are problem details).
+    fn feeds() -> RouteTable;
+    /// Its API, under `/api/v1`.
+    fn api() -> RouteTable;
+    /// Adds its API's paths, schemas and tag to the OpenAPI document.
+    fn describe(openapi: &mut utoipa::openapi::OpenApi);
+    /// The search documents of what the public sees of it on a day.
+    fn documents(
+        db: &Database,
+        today: NaiveDate,
+    ) -> impl Future<Output = Result<Vec<SearchDocument>, StorageError>> + Send;
+    /// Everything it holds, whatever the state, for `lshub export`.
+    fn export(db: &Database) -> impl Future<Output = Result<Export, StorageError>> + Send;
+}
 
 type Documents<'a> = Pin<Box<dyn Future<Output = Result<Vec<SearchDocument>, StorageError>> + Send + 'a>>;
 
-/// Reads the search documents of one kind's items that the public sees on a day.
+/// Reads the search documents of one kind that the public sees on a day.
 pub type DocumentSource = for<'a> fn(&'a Database, NaiveDate) -> Documents<'a>;
 
 type Exported<'a> = Pin<Box<dyn Future<Output = Result<Export, StorageError>> + Send + 'a>>;
 
-/// Reads every item of one kind, whatever its state, as an export.
+/// Reads everything of one kind, as an export.
 pub type ExportSource = for<'a> fn(&'a Database) -> Exported<'a>;
 
-/// A kind's items for `lshub export`: as CSV columns, and as the API shows them.
+/// A kind's content for `lshub export`: as CSV columns, and as JSON.
 pub struct Export {
     pub header: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
-    /// Each item as the API's JSON, with its page's address relative to the hub.
     pub json: Vec<serde_json::Value>,
 }
 
-/// The columns every item has, before its kind's own fields.
-const ITEM_COLUMNS: [&str; 8] =
-    ["slug", "organisation", "state", "revision", "created_at", "updated_at", "published_at", "expires_on"];
-
-async fn export<K: Presented>(db: &Database) -> Result<Export, StorageError> {
-    let items = db.all_items::<K>().await?;
-    let mut header = ITEM_COLUMNS.to_vec();
-    header.extend(items.first().map(|item| item.record.fields()).unwrap_or_default().into_iter().map(|(name, _)| name));
-    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-    let rows = items
-        .iter()
-        .map(|item| {
-            let mut row = vec![
-                item.slug.clone(),
-                item.owner.slug.clone(),
-                item.state.id().to_owned(),
-                item.revision.to_string(),
-                time(Some(item.created_at)),
-                time(Some(item.updated_at)),
-                time(item.published_at),
-                item.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-            ];
-            row.extend(item.record.fields().into_iter().map(|(_, value)| value));
-            row
-        })
-        .collect();
-    let json = items
-        .iter()
-        .map(|item| serde_json::to_value(ItemWire::new("", item)))
-        .collect::<Result<_, _>>()
-        .map_err(|e| StorageError::Bind(format!("{} export: {e}", K::KIND.id)))?;
-    Ok(Export { header, rows, json })
-}
-
-/// What the web layer serves of every member-written kind: its routes, by where they are
-/// mounted, and its search documents.
+/// What the web layer serves of every kind: its routes, by where they are mounted, its
+/// search documents, its API description and its export.
 #[derive(Default)]
 pub struct Kinds {
     pub pages: RouteTable,
@@ -75,49 +67,50 @@ pub struct Kinds {
     /// Under `/api/v1`.
     pub api: RouteTable,
     pub documents: Vec<DocumentSource>,
-    /// Adds each kind's API to the OpenAPI document.
     pub openapi: Vec<fn(&mut utoipa::openapi::OpenApi)>,
-    /// Each kind's export, for `lshub export {path}`.
     pub exports: Vec<(&'static Kind, ExportSource)>,
     /// The ids of the kinds registered.
     pub served: Vec<&'static str>,
 }
 
 impl Kinds {
-    fn with<K: Presented>(mut self) -> Self {
-        self.pages = self.pages.merge(page_routes::<K>());
-        self.feeds = self.feeds.merge(feed_routes::<K>());
-        self.api = self.api.merge(api_routes::<K>());
-        self.documents.push(|db, today| {
-            Box::pin(async move { Ok(db.listed_items::<K>(today).await?.iter().map(K::search_document).collect()) })
-        });
-        self.openapi.push(crate::content::describe::<K>);
-        self.exports.push((K::KIND, |db| Box::pin(export::<K>(db))));
-        self.served.push(K::KIND.id);
+    fn with<S: Served + 'static>(mut self) -> Self {
+        self.pages = self.pages.merge(S::pages());
+        self.feeds = self.feeds.merge(S::feeds());
+        self.api = self.api.merge(S::api());
+        self.documents.push(|db, today| Box::pin(S::documents(db, today)));
+        self.openapi.push(S::describe);
+        self.exports.push((S::KIND, |db| Box::pin(S::export(db))));
+        self.served.push(S::KIND.id);
         self
     }
 }
 
-/// Every member-written kind, registered once.
+/// Every kind, registered once, in the domain registry's order.
 pub fn registered() -> Kinds {
-    Kinds::default().with::<lshub_domain::news::News>()
+    Kinds::default().with::<organisations::Organisations>().with::<calls::Calls>().with::<lshub_domain::news::News>()
 }
 
-/// The OpenAPI document: the annotated API and every member-written kind's.
+/// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in
+/// the registry's order, then the hub-wide parts.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = <crate::api::ApiDoc as utoipa::OpenApi>::openapi();
     for describe in registered().openapi {
         describe(&mut document);
     }
+    if let Some(tags) = document.tags.as_mut() {
+        let kinds = lshub_domain::content::KINDS;
+        tags.sort_by_key(|tag| kinds.iter().position(|kind| kind.path == tag.name).unwrap_or(kinds.len()));
+    }
     document
 }
 
-/// The exports of every member-written kind, by the kind's path.
+/// The export of every kind.
 pub fn exports() -> Vec<(&'static Kind, ExportSource)> {
     registered().exports
 }
 
-/// The search documents of every member-written kind that the public sees on `today`.
+/// The search documents of every kind that the public sees on `today`.
 pub async fn documents(db: &Database, today: NaiveDate) -> Result<Vec<SearchDocument>, StorageError> {
     let mut documents = Vec::new();
     for source in registered().documents {
@@ -131,10 +124,28 @@ mod tests {
     use lshub_domain::content::KINDS;
 
     #[test]
-    fn every_member_written_kind_is_served() {
+    fn every_kind_is_served_in_the_registrys_order() {
         let served = super::registered().served;
-        for kind in KINDS.iter().filter(|k| k.is_member_written()) {
-            assert!(served.contains(&kind.id), "{} is registered in the domain but has no pages", kind.id);
+        let declared: Vec<&str> = KINDS.iter().map(|kind| kind.id).collect();
+        assert_eq!(served, declared, "every kind of the domain's registry is registered here, once, in its order");
+    }
+
+    #[test]
+    fn the_openapi_document_has_every_kind() {
+        let document = serde_json::to_value(super::openapi()).expect("the document is JSON");
+        let parameters = document["paths"]["/api/v1/search"]["get"]["parameters"].as_array().cloned();
+        let search_type = parameters.into_iter().flatten().find(|p| p["name"] == "type").expect("the type parameter");
+        let ids: Vec<&str> = KINDS.iter().map(|kind| kind.id).collect();
+        assert_eq!(
+            search_type["schema"]["pattern"],
+            format!("^({})?$", ids.join("|")),
+            "the search type admits every kind"
+        );
+        let tags: Vec<&str> =
+            document["tags"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
+        for kind in KINDS {
+            assert!(document["paths"][format!("/api/v1/{}", kind.path)].is_object(), "{} has an API", kind.id);
+            assert!(tags.contains(&kind.path), "{} has a tag", kind.id);
         }
     }
 }

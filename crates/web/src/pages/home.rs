@@ -6,9 +6,9 @@ use axum::response::Response;
 use chrono::Utc;
 use lshub_domain::{CallFilter, CallStatus, OrganisationKind};
 
-use super::calls::CallRow;
 use super::{format, render, PageContext};
 use crate::error::AppError;
+use crate::kinds::calls::CallRow;
 use crate::state::AppState;
 
 /// How many deadlines the front page lists, and from how many candidates it picks them.

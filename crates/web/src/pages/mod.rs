@@ -3,14 +3,12 @@
 pub(crate) mod account;
 mod admin;
 mod assets;
-mod calls;
+pub(crate) mod facts;
 pub(crate) mod format;
 pub(crate) mod forms;
 mod home;
 pub(crate) mod language;
-mod matching;
-mod organisations;
-pub(crate) mod profile;
+pub(crate) mod matching;
 mod search;
 pub(crate) mod widgets;
 
@@ -31,10 +29,6 @@ use crate::state::AppState;
 pub fn routes() -> RouteTable {
     RouteTable::new()
         .route("/", public(get(home::show)))
-        .route("/organisations", public(get(organisations::list)))
-        .route("/organisations/{slug}", public(get(organisations::show)))
-        .route("/calls", public(get(calls::list)))
-        .route("/calls/{topic_id}", public(get(calls::show)))
         .route("/search", public(get(search::show)))
         .route("/language/{code}", get(language::switch))
         .route("/static/{file}", public(get(assets::serve)))
@@ -56,8 +50,6 @@ pub fn routes() -> RouteTable {
         .route("/account/verification", post(account::resend_verification))
         .route("/account/export", get(account::export))
         .route("/account/delete", get(account::delete_form).post(account::delete))
-        .route("/organisations/{slug}/claim", get(profile::claim_form).post(profile::claim))
-        .route("/organisations/{slug}/edit", get(profile::edit_form).post(profile::edit))
         .route("/admin", get(admin::overview))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}", get(admin::user))

@@ -12,10 +12,10 @@ use lshub_service::profile::{self as service, ProfileEdit};
 use lshub_service::ServiceError;
 use serde::Deserialize;
 
-use super::forms::{FormField, FormPage, Link, Posted};
-use super::PageContext;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::pages::forms::{FormField, FormPage, Link, Posted};
+use crate::pages::PageContext;
 use crate::state::AppState;
 
 async fn organisation(state: &AppState, slug: &str) -> Result<Organisation, AppError> {

@@ -3,13 +3,14 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort, Provenance};
+use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort};
 use serde_json::{json, Map, Value};
 
-use super::widgets::{url_with, Pager, SelectOption};
-use super::{format, render, PageContext};
 use crate::error::AppError;
 use crate::i18n::Translator;
+use crate::pages::facts::{message_or, paragraphs, provenance_fields, web_link, Field, Text};
+use crate::pages::widgets::{url_with, Pager, SelectOption};
+use crate::pages::{format, matching, render, PageContext};
 use crate::params::{OrganisationParams, Params};
 use crate::state::AppState;
 
@@ -39,17 +40,6 @@ impl OrganisationRow {
 
 fn kind_label(t: &Translator, kind: OrganisationKind) -> String {
     t.t(&format!("kind-{}", kind.id()))
-}
-
-/// The message `id`, or `fallback` when the translations have no such message (the
-/// translator answers a missing message with its id).
-fn message_or(t: &Translator, id: &str, fallback: &str) -> String {
-    let text = t.t(id);
-    if text == id {
-        fallback.to_owned()
-    } else {
-        text
-    }
 }
 
 /// A country's name in the visitor's language; for a country without a translation, the
@@ -144,49 +134,6 @@ pub async fn list(
     render(&view)
 }
 
-/// One line of a facts list: a label, a value and maybe a link.
-pub struct Field {
-    pub label: String,
-    pub value: String,
-    pub link: Option<String>,
-}
-
-/// A text from the data with its language, when that differs from the page's.
-pub struct Text {
-    pub text: String,
-    pub lang: Option<&'static str>,
-}
-
-/// Where a record came from and when the hub last read it, for the "source" section of
-/// organisation and call pages.
-pub(super) fn provenance_fields(t: &Translator, provenance: &Provenance) -> Vec<Field> {
-    let record_link = web_link(&provenance.source_id);
-    vec![
-        Field {
-            label: t.t("provenance-source"),
-            value: message_or(t, &format!("source-{}", provenance.source), &provenance.source),
-            link: None,
-        },
-        Field { label: t.t("provenance-record"), value: provenance.source_id.clone(), link: record_link },
-        Field {
-            label: t.t("provenance-first-imported"),
-            value: format::date(t.lang, provenance.first_imported.date_naive()),
-            link: None,
-        },
-        Field {
-            label: t.t("provenance-last-updated"),
-            value: format::date(t.lang, provenance.last_updated.date_naive()),
-            link: None,
-        },
-    ]
-}
-
-/// `url` when it is an http(s) address: data never becomes a `javascript:` link.
-pub(super) fn web_link(url: &str) -> Option<String> {
-    let lower = url.trim_start().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
-}
-
 #[derive(Template)]
 #[template(path = "organisation.html")]
 struct OrganisationPage {
@@ -203,7 +150,7 @@ struct OrganisationPage {
     provenance: Vec<Field>,
     json_ld: String,
     /// Calls that fit and similar organisations.
-    matches: Vec<super::matching::MatchSection>,
+    matches: Vec<matching::MatchSection>,
     /// Where members go to claim (or, once members, edit) the profile.
     maintain_url: String,
 }
@@ -218,7 +165,7 @@ pub async fn show(
     let wanted =
         [("match-calls", lshub_search::EntityType::CALL), ("match-similar", lshub_search::EntityType::ORGANISATION)];
     let document = lshub_search::Searchable::search_document(&organisation);
-    view.matches = super::matching::sections(&state, &view.ctx.t, document, &wanted).await?;
+    view.matches = matching::sections(&state, &view.ctx.t, document, &wanted).await?;
     let (edited, verified) = state.db.organisation_maintenance(&organisation.id).await?;
     for (label, time) in [("organisation-last-verified", verified), ("organisation-last-edited", edited)] {
         if let Some(date) = time.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
@@ -291,7 +238,7 @@ impl OrganisationPage {
             None => (profile.descriptions.get(t.lang), Some(other.code())),
         };
         let description = description
-            .map(|text| super::calls::paragraphs(text).into_iter().map(|text| Text { text, lang }).collect())
+            .map(|text| paragraphs(text).into_iter().map(|text| Text { text, lang }).collect())
             .unwrap_or_default();
         Self {
             name,
@@ -445,14 +392,6 @@ mod tests {
         assert_eq!(value["address"]["addressCountry"], "NL");
         assert!(value["address"].get("postalCode").is_none(), "absent fields are left out, not null");
         assert_eq!(value["geo"]["latitude"], 52.29);
-    }
-
-    #[test]
-    fn only_web_addresses_become_links() {
-        assert_eq!(web_link("https://example.org").as_deref(), Some("https://example.org"));
-        assert_eq!(web_link("HTTP://example.org").as_deref(), Some("HTTP://example.org"));
-        assert_eq!(web_link("javascript:alert(1)"), None);
-        assert_eq!(web_link("CEF-2026-TOPIC"), None);
     }
 
     #[test]

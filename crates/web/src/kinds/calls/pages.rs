@@ -7,11 +7,11 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use lshub_domain::{topic_id_path_segment, CallFilter, CallSort, CallStatus, CallTopic, Page};
 
-use super::organisations::{provenance_fields, web_link, Field};
-use super::widgets::{url_with, Pager, SelectOption};
-use super::{format, render, PageContext};
 use crate::error::AppError;
 use crate::i18n::Translator;
+use crate::pages::facts::{paragraphs, provenance_fields, web_link, Field};
+use crate::pages::widgets::{url_with, Pager, SelectOption};
+use crate::pages::{format, matching, render, PageContext};
 use crate::params::{CallParams, Params};
 use crate::state::AppState;
 
@@ -191,7 +191,7 @@ struct CallPage {
     portal_url: Option<String>,
     provenance: Vec<Field>,
     /// Organisations that could apply.
-    matches: Vec<super::matching::MatchSection>,
+    matches: Vec<matching::MatchSection>,
 }
 
 pub async fn show(
@@ -203,8 +203,7 @@ pub async fn show(
     let mut view = CallPage::new(ctx, &call, Utc::now().date_naive());
     let wanted = [("match-applicants", lshub_search::EntityType::ORGANISATION)];
     view.matches =
-        super::matching::sections(&state, &view.ctx.t, lshub_search::Searchable::search_document(&call), &wanted)
-            .await?;
+        matching::sections(&state, &view.ctx.t, lshub_search::Searchable::search_document(&call), &wanted).await?;
     render(&view)
 }
 
@@ -263,26 +262,6 @@ impl CallPage {
             ctx,
         }
     }
-}
-
-/// Plain text split into paragraphs at blank lines (lines with only spaces count as blank).
-pub(super) fn paragraphs(text: &str) -> Vec<String> {
-    let mut paragraphs = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in text.lines().map(str::trim_end) {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(current.join("\n"));
-                current.clear();
-            }
-        } else {
-            current.push(line);
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current.join("\n"));
-    }
-    paragraphs
 }
 
 #[cfg(test)]

@@ -1,3 +1,5 @@
+//! The calls' API: the list and each call.
+
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::NaiveDate;
@@ -5,7 +7,8 @@ use lshub_domain::{topic_id_path_segment, CallTopic};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::wire::{CallStatusWire, CallTopicWire};
+use crate::api::page_url;
+use crate::api::wire::{CallStatusWire, CallTopicWire};
 use crate::error::{AppError, Problem};
 use crate::params::{CallParams, Params};
 use crate::state::AppState;
@@ -59,7 +62,7 @@ impl CallSummary {
             deadline: content.deadlines.first().copied(),
             budget_min: content.budget_min,
             budget_max: content.budget_max,
-            url: super::page_url(state, &format!("/calls/{}", topic_id_path_segment(&content.topic_id))),
+            url: page_url(state, &format!("/calls/{}", topic_id_path_segment(&content.topic_id))),
         }
     }
 }
@@ -104,7 +107,7 @@ pub async fn show(State(state): State<AppState>, Path(topic_id): Path<String>) -
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
     Ok(Json(CallDetail {
         deadline: call.content.deadlines.first().copied(),
-        url: super::page_url(&state, &format!("/calls/{}", topic_id_path_segment(&call.content.topic_id))),
+        url: page_url(&state, &format!("/calls/{}", topic_id_path_segment(&call.content.topic_id))),
         call: (&call).into(),
     }))
 }
