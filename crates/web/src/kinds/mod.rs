@@ -58,6 +58,23 @@ pub struct Export {
     pub json: Vec<serde_json::Value>,
 }
 
+impl Export {
+    /// Imported records, as stored (JSON) and as `columns` (CSV).
+    fn of_records<T: serde::Serialize>(
+        kind: &Kind,
+        records: &[T],
+        columns: &[&'static str],
+        row: fn(&T) -> Vec<String>,
+    ) -> Result<Self, StorageError> {
+        let json = records
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()
+            .map_err(|e| StorageError::Bind(format!("{} export: {e}", kind.path)))?;
+        Ok(Export { header: columns.to_vec(), rows: records.iter().map(row).collect(), json })
+    }
+}
+
 /// What the web layer serves of every kind: its routes, by where they are mounted, its
 /// search documents, its API description and its export.
 #[derive(Default)]

@@ -54,12 +54,7 @@ impl Served for Calls {
     /// Every call as stored (JSON), or its main fields (CSV), soonest deadline first.
     async fn export(db: &Database) -> Result<Export, StorageError> {
         let calls = db.all_calls(CallSort::Deadline).await?;
-        let json = calls
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()
-            .map_err(|e| StorageError::Bind(format!("calls export: {e}")))?;
-        Ok(Export { header: COLUMNS.to_vec(), rows: calls.iter().map(row).collect(), json })
+        Export::of_records(Self::KIND, &calls, &COLUMNS, row)
     }
 }
 

@@ -56,12 +56,7 @@ impl Served for Organisations {
     /// Every organisation as stored (JSON), or its main fields (CSV).
     async fn export(db: &Database) -> Result<Export, StorageError> {
         let organisations = db.all_organisations().await?;
-        let json = organisations
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()
-            .map_err(|e| StorageError::Bind(format!("organisations export: {e}")))?;
-        Ok(Export { header: COLUMNS.to_vec(), rows: organisations.iter().map(row).collect(), json })
+        Export::of_records(Self::KIND, &organisations, &COLUMNS, row)
     }
 }
 
