@@ -7,6 +7,7 @@ pub mod account;
 pub mod authorization;
 pub mod call;
 pub mod content;
+pub mod dataset;
 pub mod language;
 pub mod listing;
 pub mod news;

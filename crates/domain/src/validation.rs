@@ -142,6 +142,10 @@ pub enum Reason {
     TooManyLinks {
         max: usize,
     },
+    /// A list with more entries than allowed.
+    TooManyEntries {
+        max: usize,
+    },
     /// A date that has already passed, where only today or later makes sense.
     InThePast {
         value: String,
@@ -202,6 +206,7 @@ impl fmt::Display for Reason {
                 write!(f, "'{value}' is not an address name (lowercase letters, digits and hyphens)")
             }
             Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
+            Reason::TooManyEntries { max } => write!(f, "at most {max} entries"),
             Reason::InThePast { value } => write!(f, "{value} has passed; give today or a later date"),
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
             Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),

@@ -275,6 +275,17 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
     );
 }
 
+/// The fields of a valid item of the kind with `path`, as a form sends them.
+fn valid_fields(path: &str) -> &'static str {
+    match path {
+        "news" => "title=Matrix+item&body=For+the+matrix&language=en",
+        "datasets" => {
+            "title_en=Matrix+item&description_en=For+the+matrix&contact_point=matrix%40example.org&access_rights=PUBLIC"
+        }
+        other => panic!("the matrix needs the fields of a valid {other} item"),
+    }
+}
+
 /// A new published item of the kind of `route` (`/news/{item}/edit`, `/api/v1/news/{item}`),
 /// written by the organisation's member; its slug.
 async fn published_item(owner: &mut Browser<'_>, csrf: &str, route: &str) -> String {
@@ -283,7 +294,7 @@ async fn published_item(owner: &mut Browser<'_>, csrf: &str, route: &str) -> Str
     let created = owner
         .post_raw(
             &format!("/{kind}"),
-            form(&format!("organisation={ORGANISATION}&title=Matrix+item&body=For+the+matrix&language=en")).as_bytes(),
+            form(&format!("organisation={ORGANISATION}&{}", valid_fields(kind))).as_bytes(),
             "application/x-www-form-urlencoded",
             Some(owner.app.base_url.clone()),
         )

@@ -17,6 +17,7 @@ mod concurrency;
 mod conformance;
 mod content_kernel;
 mod crash_profile_edits;
+mod datasets;
 mod feeds;
 mod hardening;
 mod hostile_input;

@@ -10,7 +10,7 @@ mod registry;
 pub use item::{changed_fields, Item, Owner, Reference, Revision, SearchDocument, Searchable, Written};
 pub use kind::{Authoring, Kind, Storage, ITEMS_TABLE};
 pub use lifecycle::{has_expired, is_listed, reminder_due, LifecycleError, State, Transition, EXPIRY_REMINDER_DAYS};
-pub use registry::{kind_by_id, kind_by_path, CALL, KINDS, NEWS, ORGANISATION};
+pub use registry::{kind_by_id, kind_by_path, CALL, DATASET, KINDS, NEWS, ORGANISATION};
 
 /// Kinds for the domain's own tests: one that needs review before publication, one that
 /// does not.

@@ -27,8 +27,16 @@ pub static NEWS: Kind = Kind {
     facets: &["organisation", "language"],
 };
 
+pub static DATASET: Kind = Kind {
+    id: "dataset",
+    path: "datasets",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false },
+    facets: &["organisation", "access-rights", "theme", "coding-system", "duo"],
+};
+
 /// Every kind, in the order pages and figures list them.
-pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &NEWS];
+pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &NEWS, &DATASET];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

@@ -14,7 +14,7 @@ use lshub_storage::content::ItemFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{today, Presented};
+use super::{today, ListQuery, Presented};
 use crate::api::JsonBody;
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -83,19 +83,11 @@ pub struct ItemList<W> {
     pub offset: u32,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ListParams {
-    organisation: Option<String>,
-    language: Option<String>,
-    limit: Option<u32>,
-    offset: Option<u32>,
-}
-
 pub async fn list<K: Presented>(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<ItemList<K::Wire>>, AppError> {
+    let params = ListQuery::read::<K>(pairs, true)?;
     let limit = params.limit.unwrap_or(Pagination::DEFAULT_LIMIT);
     if !(1..=Pagination::MAX_LIMIT).contains(&limit) {
         return Err(
@@ -107,12 +99,7 @@ pub async fn list<K: Presented>(
         Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?.id),
         None => None,
     };
-    let filter = ItemFilter {
-        owner_id,
-        facet: params.language.map(|l| ("language".to_owned(), l)),
-        listed_on: None,
-        pagination,
-    };
+    let filter = ItemFilter { owner_id, facet: params.facet::<K>(), listed_on: None, pagination };
     let page = service::listed::<K>(&state.db, filter, today()).await?;
     Ok(Json(ItemList {
         items: page.items.iter().map(|item| ItemWire::new(&state.site.public_url, item)).collect(),

@@ -24,12 +24,25 @@ use crate::state::AppState;
 pub use api::ItemWire;
 pub use openapi::describe;
 
+/// The facet lists of a kind are filtered by, besides the owning organisation.
+pub struct ListFilter {
+    /// The facet's name, which is also the query parameter's.
+    pub facet: &'static str,
+    /// What the parameter does, for the OpenAPI document.
+    pub description: &'static str,
+}
+
 /// How a member-written kind shows itself; the kernel does the rest.
 pub trait Presented: Written {
+    const FILTER: ListFilter;
+
     /// The API's view of the record: its own field names, independent of the domain's.
     type Wire: Serialize + utoipa::ToSchema + Send;
     /// What the API accepts for the record's fields; it becomes the domain's draft.
     type Input: serde::de::DeserializeOwned + utoipa::ToSchema + Send + Into<Self::Draft>;
+
+    /// The values of [`Presented::FILTER`] a visitor picks from, with their labels.
+    fn filter_choices(t: &Translator) -> Vec<(String, String)>;
 
     /// The kind's own fields of the form, filled from `draft`.
     fn form_fields(t: &Translator, draft: &Self::Draft) -> Vec<FormField>;
@@ -49,6 +62,61 @@ pub trait Presented: Written {
     fn html(&self) -> String;
 
     fn wire(&self) -> Self::Wire;
+}
+
+/// The parameters of a list: the organisation, the kind's filter, the page.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    pub organisation: Option<String>,
+    /// The value of the kind's [`ListFilter`] facet.
+    pub filter: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+impl ListQuery {
+    /// Reads a query's pairs for kind `K`. Blank values are no filter. `strict` (the API)
+    /// refuses a parameter it does not know; pages ignore it, as links may carry others.
+    pub fn read<K: Presented>(pairs: Vec<(String, String)>, strict: bool) -> Result<Self, ValidationError> {
+        let number = |field: &'static str, value: &str| {
+            value
+                .parse::<u32>()
+                .map_err(|_| ValidationError::new(field, Reason::NotWholeNumber { value: value.to_owned() }))
+        };
+        let mut query = Self::default();
+        for (name, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match name.as_str() {
+                "organisation" => query.organisation = Some(value.to_owned()),
+                "limit" => query.limit = Some(number("limit", value)?),
+                "offset" => query.offset = Some(number("offset", value)?),
+                facet if facet == K::FILTER.facet => query.filter = Some(value.to_owned()),
+                _ if strict => {
+                    let allowed = format!("organisation, {}, limit, offset", K::FILTER.facet);
+                    return Err(ValidationError::new("query", Reason::NotOneOf { value: name, allowed }));
+                }
+                _ => {}
+            }
+        }
+        Ok(query)
+    }
+
+    /// The facet filter for storage.
+    pub fn facet<K: Presented>(&self) -> Option<(String, String)> {
+        self.filter.clone().map(|value| (K::FILTER.facet.to_owned(), value))
+    }
+
+    /// The query's pairs, for links to other pages of the same list.
+    pub fn pairs<K: Presented>(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        pairs.extend(self.organisation.clone().map(|o| ("organisation", o)));
+        pairs.extend(self.filter.clone().map(|f| (K::FILTER.facet, f)));
+        pairs.extend(self.offset.filter(|o| *o > 0).map(|o| ("offset", o.to_string())));
+        pairs
+    }
 }
 
 /// Reads the name of a transition as forms and the API send it.

@@ -17,7 +17,7 @@ use lshub_storage::content::ItemFilter;
 use lshub_storage::memberships::Membership;
 use serde::Deserialize;
 
-use super::{today, Presented};
+use super::{today, ListQuery, Presented};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
@@ -26,23 +26,8 @@ use crate::pages::widgets::{url_with, Pager, SelectOption};
 use crate::pages::{render, PageContext};
 use crate::state::AppState;
 
-/// The filters of a list: by organisation, by language, and the page.
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
-#[serde(default)]
-pub struct ListQuery {
-    pub organisation: Option<String>,
-    pub language: Option<String>,
-    pub offset: Option<u32>,
-}
-
-impl ListQuery {
-    fn pagination(&self) -> Pagination {
-        Pagination { limit: Pagination::DEFAULT_LIMIT, offset: self.offset.unwrap_or(0).min(Pagination::MAX_OFFSET) }
-    }
-
-    fn facet(&self) -> Option<(String, String)> {
-        self.language.as_ref().filter(|l| !l.is_empty()).map(|l| ("language".to_owned(), l.clone()))
-    }
+fn pagination(query: &ListQuery) -> Pagination {
+    Pagination { limit: Pagination::DEFAULT_LIMIT, offset: query.offset.unwrap_or(0).min(Pagination::MAX_OFFSET) }
 }
 
 /// An item in a list.
@@ -97,7 +82,9 @@ struct ListPage {
     rows: Vec<Row>,
     count: String,
     pager: Pager,
-    languages: Vec<SelectOption>,
+    filter_name: &'static str,
+    filter_label: String,
+    filter_choices: Vec<SelectOption>,
     organisation: Option<(String, String)>,
     feed_url: String,
     write_url: Option<String>,
@@ -108,14 +95,15 @@ pub async fn list<K: Presented>(
     State(state): State<AppState>,
     ctx: PageContext,
     auth: Auth,
-    Query(query): Query<ListQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let query = ListQuery::read::<K>(pairs, false)?;
     let caller = auth.caller();
-    let owner = match query.organisation.as_deref().filter(|s| !s.is_empty()) {
+    let owner = match query.organisation.as_deref() {
         Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?),
         None => None,
     };
-    let filter = ItemFilter { facet: query.facet(), pagination: query.pagination(), ..ItemFilter::default() };
+    let filter = ItemFilter { facet: query.facet::<K>(), pagination: pagination(&query), ..ItemFilter::default() };
     // An organisation's own members and the moderators see its drafts and archive too.
     let (page, with_state) = match &owner {
         Some(owner)
@@ -134,8 +122,8 @@ pub async fn list<K: Presented>(
     };
     let t = ctx.t.clone();
     let base = format!("/{}", K::KIND.path);
-    let pager = Pager::new(&t, page.total, query.pagination(), |offset| {
-        url_with(&base, &ListQuery { offset: Some(offset), ..query_clone(&query) })
+    let pager = Pager::new(&t, page.total, pagination(&query), |offset| {
+        url_with(&base, &ListQuery { offset: Some(offset), ..query.clone() }.pairs::<K>())
     });
     let feed_url = url_with(
         &format!("/feeds/{}.atom", K::KIND.path),
@@ -157,9 +145,11 @@ pub async fn list<K: Presented>(
         rows: page.items.iter().map(|item| Row::new(&t, item, with_state)).collect(),
         count: t.count(&format!("kind-{}-count", K::KIND.id), page.total),
         pager,
-        languages: lshub_domain::Language::ALL
-            .iter()
-            .map(|l| SelectOption::new(l.code(), t.t(&format!("language-{}", l.code())), query.language.as_deref()))
+        filter_name: K::FILTER.facet,
+        filter_label: kind_text::<K>(&t, "filter"),
+        filter_choices: K::filter_choices(&t)
+            .into_iter()
+            .map(|(value, label)| SelectOption::new(value, label, query.filter.as_deref()))
             .collect(),
         organisation: owner.as_ref().map(|o| (o.slug.clone(), o.profile.display_name(t.lang).to_owned())),
         feed_url,
@@ -169,10 +159,6 @@ pub async fn list<K: Presented>(
         ctx,
     };
     render(&view)
-}
-
-fn query_clone(query: &ListQuery) -> ListQuery {
-    ListQuery { organisation: query.organisation.clone(), language: query.language.clone(), offset: query.offset }
 }
 
 /// Asks the policy whether the caller may do `action` to items of `K` owned by `owner_id`.
@@ -379,8 +365,9 @@ pub async fn new_form<K: Presented>(
     State(state): State<AppState>,
     ctx: PageContext,
     auth: Auth,
-    Query(query): Query<ListQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let query = ListQuery::read::<K>(pairs, false)?;
     let owners = owners_for::<K>(&state, &auth, query.organisation.as_deref()).await?;
     let kernel = KernelFields { organisation: query.organisation.unwrap_or_default(), ..KernelFields::default() };
     let title = kind_text::<K>(&ctx.t, "new");

@@ -7,6 +7,7 @@
 //! imported kind (organisations, calls) brings its own pages and API through [`Served`].
 
 pub(crate) mod calls;
+mod datasets;
 mod news;
 pub(crate) mod organisations;
 mod written;
@@ -105,7 +106,11 @@ impl Kinds {
 
 /// Every kind, registered once, in the domain registry's order.
 pub fn registered() -> Kinds {
-    Kinds::default().with::<organisations::Organisations>().with::<calls::Calls>().with::<lshub_domain::news::News>()
+    Kinds::default()
+        .with::<organisations::Organisations>()
+        .with::<calls::Calls>()
+        .with::<lshub_domain::news::News>()
+        .with::<lshub_domain::dataset::Dataset>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in

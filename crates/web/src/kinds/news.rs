@@ -8,7 +8,7 @@ use lshub_domain::{topic_id_path_segment, Language};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::content::Presented;
+use crate::content::{ListFilter, Presented};
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::markdown;
@@ -79,8 +79,13 @@ struct Body<'a> {
 }
 
 impl Presented for News {
+    const FILTER: ListFilter = ListFilter { facet: "language", description: "Only items in this language (en, nl)" };
     type Wire = NewsWire;
     type Input = NewsInput;
+
+    fn filter_choices(t: &Translator) -> Vec<(String, String)> {
+        Language::ALL.iter().map(|l| (l.code().to_owned(), t.t(&format!("language-{}", l.code())))).collect()
+    }
 
     fn form_fields(t: &Translator, draft: &NewsDraft) -> Vec<FormField> {
         let languages = Language::ALL

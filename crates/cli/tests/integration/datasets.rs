@@ -1,0 +1,135 @@
+//! Datasets, the catalogue's member-written kind, through the content kernel: a holder's
+//! member describes a dataset with its DCAT-AP and HealthDCAT-AP fields, publishes it, and
+//! visitors find it by access rights, through the API and by a Dutch question.
+
+use std::time::Duration;
+
+use crate::browser::{grant, Browser, PASSWORD};
+use crate::news::member_of;
+use crate::support::{per_backend, TestApp};
+
+per_backend!(a_holder_describes_and_publishes_a_dataset);
+
+const HOLDER: &str = "biobanking-and-biomolecular-resources-research-infrastructure-the-netherlands";
+const OTHER: &str = "spinoza-centre-for-neuroimaging";
+
+fn dataset_fields<'a>(title_en: &'a str, duo: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("organisation", HOLDER),
+        ("title_en", title_en),
+        (
+            "description_en",
+            "CT scans of 1,200 patients with **non-small-cell** lung cancer.\n\n<script>alert(1)</script>",
+        ),
+        ("keywords_en", "lung cancer, CT, imaging"),
+        ("contact_point", "data@bbmri.example"),
+        ("access_rights", "RESTRICTED"),
+        ("themes", "HEAL, TECH"),
+        ("coding_systems", "ICD-10"),
+        ("code_values", "C34"),
+        ("min_typical_age", "18"),
+        ("max_typical_age", "90"),
+        ("number_of_records", "4800"),
+        ("number_of_unique_individuals", "1200"),
+        ("temporal_start", "2015-01-01"),
+        ("temporal_end", "2024-12-31"),
+        ("distributions", "DICOM | https://data.bbmri.example/lung | https://creativecommons.org/licenses/by/4.0/"),
+        ("duo", duo),
+    ]
+}
+
+async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
+    let mut admin = Browser::new(app, 161);
+    admin.sign_up("Catalogue Admin", "admin@datasets.example", PASSWORD).await;
+    grant(app, "admin@datasets.example", "admin");
+    let mut holder = member_of(app, &mut admin, 162, "holder@datasets.example", HOLDER).await;
+    let mut stranger = member_of(app, &mut admin, 163, "stranger@datasets.example", OTHER).await;
+    let mut visitor = Browser::new(app, 164);
+
+    // Every refused field is named beside its field; what was written stays.
+    let mut bad = dataset_fields("", "DUO:42");
+    bad.retain(|(name, _)| *name != "contact_point");
+    bad.push(("contact_point", "javascript:alert(1)"));
+    let refused = holder.submit("/datasets/new", "/datasets", &bad).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    for expected in ["f-title_en-error", "f-contact_point-error", "f-duo-error", "lung cancer, CT, imaging"] {
+        assert!(refused.body.contains(expected), "{expected} in the refused form");
+    }
+    // Only the holder's members describe its data.
+    let foreign = stranger.submit("/datasets/new", "/datasets", &dataset_fields("Not ours", "")).await;
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+
+    let created = holder
+        .submit("/datasets/new", "/datasets", &dataset_fields("Lung cancer imaging cohort", "DUO:0000042, duo:0000007"))
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let location = created.location.unwrap_or_default();
+    let slug = location.strip_prefix("/datasets/").expect("the dataset's page").to_owned();
+    assert_eq!(visitor.get(&location).await.status, 404, "a draft is not public");
+    let published = holder.submit(&location, &format!("{location}/state"), &[("transition", "publish")]).await;
+    assert_eq!(published.status, 303, "{}", published.body);
+
+    // The page: the description as safe HTML, the facts, DUO codes and distributions linked.
+    let page = visitor.get(&location).await;
+    assert_eq!(page.status, 200);
+    for expected in [
+        "<strong>non-small-cell</strong>",
+        "http://purl.obolibrary.org/obo/DUO_0000042",
+        "http://publications.europa.eu/resource/authority/access-right/RESTRICTED",
+        r#"href="https://data.bbmri.example/lung" rel="nofollow noopener""#,
+        "mailto:data@bbmri.example",
+        "Restricted",
+    ] {
+        assert!(page.body.contains(expected), "{expected} on the page");
+    }
+    assert!(!page.body.contains("<script>alert"), "raw HTML is never run");
+    let (_, dutch) = app.get_text(&location, "nl").await;
+    assert!(dutch.contains("Beperkt") && dutch.contains("Gebruiksbeperkingen"), "the page in Dutch");
+
+    // Lists filter by access rights; the API the same, and refuses a filter it does not know.
+    assert!(visitor.get("/datasets?access-rights=RESTRICTED").await.body.contains(&location));
+    assert!(!visitor.get("/datasets?access-rights=PUBLIC").await.body.contains(&location));
+    let (status, item) = app.get_json(&format!("/api/v1/datasets/{slug}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(item["accessRights"], "RESTRICTED");
+    assert_eq!(item["duo"], serde_json::json!(["DUO:0000042", "DUO:0000007"]));
+    assert_eq!(item["numberOfUniqueIndividuals"], 1200);
+    assert_eq!(item["distributions"][0]["format"], "DICOM");
+    let (_, public) = app.get_json(&format!("/api/v1/datasets?organisation={HOLDER}&access-rights=PUBLIC")).await;
+    assert_eq!(public["total"], 0);
+    let (_, restricted) =
+        app.get_json(&format!("/api/v1/datasets?organisation={HOLDER}&access-rights=RESTRICTED")).await;
+    assert_eq!(restricted["total"], 1);
+    let (status, unknown) = app.get_json("/api/v1/datasets?language=nl").await;
+    assert_eq!((status, unknown["field"].as_str()), (400, Some("query")), "{unknown}");
+
+    // The feed carries it.
+    let (status, feed) = app.get_text("/feeds/datasets.atom", "en").await;
+    assert_eq!(status, 200);
+    assert!(feed.contains(&format!("http://hub.test/datasets/{slug}")), "{feed}");
+
+    // A Dutch question finds the English description (once the index is rebuilt, every 10 s).
+    let mut found = false;
+    for _ in 0..60 {
+        let (_, hits) = app.get_json("/api/v1/search?q=longkanker+beeldvorming&type=dataset").await;
+        if hits["items"].as_array().is_some_and(|items| items.iter().any(|h| h["id"] == slug.as_str())) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(found, "a Dutch question finds the English dataset");
+
+    // The API writes with the same rules.
+    let invalid = serde_json::json!({"organisation": HOLDER, "titleEn": "Through the API", "descriptionEn": "x",
+        "contactPoint": "data@bbmri.example", "accessRights": "OPEN"});
+    let (status, refused) = holder.api(reqwest::Method::POST, "/api/v1/datasets", &invalid).await;
+    assert_eq!((status, refused["field"].as_str()), (400, Some("access_rights")), "{refused}");
+    let valid = serde_json::json!({"organisation": HOLDER, "titleNl": "Via de API", "descriptionNl": "Een beschrijving.",
+        "contactPoint": "https://bbmri.example/contact", "accessRights": "PUBLIC", "duo": ["DUO:0000004"],
+        "distributions": [{"format": "CSV", "accessUrl": "https://bbmri.example/data.csv"}], "numberOfRecords": 10});
+    let (status, posted) = holder.api(reqwest::Method::POST, "/api/v1/datasets", &valid).await;
+    assert_eq!(status, 201, "{posted}");
+    assert_eq!((posted["state"].as_str(), posted["titleNl"].as_str()), (Some("draft"), Some("Via de API")));
+    assert_eq!(posted["distributions"][0]["licence"], serde_json::Value::Null);
+}

@@ -1,0 +1,669 @@
+//! Datasets: what an organisation holds that researchers may ask to use, described with the
+//! fields of DCAT-AP 3 and HealthDCAT-AP, owned by the holding organisation and written by
+//! its members through the content kernel. The publisher is the owning organisation.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::account::Email;
+use crate::content::{Item, SearchDocument, Written, DATASET};
+use crate::language::Language;
+use crate::record::Versioned;
+use crate::validation::{no_direction_controls, optional_text, optional_web_url, Reason, ValidationError};
+
+pub const TITLE_MAX_CHARS: usize = 300;
+pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
+/// A term in a list (a keyword, a code, a category).
+pub const TERM_MAX_CHARS: usize = 200;
+pub const MAX_TERMS: usize = 50;
+/// Free text that is not a description: population coverage, spatial coverage, the access body.
+pub const NOTE_MAX_CHARS: usize = 2_000;
+/// The oldest a typical age may be.
+pub const MAX_AGE: i64 = 150;
+
+/// `dct:accessRights`, from the EU access-right vocabulary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AccessRights {
+    Public,
+    Restricted,
+    #[default]
+    NonPublic,
+}
+
+impl AccessRights {
+    pub const ALL: [AccessRights; 3] = [AccessRights::Public, AccessRights::Restricted, AccessRights::NonPublic];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            AccessRights::Public => "PUBLIC",
+            AccessRights::Restricted => "RESTRICTED",
+            AccessRights::NonPublic => "NON_PUBLIC",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    /// The term's IRI in the EU vocabulary.
+    pub fn iri(self) -> String {
+        format!("http://publications.europa.eu/resource/authority/access-right/{}", self.id())
+    }
+}
+
+/// The EU data themes (`dcat:theme`), by their codes.
+pub const DATA_THEMES: [&str; 13] =
+    ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"];
+
+/// One way to get the data (`dcat:Distribution`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// A file type or format, e.g. `CSV`, `DICOM`, `FHIR`.
+    pub format: String,
+    pub access_url: String,
+    /// The licence's address.
+    pub licence: Option<String>,
+}
+
+/// Text in English and Dutch; at least one is given where the field is required.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nl: Option<String>,
+}
+
+impl Bilingual {
+    /// The text in `lang`, else in the other language.
+    pub fn get(&self, lang: Language) -> &str {
+        let (first, second) = match lang {
+            Language::En => (&self.en, &self.nl),
+            Language::Nl => (&self.nl, &self.en),
+        };
+        first.as_deref().or(second.as_deref()).unwrap_or_default()
+    }
+
+    fn both(&self) -> impl Iterator<Item = &str> {
+        self.en.iter().chain(self.nl.iter()).map(String::as_str)
+    }
+}
+
+/// A dataset as stored (record version 1) and as the domain knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Dataset {
+    pub title: Bilingual,
+    pub description: Bilingual,
+    pub keywords_en: Vec<String>,
+    pub keywords_nl: Vec<String>,
+    /// An e-mail address or a web address (`dcat:contactPoint`).
+    pub contact_point: String,
+    pub themes: Vec<String>,
+    pub access_rights: AccessRights,
+    /// DPV terms: legal basis, purpose, personal data categories.
+    pub legal_basis: Vec<String>,
+    pub purpose: Vec<String>,
+    pub personal_data: Vec<String>,
+    /// HealthDCAT-AP: health category and health theme.
+    pub health_categories: Vec<String>,
+    pub health_themes: Vec<String>,
+    /// The coding systems used (ICD-10, SNOMED CT, ...) and code values in them.
+    pub coding_systems: Vec<String>,
+    pub code_values: Vec<String>,
+    pub population_coverage: Option<String>,
+    pub min_typical_age: Option<u32>,
+    pub max_typical_age: Option<u32>,
+    pub number_of_records: Option<u64>,
+    pub number_of_unique_individuals: Option<u64>,
+    pub temporal_start: Option<NaiveDate>,
+    pub temporal_end: Option<NaiveDate>,
+    pub spatial: Option<String>,
+    /// The last day the data is kept.
+    pub retention_until: Option<NaiveDate>,
+    /// The health data access body that decides on access, where there is one.
+    pub access_body: Option<String>,
+    pub distributions: Vec<Distribution>,
+    pub quality_annotations: Vec<String>,
+    /// DUO codes (`DUO:0000042`) that restrict the data's use.
+    pub duo: Vec<String>,
+}
+
+/// A dataset as a member submits it: every field as text. Lists are separated by commas or
+/// new lines; distributions and quality annotations are one per line, a distribution as
+/// `format | access URL | licence URL` (the licence may be left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatasetDraft {
+    pub title_en: String,
+    pub title_nl: String,
+    pub description_en: String,
+    pub description_nl: String,
+    pub keywords_en: String,
+    pub keywords_nl: String,
+    pub contact_point: String,
+    pub themes: String,
+    pub access_rights: String,
+    pub legal_basis: String,
+    pub purpose: String,
+    pub personal_data: String,
+    pub health_categories: String,
+    pub health_themes: String,
+    pub coding_systems: String,
+    pub code_values: String,
+    pub population_coverage: String,
+    pub min_typical_age: String,
+    pub max_typical_age: String,
+    pub number_of_records: String,
+    pub number_of_unique_individuals: String,
+    pub temporal_start: String,
+    pub temporal_end: String,
+    pub spatial: String,
+    pub retention_until: String,
+    pub access_body: String,
+    pub distributions: String,
+    pub quality_annotations: String,
+    pub duo: String,
+}
+
+/// Stored in `content_items`; no shape has changed yet.
+impl Versioned for Dataset {
+    const RECORD_VERSION: u32 = 1;
+}
+
+/// Collects every refused field of one draft, in the order of the form.
+#[derive(Default)]
+struct Checks(Vec<ValidationError>);
+
+impl Checks {
+    fn keep<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+}
+
+fn present(text: &str) -> Option<String> {
+    Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// One line of text, without control or direction characters.
+fn line(field: &'static str, text: &str, max_chars: usize) -> Result<Option<String>, ValidationError> {
+    let value = present(text);
+    if let Some(v) = &value {
+        optional_text(field, Some(v), max_chars)?;
+        no_direction_controls(field, v)?;
+        if v.contains(['\n', '\r']) {
+            return Err(ValidationError::new(field, Reason::NotOneLine));
+        }
+    }
+    Ok(value)
+}
+
+fn long_text(field: &'static str, text: &str) -> Result<Option<String>, ValidationError> {
+    let value = present(text);
+    optional_text(field, value.as_deref(), DESCRIPTION_MAX_CHARS)?;
+    Ok(value)
+}
+
+/// A list of terms separated by commas or new lines; repeats are kept once.
+fn terms(field: &'static str, text: &str) -> Result<Vec<String>, ValidationError> {
+    list(field, text, &[',', '\n', '\r'])
+}
+
+/// A list of one entry per line (entries may hold commas); repeats are kept once.
+fn lines(field: &'static str, text: &str) -> Result<Vec<String>, ValidationError> {
+    list(field, text, &['\n', '\r'])
+}
+
+fn list(field: &'static str, text: &str, separators: &[char]) -> Result<Vec<String>, ValidationError> {
+    let mut values: Vec<String> = Vec::new();
+    for value in text.split(separators).map(str::trim).filter(|v| !v.is_empty()) {
+        if let Some(v) = line(field, value, TERM_MAX_CHARS)? {
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        }
+    }
+    if values.len() > MAX_TERMS {
+        return Err(ValidationError::new(field, Reason::TooManyEntries { max: MAX_TERMS }));
+    }
+    Ok(values)
+}
+
+/// Terms that must each be one of `allowed` (compared without regard to case).
+fn choices(field: &'static str, text: &str, allowed: &[&str]) -> Result<Vec<String>, ValidationError> {
+    let mut values = Vec::new();
+    for value in text.split([',', ' ', '\n', '\r', '\t']).map(str::trim).filter(|v| !v.is_empty()) {
+        let Some(known) = allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) else {
+            return Err(ValidationError::new(
+                field,
+                Reason::NotOneOf { value: value.to_owned(), allowed: allowed.join(", ") },
+            ));
+        };
+        if !values.iter().any(|v| v == known) {
+            values.push((*known).to_owned());
+        }
+    }
+    Ok(values)
+}
+
+/// DUO codes in their CURIE form, `DUO:` and seven digits.
+fn duo_codes(text: &str) -> Result<Vec<String>, ValidationError> {
+    let mut codes = Vec::new();
+    for value in text.split([',', ' ', '\n', '\r', '\t']).map(str::trim).filter(|v| !v.is_empty()) {
+        let code = value.to_ascii_uppercase();
+        let well_formed =
+            code.strip_prefix("DUO:").is_some_and(|n| n.len() == 7 && n.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            return Err(ValidationError::new(
+                "duo",
+                Reason::NotOneOf { value: value.to_owned(), allowed: "DUO:0000042 …".into() },
+            ));
+        }
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    if codes.len() > MAX_TERMS {
+        return Err(ValidationError::new("duo", Reason::TooManyEntries { max: MAX_TERMS }));
+    }
+    Ok(codes)
+}
+
+fn number(field: &'static str, text: &str, max: i64) -> Result<Option<i64>, ValidationError> {
+    let Some(text) = present(text) else { return Ok(None) };
+    match text.replace(['_', ' '], "").parse::<i64>() {
+        Ok(n) if (0..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(ValidationError::new(field, Reason::NotWholeNumberInRange { min: 0, max })),
+    }
+}
+
+fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, ValidationError> {
+    let Some(text) = present(text) else { return Ok(None) };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ValidationError::new(field, Reason::NotDate { value: text }))
+}
+
+/// An e-mail address or an http(s) address.
+fn contact(text: &str) -> Result<String, ValidationError> {
+    let Some(value) = present(text) else { return Err(ValidationError::new("contact_point", Reason::Empty)) };
+    if value.contains('@') && !value.contains("://") {
+        return Email::parse(&value)
+            .map(|email| email.as_str().to_owned())
+            .map_err(|_| ValidationError::new("contact_point", Reason::NotEmailAddress { value: Some(value) }));
+    }
+    optional_web_url("contact_point", Some(&value))?;
+    Ok(value)
+}
+
+fn distributions(text: &str) -> Result<Vec<Distribution>, ValidationError> {
+    let mut distributions = Vec::new();
+    for entry in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = entry.split('|').map(str::trim);
+        let format = line("distributions", parts.next().unwrap_or_default(), TERM_MAX_CHARS)?
+            .ok_or_else(|| ValidationError::new("distributions", Reason::Empty))?;
+        let access_url = parts
+            .next()
+            .and_then(present)
+            .ok_or_else(|| ValidationError::new("distributions", Reason::NotWebAddress { value: entry.to_owned() }))?;
+        optional_web_url("distributions", Some(&access_url))?;
+        let licence = parts.next().and_then(present);
+        optional_web_url("distributions", licence.as_deref())?;
+        if parts.next().is_some() {
+            return Err(ValidationError::new(
+                "distributions",
+                Reason::NotOneOf { value: entry.to_owned(), allowed: "format | URL | licence".into() },
+            ));
+        }
+        distributions.push(Distribution { format, access_url, licence });
+    }
+    if distributions.len() > MAX_TERMS {
+        return Err(ValidationError::new("distributions", Reason::TooManyEntries { max: MAX_TERMS }));
+    }
+    Ok(distributions)
+}
+
+fn as_u32(n: Option<i64>) -> Option<u32> {
+    n.and_then(|n| u32::try_from(n).ok())
+}
+
+fn as_u64(n: Option<i64>) -> Option<u64> {
+    n.and_then(|n| u64::try_from(n).ok())
+}
+
+impl Written for Dataset {
+    const KIND: &'static crate::content::Kind = &DATASET;
+    type Draft = DatasetDraft;
+
+    fn validate(d: DatasetDraft) -> Result<Self, Vec<ValidationError>> {
+        let mut c = Checks::default();
+        let title_en = c.keep(line("title_en", &d.title_en, TITLE_MAX_CHARS)).flatten();
+        let title_nl = c.keep(line("title_nl", &d.title_nl, TITLE_MAX_CHARS)).flatten();
+        if present(&d.title_en).is_none() && present(&d.title_nl).is_none() {
+            c.0.push(ValidationError::new("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" }));
+        }
+        let description_en = c.keep(long_text("description_en", &d.description_en)).flatten();
+        let description_nl = c.keep(long_text("description_nl", &d.description_nl)).flatten();
+        if present(&d.description_en).is_none() && present(&d.description_nl).is_none() {
+            c.0.push(ValidationError::new(
+                "description_en",
+                Reason::GiveOneOf { choices: "description_en, description_nl" },
+            ));
+        }
+        let keywords_en = c.keep(terms("keywords_en", &d.keywords_en)).unwrap_or_default();
+        let keywords_nl = c.keep(terms("keywords_nl", &d.keywords_nl)).unwrap_or_default();
+        let contact_point = c.keep(contact(&d.contact_point)).unwrap_or_default();
+        let themes = c.keep(choices("themes", &d.themes, &DATA_THEMES)).unwrap_or_default();
+        let access_rights = AccessRights::from_id(d.access_rights.trim());
+        if access_rights.is_none() {
+            let allowed = AccessRights::ALL.map(AccessRights::id).join(", ");
+            c.0.push(ValidationError::new(
+                "access_rights",
+                Reason::NotOneOf { value: d.access_rights.clone(), allowed },
+            ));
+        }
+        let legal_basis = c.keep(terms("legal_basis", &d.legal_basis)).unwrap_or_default();
+        let purpose = c.keep(terms("purpose", &d.purpose)).unwrap_or_default();
+        let personal_data = c.keep(terms("personal_data", &d.personal_data)).unwrap_or_default();
+        let health_categories = c.keep(terms("health_categories", &d.health_categories)).unwrap_or_default();
+        let health_themes = c.keep(terms("health_themes", &d.health_themes)).unwrap_or_default();
+        let coding_systems = c.keep(terms("coding_systems", &d.coding_systems)).unwrap_or_default();
+        let code_values = c.keep(terms("code_values", &d.code_values)).unwrap_or_default();
+        let population_coverage = c.keep(line("population_coverage", &d.population_coverage, NOTE_MAX_CHARS)).flatten();
+        let min_age = c.keep(number("min_typical_age", &d.min_typical_age, MAX_AGE)).flatten();
+        let max_age = c.keep(number("max_typical_age", &d.max_typical_age, MAX_AGE)).flatten();
+        if let (Some(min), Some(max)) = (min_age, max_age) {
+            if min > max {
+                c.0.push(ValidationError::new("min_typical_age", Reason::MoreThan { other: "max_typical_age" }));
+            }
+        }
+        let records = c.keep(number("number_of_records", &d.number_of_records, i64::MAX)).flatten();
+        let individuals =
+            c.keep(number("number_of_unique_individuals", &d.number_of_unique_individuals, i64::MAX)).flatten();
+        if let (Some(records), Some(individuals)) = (records, individuals) {
+            if individuals > records {
+                c.0.push(ValidationError::new(
+                    "number_of_unique_individuals",
+                    Reason::MoreThan { other: "number_of_records" },
+                ));
+            }
+        }
+        let temporal_start = c.keep(date("temporal_start", &d.temporal_start)).flatten();
+        let temporal_end = c.keep(date("temporal_end", &d.temporal_end)).flatten();
+        if let (Some(start), Some(end)) = (temporal_start, temporal_end) {
+            if start > end {
+                c.0.push(ValidationError::new("temporal_start", Reason::After { other: "temporal_end" }));
+            }
+        }
+        let spatial = c.keep(line("spatial", &d.spatial, NOTE_MAX_CHARS)).flatten();
+        let retention_until = c.keep(date("retention_until", &d.retention_until)).flatten();
+        let access_body = c.keep(line("access_body", &d.access_body, NOTE_MAX_CHARS)).flatten();
+        let distributions = c.keep(distributions(&d.distributions)).unwrap_or_default();
+        let quality_annotations = c.keep(lines("quality_annotations", &d.quality_annotations)).unwrap_or_default();
+        let duo = c.keep(duo_codes(&d.duo)).unwrap_or_default();
+        match access_rights {
+            Some(access_rights) if c.0.is_empty() => Ok(Dataset {
+                title: Bilingual { en: title_en, nl: title_nl },
+                description: Bilingual { en: description_en, nl: description_nl },
+                keywords_en,
+                keywords_nl,
+                contact_point,
+                themes,
+                access_rights,
+                legal_basis,
+                purpose,
+                personal_data,
+                health_categories,
+                health_themes,
+                coding_systems,
+                code_values,
+                population_coverage,
+                min_typical_age: as_u32(min_age),
+                max_typical_age: as_u32(max_age),
+                number_of_records: as_u64(records),
+                number_of_unique_individuals: as_u64(individuals),
+                temporal_start,
+                temporal_end,
+                spatial,
+                retention_until,
+                access_body,
+                distributions,
+                quality_annotations,
+                duo,
+            }),
+            _ => Err(c.0),
+        }
+    }
+
+    fn to_draft(&self) -> DatasetDraft {
+        let list = |values: &[String]| values.join(", ");
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let shown = |value: Option<String>| value.unwrap_or_default();
+        DatasetDraft {
+            title_en: text(&self.title.en),
+            title_nl: text(&self.title.nl),
+            description_en: text(&self.description.en),
+            description_nl: text(&self.description.nl),
+            keywords_en: list(&self.keywords_en),
+            keywords_nl: list(&self.keywords_nl),
+            contact_point: self.contact_point.clone(),
+            themes: list(&self.themes),
+            access_rights: self.access_rights.id().to_owned(),
+            legal_basis: list(&self.legal_basis),
+            purpose: list(&self.purpose),
+            personal_data: list(&self.personal_data),
+            health_categories: list(&self.health_categories),
+            health_themes: list(&self.health_themes),
+            coding_systems: list(&self.coding_systems),
+            code_values: list(&self.code_values),
+            population_coverage: text(&self.population_coverage),
+            min_typical_age: shown(self.min_typical_age.map(|n| n.to_string())),
+            max_typical_age: shown(self.max_typical_age.map(|n| n.to_string())),
+            number_of_records: shown(self.number_of_records.map(|n| n.to_string())),
+            number_of_unique_individuals: shown(self.number_of_unique_individuals.map(|n| n.to_string())),
+            temporal_start: shown(self.temporal_start.map(|d| d.to_string())),
+            temporal_end: shown(self.temporal_end.map(|d| d.to_string())),
+            spatial: text(&self.spatial),
+            retention_until: shown(self.retention_until.map(|d| d.to_string())),
+            access_body: text(&self.access_body),
+            distributions: self
+                .distributions
+                .iter()
+                .map(|d| match &d.licence {
+                    Some(licence) => format!("{} | {} | {licence}", d.format, d.access_url),
+                    None => format!("{} | {}", d.format, d.access_url),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            quality_annotations: self.quality_annotations.join("\n"),
+            duo: self.duo.join(", "),
+        }
+    }
+
+    fn title(&self) -> &str {
+        self.title.get(Language::En)
+    }
+
+    /// Datasets are described in both languages as their holders choose; none is theirs alone.
+    fn language(&self) -> Option<Language> {
+        None
+    }
+
+    fn facets(&self) -> Vec<(&'static str, String)> {
+        let mut facets = vec![("access-rights", self.access_rights.id().to_owned())];
+        facets.extend(self.themes.iter().map(|t| ("theme", t.clone())));
+        facets.extend(self.coding_systems.iter().map(|s| ("coding-system", s.clone())));
+        facets.extend(self.duo.iter().map(|code| ("duo", code.clone())));
+        facets
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let draft = self.to_draft();
+        vec![
+            ("title_en", draft.title_en),
+            ("title_nl", draft.title_nl),
+            ("description_en", draft.description_en),
+            ("description_nl", draft.description_nl),
+            ("keywords_en", draft.keywords_en),
+            ("keywords_nl", draft.keywords_nl),
+            ("contact_point", draft.contact_point),
+            ("themes", draft.themes),
+            ("access_rights", draft.access_rights),
+            ("legal_basis", draft.legal_basis),
+            ("purpose", draft.purpose),
+            ("personal_data", draft.personal_data),
+            ("health_categories", draft.health_categories),
+            ("health_themes", draft.health_themes),
+            ("coding_systems", draft.coding_systems),
+            ("code_values", draft.code_values),
+            ("population_coverage", draft.population_coverage),
+            ("min_typical_age", draft.min_typical_age),
+            ("max_typical_age", draft.max_typical_age),
+            ("number_of_records", draft.number_of_records),
+            ("number_of_unique_individuals", draft.number_of_unique_individuals),
+            ("temporal_start", draft.temporal_start),
+            ("temporal_end", draft.temporal_end),
+            ("spatial", draft.spatial),
+            ("retention_until", draft.retention_until),
+            ("access_body", draft.access_body),
+            ("distributions", draft.distributions),
+            ("quality_annotations", draft.quality_annotations),
+            ("duo", draft.duo),
+        ]
+    }
+
+    /// Found by its titles, keywords and codes in both languages, and by its holder's name.
+    fn search_document(item: &Item<Self>) -> SearchDocument {
+        let dataset = &item.record;
+        let mut aliases: Vec<String> = dataset.title.both().skip(1).map(str::to_owned).collect();
+        aliases.extend(dataset.keywords_en.iter().chain(&dataset.keywords_nl).cloned());
+        aliases.extend(dataset.coding_systems.iter().chain(&dataset.code_values).cloned());
+        aliases.push(item.owner.name.clone());
+        let body = dataset
+            .description
+            .both()
+            .chain(dataset.health_categories.iter().map(String::as_str))
+            .chain(dataset.population_coverage.as_deref())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut facets = vec![("organisation", item.owner.slug.clone())];
+        facets.extend(dataset.facets());
+        SearchDocument {
+            entity: &DATASET,
+            id: item.slug.clone(),
+            key: item.slug.clone(),
+            title: dataset.title.both().next().unwrap_or_default().to_owned(),
+            aliases,
+            body,
+            facets,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> DatasetDraft {
+        DatasetDraft {
+            title_en: "Lung cancer imaging cohort".into(),
+            title_nl: "Cohort beeldvorming longkanker".into(),
+            description_en: "CT scans of 1,200 patients with non-small-cell lung cancer.".into(),
+            keywords_en: "lung cancer, CT, imaging, lung cancer".into(),
+            contact_point: "data@example.org".into(),
+            themes: "heal tech".into(),
+            access_rights: "RESTRICTED".into(),
+            coding_systems: "ICD-10".into(),
+            code_values: "C34".into(),
+            min_typical_age: "18".into(),
+            max_typical_age: "90".into(),
+            number_of_records: "4800".into(),
+            number_of_unique_individuals: "1200".into(),
+            temporal_start: "2015-01-01".into(),
+            temporal_end: "2024-12-31".into(),
+            distributions: "DICOM | https://data.example.org/lung | https://creativecommons.org/licenses/by/4.0/\nCSV | https://data.example.org/lung.csv".into(),
+            quality_annotations: "Checked by two radiologists, 2024".into(),
+            duo: "duo:0000042, DUO:0000007".into(),
+            ..DatasetDraft::default()
+        }
+    }
+
+    #[test]
+    fn a_good_draft_becomes_a_dataset_and_round_trips() {
+        let dataset = Dataset::validate(draft()).unwrap();
+        assert_eq!(dataset.keywords_en, vec!["lung cancer", "CT", "imaging"]);
+        assert_eq!(dataset.themes, vec!["HEAL", "TECH"]);
+        assert_eq!(dataset.duo, vec!["DUO:0000042", "DUO:0000007"]);
+        assert_eq!(dataset.distributions.len(), 2);
+        assert_eq!(dataset.distributions[1].licence, None);
+        assert_eq!(
+            dataset.access_rights.iri(),
+            "http://publications.europa.eu/resource/authority/access-right/RESTRICTED"
+        );
+        assert_eq!(Dataset::validate(dataset.to_draft()).unwrap(), dataset);
+    }
+
+    #[test]
+    fn every_refused_field_is_named_in_the_order_of_the_form() {
+        let bad = DatasetDraft {
+            title_en: "two\nlines".into(),
+            contact_point: "not a contact".into(),
+            themes: "HEALTH".into(),
+            access_rights: "OPEN".into(),
+            min_typical_age: "90".into(),
+            max_typical_age: "18".into(),
+            number_of_records: "many".into(),
+            temporal_start: "2024-13-01".into(),
+            distributions: "CSV | ftp://example.org/x".into(),
+            duo: "DUO:42".into(),
+            ..DatasetDraft::default()
+        };
+        let fields: Vec<_> = Dataset::validate(bad).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "title_en",
+                "description_en",
+                "contact_point",
+                "themes",
+                "access_rights",
+                "min_typical_age",
+                "number_of_records",
+                "temporal_start",
+                "distributions",
+                "duo"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_in_either_language_will_do_but_one_is_needed() {
+        let dutch_only = DatasetDraft { title_en: String::new(), ..draft() };
+        assert_eq!(Dataset::validate(dutch_only).unwrap().title(), "Cohort beeldvorming longkanker");
+        let none = DatasetDraft { title_en: String::new(), title_nl: " ".into(), ..draft() };
+        assert_eq!(Dataset::validate(none).unwrap_err()[0].reason, Reason::GiveOneOf { choices: "title_en, title_nl" });
+    }
+
+    #[test]
+    fn more_individuals_than_records_and_a_period_that_ends_before_it_starts_are_refused() {
+        let bad = DatasetDraft {
+            number_of_unique_individuals: "5000".into(),
+            temporal_start: "2025-01-01".into(),
+            ..draft()
+        };
+        let fields: Vec<_> = Dataset::validate(bad).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["number_of_unique_individuals", "temporal_start"]);
+    }
+
+    #[test]
+    fn contact_points_are_addresses_of_mail_or_the_web() {
+        for good in ["data@example.org", "https://example.org/contact"] {
+            assert!(Dataset::validate(DatasetDraft { contact_point: good.into(), ..draft() }).is_ok(), "{good}");
+        }
+        for bad in ["", "javascript:alert(1)", "data@", "@example.org"] {
+            let errors = Dataset::validate(DatasetDraft { contact_point: bad.into(), ..draft() }).unwrap_err();
+            assert_eq!(errors[0].field, "contact_point", "{bad}");
+        }
+    }
+}
