@@ -7,21 +7,15 @@ use lshub_search::{EntityType, SearchRequest};
 pub struct SearchArgs {
     /// Plain words, in Dutch or English.
     query: String,
-    /// Only this kind of result.
-    #[arg(long = "type")]
-    entity: Option<SearchType>,
+    /// Only this kind of result: any kind of the registry.
+    #[arg(long = "type", value_parser = clap::builder::PossibleValuesParser::new(EntityType::all().map(EntityType::id)))]
+    entity: Option<String>,
     /// How many results, 1 to 100.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=100))]
     limit: u16,
     /// Output format.
     #[arg(long, default_value = "text")]
     format: OutputFormat,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum SearchType {
-    Organisation,
-    Call,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,10 +30,8 @@ pub async fn run(database_url: &str, args: SearchArgs, model: &crate::ModelSetti
     let db = crate::open_database(database_url).await?;
     let index = super::reindex::open_index(&db, model).await?;
     db.close().await;
-    let entity = args.entity.map(|e| match e {
-        SearchType::Organisation => EntityType::ORGANISATION,
-        SearchType::Call => EntityType::CALL,
-    });
+    // The parser admits only the registry's ids.
+    let entity = args.entity.as_deref().and_then(EntityType::from_id);
     let hits = index.search(&SearchRequest::new(args.query, entity, args.limit.into()))?;
     let mut out = io::stdout().lock();
     match args.format {

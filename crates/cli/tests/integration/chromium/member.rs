@@ -1,6 +1,7 @@
 //! Members and administrators: registering, confirming the address from the mail, signing
 //! in, claiming an organisation, an administrator approving the claim, and the member's
-//! Dutch description appearing on the public page; then the member writes and publishes news.
+//! Dutch description appearing on the public page; then the member writes and publishes news
+//! and describes and publishes a dataset.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -91,9 +92,26 @@ pub async fn claim_approve_edit(s: &mut Session) -> Result<()> {
     s.arrived("news-item", Arrival::Page).await?;
     let link = s.find("main a[href='https://example.org']").await?;
     ensure!(link.attr("rel").await?.as_deref() == Some("nofollow ugc"), "member links are marked");
+
+    // The member describes a dataset the organisation holds, and publishes it.
+    let dataset = format!("Imaging cohort of {slug} ({run})");
+    s.open("/datasets/new", "dataset-form", Arrival::Page).await?;
+    s.fill("f-title_en", &dataset).await?;
+    s.fill("f-description_en", "CT scans of patients with lung cancer, 2015 to 2024.").await?;
+    s.fill("f-contact_point", "data@example.org").await?;
+    s.fill("f-duo", "DUO:0000042").await?;
+    s.fill("f-distributions", "DICOM | https://example.org/data").await?;
+    s.find("form.stacked-form button[type=submit]").await?.click().await?;
+    s.arrived("dataset-item", Arrival::Page).await?;
+    s.find("form[action$='/state']:has(input[name=transition][value=publish]) button").await?.click().await?;
+    s.arrived("dataset-item", Arrival::Page).await?;
+    let duo = s.find("main a[href='http://purl.obolibrary.org/obo/DUO_0000042']").await?;
+    ensure!(duo.text().await? == "DUO:0000042", "the DUO code links to its term");
     sign_out(s).await?;
     s.open("/news", "news", Arrival::Page).await?;
     ensure!(s.find("main").await?.text().await?.contains(&title), "the published news is listed");
+    s.open("/datasets", "datasets", Arrival::Page).await?;
+    ensure!(s.find("main").await?.text().await?.contains(&dataset), "the published dataset is listed");
     Ok(())
 }
 
