@@ -188,16 +188,7 @@ async fn a_member_writes_publishes_and_edits_news(app: &TestApp) {
     }
 
     // Search finds it, in both languages' indexes, once the index is rebuilt (every 10 s).
-    let mut found = false;
-    for _ in 0..60 {
-        let (_, hits) = app.get_json("/api/v1/search?q=flow+chemistry+lab&type=news").await;
-        if hits["items"].as_array().is_some_and(|items| items.iter().any(|h| h["id"] == slug.as_str())) {
-            found = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    assert!(found, "news is searchable");
+    assert!(app.search_finds("q=flow+chemistry+lab&type=news", &slug).await, "news is searchable");
 
     // The API writes too, with the same rules: arrays of links, the revision, the states.
     let (status, invalid) = writer
