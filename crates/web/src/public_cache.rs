@@ -8,8 +8,9 @@
 //! - Only responses a route marked [`PublicContent`] (pages and API answers that show the
 //!   same to every visitor), with status 200, without `Set-Cookie` and not `private`.
 //! - The key is the path and query together with the language the page is rendered in
-//!   (resolved from the language cookie or `Accept-Language`, as pages do); no handler of a
-//!   public route negotiates on any other request header.
+//!   (resolved from the language cookie or `Accept-Language`, as pages do) and the `Accept`
+//!   header as sent (dataset pages give RDF clients linked data); no handler of a public
+//!   route negotiates on any other request header.
 //!
 //! When it forgets: every entry after [`TTL`] (pages show open/closed calls and days left),
 //! except that while the first visitor after expiry renders the page afresh, the others get
@@ -36,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, SET_COOKIE};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, SET_COOKIE};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -79,11 +80,13 @@ pub fn public(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
 struct Key {
     language: Language,
     path_and_query: String,
+    /// Dataset pages answer RDF clients with linked data at the same address.
+    accept: String,
 }
 
 impl Key {
     fn size(&self) -> usize {
-        self.path_and_query.len() + ENTRY_OVERHEAD
+        self.path_and_query.len() + self.accept.len() + ENTRY_OVERHEAD
     }
 }
 
@@ -331,6 +334,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let key = Key {
         language: crate::i18n::language_from(request.headers()),
         path_and_query: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+        accept: request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
     };
     if let Some(hit) = cache.get(&key) {
         return answer_from_cache(&state, request, hit);
@@ -590,7 +594,7 @@ mod tests {
     }
 
     fn key(path: &str, language: Language) -> Key {
-        Key { language, path_and_query: path.into() }
+        Key { language, path_and_query: path.into(), accept: String::new() }
     }
 
     fn body(cache: &PublicCache, key: &Key) -> Option<Bytes> {

@@ -40,6 +40,9 @@ fn each_layer_depends_only_on_the_layers_below_it() {
     never("storage", &web_and_up);
     never("search", &["lshub-service", "lshub-import"]);
     never("search", &web_and_up);
+    // Linked data is a format: it knows the domain's datasets, never where they are stored.
+    never("dcat", &["lshub-storage", "lshub-search", "lshub-service", "lshub-import", "sqlx", "tokio"]);
+    never("dcat", &web_and_up);
     never("import", &["lshub-service", "lshub-search"]);
     never("import", &web_and_up);
     never("service", &["lshub-search", "lshub-import"]);

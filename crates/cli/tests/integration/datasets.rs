@@ -4,7 +4,8 @@
 
 use crate::browser::{grant, Browser, PASSWORD};
 use crate::news::member_of;
-use crate::support::{per_backend, TestApp};
+use crate::shacl::{self, DCAT_AP, HEALTH_RI};
+use crate::support::{client, per_backend, TestApp};
 
 per_backend!(a_holder_describes_and_publishes_a_dataset);
 
@@ -106,6 +107,21 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     assert_eq!(status, 200);
     assert!(feed.contains(&format!("http://hub.test/datasets/{slug}")), "{feed}");
 
+    // Linked data: the catalogue in three syntaxes, and the page for RDF clients.
+    let iri = format!("http://hub.test/datasets/{slug}");
+    linked_data_is_valid_dcat_ap(app, &iri).await;
+    let turtle = client()
+        .get(app.url(&location))
+        .header("accept", "text/turtle, text/html;q=0.5")
+        .send()
+        .await
+        .expect("the page for an RDF client");
+    assert_eq!(turtle.headers()["content-type"], "text/turtle");
+    let turtle = turtle.text().await.expect("Turtle");
+    assert!(turtle.contains(&format!("<{iri}> ")) && turtle.contains("a dcat:Dataset"), "{turtle}");
+    assert!(!turtle.contains("dcat:Catalog"), "the page describes its dataset, not the catalogue");
+    assert!(visitor.get(&location).await.body.contains("<!DOCTYPE html>"), "browsers still get the page");
+
     // A Dutch question finds the English description (once the index is rebuilt, every 10 s).
     assert!(
         app.search_finds("q=longkanker+beeldvorming&type=dataset", &slug).await,
@@ -124,4 +140,33 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     assert_eq!(status, 201, "{posted}");
     assert_eq!((posted["state"].as_str(), posted["titleNl"].as_str()), (Some("draft"), Some("Via de API")));
     assert_eq!(posted["distributions"][0]["licence"], serde_json::Value::Null);
+}
+
+/// The catalogue in each syntax conforms to the DCAT-AP 3.0.1 shapes with no violation; the
+/// Health-RI profile's findings are printed (the note reports them).
+async fn linked_data_is_valid_dcat_ap(app: &TestApp, iri: &str) {
+    for (extension, media_type) in
+        [("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml")]
+    {
+        let response = client().get(app.url(&format!("/catalogue.{extension}"))).send().await.expect("the catalogue");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], media_type);
+        let body = response.bytes().await.expect("the catalogue's bytes");
+        assert!(String::from_utf8_lossy(&body).contains(iri), "the dataset in the {extension} catalogue");
+        let Some(report) = shacl::validate(&body, extension, &DCAT_AP) else { return };
+        eprintln!(
+            "DCAT-AP 3.0.1, {extension}: {} node shapes, {} property shapes, {} violations",
+            report.node_shapes, report.property_shapes, report.violations
+        );
+        assert!(report.node_shapes > 0 && report.property_shapes > 0, "the shapes were read");
+        assert_eq!(report.violations, 0, "{:#}", report.results);
+        if extension == "ttl" {
+            if let Some(health_ri) = shacl::validate(&body, extension, &HEALTH_RI) {
+                eprintln!(
+                    "Health-RI core v2: {} node shapes, {} property shapes, {} violations: {:#}",
+                    health_ri.node_shapes, health_ri.property_shapes, health_ri.violations, health_ri.results
+                );
+            }
+        }
+    }
 }

@@ -31,5 +31,6 @@ mod pages;
 mod public_cache;
 mod resolve;
 mod search;
+mod shacl;
 mod snapshots;
 mod support;

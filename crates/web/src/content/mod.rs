@@ -8,6 +8,7 @@ mod feed;
 mod openapi;
 mod pages;
 
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use lshub_domain::content::{Item, Transition, Written};
@@ -62,6 +63,18 @@ pub trait Presented: Written {
     fn html(&self) -> String;
 
     fn wire(&self) -> Self::Wire;
+
+    /// Machine-readable routes of the kind's own beside the kernel's feed (the catalogue's
+    /// linked data, for datasets); like feeds, their errors are problem details.
+    fn own_routes() -> RouteTable {
+        RouteTable::new()
+    }
+
+    /// The item in another format than HTML, where the kind publishes one and the request's
+    /// `Accept` header prefers it; `None` serves the page.
+    fn negotiate(_state: &AppState, _item: &Item<Self>, _accept: &str) -> Result<Option<Response>, AppError> {
+        Ok(None)
+    }
 }
 
 /// The parameters of a list: the organisation, the kind's filter, the page.

@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header::LOCATION;
-use axum::http::StatusCode;
+use axum::http::header::{ACCEPT, LOCATION, VARY};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use lshub_domain::authorization::{Action, ContentAction, Resource};
@@ -207,9 +207,14 @@ pub async fn show<K: Presented>(
     ctx: PageContext,
     auth: Auth,
     Path(slug): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let caller = auth.caller();
     let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    let accept = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if let Some(response) = K::negotiate(&state, &item, accept)? {
+        return Ok(response);
+    }
     let t = ctx.t.clone();
     let notice = match item.state {
         ItemState::Archived => Some(t.t("content-archived-notice")),
@@ -247,7 +252,10 @@ pub async fn show<K: Presented>(
             .collect(),
         ctx,
     };
-    render(&view)
+    let mut response = render(&view)?;
+    // The same address gives linked data to clients that ask for it (datasets).
+    response.headers_mut().insert(VARY, HeaderValue::from_static("Accept, Accept-Language, Cookie"));
+    Ok(response)
 }
 
 /// The fields every kind's form has besides its own.

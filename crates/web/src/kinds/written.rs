@@ -21,7 +21,7 @@ impl<K: Presented> Served for K {
     }
 
     fn feeds() -> RouteTable {
-        feed_routes::<K>()
+        feed_routes::<K>().merge(K::own_routes())
     }
 
     fn api() -> RouteTable {

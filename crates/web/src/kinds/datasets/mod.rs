@@ -2,8 +2,12 @@
 //! which conditions, and how to get it) and its API shape. Everything else comes from the
 //! content kernel.
 
+mod catalogue;
+
 use askama::Template;
+use axum::response::Response;
 use chrono::NaiveDate;
+use lshub_dcat::RdfSyntax;
 use lshub_domain::content::Item;
 use lshub_domain::dataset::{AccessRights, Dataset, DatasetDraft, Distribution, DATA_THEMES};
 use lshub_domain::Language;
@@ -16,6 +20,7 @@ use crate::i18n::Translator;
 use crate::markdown;
 use crate::pages::facts::{web_link, Field};
 use crate::pages::forms::{Choice, FormField};
+use crate::routes::RouteTable;
 use crate::state::AppState;
 
 /// Lists show this much of a description.
@@ -388,5 +393,13 @@ impl Presented for Dataset {
             quality_annotations: self.quality_annotations.clone(),
             duo: self.duo.clone(),
         }
+    }
+
+    fn own_routes() -> RouteTable {
+        catalogue::routes()
+    }
+
+    fn negotiate(state: &AppState, item: &Item<Self>, accept: &str) -> Result<Option<Response>, AppError> {
+        RdfSyntax::from_accept(accept).map(|syntax| catalogue::dataset(state, item, syntax)).transpose()
     }
 }
