@@ -135,6 +135,9 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/api/openapi.json", ALL),
     ("GET", "/feeds/calls.atom", ALL),
     ("GET", "/feeds/deadlines.ics", ALL),
+    ("GET", "/catalogue.ttl", ALL),
+    ("GET", "/catalogue.jsonld", ALL),
+    ("GET", "/catalogue.rdf", ALL),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
