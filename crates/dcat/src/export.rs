@@ -5,11 +5,12 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use lshub_domain::content::Item;
-use lshub_domain::dataset::Dataset;
+use lshub_domain::dataset::{terms, Dataset};
 use oxrdf::vocab::{rdf, xsd};
 use oxrdf::{Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleRef};
 
-use crate::vocabulary::{dcat, dcatap, dct, dpv, dqv, eli, eu, foaf, health, locn, oa, skos, vcard, OBO};
+use crate::import::kept_statements;
+use crate::vocabulary::{dcat, dcatap, dct, dpv, dqv, eli, eu, foaf, health, locn, oa, skos, vcard};
 use crate::DcatError;
 
 /// What the catalogue says of itself.
@@ -18,6 +19,9 @@ pub struct CatalogueInfo<'a> {
     pub base_url: &'a str,
     /// The region the hub serves, as in "LSH Hub Amsterdam".
     pub region: &'a str,
+    /// Where the cluster office that runs the hub is reached; the catalogue's contact point
+    /// and its publisher's mailbox, which Health-RI's profile requires.
+    pub contact_email: Option<&'a str>,
 }
 
 /// The English labels of the EU data themes, as the EU vocabulary gives them.
@@ -37,15 +41,20 @@ const THEME_LABELS: [(&str, &str); 13] = [
     ("TRAN", "Transport"),
 ];
 
+/// The dataset's IRI: its page on the hub, or for a dataset read from another catalogue,
+/// its IRI there.
 pub fn dataset_iri(base_url: &str, item: &Item<Dataset>) -> String {
-    format!("{base_url}/{}/{}", item.kind.path, item.slug)
+    match &item.record.source {
+        Some(source) => source.iri.clone(),
+        None => format!("{base_url}/{}/{}", item.kind.path, item.slug),
+    }
 }
 
 /// The catalogue of `datasets`, each with its own description.
 pub fn catalogue_graph(info: &CatalogueInfo, datasets: &[Item<Dataset>]) -> Result<Graph, DcatError> {
     let mut g = Builder::default();
     let catalogue = NamedNode::new_unchecked(format!("{}/catalogue", info.base_url));
-    let hub = g.iri("base_url", &format!("{}/", info.base_url))?;
+    let home = g.iri("base_url", &format!("{}/", info.base_url))?;
     let name = format!("LSH Hub {}", info.region);
     g.add(&catalogue, rdf::TYPE, dcat::CATALOG);
     g.add(&catalogue, dct::TITLE, &g.text(&format!("{name}: datasets"), "en"));
@@ -54,11 +63,15 @@ pub fn catalogue_graph(info: &CatalogueInfo, datasets: &[Item<Dataset>]) -> Resu
     let about_nl = format!("Datasets van de organisaties van het cluster {name}, en hoe u toegang aanvraagt.");
     g.add(&catalogue, dct::DESCRIPTION, &g.text(&about_en, "en"));
     g.add(&catalogue, dct::DESCRIPTION, &g.text(&about_nl, "nl"));
-    g.add(&catalogue, dct::PUBLISHER, &hub);
-    g.add(&hub, rdf::TYPE, foaf::AGENT);
-    g.add(&hub, foaf::NAME, &Literal::new_simple_literal(&name));
-    g.add(&catalogue, foaf::HOMEPAGE, &hub);
-    g.add(&hub, rdf::TYPE, foaf::DOCUMENT);
+    let publisher = g.part(&catalogue, "publisher");
+    g.add(&catalogue, dct::PUBLISHER, &publisher);
+    g.agent(&publisher, &name, &home, info.contact_email)?;
+    g.add(&catalogue, foaf::HOMEPAGE, &home);
+    if let Some(address) = info.contact_email {
+        let contact = g.part(&catalogue, "contact-point");
+        g.add(&catalogue, dcat::CONTACT_POINT, &contact);
+        g.contact(&contact, &name, address)?;
+    }
     let themes = NamedNode::new_unchecked(eu::DATA_THEME);
     g.add(&catalogue, dcat::THEME_TAXONOMY, &themes);
     g.theme_scheme();
@@ -97,8 +110,11 @@ impl Builder {
         Literal::new_language_tagged_literal_unchecked(value, language)
     }
 
-    fn date(&self, date: NaiveDate) -> Literal {
-        Literal::new_typed_literal(date.to_string(), xsd::DATE)
+    /// A day as the bounds of a period are given (Health-RI asks for a time with its zone):
+    /// the start or the end of that day in UTC.
+    fn day_bound(&self, date: NaiveDate, end: bool) -> Literal {
+        let time = if end { "23:59:59Z" } else { "00:00:00Z" };
+        Literal::new_typed_literal(format!("{date}T{time}"), xsd::DATE_TIME)
     }
 
     fn time(&self, time: DateTime<Utc>) -> Literal {
@@ -123,24 +139,46 @@ impl Builder {
         }
     }
 
-    /// A term that is an IRI stays one; anything else is kept as text.
-    fn term(&mut self, subject: &NamedNode, predicate: NamedNodeRef, value: &str) {
-        match NamedNode::new(value) {
-            Ok(iri) if value.starts_with("http://") || value.starts_with("https://") => {
-                self.add(subject, predicate, &iri)
-            }
-            _ => self.add(subject, predicate, &Literal::new_simple_literal(value)),
-        }
+    /// A kept term (a code, a system's name, a DPV name or an address) as its IRI.
+    fn term(
+        &mut self,
+        subject: &NamedNode,
+        predicate: NamedNodeRef,
+        field: &'static str,
+        value: &str,
+    ) -> Result<(), DcatError> {
+        let iri = self.iri(field, &terms::iri(value))?;
+        self.add(subject, predicate, &iri);
+        Ok(())
     }
 
-    /// DPV terms: `dpv:Consent` or `Consent` name a term of the DPV namespace.
-    fn dpv_term(&mut self, subject: &NamedNode, predicate: NamedNodeRef, value: &str) {
-        let name = value.strip_prefix("dpv:").unwrap_or(value);
-        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            self.add(subject, predicate, &NamedNode::new_unchecked(format!("{}{name}", dpv::NAMESPACE)));
-        } else {
-            self.term(subject, predicate, value);
+    /// An agent as catalogues describe one: a name, a mailbox, a homepage and an identifier.
+    fn agent(
+        &mut self,
+        agent: &NamedNode,
+        name: &str,
+        homepage: &NamedNode,
+        mailbox: Option<&str>,
+    ) -> Result<(), DcatError> {
+        self.add(agent, rdf::TYPE, foaf::AGENT);
+        self.add(agent, foaf::NAME, &Literal::new_simple_literal(name));
+        self.add(agent, dct::IDENTIFIER, &Literal::new_simple_literal(homepage.as_str()));
+        self.add(agent, foaf::HOMEPAGE, homepage);
+        self.add(homepage, rdf::TYPE, foaf::DOCUMENT);
+        if let Some(address) = mailbox {
+            let mailbox = self.iri("contact_point", &format!("mailto:{address}"))?;
+            self.add(agent, foaf::MBOX, &mailbox);
         }
+        Ok(())
+    }
+
+    /// A contact point: a `vcard:Kind` with a name and an e-mail address.
+    fn contact(&mut self, contact: &NamedNode, name: &str, address: &str) -> Result<(), DcatError> {
+        self.add(contact, rdf::TYPE, vcard::KIND);
+        self.add(contact, vcard::FN, &Literal::new_simple_literal(name));
+        let mailbox = self.iri("contact_point", &format!("mailto:{address}"))?;
+        self.add(contact, vcard::HAS_EMAIL, &mailbox);
+        Ok(())
     }
 
     fn part(&self, dataset: &NamedNode, fragment: &str) -> NamedNode {
@@ -150,7 +188,13 @@ impl Builder {
     fn dataset(&mut self, base_url: &str, iri: &NamedNode, item: &Item<Dataset>) -> Result<(), DcatError> {
         let d = &item.record;
         self.add(iri, rdf::TYPE, dcat::DATASET);
-        self.add(iri, dct::IDENTIFIER, &Literal::new_simple_literal(iri.as_str()));
+        let identifier = d.source.as_ref().and_then(|s| s.identifier.as_deref()).unwrap_or(iri.as_str());
+        self.add(iri, dct::IDENTIFIER, &Literal::new_simple_literal(identifier));
+        if let Some(source) = &d.source {
+            for triple in kept_statements(source)? {
+                self.graph.insert(&triple);
+            }
+        }
         for (text, language) in [(&d.title.en, "en"), (&d.title.nl, "nl")] {
             if let Some(text) = text {
                 self.add(iri, dct::TITLE, &self.text(text, language));
@@ -171,24 +215,17 @@ impl Builder {
         }
         self.add(iri, dct::MODIFIED, &self.time(item.updated_at));
 
-        let owner = self.iri("owner", &format!("{base_url}/organisations/{}", item.owner.slug))?;
-        self.add(iri, dct::PUBLISHER, &owner);
-        self.add(iri, dct::CREATOR, &owner);
-        self.add(&owner, rdf::TYPE, foaf::AGENT);
-        self.add(&owner, foaf::NAME, &Literal::new_simple_literal(&item.owner.name));
-        self.add(&owner, dct::IDENTIFIER, &Literal::new_simple_literal(&item.owner.id));
+        // The holder as this dataset's publisher, reached at the dataset's contact address:
+        // one agent per dataset, as an organisation's datasets may name different addresses.
+        let owner_page = self.iri("owner", &format!("{base_url}/organisations/{}", item.owner.slug))?;
+        let publisher = self.part(iri, "publisher");
+        self.add(iri, dct::PUBLISHER, &publisher);
+        self.add(iri, dct::CREATOR, &publisher);
+        self.agent(&publisher, &item.owner.name, &owner_page, Some(&d.contact_point))?;
 
         let contact = self.part(iri, "contact-point");
         self.add(iri, dcat::CONTACT_POINT, &contact);
-        self.add(&contact, rdf::TYPE, vcard::KIND);
-        self.add(&contact, vcard::FN, &Literal::new_simple_literal(&item.owner.name));
-        if d.contact_point.contains("://") {
-            let url = self.iri("contact_point", &d.contact_point)?;
-            self.add(&contact, vcard::HAS_URL, &url);
-        } else {
-            let mailbox = self.iri("contact_point", &format!("mailto:{}", d.contact_point))?;
-            self.add(&contact, vcard::HAS_EMAIL, &mailbox);
-        }
+        self.contact(&contact, &item.owner.name, &d.contact_point)?;
 
         for theme in &d.themes {
             let theme = NamedNode::new_unchecked(format!("{}/{theme}", eu::DATA_THEME));
@@ -201,23 +238,17 @@ impl Builder {
         self.add(iri, dcatap::APPLICABLE_LEGISLATION, &ehds);
         self.add(&ehds, rdf::TYPE, eli::LEGAL_RESOURCE);
 
-        for value in &d.legal_basis {
-            self.dpv_term(iri, dpv::HAS_LEGAL_BASIS, value);
-        }
-        for value in &d.purpose {
-            self.dpv_term(iri, dpv::HAS_PURPOSE, value);
-        }
-        for value in &d.personal_data {
-            self.dpv_term(iri, dpv::HAS_PERSONAL_DATA, value);
-        }
-        for (values, predicate) in [
-            (&d.health_categories, health::HEALTH_CATEGORY),
-            (&d.health_themes, health::HEALTH_THEME),
-            (&d.coding_systems, health::HAS_CODING_SYSTEM),
-            (&d.code_values, health::HAS_CODE_VALUES),
+        for (field, values, predicate) in [
+            ("legal_basis", &d.legal_basis, dpv::HAS_LEGAL_BASIS),
+            ("purpose", &d.purpose, dpv::HAS_PURPOSE),
+            ("personal_data", &d.personal_data, dpv::HAS_PERSONAL_DATA),
+            ("health_categories", &d.health_categories, health::HEALTH_CATEGORY),
+            ("health_themes", &d.health_themes, health::HEALTH_THEME),
+            ("coding_systems", &d.coding_systems, health::HAS_CODING_SYSTEM),
+            ("code_values", &d.code_values, health::HAS_CODE_VALUES),
         ] {
             for value in values {
-                self.term(iri, predicate, value);
+                self.term(iri, predicate, field, value)?;
             }
         }
         if let Some(population) = &d.population_coverage {
@@ -239,10 +270,10 @@ impl Builder {
             self.add(iri, dct::TEMPORAL, &period);
             self.add(&period, rdf::TYPE, dct::PERIOD_OF_TIME);
             if let Some(start) = d.temporal_start {
-                self.add(&period, dcat::START_DATE, &self.date(start));
+                self.add(&period, dcat::START_DATE, &self.day_bound(start, false));
             }
             if let Some(end) = d.temporal_end {
-                self.add(&period, dcat::END_DATE, &self.date(end));
+                self.add(&period, dcat::END_DATE, &self.day_bound(end, true));
             }
         }
         if let Some(area) = &d.spatial {
@@ -255,19 +286,29 @@ impl Builder {
             let retention = self.part(iri, "retention-period");
             self.add(iri, health::RETENTION_PERIOD, &retention);
             self.add(&retention, rdf::TYPE, dct::PERIOD_OF_TIME);
-            self.add(&retention, dcat::END_DATE, &self.date(until));
+            self.add(&retention, dcat::END_DATE, &self.day_bound(until, true));
         }
-        if let Some(body) = &d.access_body {
+        if let (Some(body), Some(address), Some(website)) =
+            (&d.access_body, &d.access_body_email, &d.access_body_website)
+        {
             let agent = self.part(iri, "access-body");
             self.add(iri, health::HDAB, &agent);
-            self.add(&agent, rdf::TYPE, foaf::AGENT);
-            self.add(&agent, foaf::NAME, &Literal::new_simple_literal(body));
+            let website = self.iri("access_body_website", website)?;
+            self.agent(&agent, body, &website, Some(address))?;
         }
 
         for (n, distribution) in d.distributions.iter().enumerate() {
             let node = self.part(iri, &format!("distribution-{}", n + 1));
             self.add(iri, dcat::DISTRIBUTION_PROPERTY, &node);
             self.add(&node, rdf::TYPE, dcat::DISTRIBUTION);
+            if !distribution.title.is_empty() {
+                self.add(&node, dct::TITLE, &Literal::new_simple_literal(&distribution.title));
+            }
+            if let Some(size) = distribution.byte_size {
+                self.add(&node, dcat::BYTE_SIZE, &self.count(size));
+            }
+            // What may be done with this copy is what the dataset's access rights say.
+            self.add(&node, dct::RIGHTS, &rights);
             let access = self.iri("distributions", &distribution.access_url)?;
             self.add(&node, dcat::ACCESS_URL, &access);
             let format = NamedNode::new_unchecked(format!("{}/{}", eu::FILE_TYPE, file_type(&distribution.format)));
@@ -286,7 +327,7 @@ impl Builder {
             self.add(&node, oa::BODY_VALUE, &Literal::new_simple_literal(annotation));
         }
         for code in &d.duo {
-            let term = NamedNode::new_unchecked(format!("{OBO}{}", code.replacen(':', "_", 1)));
+            let term = self.iri("duo", &terms::iri(code))?;
             self.add(iri, dct::RIGHTS, &term);
             self.add(&term, rdf::TYPE, dct::RIGHTS_STATEMENT);
             self.add(&term, skos::NOTATION, &Literal::new_simple_literal(code));
@@ -318,17 +359,22 @@ mod tests {
             title_nl: "Cohort beeldvorming longkanker".into(),
             description_en: "CT scans of 1,200 patients.".into(),
             keywords_nl: "longkanker, beeldvorming".into(),
-            contact_point: "https://example.org/contact".into(),
+            contact_point: "data@example.org".into(),
             themes: "HEAL".into(),
             access_rights: "NON_PUBLIC".into(),
             legal_basis: "dpv:Consent".into(),
-            coding_systems: "https://www.who.int/standards/classifications/classification-of-diseases".into(),
-            code_values: "C34".into(),
+            coding_systems: "ICD-10, https://example.org/own-codes".into(),
+            code_values: "ICD10WHO:C34".into(),
             min_typical_age: "18".into(),
             temporal_start: "2015-01-01".into(),
             spatial: "Amsterdam".into(),
             retention_until: "2040-12-31".into(),
-            distributions: "FHIR json | https://example.org/fhir | https://creativecommons.org/licenses/by/4.0/".into(),
+            access_body: "Health data access body".into(),
+            access_body_email: "access@example.org".into(),
+            access_body_website: "https://example.org/access".into(),
+            distributions:
+                "Records | FHIR json | https://example.org/fhir | https://creativecommons.org/licenses/by/4.0/ | 5000"
+                    .into(),
             quality_annotations: "Checked twice".into(),
             duo: "DUO:0000042".into(),
             ..DatasetDraft::default()
@@ -390,11 +436,17 @@ mod tests {
             "<http://publications.europa.eu/resource/authority/file-type/FHIR_JSON>",
             "<http://purl.obolibrary.org/obo/DUO_0000042>",
             "<https://hub.example/organisations/amsterdam-umc>",
+            "<https://hub.example/datasets/lung-cancer#publisher>",
             "\"18\"^^xsd:nonNegativeInteger",
-            "\"2015-01-01\"^^xsd:date",
+            "\"2015-01-01T00:00:00Z\"^^xsd:dateTime",
+            "\"2040-12-31T23:59:59Z\"^^xsd:dateTime",
             "\"longkanker\"@nl",
-            "<https://www.who.int/standards/classifications/classification-of-diseases>",
-            "\"C34\"",
+            "<http://hl7.org/fhir/sid/icd-10>",
+            "<https://example.org/own-codes>",
+            "<https://icd.who.int/browse10/2019/en#/C34>",
+            "<mailto:data@example.org>",
+            "<mailto:access@example.org>",
+            "\"5000\"^^xsd:nonNegativeInteger",
         ] {
             assert!(turtle.contains(expected), "{expected} in {turtle}");
         }

@@ -38,7 +38,35 @@ impl RdfSyntax {
         Self::ALL.into_iter().find(|s| s.extension() == extension)
     }
 
-    fn format(self) -> RdfFormat {
+    /// The syntax of a file by its name (`.ttl`, `.jsonld`, `.rdf`, each also gzipped), else
+    /// by how its text begins.
+    pub fn guess(name: &str, text: &str) -> Self {
+        let name = name.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        match name.rsplit_once('.').map(|(_, extension)| extension) {
+            Some("ttl" | "turtle" | "nt") => RdfSyntax::Turtle,
+            Some("jsonld" | "json") => RdfSyntax::JsonLd,
+            Some("rdf" | "xml" | "owl") => RdfSyntax::RdfXml,
+            _ => {
+                let start = text.trim_start();
+                if start.starts_with('{') || start.starts_with('[') {
+                    RdfSyntax::JsonLd
+                } else if start.starts_with("<?xml") || start.starts_with("<rdf:RDF") {
+                    RdfSyntax::RdfXml
+                } else {
+                    RdfSyntax::Turtle
+                }
+            }
+        }
+    }
+
+    /// The syntax of a `Content-Type`, if it is one of the three.
+    pub fn from_media_type(content_type: &str) -> Option<Self> {
+        let media = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|s| s.media_type() == media)
+    }
+
+    pub(crate) fn format(self) -> RdfFormat {
         match self {
             RdfSyntax::Turtle => RdfFormat::Turtle,
             RdfSyntax::JsonLd => RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
@@ -93,6 +121,18 @@ pub fn write(graph: &Graph, syntax: RdfSyntax) -> Result<Vec<u8>, DcatError> {
 #[cfg(test)]
 mod tests {
     use super::RdfSyntax;
+
+    #[test]
+    fn files_are_read_in_the_syntax_their_name_or_start_shows() {
+        assert_eq!(RdfSyntax::guess("catalogue.ttl.gz", ""), RdfSyntax::Turtle);
+        assert_eq!(RdfSyntax::guess("Catalogue.JSONLD", ""), RdfSyntax::JsonLd);
+        assert_eq!(RdfSyntax::guess("export.rdf", ""), RdfSyntax::RdfXml);
+        assert_eq!(RdfSyntax::guess("download", " {\"@context\": {}}"), RdfSyntax::JsonLd);
+        assert_eq!(RdfSyntax::guess("download", "<?xml version=\"1.0\"?>"), RdfSyntax::RdfXml);
+        assert_eq!(RdfSyntax::guess("download", "<http://a> <http://b> <http://c> ."), RdfSyntax::Turtle);
+        assert_eq!(RdfSyntax::from_media_type("text/turtle; charset=utf-8"), Some(RdfSyntax::Turtle));
+        assert_eq!(RdfSyntax::from_media_type("text/html"), None);
+    }
 
     #[test]
     fn browsers_get_the_page_and_rdf_clients_the_graph() {

@@ -33,6 +33,7 @@ pub mod dcat {
     pub const DATASET_PROPERTY: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#dataset");
     pub const DISTRIBUTION_PROPERTY: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#distribution");
     pub const ACCESS_URL: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#accessURL");
+    pub const BYTE_SIZE: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#byteSize");
     pub const CONTACT_POINT: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#contactPoint");
     pub const KEYWORD: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#keyword");
     pub const THEME: NamedNodeRef<'_> = iri("http://www.w3.org/ns/dcat#theme");
@@ -70,7 +71,6 @@ pub mod dct {
 
 pub mod dpv {
     use super::*;
-    pub const NAMESPACE: &str = "https://w3id.org/dpv#";
     pub const HAS_LEGAL_BASIS: NamedNodeRef<'_> = iri("https://w3id.org/dpv#hasLegalBasis");
     pub const HAS_PURPOSE: NamedNodeRef<'_> = iri("https://w3id.org/dpv#hasPurpose");
     pub const HAS_PERSONAL_DATA: NamedNodeRef<'_> = iri("https://w3id.org/dpv#hasPersonalData");
@@ -92,6 +92,7 @@ pub mod foaf {
     pub const AGENT: NamedNodeRef<'_> = iri("http://xmlns.com/foaf/0.1/Agent");
     pub const DOCUMENT: NamedNodeRef<'_> = iri("http://xmlns.com/foaf/0.1/Document");
     pub const HOMEPAGE: NamedNodeRef<'_> = iri("http://xmlns.com/foaf/0.1/homepage");
+    pub const MBOX: NamedNodeRef<'_> = iri("http://xmlns.com/foaf/0.1/mbox");
     pub const NAME: NamedNodeRef<'_> = iri("http://xmlns.com/foaf/0.1/name");
 }
 
@@ -135,7 +136,6 @@ pub mod vcard {
     pub const KIND: NamedNodeRef<'_> = iri("http://www.w3.org/2006/vcard/ns#Kind");
     pub const FN: NamedNodeRef<'_> = iri("http://www.w3.org/2006/vcard/ns#fn");
     pub const HAS_EMAIL: NamedNodeRef<'_> = iri("http://www.w3.org/2006/vcard/ns#hasEmail");
-    pub const HAS_URL: NamedNodeRef<'_> = iri("http://www.w3.org/2006/vcard/ns#hasURL");
 }
 
 /// The EU vocabularies (publications office authority tables) the export points into.
@@ -147,6 +147,3 @@ pub mod eu {
     /// datasets name as their applicable legislation.
     pub const EHDS: &str = "http://data.europa.eu/eli/reg/2025/327/oj";
 }
-
-/// Where DUO terms live as IRIs: `DUO:0000042` is `http://purl.obolibrary.org/obo/DUO_0000042`.
-pub const OBO: &str = "http://purl.obolibrary.org/obo/";

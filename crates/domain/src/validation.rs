@@ -146,6 +146,18 @@ pub enum Reason {
     TooManyEntries {
         max: usize,
     },
+    /// Not a code with a known prefix (`MONDO:0005061`) nor a web address.
+    NotCode {
+        value: String,
+        prefixes: String,
+    },
+    NotCodingSystem {
+        value: String,
+        names: String,
+    },
+    NotDpvTerm {
+        value: String,
+    },
     /// A date that has already passed, where only today or later makes sense.
     InThePast {
         value: String,
@@ -207,6 +219,15 @@ impl fmt::Display for Reason {
             }
             Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
             Reason::TooManyEntries { max } => write!(f, "at most {max} entries"),
+            Reason::NotCode { value, prefixes } => {
+                write!(f, "'{value}' is neither a web address nor a code with a known prefix ({prefixes})")
+            }
+            Reason::NotCodingSystem { value, names } => {
+                write!(f, "'{value}' is neither a web address nor one of: {names}")
+            }
+            Reason::NotDpvTerm { value } => {
+                write!(f, "'{value}' is neither a web address nor the name of a DPV term (like Consent)")
+            }
             Reason::InThePast { value } => write!(f, "{value} has passed; give today or a later date"),
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
             Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),

@@ -24,6 +24,21 @@ pub enum ImportError {
     #[error("{} has no valid records: {reason}; nothing was imported", path.display())]
     NoValidRecords { path: PathBuf, reason: String, rejected: Vec<Rejection> },
 
+    /// Some records were refused where the import is all or nothing (the rejections say why).
+    #[error("{}: {} refused; nothing was imported", path.display(), plural(rejected.len()))]
+    Refused { path: PathBuf, rejected: Vec<Rejection> },
+
+    #[error("no organisation has the address name {0:?}")]
+    NoSuchOrganisation(String),
+
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 record was".to_owned()
+    } else {
+        format!("{n} records were")
+    }
 }

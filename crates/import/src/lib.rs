@@ -1,5 +1,5 @@
-//! Importers of LSH Hub: research organisations from ROR and funding call topics from the
-//! EU Funding & Tenders portal.
+//! Importers of LSH Hub: research organisations from ROR, funding call topics from the EU
+//! Funding & Tenders portal, and datasets from DCAT-AP catalogues.
 //!
 //! An import runs in two steps. Reading decodes the whole file (plain or gzip), parses it as a
 //! stream of JSON records and maps each record to a domain value; a record that cannot be used
@@ -7,6 +7,7 @@
 //! then hands all valid records to storage in one idempotent batch. A file that cannot be read
 //! as a whole, or holds no valid record at all, fails before the database is touched.
 
+mod dcat;
 mod error;
 mod eu_calls;
 mod json_stream;
@@ -20,6 +21,7 @@ use std::path::Path;
 use lshub_domain::{NewCallTopic, NewOrganisation};
 use lshub_storage::{Database, Progress};
 
+pub use dcat::{import_dcat, read_dcat_file};
 pub use error::ImportError;
 pub use eu_calls::{parse_eu_calls, SOURCE as EU_CALLS_SOURCE};
 pub use report::{ImportReport, Parsed, Rejection};

@@ -55,7 +55,8 @@ pub async fn edit<T: Written>(
 ) -> Result<Item<T>, ServiceError> {
     let item = find::<T>(db, caller, slug).await?;
     caller.require(content(ContentAction::Edit), resource::<T>(&item.owner.id))?;
-    let record = checked::<T>(db, draft, lifetime, today).await?;
+    let mut record = checked::<T>(db, draft, lifetime, today).await?;
+    record.carry_over(&item.record);
     let audit = caller.event("content.edited", &item.slug, format!("{} revision {}", T::KIND.id, item.revision + 1));
     match db.edit_item(&item.id, revision, &record, lifetime.expires_on, caller.author()?, audit).await? {
         ItemSave::Saved(item) | ItemSave::Unchanged(item) => Ok(item),

@@ -49,6 +49,6 @@ impl Caller {
     /// The signed-in user as history names them, after the policy allowed a change.
     fn author(&self) -> Result<Author<'_>, ServiceError> {
         let user = self.user()?;
-        Ok(Author { user_id: &user.id, label: &user.display_name })
+        Ok(Author { user_id: Some(&user.id), label: &user.display_name })
     }
 }

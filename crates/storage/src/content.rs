@@ -4,7 +4,7 @@
 //! transaction. A kind's record is JSON at a record version; older versions are upgraded by
 //! the kind's own code when read ([`Written::upgrade`]).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use lshub_domain::content::{Item, LifecycleError, Owner, Revision, State, Transition, Written};
 use lshub_domain::text::{fold, slugify};
 use lshub_domain::{Page, Pagination};
@@ -12,16 +12,17 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::accounts::{binds, exec, now, parse_time, queue_mail, sql, transaction, Mail};
+use crate::accounts::{binds, exec, now, parse_time, queue_mail, sql, stamp, transaction, Mail};
 use crate::audit::AuditEvent;
 use crate::error::{QueryContext, StorageError};
 use crate::record::read_record;
-use crate::{Backend, Database};
+use crate::{Backend, Database, Progress};
 
 /// Who makes a change, as history shows it.
 #[derive(Debug, Clone, Copy)]
 pub struct Author<'a> {
-    pub user_id: &'a str,
+    /// `None` for the hub itself, e.g. an import.
+    pub user_id: Option<&'a str>,
     pub label: &'a str,
 }
 
@@ -53,6 +54,26 @@ pub enum Transitioned<T> {
     Done(Item<T>),
     /// The item's state does not allow it; nothing was written.
     Refused(LifecycleError),
+}
+
+/// An item read from another source, saved as published and found again by `key`.
+#[derive(Debug, Clone)]
+pub struct ImportedItem<T> {
+    pub owner_id: String,
+    /// A facet value only this item has (a dataset's IRI in its catalogue).
+    pub key: (&'static str, String),
+    pub record: T,
+    /// When the source says it was published and last changed; now where it does not say.
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportedCounts {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
 }
 
 /// A published item whose expiry is close, and the addresses of its owners' members.
@@ -108,7 +129,7 @@ impl Database {
                     T::RECORD_VERSION.to_string(),
                     expires_on.map(|d| d.to_string()),
                     at.clone(),
-                    author.user_id.to_owned(),
+                    author.user_id.map(str::to_owned),
                     at,
                 ],
                 "saving a new item",
@@ -121,6 +142,110 @@ impl Database {
         })
         .await?;
         self.item_by_id(&id).await?.ok_or_else(|| missing(&id))
+    }
+
+    /// Saves `items` as published, all or none: an item whose key is already stored is
+    /// updated (a new revision, unless nothing changed), any other is added. One audit
+    /// entry records the import.
+    pub async fn import_items<T: Written>(
+        &self,
+        items: &[ImportedItem<T>],
+        author: Author<'_>,
+        audit: AuditEvent<'_>,
+        progress: &dyn Progress,
+    ) -> Result<ImportedCounts, StorageError> {
+        let kind = T::KIND;
+        progress.start(items.len() as u64);
+        let counts = transaction!(self, |backend, tx| {
+            let mut counts = ImportedCounts::default();
+            for item in items {
+                let json = to_json(&item.record)?;
+                let (facet, value) = &item.key;
+                let existing: Option<(String, String, String, String)> = sqlx::query_as(&sql(
+                    backend,
+                    "SELECT i.id, i.owner_id, i.state, i.record FROM content_items i                      JOIN content_facets f ON f.item_id = i.id WHERE i.kind = ? AND f.facet = ? AND f.value = ?",
+                ))
+                .bind(kind.id.to_owned())
+                .bind((*facet).to_owned())
+                .bind(value.clone())
+                .fetch_optional(&mut **tx)
+                .await
+                .context("finding an imported item")?;
+                let updated_at = item.updated_at.map_or_else(now, stamp);
+                let published_at = item.published_at.map_or_else(|| updated_at.clone(), stamp);
+                let title = item.record.title().to_owned();
+                let language = item.record.language().map(|l| l.code().to_owned());
+                let id = match existing {
+                    Some((_, owner, state, record))
+                        if owner == item.owner_id && state == State::Published.id() && record == json =>
+                    {
+                        counts.unchanged += 1;
+                        progress.advance(1);
+                        continue;
+                    }
+                    Some((id, ..)) => {
+                        exec(
+                            backend,
+                            tx,
+                            "UPDATE content_items SET owner_id = ?, state = ?, title = ?, sort_title = ?, language = ?,                              record = ?, record_version = CAST(? AS INTEGER), revision = revision + 1,                              last_updated = ?, published_at = COALESCE(published_at, ?) WHERE id = ?",
+                            binds![
+                                item.owner_id.clone(),
+                                State::Published.id().to_owned(),
+                                title.clone(),
+                                fold(&title),
+                                language,
+                                json,
+                                T::RECORD_VERSION.to_string(),
+                                updated_at,
+                                published_at,
+                                id.clone(),
+                            ],
+                            "updating an imported item",
+                        )
+                        .await?;
+                        counts.updated += 1;
+                        id
+                    }
+                    None => {
+                        let id = Uuid::now_v7().to_string();
+                        let slug = free_slug(backend, tx, kind.id, &item_slug(&title)).await?;
+                        exec(
+                            backend,
+                            tx,
+                            "INSERT INTO content_items (id, kind, slug, owner_id, state, title, sort_title, language,                              record, record_version, revision, created_at, created_by, published_at, last_updated)                              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), 1, ?, ?, ?, ?)",
+                            binds![
+                                id.clone(),
+                                kind.id.to_owned(),
+                                slug,
+                                item.owner_id.clone(),
+                                State::Published.id().to_owned(),
+                                title.clone(),
+                                fold(&title),
+                                language,
+                                json,
+                                T::RECORD_VERSION.to_string(),
+                                published_at.clone(),
+                                author.user_id.map(str::to_owned),
+                                published_at,
+                                updated_at,
+                            ],
+                            "saving an imported item",
+                        )
+                        .await?;
+                        counts.added += 1;
+                        id
+                    }
+                };
+                write_facets(backend, tx, &id, &item.record).await?;
+                keep_revision(backend, tx, &id, "imported", author).await?;
+                progress.advance(1);
+            }
+            crate::audit::insert(backend, tx, &audit).await?;
+            Ok(counts)
+        })
+        .await?;
+        progress.finish();
+        Ok(counts)
     }
 
     /// The item of kind `T` at `slug`, in whatever state.
@@ -507,7 +632,7 @@ async fn keep_revision(
         "INSERT INTO content_revisions (item_id, revision, state, change, record, record_version, changed_by, \
          changed_by_label, changed_at) \
          SELECT id, revision, state, ?, record, record_version, ?, ?, last_updated FROM content_items WHERE id = ?",
-        binds![change.to_owned(), author.user_id.to_owned(), author.label.to_owned(), id.to_owned()],
+        binds![change.to_owned(), author.user_id.map(str::to_owned), author.label.to_owned(), id.to_owned()],
         "keeping an item's history",
     )
     .await

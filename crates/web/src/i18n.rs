@@ -173,6 +173,13 @@ impl Translator {
             Reason::NotAddressName { value: v } => ("invalid-address-name", value(v)),
             Reason::TooManyLinks { max } => ("invalid-too-many-links", vec![("max", max.to_string())]),
             Reason::TooManyEntries { max } => ("invalid-too-many-entries", vec![("max", max.to_string())]),
+            Reason::NotCode { value: v, prefixes } => {
+                ("invalid-not-code", vec![("value", v.clone()), ("prefixes", prefixes.clone())])
+            }
+            Reason::NotCodingSystem { value: v, names } => {
+                ("invalid-not-coding-system", vec![("value", v.clone()), ("names", names.clone())])
+            }
+            Reason::NotDpvTerm { value: v } => ("invalid-not-dpv-term", value(v)),
             Reason::InThePast { value: v } => ("invalid-in-the-past", value(v)),
             Reason::ConfirmationMismatch => ("delete-confirm-mismatch", vec![]),
             Reason::LastAdmin => ("invalid-last-admin", vec![]),
@@ -296,6 +303,9 @@ mod tests {
             Reason::NotAddressName { value: value() },
             Reason::TooManyLinks { max: 20 },
             Reason::TooManyEntries { max: 50 },
+            Reason::NotCode { value: value(), prefixes: "MONDO:, DUO:".into() },
+            Reason::NotCodingSystem { value: value(), names: "ICD-10, LOINC".into() },
+            Reason::NotDpvTerm { value: value() },
             Reason::InThePast { value: value() },
             Reason::ConfirmationMismatch,
             Reason::LastAdmin,

@@ -18,6 +18,9 @@ pub struct SiteConfig {
     /// The address the public reaches the hub at, without a trailing slash; feeds and
     /// JSON-LD need absolute links.
     pub public_url: String,
+    /// The e-mail address of the office that runs the hub, given as the catalogue's contact
+    /// point; catalogues that harvest the hub's datasets ask for one.
+    pub contact_email: Option<String>,
 }
 
 /// What every handler can reach.

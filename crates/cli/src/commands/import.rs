@@ -10,13 +10,20 @@ use lshub_storage::Progress;
 
 #[derive(Args)]
 #[command(after_help = "Exit status: 0 when every record was imported, 3 when some records were rejected \
-(the others are saved), 1 when nothing was imported (unreadable file, no valid record, database error).")]
+(the others are saved; not for dcat, which imports all datasets or none), 1 when nothing was imported \
+(unreadable file, no valid record, a refused dataset, database error).")]
 pub struct ImportArgs {
     /// What the file holds.
     kind: ImportKind,
-    /// The file: ROR records as JSON lines or a ROR data dump (JSON array, schema v1 or v2);
-    /// EU Funding & Tenders call topics as a stream of JSON objects. Plain or gzip.
-    path: PathBuf,
+    /// The file, or its web address: ROR records as JSON lines or a ROR data dump (JSON
+    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects;
+    /// a DCAT-AP catalogue in Turtle, JSON-LD or RDF/XML (a FAIR Data Point's address will
+    /// do). Plain or gzip.
+    path: String,
+    /// For dcat: the organisation (its address name) that holds the datasets whose
+    /// publisher matches no organisation in the directory.
+    #[arg(long)]
+    organisation: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -25,18 +32,29 @@ enum ImportKind {
     Ror,
     /// Call topics from the EU Funding & Tenders portal.
     EuCalls,
+    /// Datasets from a DCAT-AP (HealthDCAT-AP) catalogue.
+    Dcat,
 }
 
 /// Exit status when some records were rejected and the rest saved.
 const PARTIAL: u8 = 3;
 
 pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetting) -> anyhow::Result<ExitCode> {
+    // A download lives in a folder that is removed when the import ends.
+    let (path, _download) = match args.path.strip_prefix("https://").or(args.path.strip_prefix("http://")) {
+        Some(_) => {
+            let (folder, path) = download(&args.path).await?;
+            (path, Some(folder))
+        }
+        None => (PathBuf::from(&args.path), None),
+    };
     let db = crate::open_database(database_url).await?;
     let encoder = model.load()?;
     let progress = TerminalProgress::new("saving");
     let result = match args.kind {
-        ImportKind::Ror => lshub_import::import_ror(&db, &args.path, &progress).await,
-        ImportKind::EuCalls => lshub_import::import_eu_calls(&db, &args.path, &progress).await,
+        ImportKind::Ror => lshub_import::import_ror(&db, &path, &progress).await,
+        ImportKind::EuCalls => lshub_import::import_eu_calls(&db, &path, &progress).await,
+        ImportKind::Dcat => lshub_import::import_dcat(&db, &path, args.organisation.as_deref(), &progress).await,
     };
     if let (Ok(_), Some(encoder)) = (&result, &encoder) {
         // The records are saved whatever happens here: vectors are derived data that
@@ -49,7 +67,7 @@ pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetti
             print_rejections(&report.rejected);
             println!(
                 "{}: {} inserted, {} updated, {} unchanged, {} rejected",
-                args.path.display(),
+                args.path,
                 report.inserted,
                 report.updated,
                 report.unchanged,
@@ -59,14 +77,40 @@ pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetti
         }
         Err(ImportError::NoValidRecords { rejected, .. }) if !rejected.is_empty() => {
             print_rejections(&rejected);
-            anyhow::bail!(
-                "{}: no valid record ({} rejected); nothing was imported",
-                args.path.display(),
-                rejected.len()
-            )
+            anyhow::bail!("{}: no valid record ({} rejected); nothing was imported", args.path, rejected.len())
         }
-        Err(e) => Err(anyhow::Error::new(e).context(format!("importing {}", args.path.display()))),
+        Err(ImportError::Refused { rejected, .. }) => {
+            print_rejections(&rejected);
+            anyhow::bail!("{}: {} refused; nothing was imported", args.path, rejected.len())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("importing {}", args.path))),
     }
+}
+
+/// Fetches `url` into a new folder, under a name whose extension says what syntax the server
+/// sent (catalogues such as FAIR Data Points answer in the syntax asked for).
+async fn download(url: &str) -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("accept", "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8, */*;q=0.1")
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .with_context(|| format!("downloading {url}"))?;
+    let syntax = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(lshub_dcat::RdfSyntax::from_media_type);
+    let name = match syntax {
+        Some(syntax) => format!("download.{}", syntax.extension()),
+        None => url.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("download").to_owned(),
+    };
+    let bytes = response.bytes().await.with_context(|| format!("downloading {url}"))?;
+    let folder = tempfile::tempdir().context("making a folder for the download")?;
+    let path = folder.path().join(name);
+    std::fs::write(&path, &bytes).with_context(|| format!("saving the download of {url}"))?;
+    Ok((folder, path))
 }
 
 fn exit_code(report: &ImportReport) -> ExitCode {

@@ -36,6 +36,11 @@ pub struct ServeArgs {
     /// from the last X-Forwarded-For entry. Only set this when a proxy always adds it.
     #[arg(long, env = "LSHUB_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// The e-mail address of the office that runs the hub, given as the data catalogue's
+    /// contact point (catalogues that harvest the hub require one). Without it, the address
+    /// in --mail-from.
+    #[arg(long, env = "LSHUB_CONTACT_EMAIL")]
+    contact_email: Option<String>,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -73,6 +78,17 @@ pub struct ServeArgs {
 
 const MIB: usize = 1024 * 1024;
 
+/// The office's address: the one given, else the one in the sender of outgoing mail
+/// (`LSH Hub <hub@example.org>`), in the one form the hub keeps addresses in.
+fn contact_email(given: Option<&str>, mail_from: Option<&str>) -> anyhow::Result<Option<String>> {
+    let from_sender =
+        mail_from.map(|from| from.rsplit_once('<').and_then(|(_, rest)| rest.strip_suffix('>')).unwrap_or(from).trim());
+    let Some(address) = given.or(from_sender) else { return Ok(None) };
+    let email = lshub_domain::account::Email::parse(address)
+        .map_err(|e| anyhow::anyhow!("--contact-email {address:?} is not an e-mail address: {e}"))?;
+    Ok(Some(email.as_str().to_owned()))
+}
+
 /// A rate limit is a positive number of requests per minute; switching one off is not offered.
 fn per_minute() -> clap::builder::RangedI64ValueParser<u32> {
     clap::value_parser!(u32).range(1..)
@@ -90,7 +106,13 @@ pub async fn run(
     let listener = TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
     let address = listener.local_addr().context("reading the listening address")?;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_owned();
-    let site = SiteConfig { region: args.region, public_url: public_url.clone() };
+    let contact_email = contact_email(args.contact_email.as_deref(), args.mail_from.as_deref())?;
+    if contact_email.is_none() {
+        tracing::warn!(
+            "no --contact-email: the data catalogue has no contact point, which Health-RI's profile requires"
+        );
+    }
+    let site = SiteConfig { region: args.region, public_url: public_url.clone(), contact_email };
     let state = AppState::open_with_model(db.clone(), site, encoder.clone())
         .await
         .context("starting the hub")?

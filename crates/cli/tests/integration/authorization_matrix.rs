@@ -283,7 +283,7 @@ fn valid_fields(path: &str) -> &'static str {
     match path {
         "news" => "title=Matrix+item&body=For+the+matrix&language=en",
         "datasets" => {
-            "title_en=Matrix+item&description_en=For+the+matrix&contact_point=matrix%40example.org&access_rights=PUBLIC"
+            "title_en=Matrix+item&description_en=For+the+matrix&keywords_en=matrix&themes=HEAL&contact_point=matrix%40example.org&access_rights=PUBLIC"
         }
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }

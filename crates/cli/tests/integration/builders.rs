@@ -22,7 +22,33 @@ use crate::support::{migrated_database, Backend};
 pub struct Hub {
     pub db: Database,
     pub url: String,
+    pub backend: Backend,
 }
+
+/// Declares each check once per backend, each on a migrated database of its own.
+macro_rules! per_backend_hub {
+    ($($check:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let hub = crate::builders::Hub::new(crate::support::Backend::Sqlite).await.expect("SQLite");
+                    super::$check(hub).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let Some(hub) = crate::builders::Hub::new(crate::support::Backend::Postgres).await else { return };
+                    super::$check(hub).await;
+                }
+            )+
+        }
+    };
+}
+pub(crate) use per_backend_hub;
 
 /// Numbers records so that every name a builder makes is its own.
 static SERIAL: AtomicUsize = AtomicUsize::new(0);
@@ -40,7 +66,7 @@ impl Hub {
     /// outside CI.
     pub async fn new(backend: Backend) -> Option<Self> {
         let url = migrated_database(backend).await?;
-        Some(Self { db: Database::connect(&url).await.expect("connect"), url })
+        Some(Self { db: Database::connect(&url).await.expect("connect"), url, backend })
     }
 
     /// An organisation in the directory, as an import would put it there.

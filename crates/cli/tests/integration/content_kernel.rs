@@ -10,31 +10,7 @@ use lshub_storage::content::ItemFilter;
 
 use crate::builders::Hub;
 
-/// Declares each check once per backend, each on a migrated database of its own.
-macro_rules! per_backend_hub {
-    ($($check:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $check() {
-                    let hub = crate::builders::Hub::new(crate::support::Backend::Sqlite).await.expect("SQLite");
-                    super::$check(hub).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $check() {
-                    let Some(hub) = crate::builders::Hub::new(crate::support::Backend::Postgres).await else { return };
-                    super::$check(hub).await;
-                }
-            )+
-        }
-    };
-}
-
-per_backend_hub!(
+crate::builders::per_backend_hub!(
     only_members_write_and_only_published_items_are_public,
     items_are_built_in_every_state_and_moderators_step_in,
     expired_items_leave_lists_and_keep_their_page,

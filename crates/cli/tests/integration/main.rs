@@ -18,6 +18,7 @@ mod conformance;
 mod content_kernel;
 mod crash_profile_edits;
 mod datasets;
+mod dcat_import;
 mod feeds;
 mod hardening;
 mod hostile_input;

@@ -13,6 +13,8 @@ use sqlx::Connection;
 
 /// Feeds and API items carry absolute links; a fixed base keeps snapshots stable.
 pub const PUBLIC_URL: &str = "http://hub.test";
+/// The cluster office's address the test hubs give as the catalogue's contact point.
+pub const CONTACT_EMAIL: &str = "office@hub.test";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -153,7 +155,11 @@ fn boot(database_url: String) -> TestApp {
             ];
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let address = listener.local_addr().expect("address");
-            let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into() };
+            let site = SiteConfig {
+                region: "Amsterdam".into(),
+                public_url: PUBLIC_URL.into(),
+                contact_email: Some(CONTACT_EMAIL.into()),
+            };
             let encoder = model();
             if let Some(encoder) = &encoder {
                 store_vectors(&db, encoder).await;

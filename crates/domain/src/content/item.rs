@@ -117,6 +117,10 @@ pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Takes over from the record an edit replaces what the draft does not carry (such as
+    /// where an imported record came from).
+    fn carry_over(&mut self, _previous: &Self) {}
+
     /// Its fields as text, in order, for history: what changed between two revisions.
     fn fields(&self) -> Vec<(&'static str, String)>;
 

@@ -409,7 +409,7 @@ mod tests {
     async fn app(public_url: &str) -> axum::Router {
         let db = lshub_storage::Database::connect("sqlite::memory:").await.expect("database");
         db.migrate().await.expect("migrate");
-        let site = crate::SiteConfig { region: "Amsterdam".into(), public_url: public_url.into() };
+        let site = crate::SiteConfig { region: "Amsterdam".into(), public_url: public_url.into(), contact_email: None };
         crate::router(AppState::open(db, site).await.expect("state"))
     }
 

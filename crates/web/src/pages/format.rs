@@ -23,6 +23,26 @@ pub fn number(lang: Language, value: i64) -> String {
     out
 }
 
+/// A size in bytes in SI units with one decimal: "2.0 GB" in English, "2,0 GB" in Dutch;
+/// under a kilobyte in bytes.
+pub fn bytes(lang: Language, value: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if value < 1000 {
+        return format!("{value} B");
+    }
+    let mut size = value as f64 / 1000.0;
+    let mut unit = 0;
+    while size >= 1000.0 && unit + 1 < UNITS.len() {
+        size /= 1000.0;
+        unit += 1;
+    }
+    let shown = format!("{size:.1}");
+    match lang {
+        Language::En => format!("{shown} {}", UNITS[unit]),
+        Language::Nl => format!("{} {}", shown.replace('.', ","), UNITS[unit]),
+    }
+}
+
 /// An amount in euros: "€1,500,000" in English, "€ 1.500.000" in Dutch.
 pub fn euros(lang: Language, value: i64) -> String {
     match lang {
@@ -101,6 +121,14 @@ pub fn moment(lang: Language, stamp: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_in_si_units_with_the_languages_decimal_mark() {
+        assert_eq!(bytes(Language::En, 512), "512 B");
+        assert_eq!(bytes(Language::En, 81_920), "81.9 kB");
+        assert_eq!(bytes(Language::Nl, 2_000_000_000), "2,0 GB");
+        assert_eq!(bytes(Language::En, u64::MAX), "18446.7 PB");
+    }
 
     #[test]
     fn numbers_use_each_languages_separator() {

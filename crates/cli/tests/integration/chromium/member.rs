@@ -100,7 +100,13 @@ pub async fn claim_approve_edit(s: &mut Session) -> Result<()> {
     s.fill("f-description_en", "CT scans of patients with lung cancer, 2015 to 2024.").await?;
     s.fill("f-contact_point", "data@example.org").await?;
     s.fill("f-duo", "DUO:0000042").await?;
-    s.fill("f-distributions", "DICOM | https://example.org/data").await?;
+    s.fill("f-keywords_en", "lung cancer, CT").await?;
+    s.fill("f-themes", "HEAL").await?;
+    s.fill(
+        "f-distributions",
+        "CT images | DICOM | https://example.org/data | https://creativecommons.org/licenses/by/4.0/ | 2000000000",
+    )
+    .await?;
     s.find("form.stacked-form button[type=submit]").await?.click().await?;
     s.arrived("dataset-item", Arrival::Page).await?;
     s.find("form[action$='/state']:has(input[name=transition][value=publish]) button").await?.click().await?;

@@ -27,7 +27,11 @@ pub fn routes() -> RouteTable {
 
 async fn catalogue(State(state): State<AppState>, syntax: RdfSyntax) -> Result<Response, AppError> {
     let datasets = state.db.listed_items::<Dataset>(today()).await?;
-    let info = CatalogueInfo { base_url: &state.site.public_url, region: &state.site.region };
+    let info = CatalogueInfo {
+        base_url: &state.site.public_url,
+        region: &state.site.region,
+        contact_email: state.site.contact_email.as_deref(),
+    };
     let graph = lshub_dcat::catalogue_graph(&info, &datasets).map_err(internal)?;
     rdf_response(&graph, syntax)
 }

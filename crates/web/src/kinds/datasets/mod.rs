@@ -9,7 +9,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use lshub_dcat::RdfSyntax;
 use lshub_domain::content::Item;
-use lshub_domain::dataset::{AccessRights, Dataset, DatasetDraft, Distribution, DATA_THEMES};
+use lshub_domain::dataset::{terms, AccessRights, Dataset, DatasetDraft, Distribution, DATA_THEMES};
 use lshub_domain::Language;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,10 +30,28 @@ const SUMMARY_CHARS: usize = 280;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DistributionWire {
+    /// What this way gives, e.g. "CT images".
+    #[serde(default)]
+    pub title: String,
     /// A file type or format, e.g. `CSV`, `DICOM`, `FHIR`.
     pub format: String,
     pub access_url: String,
+    /// The licence's address; required when a distribution is written.
     pub licence: Option<String>,
+    /// The size in bytes (an estimate will do); required when a distribution is written.
+    pub byte_size: Option<u64>,
+}
+
+impl From<&Distribution> for DistributionWire {
+    fn from(d: &Distribution) -> Self {
+        DistributionWire {
+            title: d.title.clone(),
+            format: d.format.clone(),
+            access_url: d.access_url.clone(),
+            licence: d.licence.clone(),
+            byte_size: d.byte_size,
+        }
+    }
 }
 
 /// A dataset as the API shows it: DCAT-AP and HealthDCAT-AP fields.
@@ -46,17 +64,20 @@ pub struct DatasetWire {
     pub description_nl: Option<String>,
     pub keywords_en: Vec<String>,
     pub keywords_nl: Vec<String>,
-    /// An e-mail address or a web address.
+    /// An e-mail address.
     pub contact_point: String,
     /// EU data theme codes, e.g. `HEAL`.
     pub themes: Vec<String>,
     /// `PUBLIC`, `RESTRICTED` or `NON_PUBLIC`.
     pub access_rights: &'static str,
+    /// DPV terms (`dpv:Consent`) or their addresses.
     pub legal_basis: Vec<String>,
     pub purpose: Vec<String>,
     pub personal_data: Vec<String>,
+    /// Codes with a known prefix (`MONDO:0005061`) or addresses of terms.
     pub health_categories: Vec<String>,
     pub health_themes: Vec<String>,
+    /// Coding systems by name (`ICD-10`, `SNOMED CT`) or address.
     pub coding_systems: Vec<String>,
     pub code_values: Vec<String>,
     pub population_coverage: Option<String>,
@@ -71,6 +92,8 @@ pub struct DatasetWire {
     pub retention_until: Option<NaiveDate>,
     /// The health data access body that decides on access, where there is one.
     pub access_body: Option<String>,
+    pub access_body_email: Option<String>,
+    pub access_body_website: Option<String>,
     pub distributions: Vec<DistributionWire>,
     pub quality_annotations: Vec<String>,
     /// DUO codes that restrict the data's use, e.g. `DUO:0000042`.
@@ -108,6 +131,8 @@ pub struct DatasetInput {
     pub spatial: String,
     pub retention_until: Option<NaiveDate>,
     pub access_body: String,
+    pub access_body_email: String,
+    pub access_body_website: String,
     pub distributions: Vec<DistributionWire>,
     pub quality_annotations: Vec<String>,
     pub duo: Vec<String>,
@@ -146,16 +171,36 @@ impl From<DatasetInput> for DatasetDraft {
             spatial: input.spatial,
             retention_until: shown(input.retention_until.map(|d| d.to_string())),
             access_body: input.access_body,
+            access_body_email: input.access_body_email,
+            access_body_website: input.access_body_website,
             distributions: input
                 .distributions
                 .into_iter()
-                .map(|d| format!("{} | {} | {}", d.format, d.access_url, d.licence.unwrap_or_default()))
+                .map(|d| {
+                    Distribution {
+                        title: d.title,
+                        format: d.format,
+                        access_url: d.access_url,
+                        licence: d.licence,
+                        byte_size: d.byte_size,
+                    }
+                    .to_line()
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
             quality_annotations: input.quality_annotations.join("\n"),
             duo: terms(input.duo),
         }
     }
+}
+
+/// A distribution as its page's table shows it.
+struct DistributionRow {
+    title: String,
+    format: String,
+    access_url: String,
+    licence: Option<String>,
+    size: String,
 }
 
 /// A DUO code with the address of its term.
@@ -173,7 +218,7 @@ struct Body<'a> {
     description_lang: Option<&'static str>,
     keywords: Vec<String>,
     facts: Vec<Field>,
-    distributions: Vec<Distribution>,
+    distributions: Vec<DistributionRow>,
     quality_annotations: Vec<String>,
     duo: Vec<DuoCode>,
 }
@@ -204,12 +249,7 @@ fn facts(t: &Translator, dataset: &Dataset) -> Vec<Field> {
         t.t(&format!("dataset-access-{}", dataset.access_rights.id())),
         Some(dataset.access_rights.iri()),
     );
-    let contact_link = if dataset.contact_point.contains("://") {
-        web_link(&dataset.contact_point)
-    } else {
-        Some(format!("mailto:{}", dataset.contact_point))
-    };
-    add("contact_point", dataset.contact_point.clone(), contact_link);
+    add("contact_point", dataset.contact_point.clone(), Some(format!("mailto:{}", dataset.contact_point)));
     let themes = dataset.themes.iter().map(|code| t.t(&format!("dataset-theme-{}", code.to_lowercase())));
     add("themes", themes.collect::<Vec<_>>().join(", "), None);
     for (name, values) in [
@@ -247,8 +287,10 @@ fn facts(t: &Translator, dataset: &Dataset) -> Vec<Field> {
     add("temporal", period, None);
     add("spatial", text(&dataset.spatial), None);
     add("retention_until", day(dataset.retention_until), None);
-    let body_link = dataset.access_body.as_deref().and_then(web_link);
+    let body_link = dataset.access_body_website.as_deref().and_then(web_link);
     add("access_body", text(&dataset.access_body), body_link);
+    let body_mail = dataset.access_body_email.as_ref().map(|address| format!("mailto:{address}"));
+    add("access_body_email", text(&dataset.access_body_email), body_mail);
     facts
 }
 
@@ -279,6 +321,11 @@ impl Presented for Dataset {
             })
             .collect();
         let list_hint = hint("list");
+        let codes_hint = t.t1(
+            "kind-dataset-field-codes-hint",
+            "prefixes",
+            terms::PREFIXES.map(|(prefix, _)| format!("{prefix}:")).join(", "),
+        );
         vec![
             field("title_en", "text", &draft.title_en).hint(hint("title")),
             field("title_nl", "text", &draft.title_nl),
@@ -293,10 +340,14 @@ impl Presented for Dataset {
                 "codes",
                 DATA_THEMES.join(", "),
             )),
-            field("health_categories", "text", &draft.health_categories).hint(list_hint.clone()),
-            field("health_themes", "text", &draft.health_themes).hint(list_hint.clone()),
-            field("coding_systems", "text", &draft.coding_systems).hint(hint("coding_systems")),
-            field("code_values", "text", &draft.code_values).hint(list_hint.clone()),
+            field("health_categories", "text", &draft.health_categories).hint(codes_hint.clone()),
+            field("health_themes", "text", &draft.health_themes).hint(codes_hint.clone()),
+            field("coding_systems", "text", &draft.coding_systems).hint(t.t1(
+                "kind-dataset-field-coding_systems-hint",
+                "names",
+                terms::CODING_SYSTEMS.map(|(name, _)| name).join(", "),
+            )),
+            field("code_values", "text", &draft.code_values).hint(codes_hint),
             field("legal_basis", "text", &draft.legal_basis).hint(hint("dpv")),
             field("purpose", "text", &draft.purpose).hint(hint("dpv")),
             field("personal_data", "text", &draft.personal_data).hint(hint("dpv")),
@@ -309,7 +360,9 @@ impl Presented for Dataset {
             field("temporal_end", "date", &draft.temporal_end),
             field("spatial", "text", &draft.spatial),
             field("retention_until", "date", &draft.retention_until),
-            field("access_body", "text", &draft.access_body),
+            field("access_body", "text", &draft.access_body).hint(hint("access_body")),
+            field("access_body_email", "email", &draft.access_body_email),
+            field("access_body_website", "url", &draft.access_body_website),
             field("distributions", "textarea", &draft.distributions).hint(hint("distributions")),
             field("quality_annotations", "textarea", &draft.quality_annotations).hint(hint("lines")),
             field("duo", "text", &draft.duo).hint(hint("duo")),
@@ -331,16 +384,19 @@ impl Presented for Dataset {
             description_lang,
             keywords: keywords.clone(),
             facts: facts(t, dataset),
-            distributions: dataset.distributions.clone(),
-            quality_annotations: dataset.quality_annotations.clone(),
-            duo: dataset
-                .duo
+            distributions: dataset
+                .distributions
                 .iter()
-                .map(|code| DuoCode {
-                    code: code.clone(),
-                    iri: format!("http://purl.obolibrary.org/obo/{}", code.replace(':', "_")),
+                .map(|d| DistributionRow {
+                    title: d.title.clone(),
+                    format: d.format.clone(),
+                    access_url: d.access_url.clone(),
+                    licence: d.licence.clone(),
+                    size: d.byte_size.map(|n| crate::pages::format::bytes(t.lang, n)).unwrap_or_default(),
                 })
                 .collect(),
+            quality_annotations: dataset.quality_annotations.clone(),
+            duo: dataset.duo.iter().map(|code| DuoCode { code: code.clone(), iri: terms::iri(code) }).collect(),
         };
         Ok(body.render()?)
     }
@@ -381,15 +437,9 @@ impl Presented for Dataset {
             spatial: self.spatial.clone(),
             retention_until: self.retention_until,
             access_body: self.access_body.clone(),
-            distributions: self
-                .distributions
-                .iter()
-                .map(|d| DistributionWire {
-                    format: d.format.clone(),
-                    access_url: d.access_url.clone(),
-                    licence: d.licence.clone(),
-                })
-                .collect(),
+            access_body_email: self.access_body_email.clone(),
+            access_body_website: self.access_body_website.clone(),
+            distributions: self.distributions.iter().map(DistributionWire::from).collect(),
             quality_annotations: self.quality_annotations.clone(),
             duo: self.duo.clone(),
         }

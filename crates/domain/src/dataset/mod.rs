@@ -1,6 +1,13 @@
 //! Datasets: what an organisation holds that researchers may ask to use, described with the
 //! fields of DCAT-AP 3 and HealthDCAT-AP, owned by the holding organisation and written by
 //! its members through the content kernel. The publisher is the owning organisation.
+//!
+//! The fields are those of HealthDCAT-AP, and the rules those of Health-RI's profile of it
+//! (the Dutch national catalogue's), so that every dataset can be harvested as it is: a
+//! contact e-mail address, at least one keyword and theme, terms as codes or addresses
+//! (see [`terms`]), and distributions with a title, licence and size.
+
+pub mod terms;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -10,6 +17,7 @@ use crate::content::{Item, SearchDocument, Written, DATASET};
 use crate::language::Language;
 use crate::record::Versioned;
 use crate::validation::{no_direction_controls, optional_text, optional_web_url, Reason, ValidationError};
+use terms::TermKind;
 
 pub const TITLE_MAX_CHARS: usize = 300;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
@@ -59,12 +67,25 @@ pub const DATA_THEMES: [&str; 13] =
 /// One way to get the data (`dcat:Distribution`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Distribution {
+    /// What this way gives, e.g. "CT images" or "Request access".
+    #[serde(default)]
+    pub title: String,
     /// A file type or format, e.g. `CSV`, `DICOM`, `FHIR`.
     pub format: String,
     pub access_url: String,
-    /// The licence's address.
+    /// The licence's address; required since Health-RI's profile asks for it, absent in
+    /// records written before.
     pub licence: Option<String>,
+    /// The size in bytes, an estimate where the data is not one file.
+    #[serde(default)]
+    pub byte_size: Option<u64>,
 }
+
+/// The facet by which an imported dataset is found again: its IRI in the source catalogue.
+pub const SOURCE_FACET: &str = "source";
+
+/// How a distribution is written on one line of the form.
+pub const DISTRIBUTION_LINE: &str = "title | format | access URL | licence URL | size in bytes";
 
 /// Text in English and Dutch; at least one is given where the field is required.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +119,7 @@ pub struct Dataset {
     pub description: Bilingual,
     pub keywords_en: Vec<String>,
     pub keywords_nl: Vec<String>,
-    /// An e-mail address or a web address (`dcat:contactPoint`).
+    /// An e-mail address (`dcat:contactPoint`, a `vcard:Kind` with `vcard:hasEmail`).
     pub contact_point: String,
     pub themes: Vec<String>,
     pub access_rights: AccessRights,
@@ -122,17 +143,37 @@ pub struct Dataset {
     pub spatial: Option<String>,
     /// The last day the data is kept.
     pub retention_until: Option<NaiveDate>,
-    /// The health data access body that decides on access, where there is one.
+    /// The health data access body that decides on access, where there is one: its name,
+    /// e-mail address and website.
     pub access_body: Option<String>,
+    pub access_body_email: Option<String>,
+    pub access_body_website: Option<String>,
     pub distributions: Vec<Distribution>,
     pub quality_annotations: Vec<String>,
     /// DUO codes (`DUO:0000042`) that restrict the data's use.
     pub duo: Vec<String>,
+    /// Where a dataset read from another catalogue came from; the hub's own have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// A dataset's origin in another catalogue, kept so that importing it again updates it and
+/// exporting it gives back what that catalogue said.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Its IRI there, which the hub keeps as its IRI.
+    pub iri: String,
+    /// Its `dct:identifier` there, where that is not its IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// What that catalogue said of it that the hub has no field for, as N-Triples.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub statements: String,
 }
 
 /// A dataset as a member submits it: every field as text. Lists are separated by commas or
 /// new lines; distributions and quality annotations are one per line, a distribution as
-/// `format | access URL | licence URL` (the licence may be left out).
+/// [`DISTRIBUTION_LINE`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DatasetDraft {
@@ -162,6 +203,8 @@ pub struct DatasetDraft {
     pub spatial: String,
     pub retention_until: String,
     pub access_body: String,
+    pub access_body_email: String,
+    pub access_body_website: String,
     pub distributions: String,
     pub quality_annotations: String,
     pub duo: String,
@@ -230,6 +273,18 @@ fn list(field: &'static str, text: &str, separators: &[char]) -> Result<Vec<Stri
     Ok(values)
 }
 
+/// Terms of a vocabulary, each kept in the one form [`TermKind::normalise`] gives it.
+fn vocabulary_terms(field: &'static str, text: &str, kind: TermKind) -> Result<Vec<String>, ValidationError> {
+    let mut values: Vec<String> = Vec::new();
+    for value in terms(field, text)? {
+        let term = kind.normalise(field, &value)?;
+        if !values.contains(&term) {
+            values.push(term);
+        }
+    }
+    Ok(values)
+}
+
 /// Terms that must each be one of `allowed` (compared without regard to case).
 fn choices(field: &'static str, text: &str, allowed: &[&str]) -> Result<Vec<String>, ValidationError> {
     let mut values = Vec::new();
@@ -285,43 +340,51 @@ fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, Validation
         .map_err(|_| ValidationError::new(field, Reason::NotDate { value: text }))
 }
 
-/// An e-mail address or an http(s) address.
-fn contact(text: &str) -> Result<String, ValidationError> {
-    let Some(value) = present(text) else { return Err(ValidationError::new("contact_point", Reason::Empty)) };
-    if value.contains('@') && !value.contains("://") {
-        return Email::parse(&value)
-            .map(|email| email.as_str().to_owned())
-            .map_err(|_| ValidationError::new("contact_point", Reason::NotEmailAddress { value: Some(value) }));
-    }
-    optional_web_url("contact_point", Some(&value))?;
-    Ok(value)
+/// An e-mail address, or nothing where the field may be left empty.
+fn email(field: &'static str, text: &str) -> Result<Option<String>, ValidationError> {
+    let Some(value) = present(text) else { return Ok(None) };
+    Email::parse(&value)
+        .map(|email| Some(email.as_str().to_owned()))
+        .map_err(|_| ValidationError::new(field, Reason::NotEmailAddress { value: Some(value) }))
 }
 
+/// One distribution per line, as [`DISTRIBUTION_LINE`] says; every part is needed.
 fn distributions(text: &str) -> Result<Vec<Distribution>, ValidationError> {
     let mut distributions = Vec::new();
     for entry in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut parts = entry.split('|').map(str::trim);
-        let format = line("distributions", parts.next().unwrap_or_default(), TERM_MAX_CHARS)?
-            .ok_or_else(|| ValidationError::new("distributions", Reason::Empty))?;
-        let access_url = parts
-            .next()
-            .and_then(present)
-            .ok_or_else(|| ValidationError::new("distributions", Reason::NotWebAddress { value: entry.to_owned() }))?;
-        optional_web_url("distributions", Some(&access_url))?;
-        let licence = parts.next().and_then(present);
-        optional_web_url("distributions", licence.as_deref())?;
-        if parts.next().is_some() {
+        let parts: Vec<&str> = entry.split('|').map(str::trim).collect();
+        let [title, format, access_url, licence, size] = parts[..] else {
             return Err(ValidationError::new(
                 "distributions",
-                Reason::NotOneOf { value: entry.to_owned(), allowed: "format | URL | licence".into() },
+                Reason::NotOneOf { value: entry.to_owned(), allowed: DISTRIBUTION_LINE.into() },
             ));
+        };
+        let required = |text: &str| present(text).ok_or_else(|| ValidationError::new("distributions", Reason::Empty));
+        let title = line("distributions", &required(title)?, TITLE_MAX_CHARS)?.unwrap_or_default();
+        let format = line("distributions", &required(format)?, TERM_MAX_CHARS)?.unwrap_or_default();
+        let access_url = required(access_url)?;
+        optional_web_url("distributions", Some(&access_url))?;
+        let licence = required(licence)?;
+        optional_web_url("distributions", Some(&licence))?;
+        let byte_size = as_u64(number("distributions", size, i64::MAX)?);
+        if byte_size.is_none() {
+            return Err(ValidationError::new("distributions", Reason::Empty));
         }
-        distributions.push(Distribution { format, access_url, licence });
+        distributions.push(Distribution { title, format, access_url, licence: Some(licence), byte_size });
     }
     if distributions.len() > MAX_TERMS {
         return Err(ValidationError::new("distributions", Reason::TooManyEntries { max: MAX_TERMS }));
     }
     Ok(distributions)
+}
+
+impl Distribution {
+    /// The distribution as one line of the form, [`DISTRIBUTION_LINE`].
+    pub fn to_line(&self) -> String {
+        let size = self.byte_size.map(|n| n.to_string()).unwrap_or_default();
+        let licence = self.licence.as_deref().unwrap_or_default();
+        format!("{} | {} | {} | {licence} | {size}", self.title, self.format, self.access_url)
+    }
 }
 
 fn as_u32(n: Option<i64>) -> Option<u32> {
@@ -353,8 +416,21 @@ impl Written for Dataset {
         }
         let keywords_en = c.keep(terms("keywords_en", &d.keywords_en)).unwrap_or_default();
         let keywords_nl = c.keep(terms("keywords_nl", &d.keywords_nl)).unwrap_or_default();
-        let contact_point = c.keep(contact(&d.contact_point)).unwrap_or_default();
+        if present(&d.keywords_en).is_none() && present(&d.keywords_nl).is_none() {
+            c.0.push(ValidationError::new("keywords_en", Reason::GiveOneOf { choices: "keywords_en, keywords_nl" }));
+        }
+        let contact_point = match c.keep(email("contact_point", &d.contact_point)) {
+            Some(Some(address)) => address,
+            Some(None) => {
+                c.0.push(ValidationError::new("contact_point", Reason::Empty));
+                String::new()
+            }
+            None => String::new(),
+        };
         let themes = c.keep(choices("themes", &d.themes, &DATA_THEMES)).unwrap_or_default();
+        if present(&d.themes).is_none() {
+            c.0.push(ValidationError::new("themes", Reason::Empty));
+        }
         let access_rights = AccessRights::from_id(d.access_rights.trim());
         if access_rights.is_none() {
             let allowed = AccessRights::ALL.map(AccessRights::id).join(", ");
@@ -363,13 +439,16 @@ impl Written for Dataset {
                 Reason::NotOneOf { value: d.access_rights.clone(), allowed },
             ));
         }
-        let legal_basis = c.keep(terms("legal_basis", &d.legal_basis)).unwrap_or_default();
-        let purpose = c.keep(terms("purpose", &d.purpose)).unwrap_or_default();
-        let personal_data = c.keep(terms("personal_data", &d.personal_data)).unwrap_or_default();
-        let health_categories = c.keep(terms("health_categories", &d.health_categories)).unwrap_or_default();
-        let health_themes = c.keep(terms("health_themes", &d.health_themes)).unwrap_or_default();
-        let coding_systems = c.keep(terms("coding_systems", &d.coding_systems)).unwrap_or_default();
-        let code_values = c.keep(terms("code_values", &d.code_values)).unwrap_or_default();
+        let dpv = |field, text| vocabulary_terms(field, text, TermKind::Dpv);
+        let legal_basis = c.keep(dpv("legal_basis", &d.legal_basis)).unwrap_or_default();
+        let purpose = c.keep(dpv("purpose", &d.purpose)).unwrap_or_default();
+        let personal_data = c.keep(dpv("personal_data", &d.personal_data)).unwrap_or_default();
+        let codes = |field, text| vocabulary_terms(field, text, TermKind::Code);
+        let health_categories = c.keep(codes("health_categories", &d.health_categories)).unwrap_or_default();
+        let health_themes = c.keep(codes("health_themes", &d.health_themes)).unwrap_or_default();
+        let coding_systems =
+            c.keep(vocabulary_terms("coding_systems", &d.coding_systems, TermKind::CodingSystem)).unwrap_or_default();
+        let code_values = c.keep(codes("code_values", &d.code_values)).unwrap_or_default();
         let population_coverage = c.keep(line("population_coverage", &d.population_coverage, NOTE_MAX_CHARS)).flatten();
         let min_age = c.keep(number("min_typical_age", &d.min_typical_age, MAX_AGE)).flatten();
         let max_age = c.keep(number("max_typical_age", &d.max_typical_age, MAX_AGE)).flatten();
@@ -399,6 +478,21 @@ impl Written for Dataset {
         let spatial = c.keep(line("spatial", &d.spatial, NOTE_MAX_CHARS)).flatten();
         let retention_until = c.keep(date("retention_until", &d.retention_until)).flatten();
         let access_body = c.keep(line("access_body", &d.access_body, NOTE_MAX_CHARS)).flatten();
+        let access_body_email = c.keep(email("access_body_email", &d.access_body_email)).flatten();
+        let access_body_website = present(&d.access_body_website);
+        c.keep(optional_web_url("access_body_website", access_body_website.as_deref()));
+        // Catalogues describe an access body as an agent with a name, a mailbox and a homepage.
+        if access_body.is_some() || access_body_email.is_some() || access_body_website.is_some() {
+            for (field, value) in [
+                ("access_body", &access_body),
+                ("access_body_email", &access_body_email),
+                ("access_body_website", &access_body_website),
+            ] {
+                if value.is_none() {
+                    c.0.push(ValidationError::new(field, Reason::Empty));
+                }
+            }
+        }
         let distributions = c.keep(distributions(&d.distributions)).unwrap_or_default();
         let quality_annotations = c.keep(lines("quality_annotations", &d.quality_annotations)).unwrap_or_default();
         let duo = c.keep(duo_codes(&d.duo)).unwrap_or_default();
@@ -428,9 +522,12 @@ impl Written for Dataset {
                 spatial,
                 retention_until,
                 access_body,
+                access_body_email,
+                access_body_website,
                 distributions,
                 quality_annotations,
                 duo,
+                source: None,
             }),
             _ => Err(c.0),
         }
@@ -467,15 +564,9 @@ impl Written for Dataset {
             spatial: text(&self.spatial),
             retention_until: shown(self.retention_until.map(|d| d.to_string())),
             access_body: text(&self.access_body),
-            distributions: self
-                .distributions
-                .iter()
-                .map(|d| match &d.licence {
-                    Some(licence) => format!("{} | {} | {licence}", d.format, d.access_url),
-                    None => format!("{} | {}", d.format, d.access_url),
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
+            access_body_email: text(&self.access_body_email),
+            access_body_website: text(&self.access_body_website),
+            distributions: self.distributions.iter().map(Distribution::to_line).collect::<Vec<_>>().join("\n"),
             quality_annotations: self.quality_annotations.join("\n"),
             duo: self.duo.join(", "),
         }
@@ -490,8 +581,15 @@ impl Written for Dataset {
         None
     }
 
+    /// Keeps the origin of an imported dataset through a member's edits.
+    fn carry_over(&mut self, previous: &Self) {
+        self.source.clone_from(&previous.source);
+    }
+
     fn facets(&self) -> Vec<(&'static str, String)> {
         let mut facets = vec![("access-rights", self.access_rights.id().to_owned())];
+        // A later import finds the dataset by the IRI it came with.
+        facets.extend(self.source.iter().map(|source| (SOURCE_FACET, source.iri.clone())));
         facets.extend(self.themes.iter().map(|t| ("theme", t.clone())));
         facets.extend(self.coding_systems.iter().map(|s| ("coding-system", s.clone())));
         facets.extend(self.duo.iter().map(|code| ("duo", code.clone())));
@@ -527,6 +625,8 @@ impl Written for Dataset {
             ("spatial", draft.spatial),
             ("retention_until", draft.retention_until),
             ("access_body", draft.access_body),
+            ("access_body_email", draft.access_body_email),
+            ("access_body_website", draft.access_body_website),
             ("distributions", draft.distributions),
             ("quality_annotations", draft.quality_annotations),
             ("duo", draft.duo),
@@ -575,14 +675,15 @@ mod tests {
             themes: "heal tech".into(),
             access_rights: "RESTRICTED".into(),
             coding_systems: "ICD-10".into(),
-            code_values: "C34".into(),
+            code_values: "icd10who:C34, MONDO:0008903".into(),
+            legal_basis: "Consent".into(),
             min_typical_age: "18".into(),
             max_typical_age: "90".into(),
             number_of_records: "4800".into(),
             number_of_unique_individuals: "1200".into(),
             temporal_start: "2015-01-01".into(),
             temporal_end: "2024-12-31".into(),
-            distributions: "DICOM | https://data.example.org/lung | https://creativecommons.org/licenses/by/4.0/\nCSV | https://data.example.org/lung.csv".into(),
+            distributions: "CT images | DICOM | https://data.example.org/lung | https://creativecommons.org/licenses/by/4.0/ | 2_000_000_000\nClinical data | CSV | https://data.example.org/lung.csv | https://creativecommons.org/licenses/by/4.0/ | 81920".into(),
             quality_annotations: "Checked by two radiologists, 2024".into(),
             duo: "duo:0000042, DUO:0000007".into(),
             ..DatasetDraft::default()
@@ -596,7 +697,9 @@ mod tests {
         assert_eq!(dataset.themes, vec!["HEAL", "TECH"]);
         assert_eq!(dataset.duo, vec!["DUO:0000042", "DUO:0000007"]);
         assert_eq!(dataset.distributions.len(), 2);
-        assert_eq!(dataset.distributions[1].licence, None);
+        assert_eq!(dataset.distributions[1].byte_size, Some(81_920));
+        assert_eq!(dataset.code_values, vec!["ICD10WHO:C34", "MONDO:0008903"]);
+        assert_eq!(dataset.legal_basis, vec!["dpv:Consent"]);
         assert_eq!(
             dataset.access_rights.iri(),
             "http://publications.europa.eu/resource/authority/access-right/RESTRICTED"
@@ -625,6 +728,7 @@ mod tests {
             vec![
                 "title_en",
                 "description_en",
+                "keywords_en",
                 "contact_point",
                 "themes",
                 "access_rights",
@@ -657,13 +761,55 @@ mod tests {
     }
 
     #[test]
-    fn contact_points_are_addresses_of_mail_or_the_web() {
-        for good in ["data@example.org", "https://example.org/contact"] {
-            assert!(Dataset::validate(DatasetDraft { contact_point: good.into(), ..draft() }).is_ok(), "{good}");
-        }
-        for bad in ["", "javascript:alert(1)", "data@", "@example.org"] {
+    fn contact_points_are_mail_addresses() {
+        assert!(Dataset::validate(DatasetDraft { contact_point: "data@example.org".into(), ..draft() }).is_ok());
+        for bad in ["", "https://example.org/contact", "javascript:alert(1)", "data@", "@example.org"] {
             let errors = Dataset::validate(DatasetDraft { contact_point: bad.into(), ..draft() }).unwrap_err();
             assert_eq!(errors[0].field, "contact_point", "{bad}");
         }
+    }
+
+    #[test]
+    fn health_ri_asks_for_keywords_themes_and_whole_distributions() {
+        let bare = DatasetDraft { keywords_en: String::new(), themes: " ".into(), ..draft() };
+        let fields: Vec<_> = Dataset::validate(bare).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["keywords_en", "themes"]);
+        for line in [
+            "DICOM | https://data.example.org/lung",
+            "CT | DICOM | https://data.example.org/lung | | 100",
+            "CT | DICOM | https://data.example.org/lung | https://creativecommons.org/licenses/by/4.0/ | many",
+            " | DICOM | https://data.example.org/lung | https://creativecommons.org/licenses/by/4.0/ | 100",
+        ] {
+            let errors = Dataset::validate(DatasetDraft { distributions: line.into(), ..draft() }).unwrap_err();
+            assert_eq!(errors[0].field, "distributions", "{line}");
+        }
+        let dataset = Dataset::validate(draft()).unwrap();
+        assert_eq!(Distribution::to_line(&dataset.distributions[1]), "Clinical data | CSV | https://data.example.org/lung.csv | https://creativecommons.org/licenses/by/4.0/ | 81920");
+    }
+
+    #[test]
+    fn an_access_body_comes_with_its_mail_address_and_website() {
+        let named_only = DatasetDraft { access_body: "Health-RI".into(), ..draft() };
+        let fields: Vec<_> = Dataset::validate(named_only).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["access_body_email", "access_body_website"]);
+        let whole = DatasetDraft {
+            access_body: "Health-RI".into(),
+            access_body_email: "access@health-ri.example".into(),
+            access_body_website: "https://www.health-ri.nl".into(),
+            ..draft()
+        };
+        assert!(Dataset::validate(whole).is_ok());
+    }
+
+    #[test]
+    fn terms_in_free_text_are_refused_per_field() {
+        let bad = DatasetDraft {
+            coding_systems: "our own".into(),
+            code_values: "C34".into(),
+            purpose: "finding cures".into(),
+            ..draft()
+        };
+        let fields: Vec<_> = Dataset::validate(bad).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["purpose", "coding_systems", "code_values"]);
     }
 }
