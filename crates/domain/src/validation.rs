@@ -158,6 +158,11 @@ pub enum Reason {
     NotDpvTerm {
         value: String,
     },
+    /// A well-formed code that the vocabulary does not have.
+    NoSuchTerm {
+        scheme: &'static str,
+        code: String,
+    },
     /// A date that has already passed, where only today or later makes sense.
     InThePast {
         value: String,
@@ -225,6 +230,7 @@ impl fmt::Display for Reason {
             Reason::NotCodingSystem { value, names } => {
                 write!(f, "'{value}' is neither a web address nor one of: {names}")
             }
+            Reason::NoSuchTerm { scheme, code } => write!(f, "'{code}' is not a term of {scheme}"),
             Reason::NotDpvTerm { value } => {
                 write!(f, "'{value}' is neither a web address nor the name of a DPV term (like Consent)")
             }

@@ -3,13 +3,14 @@
 //! member's dataset meets. The import is all or nothing: one refused dataset and none is
 //! saved. Importing the same catalogue again updates what changed, found by each IRI.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use lshub_dcat::{RdfSyntax, ReadDataset};
 use lshub_domain::content::Written;
-use lshub_domain::dataset::{Dataset, SOURCE_FACET};
+use lshub_domain::dataset::{terms, Dataset, SOURCE_FACET};
 use lshub_domain::Organisation;
+use lshub_domain::{Reason, ValidationError};
 use lshub_storage::audit::AuditEvent;
 use lshub_storage::content::{Author, ImportedItem};
 use lshub_storage::{Database, Progress};
@@ -30,6 +31,7 @@ pub async fn import_dcat(
 ) -> Result<ImportReport, ImportError> {
     let datasets = read_dcat_file(path)?;
     let owners = Owners::new(db.all_organisations().await?);
+    let duo: HashSet<String> = db.terms(terms::DUO).await?.into_iter().map(|term| term.code).collect();
     let default_owner = match default_owner {
         Some(slug) => Some(owners.by_slug(slug).ok_or_else(|| ImportError::NoSuchOrganisation(slug.to_owned()))?),
         None => None,
@@ -46,6 +48,13 @@ pub async fn import_dcat(
             continue;
         };
         match Dataset::validate(read.draft) {
+            Ok(record) if record.duo.iter().any(|code| !duo.contains(code)) => {
+                for code in record.duo.iter().filter(|code| !duo.contains(*code)) {
+                    let unknown =
+                        ValidationError::new("duo", Reason::NoSuchTerm { scheme: terms::DUO, code: code.clone() });
+                    rejected.push(reject(unknown.to_string()));
+                }
+            }
             Ok(mut record) => {
                 record.source = Some(read.source);
                 items.push(ImportedItem {

@@ -1,5 +1,6 @@
 //! Importers of LSH Hub: research organisations from ROR, funding call topics from the EU
-//! Funding & Tenders portal, and datasets from DCAT-AP catalogues.
+//! Funding & Tenders portal, datasets from DCAT-AP catalogues, and the terms of the Data Use
+//! Ontology.
 //!
 //! An import runs in two steps. Reading decodes the whole file (plain or gzip), parses it as a
 //! stream of JSON records and maps each record to a domain value; a record that cannot be used
@@ -8,6 +9,7 @@
 //! as a whole, or holds no valid record at all, fails before the database is touched.
 
 mod dcat;
+mod duo;
 mod error;
 mod eu_calls;
 mod json_stream;
@@ -22,6 +24,7 @@ use lshub_domain::{NewCallTopic, NewOrganisation};
 use lshub_storage::{Database, Progress};
 
 pub use dcat::{import_dcat, read_dcat_file};
+pub use duo::parse_duo;
 pub use error::ImportError;
 pub use eu_calls::{parse_eu_calls, SOURCE as EU_CALLS_SOURCE};
 pub use report::{ImportReport, Parsed, Rejection};
@@ -51,6 +54,13 @@ pub async fn import_ror(db: &Database, path: &Path, progress: &dyn Progress) -> 
 pub async fn import_eu_calls(db: &Database, path: &Path, progress: &dyn Progress) -> Result<ImportReport, ImportError> {
     let parsed = read_eu_calls_file(path)?;
     let summary = db.upsert_calls(&parsed.records, progress).await?;
+    Ok(ImportReport::new(summary, parsed.rejected))
+}
+
+/// Imports the Data Use Ontology's terms in the file at `path` (its term table as JSON lines).
+pub async fn import_duo(db: &Database, path: &Path, progress: &dyn Progress) -> Result<ImportReport, ImportError> {
+    let parsed = read_file(path, parse_duo, "DUO term")?;
+    let summary = db.upsert_terms(lshub_domain::dataset::terms::DUO, &parsed.records, progress).await?;
     Ok(ImportReport::new(summary, parsed.rejected))
 }
 

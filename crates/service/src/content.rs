@@ -214,6 +214,11 @@ async fn checked<T: Written>(
                     errors.push(ValidationError::new(field, Reason::NoSuchCall { topic_id }));
                 }
             }
+            Reference::Term { field, scheme, code } => {
+                if db.term(scheme, &code).await?.is_none() {
+                    errors.push(ValidationError::new(field, Reason::NoSuchTerm { scheme, code }));
+                }
+            }
         }
     }
     match record {

@@ -23,6 +23,7 @@ mod record;
 mod sql;
 mod stats;
 mod upsert;
+mod vocabulary;
 
 pub use backup::BackupSummary;
 pub use database::{Backend, Database};

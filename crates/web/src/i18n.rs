@@ -180,6 +180,9 @@ impl Translator {
                 ("invalid-not-coding-system", vec![("value", v.clone()), ("names", names.clone())])
             }
             Reason::NotDpvTerm { value: v } => ("invalid-not-dpv-term", value(v)),
+            Reason::NoSuchTerm { scheme, code } => {
+                ("invalid-no-such-term", vec![("scheme", (*scheme).to_owned()), ("code", code.clone())])
+            }
             Reason::InThePast { value: v } => ("invalid-in-the-past", value(v)),
             Reason::ConfirmationMismatch => ("delete-confirm-mismatch", vec![]),
             Reason::LastAdmin => ("invalid-last-admin", vec![]),
@@ -306,6 +309,7 @@ mod tests {
             Reason::NotCode { value: value(), prefixes: "MONDO:, DUO:".into() },
             Reason::NotCodingSystem { value: value(), names: "ICD-10, LOINC".into() },
             Reason::NotDpvTerm { value: value() },
+            Reason::NoSuchTerm { scheme: "DUO", code: value() },
             Reason::InThePast { value: value() },
             Reason::ConfirmationMismatch,
             Reason::LastAdmin,

@@ -16,7 +16,7 @@ use lshub_storage::accounts::NewUser;
 use lshub_storage::audit::AuditEvent;
 use lshub_storage::{Database, NoProgress};
 
-use crate::support::{migrated_database, Backend};
+use crate::support::{migrated_database, shared_data, Backend};
 
 /// A hub's database with nothing in it but what a test builds.
 pub struct Hub {
@@ -66,7 +66,10 @@ impl Hub {
     /// outside CI.
     pub async fn new(backend: Backend) -> Option<Self> {
         let url = migrated_database(backend).await?;
-        Some(Self { db: Database::connect(&url).await.expect("connect"), url, backend })
+        let db = Database::connect(&url).await.expect("connect");
+        // Datasets name DUO terms, which the hub checks against the ontology it has imported.
+        lshub_import::import_duo(&db, &shared_data("duo_terms.jsonl.gz"), &NoProgress).await.expect("DUO terms");
+        Some(Self { db, url, backend })
     }
 
     /// An organisation in the directory, as an import would put it there.

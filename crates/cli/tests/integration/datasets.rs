@@ -82,6 +82,7 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     for expected in [
         "<strong>non-small-cell</strong>",
         "http://purl.obolibrary.org/obo/DUO_0000042",
+        "general research use (GRU)",
         "http://publications.europa.eu/resource/authority/access-right/RESTRICTED",
         r#"href="https://data.bbmri.example/lung" rel="nofollow noopener""#,
         "mailto:data@bbmri.example",
@@ -90,6 +91,9 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
         assert!(page.body.contains(expected), "{expected} on the page");
     }
     assert!(!page.body.contains("<script>alert"), "raw HTML is never run");
+    let holder_page = visitor.get(&format!("/organisations/{HOLDER}")).await.body;
+    assert!(holder_page.contains("Data held here") && holder_page.contains(&location), "the holder's page lists it");
+
     let (_, dutch) = app.get_text(&location, "nl").await;
     assert!(dutch.contains("Beperkt") && dutch.contains("Gebruiksbeperkingen"), "the page in Dutch");
 
@@ -150,6 +154,14 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     assert_eq!((status, refused["field"].as_str()), (400, Some("code_values")), "a code without its system: {refused}");
     assert!(refused["detail"].as_str().is_some_and(|d| d.contains("MONDO:")), "says what would do: {refused}");
     valid["codeValues"] = serde_json::json!(["Orphanet:558"]);
+    valid["duo"] = serde_json::json!(["DUO:0000099"]);
+    let (status, refused) = holder.api(reqwest::Method::POST, "/api/v1/datasets", &valid).await;
+    assert_eq!(
+        (status, refused["detail"].as_str()),
+        (400, Some("duo: 'DUO:0000099' is not a term of DUO")),
+        "{refused}"
+    );
+    valid["duo"] = serde_json::json!(["DUO:0000004"]);
     let (status, posted) = holder.api(reqwest::Method::POST, "/api/v1/datasets", &valid).await;
     assert_eq!(status, 201, "{posted}");
     assert_eq!((posted["state"].as_str(), posted["titleNl"].as_str()), (Some("draft"), Some("Via de API")));

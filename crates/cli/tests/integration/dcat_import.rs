@@ -9,7 +9,7 @@ use axum::routing::get;
 use chrono::Utc;
 use lshub_dcat::{catalogue_graph, write, CatalogueInfo, Graph, RdfSyntax};
 use lshub_domain::content::{State, Written};
-use lshub_domain::dataset::{Dataset, DatasetDraft};
+use lshub_domain::dataset::{terms, Dataset, DatasetDraft};
 use lshub_service::content::{self as service, Lifetime};
 use oxrdf::graph::CanonicalizationAlgorithm;
 
@@ -20,6 +20,7 @@ per_backend_hub!(
     an_exported_catalogue_imports_into_an_empty_hub_as_the_same_graph,
     a_refused_dataset_or_broken_rdf_imports_nothing,
     statements_the_hub_has_no_field_for_are_kept,
+    the_data_use_ontology_imports_and_imports_again_without_change,
 );
 
 const HOLDER: &str = "Lung Imaging Holder";
@@ -183,6 +184,14 @@ async fn a_refused_dataset_or_broken_rdf_imports_nothing(hub: Hub) {
     assert!(err.contains("nothing was imported"), "{err}");
     assert_eq!(datasets_in(&empty).await, 0, "all or nothing");
 
+    // A DUO code the ontology does not have.
+    let unknown = String::from_utf8(exported.clone()).expect("UTF-8").replace("DUO_0000042", "DUO_0000099");
+    let file = save(dir.path(), "unknown-duo.ttl", unknown.as_bytes());
+    let (code, _, err) = import(&empty, &file, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("duo: 'DUO:0000099' is not a term of DUO"), "{err}");
+    assert_eq!(datasets_in(&empty).await, 0);
+
     // A publisher the directory does not know needs --organisation, which must exist.
     let stranger = with_bad.replace(&format!("/organisations/{}", holder.slug), "/organisations/somebody-else");
     let stranger = stranger[..stranger.find("\n<https://other.example").expect("the bad dataset")].to_owned();
@@ -196,6 +205,20 @@ async fn a_refused_dataset_or_broken_rdf_imports_nothing(hub: Hub) {
     let (code, out, err) = import(&empty, &file, &["--organisation", &holder.slug]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("1 inserted"), "{out}");
+}
+
+async fn the_data_use_ontology_imports_and_imports_again_without_change(hub: Hub) {
+    // The builder imported the real term table; the command finds every term unchanged.
+    let file = crate::support::shared_data("duo_terms.jsonl.gz");
+    let output = lshub_command()
+        .args(["--database", &hub.url, "import", "duo", &file.to_string_lossy()])
+        .output()
+        .expect("run lshub");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{out}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(out.contains("0 inserted, 0 updated, 25 unchanged, 0 rejected"), "{out}");
+    let term = hub.db.term(terms::DUO, "DUO:0000042").await.expect("read").expect("general research use");
+    assert_eq!((term.label.as_str(), term.shorthand.as_deref()), ("general research use", Some("GRU")));
 }
 
 /// A catalogue from elsewhere, with blank nodes, a foreign identifier and properties the

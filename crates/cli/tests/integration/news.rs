@@ -267,10 +267,15 @@ async fn news_expires_and_its_owners_are_reminded(app: &TestApp) {
     // Past its date it leaves the list, the feed and the API list; its page stays.
     let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&app.database_url).await.unwrap();
     let yesterday = (today - chrono::Duration::days(1)).to_string();
-    sqlx::raw_sql(&format!("UPDATE content_items SET expires_on = '{yesterday}', last_updated = '{yesterday}T23:59:59.999999Z' WHERE slug = '{slug}'"))
-        .execute(&mut connection)
-        .await
-        .unwrap();
+    // Stamped now, so that the change is the newest and moves the content version (other
+    // stories write items at the same time).
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    sqlx::raw_sql(&format!(
+        "UPDATE content_items SET expires_on = '{yesterday}', last_updated = '{now}' WHERE slug = '{slug}'"
+    ))
+    .execute(&mut connection)
+    .await
+    .unwrap();
     let mut visitor = Browser::new(app, 157);
     // A change made beside the hub (here, in SQL) reaches its public cache within the content
     // check's 2 s; another story may have cached the list just before.

@@ -66,6 +66,8 @@ pub enum Reference {
     Organisation { field: &'static str, slug: String },
     /// A call, by topic id, named in `field`.
     Call { field: &'static str, topic_id: String },
+    /// A term of a vocabulary the hub has imported (`scheme` is e.g. `DUO`), named in `field`.
+    Term { field: &'static str, scheme: &'static str, code: String },
 }
 
 /// What the search index knows of one item of any kind.

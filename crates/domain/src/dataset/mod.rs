@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::account::Email;
-use crate::content::{Item, SearchDocument, Written, DATASET};
+use crate::content::{Item, Reference, SearchDocument, Written, DATASET};
 use crate::language::Language;
 use crate::record::Versioned;
 use crate::validation::{no_direction_controls, optional_text, optional_web_url, Reason, ValidationError};
@@ -579,6 +579,11 @@ impl Written for Dataset {
     /// Datasets are described in both languages as their holders choose; none is theirs alone.
     fn language(&self) -> Option<Language> {
         None
+    }
+
+    /// DUO codes must name terms of the ontology the hub has imported.
+    fn references(&self) -> Vec<Reference> {
+        self.duo.iter().map(|code| Reference::Term { field: "duo", scheme: terms::DUO, code: code.clone() }).collect()
     }
 
     /// Keeps the origin of an imported dataset through a member's edits.

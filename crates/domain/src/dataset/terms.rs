@@ -32,6 +32,20 @@ pub const CODING_SYSTEMS: [(&str, &str); 8] = [
     ("SNOMED CT", "http://snomed.info/sct"),
 ];
 
+/// The scheme under which the hub keeps the terms of the GA4GH Data Use Ontology.
+pub const DUO: &str = "DUO";
+
+/// A term of a controlled vocabulary as its published table gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Its code, e.g. `DUO:0000042`.
+    pub code: String,
+    pub label: String,
+    /// Its short name, e.g. `GRU`.
+    pub shorthand: Option<String>,
+    pub description: Option<String>,
+}
+
 /// The Data Privacy Vocabulary, whose terms name legal bases, purposes and personal data.
 pub const DPV: &str = "https://w3id.org/dpv#";
 

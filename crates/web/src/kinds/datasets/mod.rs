@@ -203,10 +203,13 @@ struct DistributionRow {
     size: String,
 }
 
-/// A DUO code with the address of its term.
+/// A DUO code with the address of its term and, where the hub has imported the ontology,
+/// its label and short name.
 struct DuoCode {
     code: String,
     iri: String,
+    label: Option<String>,
+    shorthand: Option<String>,
 }
 
 #[derive(Template)]
@@ -369,7 +372,7 @@ impl Presented for Dataset {
         ]
     }
 
-    async fn page_html(_state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
+    async fn page_html(state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
         let dataset = &item.record;
         let keywords = match t.lang {
             Language::En if !dataset.keywords_en.is_empty() => &dataset.keywords_en,
@@ -378,6 +381,7 @@ impl Presented for Dataset {
             _ => &dataset.keywords_en,
         };
         let (description, description_lang) = description(dataset, t.lang);
+        let duo_terms = state.db.terms(terms::DUO).await?;
         let body = Body {
             t,
             description,
@@ -396,7 +400,19 @@ impl Presented for Dataset {
                 })
                 .collect(),
             quality_annotations: dataset.quality_annotations.clone(),
-            duo: dataset.duo.iter().map(|code| DuoCode { code: code.clone(), iri: terms::iri(code) }).collect(),
+            duo: dataset
+                .duo
+                .iter()
+                .map(|code| {
+                    let term = duo_terms.iter().find(|term| term.code == *code);
+                    DuoCode {
+                        code: code.clone(),
+                        iri: terms::iri(code),
+                        label: term.map(|term| term.label.clone()),
+                        shorthand: term.and_then(|term| term.shorthand.clone()),
+                    }
+                })
+                .collect(),
         };
         Ok(body.render()?)
     }

@@ -3,9 +3,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort};
+use lshub_domain::content::DATASET;
+use lshub_domain::dataset::Dataset;
+use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort, Pagination};
+use lshub_storage::content::ItemFilter;
 use serde_json::{json, Map, Value};
 
+use crate::content::today;
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::facts::{message_or, paragraphs, provenance_fields, web_link, Field, Text};
@@ -153,7 +157,21 @@ struct OrganisationPage {
     matches: Vec<matching::MatchSection>,
     /// Where members go to claim (or, once members, edit) the profile.
     maintain_url: String,
+    /// The datasets it holds (the first few) and how many there are in all.
+    datasets: Vec<HeldDataset>,
+    datasets_total: i64,
+    datasets_url: String,
 }
+
+/// A dataset the organisation holds, as its page lists it.
+struct HeldDataset {
+    title: String,
+    url: String,
+    access: String,
+}
+
+/// The organisation page lists this many of its datasets and links to the rest.
+const HELD_DATASETS_SHOWN: u32 = 10;
 
 pub async fn show(
     State(state): State<AppState>,
@@ -174,6 +192,25 @@ pub async fn show(
         }
     }
     view.maintain_url = format!("/organisations/{}/claim", organisation.slug);
+    let held = ItemFilter {
+        owner_id: Some(organisation.id.clone()),
+        listed_on: Some(today()),
+        pagination: Pagination { limit: HELD_DATASETS_SHOWN, offset: 0 },
+        ..ItemFilter::default()
+    };
+    let held = state.db.list_items::<Dataset>(&held).await?;
+    let t = &view.ctx.t;
+    view.datasets = held
+        .items
+        .iter()
+        .map(|item| HeldDataset {
+            title: item.record.title.get(t.lang).to_owned(),
+            url: format!("/{}/{}", item.kind.path, item.slug),
+            access: t.t(&format!("dataset-access-{}", item.record.access_rights.id())),
+        })
+        .collect();
+    view.datasets_total = held.total;
+    view.datasets_url = format!("/{}?organisation={}", DATASET.path, organisation.slug);
     render(&view)
 }
 
@@ -253,6 +290,9 @@ impl OrganisationPage {
             json_ld: json_ld(public_url, organisation),
             matches: Vec::new(),
             maintain_url: String::new(),
+            datasets: Vec::new(),
+            datasets_total: 0,
+            datasets_url: String::new(),
             ctx,
         }
     }
