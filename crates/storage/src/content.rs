@@ -31,8 +31,8 @@ pub struct Author<'a> {
 pub struct ItemFilter {
     /// Only items of this organisation.
     pub owner_id: Option<String>,
-    /// Only items with this facet value, e.g. `("language", "nl")`.
-    pub facet: Option<(String, String)>,
+    /// Only items with each of these facet values, e.g. `("language", "nl")`.
+    pub facets: Vec<(String, String)>,
     /// Only items the public sees on this day: published and not expired.
     pub listed_on: Option<NaiveDate>,
     pub pagination: Pagination,
@@ -276,7 +276,7 @@ impl Database {
             condition.push_str(" AND i.owner_id = ?");
             args.push(Some(owner.clone()));
         }
-        if let Some((facet, value)) = &filter.facet {
+        for (facet, value) in &filter.facets {
             condition.push_str(
                 " AND EXISTS (SELECT 1 FROM content_facets f WHERE f.item_id = i.id AND f.facet = ? AND f.value = ?)",
             );

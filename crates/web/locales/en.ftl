@@ -218,6 +218,8 @@ entity-news = News
 entity-dataset = Dataset
 match-applicants-heading = Organisations that could apply
 match-applicants-lead = Organisations in the hub whose names and profiles share this call's subjects, research and care institutions first.
+match-datasets-heading = Datasets relevant to this call
+match-datasets-lead = Datasets in the hub's catalogue whose descriptions share this call's subjects or come close in meaning.
 match-calls-heading = Calls that fit
 match-calls-lead = Funding calls on the subjects this organisation is known for, open calls first.
 match-similar-heading = Similar organisations
@@ -504,7 +506,7 @@ nav-news = News
 kind-news-title = News
 kind-news-lead = News from the organisations of the cluster, written by their own members.
 kind-news-none = No news yet.
-kind-news-filter = Language
+kind-news-filter-language = Language
 kind-news-new = Write news
 kind-news-count = { $count ->
     [one] { $shown } news item
@@ -526,7 +528,14 @@ kind-dataset-title = Datasets
 kind-dataset-lead = Data held by the organisations of the cluster, described with DCAT-AP and HealthDCAT-AP: what it holds, under which conditions, and how to ask for it.
 kind-dataset-none = No datasets yet.
 kind-dataset-new = Describe a dataset
-kind-dataset-filter = Access rights
+kind-dataset-filter-access-rights = Access rights
+kind-dataset-filter-theme = Theme
+kind-dataset-filter-coding-system = Coding system
+kind-dataset-filter-age = Ages covered
+kind-dataset-filter-duo = Use restriction (DUO code, e.g. DUO:0000042)
+dataset-age-0-17 = Children (0–17)
+dataset-age-18-64 = Adults (18–64)
+dataset-age-65-plus = Older adults (65 and over)
 kind-dataset-count = { $count ->
     [one] { $shown } dataset
    *[other] { $shown } datasets

@@ -218,6 +218,8 @@ entity-news = Nieuws
 entity-dataset = Dataset
 match-applicants-heading = Organisaties die kunnen aanvragen
 match-applicants-lead = Organisaties in de hub waarvan naam en profiel de onderwerpen van deze oproep delen, onderzoeks- en zorginstellingen eerst.
+match-datasets-heading = Datasets die bij deze oproep passen
+match-datasets-lead = Datasets in de catalogus van de hub waarvan de beschrijving de onderwerpen van deze oproep deelt of er in betekenis dicht bij ligt.
 match-calls-heading = Passende subsidieoproepen
 match-calls-lead = Subsidieoproepen over de onderwerpen waar deze organisatie om bekendstaat, open oproepen eerst.
 match-similar-heading = Vergelijkbare organisaties
@@ -504,7 +506,7 @@ nav-news = Nieuws
 kind-news-title = Nieuws
 kind-news-lead = Nieuws van de organisaties in het cluster, geschreven door hun eigen leden.
 kind-news-none = Nog geen nieuws.
-kind-news-filter = Taal
+kind-news-filter-language = Taal
 kind-news-new = Nieuws schrijven
 kind-news-count = { $count ->
     [one] { $shown } nieuwsbericht
@@ -526,7 +528,14 @@ kind-dataset-title = Datasets
 kind-dataset-lead = Data van de organisaties in het cluster, beschreven met DCAT-AP en HealthDCAT-AP: wat erin staat, onder welke voorwaarden, en hoe u erom vraagt.
 kind-dataset-none = Nog geen datasets.
 kind-dataset-new = Een dataset beschrijven
-kind-dataset-filter = Toegang
+kind-dataset-filter-access-rights = Toegang
+kind-dataset-filter-theme = Thema
+kind-dataset-filter-coding-system = Coderingssysteem
+kind-dataset-filter-age = Leeftijden
+kind-dataset-filter-duo = Gebruiksbeperking (DUO-code, bijv. DUO:0000042)
+dataset-age-0-17 = Kinderen (0–17)
+dataset-age-18-64 = Volwassenen (18–64)
+dataset-age-65-plus = Ouderen (65 en ouder)
 kind-dataset-count = { $count ->
     [one] { $shown } dataset
    *[other] { $shown } datasets

@@ -111,6 +111,15 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     let (_, restricted) =
         app.get_json(&format!("/api/v1/datasets?organisation={HOLDER}&access-rights=RESTRICTED")).await;
     assert_eq!(restricted["total"], 1);
+    // Visitors narrow the list by theme, coding system, ages and use restriction as well.
+    let filtered = visitor.get("/datasets?theme=HEAL&coding-system=ICD-10&age=65-plus&duo=DUO:0000042").await;
+    assert!(filtered.body.contains(&location), "every filter holds");
+    assert!(filtered.body.contains("Older adults (65 and over)"), "the ages filter offers its bands");
+    assert!(!visitor.get("/datasets?age=0-17").await.body.contains(&location), "no children in it");
+    assert!(!visitor.get("/datasets?theme=HEAL&duo=DUO:0000006").await.body.contains(&location), "all filters hold");
+    let (_, coded) =
+        app.get_json(&format!("/api/v1/datasets?organisation={HOLDER}&coding-system=ICD-10&age=18-64")).await;
+    assert_eq!(coded["total"], 1, "{coded}");
     let (status, unknown) = app.get_json("/api/v1/datasets?language=nl").await;
     assert_eq!((status, unknown["field"].as_str()), (400, Some("query")), "{unknown}");
 
@@ -138,6 +147,13 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     assert!(
         app.search_finds("q=longkanker+beeldvorming&type=dataset", &slug).await,
         "a Dutch question finds the English dataset"
+    );
+
+    // Call pages name relevant datasets: a call on lung cancer lists this one.
+    let call_page = visitor.get("/calls/HORIZON-MISS-2027-02-CANCER-02").await.body;
+    assert!(
+        call_page.contains("Datasets relevant to this call") && call_page.contains(&location),
+        "the call's page lists the dataset"
     );
 
     // The API writes with the same rules.

@@ -60,6 +60,21 @@ impl AccessRights {
     }
 }
 
+/// A band of ages lists filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeBand {
+    pub id: &'static str,
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Children, adults and older adults: a dataset is in every band its typical ages reach into.
+pub const AGE_BANDS: [AgeBand; 3] = [
+    AgeBand { id: "0-17", from: 0, to: 17 },
+    AgeBand { id: "18-64", from: 18, to: 64 },
+    AgeBand { id: "65-plus", from: 65, to: MAX_AGE as u32 },
+];
+
 /// The EU data themes (`dcat:theme`), by their codes.
 pub const DATA_THEMES: [&str; 13] =
     ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"];
@@ -598,6 +613,11 @@ impl Written for Dataset {
         facets.extend(self.themes.iter().map(|t| ("theme", t.clone())));
         facets.extend(self.coding_systems.iter().map(|s| ("coding-system", s.clone())));
         facets.extend(self.duo.iter().map(|code| ("duo", code.clone())));
+        if self.min_typical_age.is_some() || self.max_typical_age.is_some() {
+            let (from, to) = (self.min_typical_age.unwrap_or(0), self.max_typical_age.unwrap_or(MAX_AGE as u32));
+            let reached = AGE_BANDS.iter().filter(|band| band.from <= to && from <= band.to);
+            facets.extend(reached.map(|band| ("age", band.id.to_owned())));
+        }
         facets
     }
 
@@ -744,6 +764,19 @@ mod tests {
                 "duo"
             ]
         );
+    }
+
+    #[test]
+    fn lists_find_a_dataset_in_every_age_band_its_ages_reach() {
+        let bands = |min: &str, max: &str| {
+            let dataset =
+                Dataset::validate(DatasetDraft { min_typical_age: min.into(), max_typical_age: max.into(), ..draft() });
+            dataset.unwrap().facets().into_iter().filter(|(name, _)| *name == "age").map(|(_, v)| v).collect::<Vec<_>>()
+        };
+        assert_eq!(bands("18", "90"), vec!["18-64", "65-plus"]);
+        assert_eq!(bands("", "12"), vec!["0-17"]);
+        assert_eq!(bands("65", ""), vec!["65-plus"]);
+        assert_eq!(bands("", ""), Vec::<String>::new());
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub async fn list<K: Presented>(
         Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?.id),
         None => None,
     };
-    let filter = ItemFilter { owner_id, facet: params.facet::<K>(), listed_on: None, pagination };
+    let filter = ItemFilter { owner_id, facets: params.facets(), listed_on: None, pagination };
     let page = service::listed::<K>(&state.db, filter, today()).await?;
     Ok(Json(ItemList {
         items: page.items.iter().map(|item| ItemWire::new(&state.site.public_url, item)).collect(),

@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub use api::ItemWire;
 pub use openapi::describe;
 
-/// The facet lists of a kind are filtered by, besides the owning organisation.
+/// A facet lists of a kind are filtered by, besides the owning organisation.
 pub struct ListFilter {
     /// The facet's name, which is also the query parameter's.
     pub facet: &'static str,
@@ -35,15 +35,17 @@ pub struct ListFilter {
 
 /// How a member-written kind shows itself; the kernel does the rest.
 pub trait Presented: Written {
-    const FILTER: ListFilter;
+    /// The facets its lists filter by, in the order the list's form shows them.
+    const FILTERS: &'static [ListFilter];
 
     /// The API's view of the record: its own field names, independent of the domain's.
     type Wire: Serialize + utoipa::ToSchema + Send;
     /// What the API accepts for the record's fields; it becomes the domain's draft.
     type Input: serde::de::DeserializeOwned + utoipa::ToSchema + Send + Into<Self::Draft>;
 
-    /// The values of [`Presented::FILTER`] a visitor picks from, with their labels.
-    fn filter_choices(t: &Translator) -> Vec<(String, String)>;
+    /// The values of the filter on `facet` a visitor picks from, with their labels; none
+    /// where the value is typed in (a code).
+    fn filter_choices(t: &Translator, facet: &str) -> Vec<(String, String)>;
 
     /// The kind's own fields of the form, filled from `draft`.
     fn form_fields(t: &Translator, draft: &Self::Draft) -> Vec<FormField>;
@@ -77,12 +79,12 @@ pub trait Presented: Written {
     }
 }
 
-/// The parameters of a list: the organisation, the kind's filter, the page.
+/// The parameters of a list: the organisation, the kind's filters, the page.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
     pub organisation: Option<String>,
-    /// The value of the kind's [`ListFilter`] facet.
-    pub filter: Option<String>,
+    /// The value asked for each of the kind's [`ListFilter`] facets, at most one each.
+    pub filters: Vec<(&'static str, String)>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
@@ -106,9 +108,14 @@ impl ListQuery {
                 "organisation" => query.organisation = Some(value.to_owned()),
                 "limit" => query.limit = Some(number("limit", value)?),
                 "offset" => query.offset = Some(number("offset", value)?),
-                facet if facet == K::FILTER.facet => query.filter = Some(value.to_owned()),
+                facet if K::FILTERS.iter().any(|f| f.facet == facet) => {
+                    let facet = K::FILTERS.iter().map(|f| f.facet).find(|f| *f == facet).unwrap_or_default();
+                    query.filters.retain(|(asked, _)| *asked != facet);
+                    query.filters.push((facet, value.to_owned()));
+                }
                 _ if strict => {
-                    let allowed = format!("organisation, {}, limit, offset", K::FILTER.facet);
+                    let facets = K::FILTERS.iter().map(|f| f.facet).collect::<Vec<_>>().join(", ");
+                    let allowed = format!("organisation, {facets}, limit, offset");
                     return Err(ValidationError::new("query", Reason::NotOneOf { value: name, allowed }));
                 }
                 _ => {}
@@ -117,16 +124,21 @@ impl ListQuery {
         Ok(query)
     }
 
-    /// The facet filter for storage.
-    pub fn facet<K: Presented>(&self) -> Option<(String, String)> {
-        self.filter.clone().map(|value| (K::FILTER.facet.to_owned(), value))
+    /// The facet filters for storage.
+    pub fn facets(&self) -> Vec<(String, String)> {
+        self.filters.iter().map(|(facet, value)| ((*facet).to_owned(), value.clone())).collect()
+    }
+
+    /// The value asked for `facet`, if any.
+    pub fn filter(&self, facet: &str) -> Option<&str> {
+        self.filters.iter().find(|(asked, _)| *asked == facet).map(|(_, value)| value.as_str())
     }
 
     /// The query's pairs, for links to other pages of the same list.
     pub fn pairs<K: Presented>(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         pairs.extend(self.organisation.clone().map(|o| ("organisation", o)));
-        pairs.extend(self.filter.clone().map(|f| (K::FILTER.facet, f)));
+        pairs.extend(self.filters.iter().cloned());
         pairs.extend(self.offset.filter(|o| *o > 0).map(|o| ("offset", o.to_string())));
         pairs
     }

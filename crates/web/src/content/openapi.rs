@@ -117,7 +117,7 @@ pub fn describe<K: Presented>(openapi: &mut OpenApi) {
                 ParameterIn::Query,
                 "Only the items of this organisation (its address name)",
             ))
-            .parameter(string_param(K::FILTER.facet, ParameterIn::Query, K::FILTER.description))
+            .parameters(Some(K::FILTERS.iter().map(|f| string_param(f.facet, ParameterIn::Query, f.description))))
             .parameter(integer_param("limit", "Items per page, 1 to 100 (default 20)"))
             .parameter(integer_param("offset", "How many items to skip"))
             .response("200", json("One page of items", list))

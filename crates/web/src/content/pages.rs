@@ -72,6 +72,15 @@ fn kind_text<K: Presented>(t: &Translator, what: &str) -> String {
     t.t(&format!("kind-{}-{what}", K::KIND.id))
 }
 
+/// One filter of a list's form: a choice, or a field to type a value in where there are no
+/// choices to offer.
+struct FilterField {
+    name: &'static str,
+    label: String,
+    value: String,
+    choices: Vec<SelectOption>,
+}
+
 #[derive(Template)]
 #[template(path = "content/list.html")]
 struct ListPage {
@@ -82,9 +91,7 @@ struct ListPage {
     rows: Vec<Row>,
     count: String,
     pager: Pager,
-    filter_name: &'static str,
-    filter_label: String,
-    filter_choices: Vec<SelectOption>,
+    filters: Vec<FilterField>,
     organisation: Option<(String, String)>,
     feed_url: String,
     write_url: Option<String>,
@@ -103,7 +110,7 @@ pub async fn list<K: Presented>(
         Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?),
         None => None,
     };
-    let filter = ItemFilter { facet: query.facet::<K>(), pagination: pagination(&query), ..ItemFilter::default() };
+    let filter = ItemFilter { facets: query.facets(), pagination: pagination(&query), ..ItemFilter::default() };
     // An organisation's own members and the moderators see its drafts and archive too.
     let (page, with_state) = match &owner {
         Some(owner)
@@ -145,11 +152,17 @@ pub async fn list<K: Presented>(
         rows: page.items.iter().map(|item| Row::new(&t, item, with_state)).collect(),
         count: t.count(&format!("kind-{}-count", K::KIND.id), page.total),
         pager,
-        filter_name: K::FILTER.facet,
-        filter_label: kind_text::<K>(&t, "filter"),
-        filter_choices: K::filter_choices(&t)
-            .into_iter()
-            .map(|(value, label)| SelectOption::new(value, label, query.filter.as_deref()))
+        filters: K::FILTERS
+            .iter()
+            .map(|f| FilterField {
+                name: f.facet,
+                label: t.t(&format!("kind-{}-filter-{}", K::KIND.id, f.facet)),
+                value: query.filter(f.facet).unwrap_or_default().to_owned(),
+                choices: K::filter_choices(&t, f.facet)
+                    .into_iter()
+                    .map(|(value, label)| SelectOption::new(value, label, query.filter(f.facet)))
+                    .collect(),
+            })
             .collect(),
         organisation: owner.as_ref().map(|o| (o.slug.clone(), o.profile.display_name(t.lang).to_owned())),
         feed_url,

@@ -79,11 +79,12 @@ struct Body<'a> {
 }
 
 impl Presented for News {
-    const FILTER: ListFilter = ListFilter { facet: "language", description: "Only items in this language (en, nl)" };
+    const FILTERS: &'static [ListFilter] =
+        &[ListFilter { facet: "language", description: "Only items in this language (en, nl)" }];
     type Wire = NewsWire;
     type Input = NewsInput;
 
-    fn filter_choices(t: &Translator) -> Vec<(String, String)> {
+    fn filter_choices(t: &Translator, _facet: &str) -> Vec<(String, String)> {
         Language::ALL.iter().map(|l| (l.code().to_owned(), t.t(&format!("language-{}", l.code())))).collect()
     }
 

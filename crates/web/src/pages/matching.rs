@@ -1,5 +1,5 @@
 //! Matches shown on call and organisation pages: organisations that could apply for a
-//! call, calls that fit an organisation, similar organisations.
+//! call and datasets relevant to it, calls that fit an organisation, similar organisations.
 
 use lshub_search::{EntityType, MatchHit, MatchSource, SearchDocument};
 

@@ -201,7 +201,10 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
     let mut view = CallPage::new(ctx, &call, Utc::now().date_naive());
-    let wanted = [("match-applicants", lshub_search::EntityType::ORGANISATION)];
+    let wanted = [
+        ("match-applicants", lshub_search::EntityType::ORGANISATION),
+        ("match-datasets", lshub_search::EntityType(&lshub_domain::content::DATASET)),
+    ];
     view.matches =
         matching::sections(&state, &view.ctx.t, lshub_search::Searchable::search_document(&call), &wanted).await?;
     render(&view)

@@ -9,7 +9,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use lshub_dcat::RdfSyntax;
 use lshub_domain::content::Item;
-use lshub_domain::dataset::{terms, AccessRights, Dataset, DatasetDraft, Distribution, DATA_THEMES};
+use lshub_domain::dataset::{terms, AccessRights, Dataset, DatasetDraft, Distribution, AGE_BANDS, DATA_THEMES};
 use lshub_domain::Language;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -298,15 +298,40 @@ fn facts(t: &Translator, dataset: &Dataset) -> Vec<Field> {
 }
 
 impl Presented for Dataset {
-    const FILTER: ListFilter = ListFilter {
-        facet: "access-rights",
-        description: "Only datasets with these access rights (PUBLIC, RESTRICTED, NON_PUBLIC)",
-    };
+    const FILTERS: &'static [ListFilter] = &[
+        ListFilter {
+            facet: "access-rights",
+            description: "Only datasets with these access rights (PUBLIC, RESTRICTED, NON_PUBLIC)",
+        },
+        ListFilter { facet: "theme", description: "Only datasets with this EU data theme, e.g. HEAL" },
+        ListFilter { facet: "coding-system", description: "Only datasets coded in this system, e.g. ICD-10" },
+        ListFilter {
+            facet: "age",
+            description: "Only datasets whose typical ages cover this band (0-17, 18-64, 65-plus)",
+        },
+        ListFilter { facet: "duo", description: "Only datasets restricted by this DUO code, e.g. DUO:0000042" },
+    ];
     type Wire = DatasetWire;
     type Input = DatasetInput;
 
-    fn filter_choices(t: &Translator) -> Vec<(String, String)> {
-        AccessRights::ALL.iter().map(|a| (a.id().to_owned(), t.t(&format!("dataset-access-{}", a.id())))).collect()
+    fn filter_choices(t: &Translator, facet: &str) -> Vec<(String, String)> {
+        let same = |name: &str| (name.to_owned(), name.to_owned());
+        match facet {
+            "access-rights" => AccessRights::ALL
+                .iter()
+                .map(|a| (a.id().to_owned(), t.t(&format!("dataset-access-{}", a.id()))))
+                .collect(),
+            "theme" => DATA_THEMES
+                .iter()
+                .map(|code| ((*code).to_owned(), t.t(&format!("dataset-theme-{}", code.to_lowercase()))))
+                .collect(),
+            "coding-system" => terms::CODING_SYSTEMS.iter().map(|(name, _)| same(name)).collect(),
+            "age" => {
+                AGE_BANDS.iter().map(|band| (band.id.to_owned(), t.t(&format!("dataset-age-{}", band.id)))).collect()
+            }
+            // DUO codes are typed in.
+            _ => Vec::new(),
+        }
     }
 
     fn form_fields(t: &Translator, draft: &DatasetDraft) -> Vec<FormField> {
