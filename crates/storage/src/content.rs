@@ -4,6 +4,8 @@
 //! transaction. A kind's record is JSON at a record version; older versions are upgraded by
 //! the kind's own code when read ([`Written::upgrade`]).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use lshub_domain::content::{Item, LifecycleError, Owner, Revision, State, Transition, Written};
 use lshub_domain::text::{fold, slugify};
@@ -158,19 +160,37 @@ impl Database {
         progress.start(items.len() as u64);
         let counts = transaction!(self, |backend, tx| {
             let mut counts = ImportedCounts::default();
-            for item in items {
-                let json = to_json(&item.record)?;
-                let (facet, value) = &item.key;
-                let existing: Option<(String, String, String, String)> = sqlx::query_as(&sql(
+            // Addresses are chosen here rather than one query each: with thousands of items a
+            // query per slug scans the kind's slugs again every time.
+            let mut taken: HashSet<String> =
+                sqlx::query_scalar(&sql(backend, "SELECT slug FROM content_items WHERE kind = ?"))
+                    .bind(kind.id.to_owned())
+                    .fetch_all(&mut **tx)
+                    .await
+                    .context("reading the addresses in use")?
+                    .into_iter()
+                    .collect();
+            // The items an earlier import saved, by their key, read at once for the same reason.
+            let keys: HashSet<&'static str> = items.iter().map(|item| item.key.0).collect();
+            let mut stored: HashMap<(&str, String), (String, String, String, String)> = HashMap::new();
+            for facet in keys {
+                let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(&sql(
                     backend,
-                    "SELECT i.id, i.owner_id, i.state, i.record FROM content_items i                      JOIN content_facets f ON f.item_id = i.id WHERE i.kind = ? AND f.facet = ? AND f.value = ?",
+                    "SELECT f.value, i.id, i.owner_id, i.state, i.record FROM content_items i \
+                     JOIN content_facets f ON f.item_id = i.id WHERE i.kind = ? AND f.facet = ?",
                 ))
                 .bind(kind.id.to_owned())
-                .bind((*facet).to_owned())
-                .bind(value.clone())
-                .fetch_optional(&mut **tx)
+                .bind(facet.to_owned())
+                .fetch_all(&mut **tx)
                 .await
-                .context("finding an imported item")?;
+                .context("finding imported items")?;
+                stored.extend(
+                    rows.into_iter().map(|(value, id, owner, state, record)| ((facet, value), (id, owner, state, record))),
+                );
+            }
+            for item in items {
+                let json = to_json(&item.record)?;
+                let existing = stored.get(&(item.key.0, item.key.1.clone())).cloned();
                 let updated_at = item.updated_at.map_or_else(now, stamp);
                 let published_at = item.published_at.map_or_else(|| updated_at.clone(), stamp);
                 let title = item.record.title().to_owned();
@@ -208,7 +228,7 @@ impl Database {
                     }
                     None => {
                         let id = Uuid::now_v7().to_string();
-                        let slug = free_slug(backend, tx, kind.id, &item_slug(&title)).await?;
+                        let slug = first_free(&mut taken, &item_slug(&title));
                         exec(
                             backend,
                             tx,
@@ -550,6 +570,18 @@ fn missing(id: &str) -> StorageError {
 }
 
 /// A slug from the title: readable, ASCII, at most [`SLUG_MAX_CHARS`] characters.
+/// `base`, or `base-2`, `base-3`, … whichever `taken` does not hold yet; it is taken then.
+fn first_free(taken: &mut HashSet<String>, base: &str) -> String {
+    let mut candidate = base.to_owned();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
 fn item_slug(title: &str) -> String {
     let slug = slugify(title);
     let mut cut: String = slug.chars().take(SLUG_MAX_CHARS).collect();
@@ -581,13 +613,7 @@ async fn free_slug(
     .fetch_all(&mut **tx)
     .await
     .context("finding a free address name")?;
-    let mut candidate = base.to_owned();
-    let mut n = 1;
-    while taken.contains(&candidate) {
-        n += 1;
-        candidate = format!("{base}-{n}");
-    }
-    Ok(candidate)
+    Ok(first_free(&mut taken.into_iter().collect(), base))
 }
 
 /// The stored state, revision, record, record version and expiry of an item, read in the
