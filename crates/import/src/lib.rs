@@ -17,6 +17,7 @@ mod records;
 mod report;
 mod ror;
 mod source;
+mod sssom;
 
 use std::path::Path;
 
@@ -29,6 +30,7 @@ pub use error::ImportError;
 pub use eu_calls::{parse_eu_calls, SOURCE as EU_CALLS_SOURCE};
 pub use report::{ImportReport, Parsed, Rejection};
 pub use ror::{parse_ror, SOURCE as ROR_SOURCE};
+pub use sssom::parse_sssom;
 
 /// Reads and parses a ROR file without writing anything (for dry runs and checks).
 /// Fails when the file is unusable or holds no valid organisation.
@@ -62,6 +64,24 @@ pub async fn import_duo(db: &Database, path: &Path, progress: &dyn Progress) -> 
     let parsed = read_file(path, parse_duo, "DUO term")?;
     let summary = db.upsert_terms(lshub_domain::dataset::terms::DUO, &parsed.records, progress).await?;
     Ok(ImportReport::new(summary, parsed.rejected))
+}
+
+/// Imports the codes of an SSSOM mapping set (such as MONDO's matches to ICD-10 or Orphanet)
+/// with their labels, each as a term of the vocabulary its prefix names.
+pub async fn import_sssom(db: &Database, path: &Path, progress: &dyn Progress) -> Result<ImportReport, ImportError> {
+    let parsed = read_file(path, parse_sssom, "mapping")?;
+    let mut schemes: Vec<&str> = parsed.records.iter().map(|t| sssom::scheme_of(&t.code)).collect();
+    schemes.sort_unstable();
+    schemes.dedup();
+    let mut total = lshub_storage::UpsertSummary::default();
+    for scheme in schemes {
+        let terms: Vec<_> = parsed.records.iter().filter(|t| sssom::scheme_of(&t.code) == scheme).cloned().collect();
+        let summary = db.upsert_terms(scheme, &terms, progress).await?;
+        total.inserted += summary.inserted;
+        total.updated += summary.updated;
+        total.unchanged += summary.unchanged;
+    }
+    Ok(ImportReport::new(total, parsed.rejected))
 }
 
 fn read_file<T>(path: &Path, parse: fn(&str) -> Parsed<T>, what: &str) -> Result<Parsed<T>, ImportError> {

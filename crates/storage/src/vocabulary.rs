@@ -2,6 +2,8 @@
 //! published tables: an import replaces a scheme's terms in one transaction, and forms,
 //! pages and importers look codes up here.
 
+use std::collections::HashMap;
+
 use lshub_domain::dataset::terms::Term;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -19,12 +21,13 @@ impl Database {
         terms: &[Term],
         progress: &dyn Progress,
     ) -> Result<UpsertSummary, StorageError> {
-        let stored = self.terms(scheme).await?;
+        let stored: HashMap<String, Term> =
+            self.terms(scheme).await?.into_iter().map(|t| (t.code.clone(), t)).collect();
         progress.start(terms.len() as u64);
         let summary = transaction!(self, |backend, tx| {
             let mut summary = UpsertSummary::default();
             for term in terms {
-                match stored.iter().find(|t| t.code == term.code) {
+                match stored.get(&term.code) {
                     Some(known) if known == term => summary.unchanged += 1,
                     known => {
                         exec(

@@ -16,7 +16,7 @@ pub struct ImportArgs {
     /// What the file holds.
     kind: ImportKind,
     /// The file, or its web address: ROR records as JSON lines or a ROR data dump (JSON
-    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects; DUO terms as JSON lines;
+    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects; DUO terms as JSON lines; an SSSOM mapping set (TSV);
     /// a DCAT-AP catalogue in Turtle, JSON-LD or RDF/XML (a FAIR Data Point's address will
     /// do). Plain or gzip.
     path: String,
@@ -36,6 +36,8 @@ enum ImportKind {
     Dcat,
     /// The terms of the GA4GH Data Use Ontology (its term table as JSON lines).
     Duo,
+    /// Codes and labels of an SSSOM mapping set, e.g. MONDO's matches to ICD-10 or Orphanet.
+    Sssom,
 }
 
 /// Exit status when some records were rejected and the rest saved.
@@ -58,6 +60,7 @@ pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetti
         ImportKind::EuCalls => lshub_import::import_eu_calls(&db, &path, &progress).await,
         ImportKind::Dcat => lshub_import::import_dcat(&db, &path, args.organisation.as_deref(), &progress).await,
         ImportKind::Duo => lshub_import::import_duo(&db, &path, &progress).await,
+        ImportKind::Sssom => lshub_import::import_sssom(&db, &path, &progress).await,
     };
     if let (Ok(_), Some(encoder)) = (&result, &encoder) {
         // The records are saved whatever happens here: vectors are derived data that

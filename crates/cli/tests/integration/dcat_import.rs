@@ -21,6 +21,7 @@ per_backend_hub!(
     a_refused_dataset_or_broken_rdf_imports_nothing,
     statements_the_hub_has_no_field_for_are_kept,
     the_data_use_ontology_imports_and_imports_again_without_change,
+    mapping_sets_give_codes_their_labels,
 );
 
 const HOLDER: &str = "Lung Imaging Holder";
@@ -219,6 +220,25 @@ async fn the_data_use_ontology_imports_and_imports_again_without_change(hub: Hub
     assert!(out.contains("0 inserted, 0 updated, 25 unchanged, 0 rejected"), "{out}");
     let term = hub.db.term(terms::DUO, "DUO:0000042").await.expect("read").expect("general research use");
     assert_eq!((term.label.as_str(), term.shorthand.as_deref()), ("general research use", Some("GRU")));
+}
+
+async fn mapping_sets_give_codes_their_labels(hub: Hub) {
+    let file = crate::support::shared_data("mondo_exactmatch_orphanet.sssom.tsv.gz");
+    let run = || {
+        let output = lshub_command()
+            .args(["--database", &hub.url, "import", "sssom", &file.to_string_lossy()])
+            .output()
+            .expect("run lshub");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = run();
+    assert!(first.contains(" 0 updated, 0 unchanged, 0 rejected"), "{first}");
+    let again = run();
+    assert!(again.contains(": 0 inserted, 0 updated, "), "{again}");
+    let marfan = hub.db.term("Orphanet", "Orphanet:558").await.expect("read").expect("Orphanet:558");
+    assert_eq!(marfan.label, "Marfan syndrome");
+    assert!(hub.db.term("MONDO", "MONDO:0007947").await.expect("read").is_some(), "the MONDO side too");
 }
 
 /// A catalogue from elsewhere, with blank nodes, a foreign identifier and properties the

@@ -154,6 +154,8 @@ fn boot(database_url: String) -> TestApp {
                 lshub_import::import_eu_calls(&db, &calls, &NoProgress).await.expect("re-import calls"),
             ];
             lshub_import::import_duo(&db, &shared_data("duo_terms.jsonl.gz"), &NoProgress).await.expect("import DUO");
+            let mapping = shared_data("mondo_exactmatch_icd10who.sssom.tsv.gz");
+            lshub_import::import_sssom(&db, &mapping, &NoProgress).await.expect("import the MONDO mapping");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let address = listener.local_addr().expect("address");
             let site = SiteConfig {

@@ -203,9 +203,9 @@ struct DistributionRow {
     size: String,
 }
 
-/// A DUO code with the address of its term and, where the hub has imported the ontology,
-/// its label and short name.
-struct DuoCode {
+/// A code (a DUO code, a disease code) with the address of its term and, where the hub has
+/// imported its vocabulary, its label and short name.
+struct CodedTerm {
     code: String,
     iri: String,
     label: Option<String>,
@@ -223,7 +223,8 @@ struct Body<'a> {
     facts: Vec<Field>,
     distributions: Vec<DistributionRow>,
     quality_annotations: Vec<String>,
-    duo: Vec<DuoCode>,
+    duo: Vec<CodedTerm>,
+    codes: Vec<CodedTerm>,
 }
 
 /// The description in the page's language, else in the other, with that language.
@@ -259,7 +260,6 @@ fn facts(t: &Translator, dataset: &Dataset) -> Vec<Field> {
         ("health_categories", &dataset.health_categories),
         ("health_themes", &dataset.health_themes),
         ("coding_systems", &dataset.coding_systems),
-        ("code_values", &dataset.code_values),
         ("legal_basis", &dataset.legal_basis),
         ("purpose", &dataset.purpose),
         ("personal_data", &dataset.personal_data),
@@ -407,6 +407,17 @@ impl Presented for Dataset {
         };
         let (description, description_lang) = description(dataset, t.lang);
         let duo_terms = state.db.terms(terms::DUO).await?;
+        let mut codes = Vec::with_capacity(dataset.code_values.len());
+        for code in &dataset.code_values {
+            let scheme = code.split_once(':').map_or("", |(prefix, _)| prefix);
+            let term = state.db.term(scheme, code).await?;
+            codes.push(CodedTerm {
+                code: code.clone(),
+                iri: terms::iri(code),
+                label: term.map(|term| term.label),
+                shorthand: None,
+            });
+        }
         let body = Body {
             t,
             description,
@@ -430,7 +441,7 @@ impl Presented for Dataset {
                 .iter()
                 .map(|code| {
                     let term = duo_terms.iter().find(|term| term.code == *code);
-                    DuoCode {
+                    CodedTerm {
                         code: code.clone(),
                         iri: terms::iri(code),
                         label: term.map(|term| term.label.clone()),
@@ -438,6 +449,7 @@ impl Presented for Dataset {
                     }
                 })
                 .collect(),
+            codes,
         };
         Ok(body.render()?)
     }
