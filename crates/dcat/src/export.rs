@@ -348,7 +348,6 @@ mod tests {
     use lshub_domain::content::{Owner, State, Written, DATASET};
     use lshub_domain::dataset::DatasetDraft;
     use oxrdf::graph::CanonicalizationAlgorithm;
-    use oxrdfio::{JsonLdProfileSet, RdfFormat, RdfParser};
 
     use super::*;
     use crate::{write, RdfSyntax};
@@ -399,25 +398,12 @@ mod tests {
         }
     }
 
-    fn parse(bytes: &[u8], format: RdfFormat) -> Graph {
-        let mut graph = Graph::new();
-        for quad in RdfParser::from_format(format).for_slice(bytes) {
-            let quad = quad.unwrap();
-            graph.insert(TripleRef::new(&quad.subject, &quad.predicate, &quad.object));
-        }
-        graph
-    }
-
     #[test]
     fn every_syntax_reads_back_as_the_same_graph() {
         let mut graph = dataset_graph("https://hub.example", &item()).unwrap();
         graph.canonicalize(CanonicalizationAlgorithm::Unstable);
-        for (syntax, format) in [
-            (RdfSyntax::Turtle, RdfFormat::Turtle),
-            (RdfSyntax::JsonLd, RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }),
-            (RdfSyntax::RdfXml, RdfFormat::RdfXml),
-        ] {
-            let mut read = parse(&write(&graph, syntax).unwrap(), format);
+        for syntax in RdfSyntax::ALL {
+            let mut read = crate::parse(&write(&graph, syntax).unwrap(), syntax, "https://hub.example/").unwrap();
             read.canonicalize(CanonicalizationAlgorithm::Unstable);
             assert_eq!(read, graph, "{syntax:?}");
         }

@@ -1,7 +1,7 @@
 //! The GA4GH Data Use Ontology's term table (`duo.csv` as JSON lines, as in
 //! `duo_terms.jsonl.gz`): the codes datasets restrict their use with, and what each means.
 
-use lshub_domain::dataset::terms::Term;
+use lshub_domain::dataset::terms::{is_duo_code, Term};
 
 use crate::records::{parse_records, FieldError, Fields};
 use crate::report::Parsed;
@@ -14,8 +14,7 @@ pub fn parse_duo(text: &str) -> Parsed<Term> {
 
 fn term_from_record(record: &Fields) -> Result<Term, FieldError> {
     let code = record.required_line("id")?;
-    let digits = code.strip_prefix("DUO:").filter(|n| n.len() == 7 && n.bytes().all(|b| b.is_ascii_digit()));
-    if digits.is_none() {
+    if !is_duo_code(&code) {
         return Err(FieldError::new("id", format!("'{code}' is not a DUO code (DUO: and seven digits)")));
     }
     Ok(Term {

@@ -322,9 +322,7 @@ fn duo_codes(text: &str) -> Result<Vec<String>, ValidationError> {
     let mut codes = Vec::new();
     for value in text.split([',', ' ', '\n', '\r', '\t']).map(str::trim).filter(|v| !v.is_empty()) {
         let code = value.to_ascii_uppercase();
-        let well_formed =
-            code.strip_prefix("DUO:").is_some_and(|n| n.len() == 7 && n.bytes().all(|b| b.is_ascii_digit()));
-        if !well_formed {
+        if !terms::is_duo_code(&code) {
             return Err(ValidationError::new(
                 "duo",
                 Reason::NotOneOf { value: value.to_owned(), allowed: "DUO:0000042 …".into() },

@@ -35,6 +35,11 @@ pub const CODING_SYSTEMS: [(&str, &str); 8] = [
 /// The scheme under which the hub keeps the terms of the GA4GH Data Use Ontology.
 pub const DUO: &str = "DUO";
 
+/// Whether `code` has the form of a DUO code: `DUO:` and seven digits.
+pub fn is_duo_code(code: &str) -> bool {
+    code.strip_prefix("DUO:").is_some_and(|n| n.len() == 7 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A term of a controlled vocabulary as its published table gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {

@@ -104,14 +104,14 @@ impl ListQuery {
             if value.is_empty() {
                 continue;
             }
-            match name.as_str() {
-                "organisation" => query.organisation = Some(value.to_owned()),
-                "limit" => query.limit = Some(number("limit", value)?),
-                "offset" => query.offset = Some(number("offset", value)?),
-                facet if K::FILTERS.iter().any(|f| f.facet == facet) => {
-                    let facet = K::FILTERS.iter().map(|f| f.facet).find(|f| *f == facet).unwrap_or_default();
-                    query.filters.retain(|(asked, _)| *asked != facet);
-                    query.filters.push((facet, value.to_owned()));
+            let filter = K::FILTERS.iter().find(|f| f.facet == name);
+            match (name.as_str(), filter) {
+                ("organisation", _) => query.organisation = Some(value.to_owned()),
+                ("limit", _) => query.limit = Some(number("limit", value)?),
+                ("offset", _) => query.offset = Some(number("offset", value)?),
+                (_, Some(filter)) => {
+                    query.filters.retain(|(facet, _)| *facet != filter.facet);
+                    query.filters.push((filter.facet, value.to_owned()));
                 }
                 _ if strict => {
                     let facets = K::FILTERS.iter().map(|f| f.facet).collect::<Vec<_>>().join(", ");
