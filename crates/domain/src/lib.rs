@@ -3,6 +3,7 @@
 //! Nothing here knows about databases, HTTP or files: storage, importers and the web layer
 //! all speak these types, and every rule about what a valid value is lives here.
 
+pub mod access;
 pub mod account;
 pub mod authorization;
 pub mod call;

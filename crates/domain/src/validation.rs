@@ -146,6 +146,14 @@ pub enum Reason {
     TooManyEntries {
         max: usize,
     },
+    /// A value given twice where each must be unique.
+    Duplicate {
+        value: String,
+    },
+    /// A table row without one value per column.
+    Columns {
+        expected: usize,
+    },
     /// Not a code with a known prefix (`MONDO:0005061`) nor a web address.
     NotCode {
         value: String,
@@ -224,6 +232,8 @@ impl fmt::Display for Reason {
             }
             Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
             Reason::TooManyEntries { max } => write!(f, "at most {max} entries"),
+            Reason::Duplicate { value } => write!(f, "'{value}' is given more than once"),
+            Reason::Columns { expected } => write!(f, "every row needs {expected} values, one per column"),
             Reason::NotCode { value, prefixes } => {
                 write!(f, "'{value}' is neither a web address nor a code with a known prefix ({prefixes})")
             }

@@ -173,6 +173,8 @@ impl Translator {
             Reason::NotAddressName { value: v } => ("invalid-address-name", value(v)),
             Reason::TooManyLinks { max } => ("invalid-too-many-links", vec![("max", max.to_string())]),
             Reason::TooManyEntries { max } => ("invalid-too-many-entries", vec![("max", max.to_string())]),
+            Reason::Duplicate { value } => ("invalid-duplicate", vec![("value", value.clone())]),
+            Reason::Columns { expected } => ("invalid-columns", vec![("expected", expected.to_string())]),
             Reason::NotCode { value: v, prefixes } => {
                 ("invalid-not-code", vec![("value", v.clone()), ("prefixes", prefixes.clone())])
             }
@@ -306,6 +308,8 @@ mod tests {
             Reason::NotAddressName { value: value() },
             Reason::TooManyLinks { max: 20 },
             Reason::TooManyEntries { max: 50 },
+            Reason::Duplicate { value: value() },
+            Reason::Columns { expected: 3 },
             Reason::NotCode { value: value(), prefixes: "MONDO:, DUO:".into() },
             Reason::NotCodingSystem { value: value(), names: "ICD-10, LOINC".into() },
             Reason::NotDpvTerm { value: value() },
