@@ -70,6 +70,14 @@ pub enum Action {
     ReadPartnerContent,
     /// The admin pages: users, roles, partner organisations, claims, the audit log.
     Administer,
+    /// See the access requests one takes part in (which ones, and what may be done in each,
+    /// the application's own roles decide).
+    ReadApplications,
+    /// Apply for access to data, and act on applications one takes part in.
+    TakePartInApplications,
+    /// Offer an organisation's datasets for request: its catalogue items, forms, licences
+    /// and workflow, and the entitlements given ([`Resource::Organisation`]).
+    ManageCatalogue,
 }
 
 /// What can be done to content. Which of these a kind allows at all follows from its
@@ -174,7 +182,10 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
     if let Credential::Token(scopes) = &user.via {
         let needed = match action {
             Action::UseApiToken => return Allow,
-            Action::ReadPublic | Action::ReadOwnAccount | Action::ReadPartnerContent => TokenScope::Read,
+            Action::ReadPublic | Action::ReadOwnAccount | Action::ReadPartnerContent | Action::ReadApplications => {
+                TokenScope::Read
+            }
+            Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
             Action::UseSignInPages
@@ -195,10 +206,22 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::ReadOwnAccount
         | Action::ManageOwnAccount => Allow,
         Action::UseApiToken => Deny(Denial::Forbidden),
-        Action::ClaimOrganisation | Action::CreateApiToken if user.state != AccountState::Verified => {
+        Action::ClaimOrganisation
+        | Action::CreateApiToken
+        | Action::TakePartInApplications
+        | Action::ManageCatalogue
+            if user.state != AccountState::Verified =>
+        {
             Deny(Denial::EmailNotVerified)
         }
-        Action::ClaimOrganisation | Action::CreateApiToken => Allow,
+        Action::ClaimOrganisation
+        | Action::CreateApiToken
+        | Action::ReadApplications
+        | Action::TakePartInApplications => Allow,
+        Action::ManageCatalogue => match resource {
+            Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
+            _ => Deny(Denial::Forbidden),
+        },
         Action::Content(action) => {
             let Resource::Content { kind, owner } = resource else { return Deny(Denial::Forbidden) };
             decide_content(user, action, kind, owner)

@@ -1,3 +1,5 @@
+use lshub_domain::access::application::Refusal;
+use lshub_domain::access::form::FieldProblem;
 use lshub_domain::authorization::Denial;
 use lshub_domain::content::LifecycleError;
 use lshub_domain::ValidationError;
@@ -11,6 +13,12 @@ pub enum ServiceError {
     /// Every refused field, in the order of the form.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<ValidationError>),
+    /// Every refused answer or definition field of an access request, named by its path.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<FieldProblem>),
+    /// The access request's rules refused the command.
+    #[error(transparent)]
+    Refused(Refusal),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// Someone saved a newer version since the caller loaded it; nothing was written.

@@ -2,6 +2,7 @@
 //! profile, sign in, write and publish content). The HTML pages and the JSON API both call
 //! these and stay thin; nothing here knows HTTP, forms or templates.
 
+pub mod access;
 pub mod content;
 mod error;
 pub mod profile;

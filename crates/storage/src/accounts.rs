@@ -83,6 +83,7 @@ pub struct NewUser<'a> {
 }
 
 /// A message to send, queued in the same transaction as the change that causes it.
+#[derive(Debug, Clone, Copy)]
 pub struct Mail<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,

@@ -4,6 +4,7 @@
 //! sea-query for the backend chosen at run time by the database URL, executed through sqlx's
 //! `Any` driver, and the migrations are portable SQL applied in the same way on both.
 
+pub mod access;
 pub mod accounts;
 mod addresses;
 pub mod audit;

@@ -89,7 +89,8 @@ impl Database {
     }
 }
 
-/// The tables the content version covers: every registered kind's, once, and the vectors.
+/// The tables the content version covers: every registered kind's, once, the vectors, and
+/// the access requests' tables that public pages read.
 pub(crate) fn content_tables() -> Vec<&'static str> {
     let mut tables: Vec<&'static str> = Vec::new();
     for kind in lshub_domain::content::KINDS {
@@ -98,6 +99,8 @@ pub(crate) fn content_tables() -> Vec<&'static str> {
         }
     }
     tables.push(crate::embeddings::EMBEDDINGS_TABLE);
+    // Public pages show what can be requested and how fast each holder answers.
+    tables.extend(crate::access::PUBLIC_TABLES);
     tables
 }
 

@@ -446,6 +446,7 @@ invalid-too-many-links = at most { $max } links
 invalid-too-many-entries = at most { $max } entries
 invalid-duplicate = '{ $value }' is given more than once
 invalid-columns = every row needs { $expected } values, one per column
+invalid-too-large = must be at most { $max } MB
 invalid-not-code = '{ $value }' is neither a web address nor a code with a known prefix ({ $prefixes })
 invalid-not-coding-system = '{ $value }' is neither a web address nor one of: { $names }
 invalid-not-dpv-term = '{ $value }' is neither a web address nor the name of a DPV term (like Consent)

@@ -446,6 +446,7 @@ invalid-too-many-links = hoogstens { $max } links
 invalid-too-many-entries = hoogstens { $max } items
 invalid-duplicate = '{ $value }' staat er meer dan eens in
 invalid-columns = elke rij heeft { $expected } waarden nodig, één per kolom
+invalid-too-large = mag hoogstens { $max } MB zijn
 invalid-not-code = '{ $value }' is geen webadres en geen code met een bekend voorvoegsel ({ $prefixes })
 invalid-not-coding-system = '{ $value }' is geen webadres en niet een van: { $names }
 invalid-not-dpv-term = '{ $value }' is geen webadres en niet de naam van een DPV-term (zoals Consent)

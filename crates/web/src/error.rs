@@ -12,6 +12,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use lshub_domain::access::application::Refusal;
 use lshub_domain::authorization::Denial;
 use lshub_domain::ValidationError;
 use lshub_service::ServiceError;
@@ -51,6 +52,9 @@ pub enum AppError {
     WrongState(String),
     #[error("{0}")]
     Internal(String),
+    /// An answer or a field of a definition whose name is a path (`{item}.{field}`).
+    #[error("{field}: {detail}")]
+    InvalidField { field: String, detail: String },
 }
 
 /// RFC 9457 problem details.
@@ -79,6 +83,28 @@ impl From<ServiceError> for AppError {
             ServiceError::Denied(denial) => AppError::denied(denial),
             ServiceError::Invalid(mut errors) if !errors.is_empty() => AppError::BadRequest(errors.swap_remove(0)),
             ServiceError::Invalid(_) => AppError::Internal("a refusal without a reason".into()),
+            ServiceError::InvalidFields(problems) => match problems.into_iter().next() {
+                Some(problem) => AppError::InvalidField { field: problem.field, detail: problem.reason.to_string() },
+                None => AppError::Internal("a refusal without a reason".into()),
+            },
+            ServiceError::Refused(refusal) => match refusal {
+                Refusal::Incomplete(problems) => match problems.into_iter().next() {
+                    Some(problem) => {
+                        AppError::InvalidField { field: problem.field, detail: problem.reason.to_string() }
+                    }
+                    None => AppError::Internal("a refusal without a reason".into()),
+                },
+                Refusal::NotAMember(_)
+                | Refusal::NobodyNamed
+                | Refusal::NotYourHolder(_)
+                | Refusal::CommentTooLong { .. }
+                | Refusal::ReasonRequired => AppError::MalformedBody(refusal.to_string()),
+                Refusal::NotInThisState { .. }
+                | Refusal::LicencesNotAccepted
+                | Refusal::AlreadyParty(_)
+                | Refusal::HoldersPending
+                | Refusal::NothingAvailable => AppError::WrongState(refusal.to_string()),
+            },
             ServiceError::NotFound(what) => AppError::NotFound { what },
             ServiceError::Stale => {
                 AppError::Conflict("this was changed by someone else since you opened it; reload it")
@@ -110,7 +136,7 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::InvalidField { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::Storage(_) | AppError::Render(_) | AppError::Search(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -133,6 +159,7 @@ impl AppError {
                 ("about:blank", "The hub could not complete this request. It has been logged.".to_owned(), None)
             }
             AppError::MalformedBody(_) => ("/problems/malformed-body", self.to_string(), None),
+            AppError::InvalidField { field, .. } => ("/problems/invalid-input", self.to_string(), Some(field.clone())),
             _ => ("about:blank", self.to_string(), None),
         };
         Problem {

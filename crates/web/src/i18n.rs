@@ -175,6 +175,9 @@ impl Translator {
             Reason::TooManyEntries { max } => ("invalid-too-many-entries", vec![("max", max.to_string())]),
             Reason::Duplicate { value } => ("invalid-duplicate", vec![("value", value.clone())]),
             Reason::Columns { expected } => ("invalid-columns", vec![("expected", expected.to_string())]),
+            Reason::TooLarge { max_bytes } => {
+                ("invalid-too-large", vec![("max", (max_bytes / 1024 / 1024).to_string())])
+            }
             Reason::NotCode { value: v, prefixes } => {
                 ("invalid-not-code", vec![("value", v.clone()), ("prefixes", prefixes.clone())])
             }
@@ -310,6 +313,7 @@ mod tests {
             Reason::TooManyEntries { max: 50 },
             Reason::Duplicate { value: value() },
             Reason::Columns { expected: 3 },
+            Reason::TooLarge { max_bytes: 10 * 1024 * 1024 },
             Reason::NotCode { value: value(), prefixes: "MONDO:, DUO:".into() },
             Reason::NotCodingSystem { value: value(), names: "ICD-10, LOINC".into() },
             Reason::NotDpvTerm { value: value() },

@@ -2,6 +2,7 @@
 //! event-sourced applications with the Negotiator's per-holder progress.
 
 pub mod application;
+pub mod attachment;
 pub mod catalogue;
 pub mod entitlement;
 pub mod form;
