@@ -237,7 +237,7 @@ impl fmt::Display for Reason {
             Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
             Reason::TooManyEntries { max } => write!(f, "at most {max} entries"),
             Reason::Duplicate { value } => write!(f, "'{value}' is given more than once"),
-            Reason::TooLarge { max_bytes } => write!(f, "must be at most {max_bytes} bytes"),
+            Reason::TooLarge { max_bytes } => write!(f, "must be at most {} MB", max_bytes / 1024 / 1024),
             Reason::Columns { expected } => write!(f, "every row needs {expected} values, one per column"),
             Reason::NotCode { value, prefixes } => {
                 write!(f, "'{value}' is neither a web address nor a code with a known prefix ({prefixes})")

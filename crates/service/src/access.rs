@@ -77,6 +77,8 @@ pub async fn update_catalogue_item(
     id: &str,
     item: CatalogueItem,
 ) -> Result<(), ServiceError> {
+    // Only verified accounts manage catalogues; others learn nothing about the id.
+    caller.require(Action::TakePartInApplications, Resource::Hub)?;
     let stored = db.catalogue_item(id).await?.ok_or(ServiceError::NotFound("catalogue item"))?;
     caller.require(Action::ManageCatalogue, Resource::Organisation { id: &stored.holder_id })?;
     let item = checked_item(db, &stored.holder_id, item).await?;
@@ -250,31 +252,46 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// Gives `command` on the application `id`; `upload` comes with `AddAttachment`.
+/// Gives `command` on the application `id`.
 pub async fn act(
     db: &Database,
     caller: &Caller,
     id: &str,
     command: Command,
-    upload: Option<(Upload, usize)>,
+    compose: Compose<'_>,
+) -> Result<ApplicationView, ServiceError> {
+    if command.kind() == CommandKind::AddAttachment {
+        return Err(ServiceError::InvalidFields(vec![FieldProblem { field: "file".into(), reason: Reason::Empty }]));
+    }
+    run(db, caller, id, command, None, compose).await
+}
+
+/// Attaches `upload` to the application `id`, if it is of an allowed type and size.
+pub async fn attach(
+    db: &Database,
+    caller: &Caller,
+    id: &str,
+    upload: Upload,
+    max_bytes: usize,
+    compose: Compose<'_>,
+) -> Result<ApplicationView, ServiceError> {
+    caller.require(Action::TakePartInApplications, Resource::Hub)?;
+    let (attachment, bytes) = stored(upload, max_bytes)?;
+    run(db, caller, id, Command::AddAttachment { attachment: attachment.clone() }, Some((attachment, bytes)), compose)
+        .await
+}
+
+async fn run(
+    db: &Database,
+    caller: &Caller,
+    id: &str,
+    command: Command,
+    stored_upload: Option<(AttachmentRef, Vec<u8>)>,
     compose: Compose<'_>,
 ) -> Result<ApplicationView, ServiceError> {
     caller.require(Action::TakePartInApplications, Resource::Hub)?;
     let party = party(caller)?;
     let command = resolved(db, command).await?;
-    let stored_upload = match upload {
-        Some((upload, max_bytes)) => Some(stored(upload, max_bytes)?),
-        None => None,
-    };
-    let command = match (command, &stored_upload) {
-        (Command::AddAttachment { .. }, Some((attachment, _))) => {
-            Command::AddAttachment { attachment: attachment.clone() }
-        }
-        (Command::AddAttachment { .. }, None) => {
-            return Err(ServiceError::InvalidFields(vec![FieldProblem { field: "file".into(), reason: Reason::Empty }]))
-        }
-        (command, _) => command,
-    };
     // Someone else may append between reading and writing: then decide again on the new log.
     for _ in 0..3 {
         let application = load(db, id).await?;
@@ -435,8 +452,10 @@ async fn letters(
             Notice { event: recorded.event.id(), application_id: &application.id, comment: recorded.event.comment() };
         let mut recipients: Vec<Recipient> = db.recipients(&users, &holders).await?;
         if let Event::MemberInvited { email } = &recorded.event {
-            // The invitee may have no account yet: they read the inviter's language.
-            let language = db.recipients(&[actor.to_owned()], &[]).await?.pop().map(|r| r.language).unwrap_or_default();
+            // An invitee without an account yet reads the inviter's language.
+            let account = db.user_by_email(&Email::parse(email)?).await?.map(|c| c.user.id);
+            let reader = account.unwrap_or_else(|| actor.to_owned());
+            let language = db.recipients(&[reader], &[]).await?.pop().map(|r| r.language).unwrap_or_default();
             recipients.push(Recipient { user_id: String::new(), email: email.clone(), language });
         }
         for recipient in recipients.into_iter().filter(|r| r.user_id != actor) {

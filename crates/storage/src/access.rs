@@ -99,7 +99,8 @@ async fn insert_event(
     exec(
         backend,
         tx,
-        "INSERT INTO application_events (application_id, seq, event_type, actor_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO application_events (application_id, seq, event_type, actor_id, at, payload) \
+         VALUES (?, CAST(? AS BIGINT), ?, ?, ?, ?)",
         binds![
             application_id.to_owned(),
             recorded.seq.to_string(),
@@ -376,18 +377,6 @@ impl Database {
             logs.entry(id).or_default().push(event);
         }
         Ok(logs.into_iter().filter_map(|(id, log)| Application::replay(&id, log)).collect())
-    }
-
-    /// Ids of the organisations that have applications made to them.
-    pub async fn holders_with_applications(&self) -> Result<Vec<String>, StorageError> {
-        let rows = self
-            .query_rows(
-                "SELECT DISTINCT holder_id FROM application_holders ORDER BY holder_id",
-                vec![],
-                "listing holders",
-            )
-            .await?;
-        rows.iter().map(|row| row.try_get::<String, _>("holder_id").context("listing holders")).collect()
     }
 
     /// Entitlements of one application or of one holder, oldest first.

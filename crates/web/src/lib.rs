@@ -1,6 +1,7 @@
 //! The web layer of LSH Hub: server-rendered pages that work without JavaScript, the JSON
 //! API under `/api/v1` with its OpenAPI document, feeds, health and metrics.
 
+mod access;
 pub mod api;
 pub mod auth;
 mod connections;
@@ -44,8 +45,14 @@ const CHECKS_PER_SEARCH_REFRESH: u32 = 5;
 fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -> RouteTable {
     let kinds = kinds::registered();
     RouteTable::new()
-        .merge(pages::routes().merge(kinds.pages).map_router(pages_layer))
-        .nest("/api/v1", api::routes().merge(kinds.api))
+        .merge(
+            pages::routes()
+                .merge(kinds.pages)
+                .merge(access::pages::routes())
+                .merge(access::file_routes())
+                .map_router(pages_layer),
+        )
+        .nest("/api/v1", api::routes().merge(kinds.api).merge(access::api::routes()))
         .merge(kinds.feeds)
         .route("/api/openapi.json", public(get(api::openapi_json)))
         .route("/healthz", get(healthz))

@@ -120,7 +120,12 @@ mod tests {
     async fn app(timeout: Duration) -> Router {
         let db = Database::connect("sqlite::memory:").await.expect("database");
         db.migrate().await.expect("migrate");
-        let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into(), contact_email: None };
+        let site = SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: "http://hub.test".into(),
+            contact_email: None,
+            ..SiteConfig::default()
+        };
         let state = AppState::open(db, site).await.expect("state").with_request_timeout(timeout);
         let slow = || async {
             tokio::time::sleep(Duration::from_secs(5)).await;

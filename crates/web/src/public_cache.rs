@@ -408,7 +408,12 @@ mod tests {
     async fn counting_app(max_bytes: usize) -> (Router, Arc<AtomicU64>) {
         let db = Database::connect("sqlite::memory:").await.expect("database");
         db.migrate().await.expect("migrate");
-        let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into(), contact_email: None };
+        let site = SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: "http://hub.test".into(),
+            contact_email: None,
+            ..SiteConfig::default()
+        };
         let limits = crate::auth::rate_limit::RateLimits { search: 3, ..Default::default() };
         let accounts =
             crate::AccountsConfig { limits, ..crate::AccountsConfig::with_data_dir(std::path::Path::new("data")) };

@@ -21,6 +21,19 @@ pub struct SiteConfig {
     /// The e-mail address of the office that runs the hub, given as the catalogue's contact
     /// point; catalogues that harvest the hub's datasets ask for one.
     pub contact_email: Option<String>,
+    /// The largest document that can be attached to an access request.
+    pub attachment_max_bytes: usize,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            region: "Amsterdam".into(),
+            public_url: "http://localhost:8080".into(),
+            contact_email: None,
+            attachment_max_bytes: lshub_domain::access::attachment::DEFAULT_MAX_BYTES,
+        }
+    }
 }
 
 /// What every handler can reach.

@@ -41,6 +41,9 @@ pub struct ServeArgs {
     /// in --mail-from.
     #[arg(long, env = "LSHUB_CONTACT_EMAIL")]
     contact_email: Option<String>,
+    /// The largest document that can be attached to an access request, in megabytes.
+    #[arg(long, env = "LSHUB_ATTACHMENT_MAX_MB", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
+    attachment_max_mb: u64,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -112,7 +115,12 @@ pub async fn run(
             "no --contact-email: the data catalogue has no contact point, which Health-RI's profile requires"
         );
     }
-    let site = SiteConfig { region: args.region, public_url: public_url.clone(), contact_email };
+    let site = SiteConfig {
+        region: args.region,
+        public_url: public_url.clone(),
+        contact_email,
+        attachment_max_bytes: args.attachment_max_mb as usize * 1024 * 1024,
+    };
     let state = AppState::open_with_model(db.clone(), site, encoder.clone())
         .await
         .context("starting the hub")?

@@ -138,6 +138,32 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/catalogue.ttl", ALL),
     ("GET", "/catalogue.jsonld", ALL),
     ("GET", "/catalogue.rdf", ALL),
+    ("GET", "/api/v1/catalogue-items", ALL),
+    ("GET", "/api/v1/catalogue-items/{id}", ALL),
+    ("PUT", "/api/v1/catalogue-items/{id}", VERIFIED),
+    ("POST", "/api/v1/organisations/{slug}/catalogue-items", OWNERS),
+    ("GET", "/api/v1/organisations/{slug}/entitlements", OWNERS),
+    ("GET", "/api/v1/applications", SIGNED_IN),
+    ("POST", "/api/v1/applications", VERIFIED),
+    ("GET", "/api/v1/applications/{id}", SIGNED_IN),
+    ("POST", "/api/v1/applications/{id}/commands", VERIFIED),
+    ("POST", "/api/v1/applications/{id}/attachments", VERIFIED),
+    ("GET", "/api/v1/access/statistics", ALL),
+    ("GET", "/access", ALL),
+    ("GET", "/access/items/{id}", ALL),
+    ("GET", "/access/items/{id}/edit", VERIFIED),
+    ("POST", "/access/items/{id}/edit", VERIFIED),
+    ("GET", "/organisations/{slug}/catalogue-items/new", OWNERS),
+    ("POST", "/organisations/{slug}/catalogue-items", OWNERS),
+    ("GET", "/organisations/{slug}/entitlements", OWNERS),
+    ("GET", "/applications", SIGNED_IN),
+    ("POST", "/applications", VERIFIED),
+    ("GET", "/applications/{id}", SIGNED_IN),
+    ("POST", "/applications/{id}/commands", VERIFIED),
+    ("POST", "/applications/{id}/attachments", VERIFIED),
+    ("GET", "/applications/{id}/attachments/{hash}", SIGNED_IN),
+    ("GET", "/organisations/{slug}/entitlements.csv", OWNERS),
+    ("GET", "/organisations/{slug}/entitlements.json", OWNERS),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -155,6 +181,7 @@ fn concrete(route: &str) -> String {
         .replace("{code}", "en")
         .replace("{file}", "style.css")
         .replace("{id}", "no-such-id")
+        .replace("{hash}", "no-such-hash")
 }
 
 async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &str) -> Result<Outcome, u16> {
@@ -168,6 +195,11 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
         let body = match path.rsplit('/').next() {
             Some("profile") => "{}".to_owned(),
             Some("state") => r#"{"transition":"archive"}"#.to_owned(),
+            Some("commands") => r#"{"command":"submit"}"#.to_owned(),
+            Some("applications") => r#"{"catalogueItems":["no-such-id"]}"#.to_owned(),
+            Some("catalogue-items") | Some("no-such-id") if path.contains("catalogue-items") => {
+                r#"{"title":{"en":"Matrix"},"datasets":[]}"#.to_owned()
+            }
             _ => format!(r#"{{"organisation":"{ORGANISATION}","revision":1}}"#),
         };
         request = request.header("content-type", "application/json").header("x-csrf-token", csrf).body(body);

@@ -12,7 +12,7 @@ per_backend!(a_holder_describes_and_publishes_a_dataset);
 const HOLDER: &str = "biobanking-and-biomolecular-resources-research-infrastructure-the-netherlands";
 const OTHER: &str = "spinoza-centre-for-neuroimaging";
 
-fn dataset_fields<'a>(title_en: &'a str, duo: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn dataset_fields<'a>(title_en: &'a str, duo: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("organisation", HOLDER),
         ("title_en", title_en),

@@ -126,7 +126,12 @@ impl Node {
     async fn start(database_url: &str, configure: impl FnOnce(AppState) -> AppState) -> Self {
         let db = Database::connect(database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into(), contact_email: None };
+        let site = SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: PUBLIC_URL.into(),
+            contact_email: None,
+            ..SiteConfig::default()
+        };
         let state = configure(AppState::open(db, site).await.expect("state"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("address"));

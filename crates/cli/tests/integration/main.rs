@@ -4,6 +4,9 @@
 // A test stops at the first expectation that fails: unwrapping is how it says so.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_matrix;
+mod access_pages;
+mod access_requests;
 mod account_credentials;
 mod account_states;
 mod accounts;

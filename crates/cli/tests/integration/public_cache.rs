@@ -18,7 +18,12 @@ struct Node {
 impl Node {
     async fn start(database_url: &str, cache_bytes: usize) -> Self {
         let db = Database::connect(database_url).await.expect("connect");
-        let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into(), contact_email: None };
+        let site = SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: PUBLIC_URL.into(),
+            contact_email: None,
+            ..SiteConfig::default()
+        };
         let state = AppState::open(db, site).await.expect("state").with_public_cache(cache_bytes);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("address"));

@@ -58,7 +58,12 @@ mod live {
     async fn resolver_follows_the_database_and_the_cli_answers(database_url: String) {
         let db = Database::connect(&database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into(), contact_email: None };
+        let site = SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: "http://hub.test".into(),
+            contact_email: None,
+            ..SiteConfig::default()
+        };
         let state = AppState::open(db.clone(), site).await.expect("state");
         assert_eq!(state.derived.resolver().resolve("UMC Utrecht", 3).best, None, "an empty hub knows no one");
         lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("import");

@@ -139,7 +139,12 @@ mod live_index {
     async fn index_follows_database_changes(database_url: String) {
         let db = Database::connect(&database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let site = SiteConfig { region: "Amsterdam".into(), public_url: "http://hub.test".into(), contact_email: None };
+        let site = SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: "http://hub.test".into(),
+            contact_email: None,
+            ..SiteConfig::default()
+        };
         let state = AppState::open(db.clone(), site).await.expect("state");
         let search =
             |text: &str| state.derived.index.search(&lshub_search::SearchRequest::new(text, None, 5)).expect("search");

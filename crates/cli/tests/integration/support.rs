@@ -162,6 +162,7 @@ fn boot(database_url: String) -> TestApp {
                 region: "Amsterdam".into(),
                 public_url: PUBLIC_URL.into(),
                 contact_email: Some(CONTACT_EMAIL.into()),
+                ..SiteConfig::default()
             };
             let encoder = model();
             if let Some(encoder) = &encoder {

@@ -350,6 +350,19 @@ impl Role {
         Role::PastDecider,
     ];
 
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Applicant => "applicant",
+            Role::Member => "member",
+            Role::Invited => "invited",
+            Role::Handler => "handler",
+            Role::Reviewer => "reviewer",
+            Role::PastReviewer => "past-reviewer",
+            Role::Decider => "decider",
+            Role::PastDecider => "past-decider",
+        }
+    }
+
     /// Sees everything the holder's side sees: internal remarks, reviews, decisions.
     pub fn is_holder_side(self) -> bool {
         !matches!(self, Role::Applicant | Role::Member | Role::Invited)
@@ -505,7 +518,8 @@ impl Application {
                 self.invitations.insert(email.clone());
             }
             Event::MemberJoined { email } => {
-                self.invitations.remove(email);
+                // Addresses are one account's whatever the case of their letters.
+                self.invitations.retain(|invited| !invited.eq_ignore_ascii_case(email));
                 self.members.insert(actor);
             }
             Event::MemberRemoved { user_id } => {
@@ -568,7 +582,7 @@ impl Application {
         if self.members.contains(user) {
             roles.insert(Role::Member);
         }
-        if party.verified_email.is_some_and(|email| self.invitations.contains(email)) {
+        if party.verified_email.is_some_and(|email| self.invitations.iter().any(|i| i.eq_ignore_ascii_case(email))) {
             roles.insert(Role::Invited);
         }
         if self.holders.iter().any(|h| party.organisations.contains(h)) {
@@ -638,7 +652,7 @@ pub fn handle(
     let event = match command {
         Command::SaveDraft { answers, purpose } => Event::DraftSaved { answers, purpose },
         Command::InviteMember { email } => {
-            if application.invitations.contains(&email) {
+            if application.invitations.iter().any(|i| i.eq_ignore_ascii_case(&email)) {
                 return Err(Refusal::AlreadyParty(email));
             }
             Event::MemberInvited { email }
@@ -808,7 +822,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let unverified = Party { user_id: "co", verified_email: None, organisations: &[] };
         assert!(run(&mut app, &unverified, Command::AcceptInvitation).is_err());
-        let verified = Party { user_id: "co", verified_email: Some("co@example.org"), organisations: &[] };
+        let verified = Party { user_id: "co", verified_email: Some("Co@Example.org"), organisations: &[] };
         run(&mut app, &verified, Command::AcceptInvitation).unwrap_or_else(|e| panic!("{e}"));
         assert!(app.members.contains("co"));
         assert!(app.invitations.is_empty());

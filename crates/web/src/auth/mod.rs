@@ -38,6 +38,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// written as JSON that escapes each character (12 bytes for one outside the Basic
 /// Multilingual Plane), is about 570 KB; still far below anything that could tire the server.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Room for a file form's other fields and part headers besides the file.
+pub const UPLOAD_OVERHEAD: usize = 64 * 1024;
 
 /// Settings of accounts and security.
 pub struct AccountsConfig {
@@ -216,9 +218,15 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let body = if !changes_state(&parts.method) {
         body
     } else {
-        let bytes = match to_bytes(body, BODY_LIMIT).await {
+        // Attachments to access requests may be larger than any form.
+        let limit = if is_upload(&parts.headers) || parts.uri.path().ends_with("/attachments") {
+            state.site.attachment_max_bytes + UPLOAD_OVERHEAD
+        } else {
+            BODY_LIMIT
+        };
+        let bytes = match to_bytes(body, limit).await {
             Ok(bytes) => bytes,
-            Err(_) => return fail(&parts, AppError::TooLarge { limit: BODY_LIMIT }),
+            Err(_) => return fail(&parts, AppError::TooLarge { limit }),
         };
         if is_form(&parts.headers) && !form_is_utf8(&bytes) {
             return fail(&parts, AppError::MalformedBody("the form is not valid UTF-8".into()));
@@ -228,7 +236,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         // authority to borrow, and gets the handler's 401 rather than a CSRF refusal.
         let api_without_session = parts.uri.path().starts_with("/api/") && auth.session.is_none();
         if !by_token && !api_without_session {
-            if let Err(e) = check_csrf(&state, &parts.headers, &bytes, &auth.csrf) {
+            if let Err(e) = check_csrf(&state, &parts.headers, parts.uri.query(), &bytes, &auth.csrf) {
                 return fail(&parts, e);
             }
         }
@@ -328,7 +336,13 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: String) -> Resu
 /// A state-changing request from a browser must come from the hub's own pages: the Origin
 /// (or Referer) must be the hub, and the request must carry the caller's CSRF token in the
 /// `csrf` form field or the `X-CSRF-Token` header.
-fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str) -> Result<(), AppError> {
+fn check_csrf(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+    expected: &str,
+) -> Result<(), AppError> {
     let refused = AppError::Forbidden("cross-site request refused");
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return Err(refused);
@@ -348,6 +362,11 @@ fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|e| AppError::MalformedBody(format!("the form cannot be read: {e}")))?;
         fields.into_iter().find(|(name, _)| name == CSRF_FIELD).map(|(_, value)| value)
+    } else if is_upload(headers) && from_header.is_none() {
+        // A file form carries its token in its action's query, so that it is checked here
+        // without reading the parts of the upload.
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default()).unwrap_or_default();
+        fields.into_iter().find(|(name, _)| name == CSRF_FIELD).map(|(_, value)| value)
     } else {
         None
     };
@@ -358,6 +377,10 @@ fn check_csrf(state: &AppState, headers: &HeaderMap, body: &[u8], expected: &str
         ));
     }
     Ok(())
+}
+
+fn is_upload(headers: &HeaderMap) -> bool {
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("multipart/form-data"))
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
@@ -409,7 +432,12 @@ mod tests {
     async fn app(public_url: &str) -> axum::Router {
         let db = lshub_storage::Database::connect("sqlite::memory:").await.expect("database");
         db.migrate().await.expect("migrate");
-        let site = crate::SiteConfig { region: "Amsterdam".into(), public_url: public_url.into(), contact_email: None };
+        let site = crate::SiteConfig {
+            region: "Amsterdam".into(),
+            public_url: public_url.into(),
+            contact_email: None,
+            ..crate::SiteConfig::default()
+        };
         crate::router(AppState::open(db, site).await.expect("state"))
     }
 

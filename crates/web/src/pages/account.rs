@@ -116,7 +116,8 @@ pub async fn register(
     };
     let event = auth.event("account.registered", email.as_str(), String::new());
     match state.db.create_user(new, event, Some((Duration::hours(VERIFY_FOR_HOURS), &compose))).await {
-        Ok(_) => {}
+        // Mail about access requests is written in the language the account registered in.
+        Ok(user) => state.db.set_language(&user.id, t.code()).await?,
         // The page says the same as for a new address, so that no one learns which addresses
         // have an account; the owner gets a mail with a way back in instead.
         Err(StorageError::EmailTaken) => mail_account_exists(&state, &auth, &t, &email).await?,

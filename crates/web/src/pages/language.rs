@@ -1,14 +1,16 @@
 //! The language switch: a plain link that stores the choice in a cookie and goes back.
 
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lshub_domain::{Language, Reason, ValidationError};
 use serde::Deserialize;
 
+use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::LANGUAGE_COOKIE;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct SwitchParams {
@@ -17,10 +19,19 @@ pub struct SwitchParams {
 
 const ONE_YEAR_SECONDS: u32 = 365 * 24 * 3600;
 
-pub async fn switch(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Result<Response, AppError> {
+pub async fn switch(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(params): Query<SwitchParams>,
+) -> Result<Response, AppError> {
     let lang = Language::from_tag(&code).filter(|l| l.code() == code).ok_or_else(|| {
         ValidationError::new("language", Reason::NotOneOf { value: code.to_string(), allowed: "en, nl".into() })
     })?;
+    // A signed-in user's mail follows the language they read the hub in.
+    if let Some(user) = &auth.user {
+        state.db.set_language(&user.id, lang.code()).await?;
+    }
     let next = params.next.as_deref().filter(|n| is_local_path(n)).unwrap_or("/");
     let cookie =
         format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age={ONE_YEAR_SECONDS}; SameSite=Lax; HttpOnly", lang.code());

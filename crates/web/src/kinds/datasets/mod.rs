@@ -225,6 +225,8 @@ struct Body<'a> {
     quality_annotations: Vec<String>,
     duo: Vec<CodedTerm>,
     codes: Vec<CodedTerm>,
+    /// The catalogue items through which its data can be requested.
+    requestable: Vec<crate::access::pages::ItemLink>,
 }
 
 /// The description in the page's language, else in the other, with that language.
@@ -450,6 +452,7 @@ impl Presented for Dataset {
                 })
                 .collect(),
             codes,
+            requestable: crate::access::pages::items_offering(state, t.lang, &item.slug).await?,
         };
         Ok(body.render()?)
     }

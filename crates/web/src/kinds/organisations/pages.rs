@@ -3,12 +3,15 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use lshub_domain::authorization::{Action, Resource};
 use lshub_domain::content::DATASET;
 use lshub_domain::dataset::Dataset;
 use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort, Pagination};
 use lshub_storage::content::ItemFilter;
 use serde_json::{json, Map, Value};
 
+use crate::access::pages::{holder_access, HolderAccess};
+use crate::auth::Auth;
 use crate::content::today;
 use crate::error::AppError;
 use crate::i18n::Translator;
@@ -161,6 +164,8 @@ struct OrganisationPage {
     datasets: Vec<HeldDataset>,
     datasets_total: i64,
     datasets_url: String,
+    /// Its catalogue items and response times to access requests.
+    access: Option<HolderAccess>,
 }
 
 /// A dataset the organisation holds, as its page lists it.
@@ -176,6 +181,7 @@ const HELD_DATASETS_SHOWN: u32 = 10;
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageContext,
+    auth: Auth,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let organisation = state.db.organisation_by_slug(&slug).await?.ok_or(AppError::not_found("organisation"))?;
@@ -211,6 +217,8 @@ pub async fn show(
         .collect();
     view.datasets_total = held.total;
     view.datasets_url = format!("/{}?organisation={}", DATASET.path, organisation.slug);
+    let member = auth.require(Action::ManageCatalogue, Resource::Organisation { id: &organisation.id }).is_ok();
+    view.access = holder_access(&state, &view.ctx.t, &organisation, member).await?;
     render(&view)
 }
 
@@ -293,6 +301,7 @@ impl OrganisationPage {
             datasets: Vec::new(),
             datasets_total: 0,
             datasets_url: String::new(),
+            access: None,
             ctx,
         }
     }
