@@ -1,7 +1,9 @@
 //! Every state of an application × every party × every command and read, against the
 //! outcome written out here (not derived from the rules under test): allowed, refused for
 //! the state (409, nothing written), or not found for those the workflow does not name. Run
-//! through the use cases every page and API route calls, on both databases.
+//! through the use cases every page and API route calls, on both databases; and attachments,
+//! stored once by content and carried by backup and restore; and a request that spans two
+//! holders.
 
 use lshub_domain::access::application::{Command, CommandKind, HolderProgress, State};
 use lshub_domain::access::catalogue::{CatalogueItem, Licence, Workflow};
@@ -15,7 +17,11 @@ use lshub_service::{Caller, ServiceError};
 
 use crate::builders::{per_backend_hub, Hub};
 
-per_backend_hub!(every_state_role_and_command_answers_as_the_table_says);
+per_backend_hub!(
+    every_state_role_and_command_answers_as_the_table_says,
+    attachments_are_stored_once_and_survive_backup_and_restore,
+    a_request_to_two_holders_follows_each_holder
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Party {
@@ -307,4 +313,62 @@ async fn every_state_role_and_command_answers_as_the_table_says(hub: Hub) {
         State::ALL.len(),
         PARTIES.len()
     );
+}
+
+async fn attachments_are_stored_once_and_survive_backup_and_restore(hub: Hub) {
+    let cast = cast(&hub).await;
+    let bytes = b"%PDF-1.7 the same protocol twice".to_vec();
+    let mut hashes = Vec::new();
+    for _ in 0..2 {
+        let id = application_in(&hub, &cast, State::Draft).await;
+        let upload = Upload { filename: "protocol.pdf".into(), bytes: bytes.clone() };
+        let view = service::attach(&hub.db, cast.caller(Party::Applicant), &id, upload, 1024, &silent)
+            .await
+            .expect("attached");
+        hashes.push(view.application.attachments[0].hash.clone());
+    }
+    assert_eq!(hashes[0], hashes[1], "named by content");
+    let mut dump = Vec::new();
+    let summary = hub.db.backup(&mut dump).await.expect("backup");
+    assert_eq!(summary.tables.get("attachments"), Some(&1), "one copy of the bytes");
+
+    let restored = Hub::new(hub.backend).await.expect("a second database");
+    restored.db.restore(&mut dump.as_slice(), true).await.expect("restore");
+    let (content_type, kept) = restored.db.attachment(&hashes[0]).await.expect("read").expect("restored");
+    assert_eq!((content_type.as_str(), kept), ("application/pdf", bytes));
+}
+
+async fn a_request_to_two_holders_follows_each_holder(hub: Hub) {
+    let (first, second) = (cast(&hub).await, cast(&hub).await);
+    let applicant = first.caller(Party::Applicant);
+    let items = [first.item_id.clone(), second.item_id.clone()];
+    let id = service::start(&hub.db, applicant, &items).await.expect("started");
+    let hub = &hub;
+    let mut answers = answers(&first);
+    answers.extend(self::answers(&second));
+    let act = |caller: &'static str, party: Party, command: Command| {
+        let cast = if caller == "first" { &first } else { &second };
+        let id = id.clone();
+        async move { service::act(&hub.db, cast.caller(party), &id, command, &silent).await }
+    };
+    act("first", Party::Applicant, Command::SaveDraft { answers, purpose: Purpose::default() }).await.expect("saved");
+    act("first", Party::Applicant, Command::AcceptLicences).await.expect("accepted");
+    act("first", Party::Applicant, Command::Submit).await.expect("submitted");
+    // Both holders' members handle it; neither can speak for the other, nor approve early.
+    let progress = |holder: &Organisation, progress| Command::SetHolderProgress {
+        holder: holder.id.clone(),
+        progress,
+        comment: String::new(),
+    };
+    let early = act("first", Party::Handler, command_for(&first, C::Approve)).await;
+    assert!(matches!(early, Err(ServiceError::Refused(lshub_domain::access::application::Refusal::HoldersPending))));
+    let foreign = act("first", Party::Handler, progress(&second.holder, HolderProgress::NotAvailable)).await;
+    assert!(foreign.is_err(), "a holder sets only its own progress");
+    act("first", Party::Handler, progress(&first.holder, HolderProgress::ConditionsMet)).await.expect("first");
+    act("second", Party::Handler, progress(&second.holder, HolderProgress::NotAvailable)).await.expect("second");
+    let approved = act("second", Party::Handler, command_for(&second, C::Approve)).await.expect("approved");
+    assert_eq!(approved.application.holder_progress.get(&first.holder.id), Some(&HolderProgress::MadeAvailable));
+    assert_eq!(approved.application.holder_progress.get(&second.holder.id), Some(&HolderProgress::NotAvailable));
+    let entitled: Vec<&str> = approved.entitlements.iter().map(|e| e.catalogue_item.as_str()).collect();
+    assert_eq!(entitled, vec![first.item_id.as_str()], "only the data that is made available");
 }

@@ -13,7 +13,7 @@ use crate::support::{per_backend, TestApp};
 
 per_backend!(the_access_story_through_the_api);
 
-const HOLDER: &str = "biobanking-and-biomolecular-resources-research-infrastructure-the-netherlands";
+const HOLDER: &str = "erasmus-mc";
 
 /// Waits up to 10 s for a mail to `recipient` containing every one of `needles`; fails with
 /// the mails that did arrive for them.
@@ -72,7 +72,11 @@ async fn the_access_story_through_the_api(app: &TestApp) {
 
     // The holder publishes a dataset restricted to health research and offers it.
     let created = holder
-        .submit("/datasets/new", "/datasets", &dataset_fields("Lung tumour imaging for access requests", "DUO:0000006"))
+        .submit(
+            "/datasets/new",
+            "/datasets",
+            &dataset_fields(HOLDER, "Lung tumour imaging for access requests", "DUO:0000006"),
+        )
         .await;
     assert_eq!(created.status, 303, "{}", created.body);
     let location = created.location.unwrap_or_default();

@@ -12,9 +12,9 @@ per_backend!(a_holder_describes_and_publishes_a_dataset);
 const HOLDER: &str = "biobanking-and-biomolecular-resources-research-infrastructure-the-netherlands";
 const OTHER: &str = "spinoza-centre-for-neuroimaging";
 
-pub(crate) fn dataset_fields<'a>(title_en: &'a str, duo: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn dataset_fields<'a>(holder: &'a str, title_en: &'a str, duo: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
-        ("organisation", HOLDER),
+        ("organisation", holder),
         ("title_en", title_en),
         (
             "description_en",
@@ -54,7 +54,7 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
     let mut visitor = Browser::new(app, 164);
 
     // Every refused field is named beside its field; what was written stays.
-    let mut bad = dataset_fields("", "DUO:42");
+    let mut bad = dataset_fields(HOLDER, "", "DUO:42");
     bad.retain(|(name, _)| *name != "contact_point");
     bad.push(("contact_point", "javascript:alert(1)"));
     let refused = holder.submit("/datasets/new", "/datasets", &bad).await;
@@ -63,11 +63,15 @@ async fn a_holder_describes_and_publishes_a_dataset(app: &TestApp) {
         assert!(refused.body.contains(expected), "{expected} in the refused form");
     }
     // Only the holder's members describe its data.
-    let foreign = stranger.submit("/datasets/new", "/datasets", &dataset_fields("Not ours", "")).await;
+    let foreign = stranger.submit("/datasets/new", "/datasets", &dataset_fields(HOLDER, "Not ours", "")).await;
     assert_eq!(foreign.status, 403, "{}", foreign.body);
 
     let created = holder
-        .submit("/datasets/new", "/datasets", &dataset_fields("Lung cancer imaging cohort", "DUO:0000042, duo:0000007"))
+        .submit(
+            "/datasets/new",
+            "/datasets",
+            &dataset_fields(HOLDER, "Lung cancer imaging cohort", "DUO:0000042, duo:0000007"),
+        )
         .await;
     assert_eq!(created.status, 303, "{}", created.body);
     let location = created.location.unwrap_or_default();

@@ -121,7 +121,7 @@ pub async fn claim_approve_edit(s: &mut Session) -> Result<()> {
     Ok(())
 }
 
-async fn sign_in(s: &mut Session, email: &str) -> Result<()> {
+pub(super) async fn sign_in(s: &mut Session, email: &str) -> Result<()> {
     s.open("/login", "login", Arrival::Page).await?;
     s.fill("f-email", email).await?;
     s.fill("f-password", PASSWORD).await?;
@@ -131,7 +131,7 @@ async fn sign_in(s: &mut Session, email: &str) -> Result<()> {
     Ok(())
 }
 
-async fn sign_out(s: &mut Session) -> Result<()> {
+pub(super) async fn sign_out(s: &mut Session) -> Result<()> {
     s.open("/account", "account", Arrival::Page).await?;
     s.find("form[action='/logout'] button").await?.click().await?;
     s.arrived("home", Arrival::Page).await?;

@@ -9,6 +9,7 @@
 //! Chromium, chromedriver or axe-core (`scripts/test` installs them) the suite is skipped,
 //! except under `CI`, where that fails.
 
+mod access;
 mod chrome;
 mod keyboard;
 mod member;
@@ -39,6 +40,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("member claims an organisation, admin approves, member edits its Dutch description", |s| {
         Box::pin(member::claim_approve_edit(s))
     }),
+    ("holder offers a dataset; researcher applies with a co-applicant, is returned, resubmits, is approved", |s| {
+        Box::pin(access::apply_return_approve(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -59,6 +63,11 @@ const PAGE_TYPES: &[&str] = &[
     "search-results",
     "error-404",
     "error-400",
+    "access",
+    "access-item",
+    "access-item-form",
+    "application",
+    "access-entitlements",
 ];
 
 #[tokio::test]
