@@ -7,6 +7,7 @@
 mod access_matrix;
 mod access_pages;
 mod access_requests;
+mod access_routes;
 mod account_credentials;
 mod account_states;
 mod accounts;
