@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -42,7 +41,7 @@ use crate::i18n::Translator;
 use crate::pages::facts::{paragraphs, Field};
 use crate::pages::forms::{Choice, FormField, Posted};
 use crate::pages::widgets::SelectOption;
-use crate::pages::{format, render, PageContext};
+use crate::pages::{format, organisation, render, see_other, PageContext};
 use crate::public_cache::public;
 use crate::routes::RouteTable;
 use crate::state::AppState;
@@ -64,10 +63,6 @@ pub fn routes() -> RouteTable {
 
 /// The non-commercial declaration an applicant can add to the research purposes.
 const NON_COMMERCIAL_DECLARATION: &str = "DUO:0000018";
-
-fn see_other(path: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, path.to_owned())]).into_response()
-}
 
 fn application_url(id: &str) -> String {
     format!("/applications/{id}")
@@ -105,15 +100,6 @@ fn addresses(text: &str) -> Vec<String> {
         .filter(|a| !a.is_empty())
         .map(str::to_owned)
         .collect()
-}
-
-/// "12.5" / "12,5": a number of days with one decimal, as the language writes it.
-fn decimal(lang: Language, value: f64) -> String {
-    let shown = format!("{value:.1}");
-    match lang {
-        Language::En => shown,
-        Language::Nl => shown.replace('.', ","),
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -228,7 +214,7 @@ async fn figures_row(
 ) -> Result<(FiguresRow, usize), AppError> {
     let figures = service::figures(&state.db, id).await?;
     let days = |value: Option<f64>| match value {
-        Some(days) => t.t1("access-days", "days", decimal(t.lang, days)),
+        Some(days) => t.t1("access-days", "days", format::one_decimal(t.lang, days)),
         None => t.t("access-figure-none"),
     };
     let count = |n: usize| format::number(t.lang, i64::try_from(n).unwrap_or(i64::MAX));
@@ -930,10 +916,6 @@ fn holder_of(organisation: &Organisation, lang: Language) -> Holder {
         slug: organisation.slug.clone(),
         name: organisation.profile.display_name(lang).to_owned(),
     }
-}
-
-async fn organisation(state: &AppState, slug: &str) -> Result<Organisation, AppError> {
-    state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))
 }
 
 /// The item form again with every problem beside its input, or the error that is not

@@ -4,9 +4,9 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{ACCEPT, LOCATION, VARY};
+use axum::http::header::{ACCEPT, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use lshub_domain::authorization::{Action, ContentAction, Resource};
 use lshub_domain::content::{changed_fields, Item, State as ItemState};
@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::forms::{Choice, FormField, FormPage};
 use crate::pages::widgets::{url_with, Pager, SelectOption};
-use crate::pages::{render, PageContext};
+use crate::pages::{render, see_other, PageContext};
 use crate::state::AppState;
 
 fn pagination(query: &ListQuery) -> Pagination {
@@ -600,8 +600,4 @@ pub async fn history<K: Presented>(
         ctx,
     };
     render(&view)
-}
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, location.to_owned())]).into_response()
 }

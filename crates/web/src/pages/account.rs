@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::forms::{Choice, FormField, FormPage, Link, Posted};
 use super::language::is_local_path;
-use super::{render, PageContext};
+use super::{render, see_other, PageContext};
 use crate::auth::reset::{mail_link, mail_reset_link};
 use crate::auth::{set_cookie, Auth, SESSION_COOKIE};
 use crate::error::AppError;
@@ -36,10 +36,6 @@ fn verification_mail_allowance() -> Allowance {
 /// Runs a slow password hash or check off the async workers.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(format!("password task failed: {e}")))
-}
-
-fn redirect(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response()
 }
 
 fn redirect_with_cookie(to: &str, cookie: String) -> Response {
@@ -508,7 +504,7 @@ pub async fn update_profile(
     match check_display_name(&form.display_name) {
         Ok(name) => {
             state.db.set_display_name(&user.id, &name, auth.event("account.renamed", &user.id, String::new())).await?;
-            Ok(redirect("/account"))
+            Ok(see_other("/account"))
         }
         Err(e) => account_page(&state, ctx, &auth, None, Some(e)).await,
     }
@@ -556,7 +552,7 @@ pub async fn revoke_token(
     if !state.db.revoke_api_token(&user.id, &id, auth.event("token.revoked", &user.id, id.clone())).await? {
         return Err(AppError::not_found("token"));
     }
-    Ok(redirect("/account"))
+    Ok(see_other("/account"))
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,15 @@
 use chrono::{Datelike, NaiveDate};
 use lshub_domain::Language;
 
+/// `12.46` → "12.5" in English, "12,5" in Dutch: a measure with one decimal.
+pub fn one_decimal(lang: Language, value: f64) -> String {
+    let shown = format!("{value:.1}");
+    match lang {
+        Language::En => shown,
+        Language::Nl => shown.replace('.', ","),
+    }
+}
+
 /// `2525` → "2,525" in English, "2.525" in Dutch.
 pub fn number(lang: Language, value: i64) -> String {
     let separator = match lang {

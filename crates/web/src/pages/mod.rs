@@ -153,6 +153,17 @@ pub(crate) fn page_context(parts: &Parts, state: &AppState) -> PageContext {
     }
 }
 
+/// The answer to a form that worked: see the page at `location` (303, so a reload does not
+/// post again).
+pub(crate) fn see_other(location: &str) -> Response {
+    (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+}
+
+/// The organisation at `slug`, or a 404 that says so.
+pub(crate) async fn organisation(state: &AppState, slug: &str) -> Result<lshub_domain::Organisation, AppError> {
+    state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))
+}
+
 /// Renders a template as an HTML response. Pages vary by language (cookie or header).
 pub fn render(template: &impl Template) -> Result<Response, AppError> {
     let html = template.render()?;

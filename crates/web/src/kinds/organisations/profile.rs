@@ -15,12 +15,8 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::pages::forms::{FormField, FormPage, Link, Posted};
-use crate::pages::PageContext;
+use crate::pages::{organisation, PageContext};
 use crate::state::AppState;
-
-async fn organisation(state: &AppState, slug: &str) -> Result<Organisation, AppError> {
-    state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))
-}
 
 #[derive(Deserialize, Default)]
 pub struct ClaimForm {
