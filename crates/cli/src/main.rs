@@ -28,6 +28,10 @@ struct Cli {
     /// with the request's span fields) for log collectors.
     #[arg(long, global = true, env = "LSHUB_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// The region's time zone (IANA name): its date decides which calls are open and which
+    /// items have expired.
+    #[arg(long, global = true, env = "LSHUB_TIME_ZONE", default_value = lshub_service::clock::DEFAULT_TIME_ZONE)]
+    time_zone: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -149,22 +153,33 @@ fn main() -> ExitCode {
     };
     let url = cli.database_url();
     let model = ModelSetting(cli.model_dir.clone());
+    let clock = match lshub_service::clock::Clock::system(&cli.time_zone) {
+        Ok(clock) => clock,
+        Err(e) => {
+            eprintln!("error: --time-zone: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => {
-                commands::serve::run(&url, &cli.data_dir, args, &model, log_format).await.map(|()| ExitCode::SUCCESS)
-            }
+            Command::Serve(args) => commands::serve::run(&url, &cli.data_dir, args, &model, clock, log_format)
+                .await
+                .map(|()| ExitCode::SUCCESS),
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
-            Command::Import(args) => commands::import::run(&url, args, &model).await,
+            Command::Import(args) => commands::import::run(&url, args, &model, clock.today()).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Backup(args) => commands::backup::backup(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
-            Command::Search(args) => commands::search::run(&url, args, &model).await.map(|()| ExitCode::SUCCESS),
-            Command::Reindex => commands::reindex::run(&url, &model).await.map(|()| ExitCode::SUCCESS),
-            Command::Eval(args) => commands::eval::run(&url, args, &model).await.map(|()| ExitCode::SUCCESS),
+            Command::Search(args) => {
+                commands::search::run(&url, args, &model, clock.today()).await.map(|()| ExitCode::SUCCESS)
+            }
+            Command::Reindex => commands::reindex::run(&url, &model, clock.today()).await.map(|()| ExitCode::SUCCESS),
+            Command::Eval(args) => {
+                commands::eval::run(&url, args, &model, clock.today()).await.map(|()| ExitCode::SUCCESS)
+            }
         }
     });
     match result {

@@ -29,6 +29,31 @@ impl CallStatus {
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.id().eq_ignore_ascii_case(id.trim()))
     }
+
+    /// A call's status on `today` (the region's date), from its dates: closed once its last
+    /// deadline has passed (the deadline day itself is still open) or when its source closed
+    /// it; forthcoming before its opening date, or, where the source gives no opening date,
+    /// while the source announces it as forthcoming; open otherwise. A call without
+    /// deadlines (continuous submission) stays open until its source closes it.
+    pub fn on(today: NaiveDate, dates: CallDates) -> CallStatus {
+        let past_deadline = dates.last_deadline.is_some_and(|last| last < today);
+        if dates.source_status == CallStatus::Closed || past_deadline {
+            CallStatus::Closed
+        } else if dates.opening.map_or(dates.source_status == CallStatus::Forthcoming, |opening| opening > today) {
+            CallStatus::Forthcoming
+        } else {
+            CallStatus::Open
+        }
+    }
+}
+
+/// What a call's status follows from, besides the date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallDates {
+    pub opening: Option<NaiveDate>,
+    pub last_deadline: Option<NaiveDate>,
+    /// The status the source gave when the call was last imported.
+    pub source_status: CallStatus,
 }
 
 impl fmt::Display for CallStatus {
@@ -53,7 +78,14 @@ pub struct CallContent {
     pub action_type: Option<String>,
     /// The programme's own type of action, e.g. `HORIZON Research and Innovation Actions`.
     pub type_of_action: Option<String>,
-    pub status: CallStatus,
+    /// The status the source gave (kept for provenance); the status shown is
+    /// [`CallContent::status_on`] the region's date.
+    // Records stored before the status followed the dates call it `status`.
+    #[serde(alias = "status")]
+    pub source_status: CallStatus,
+    /// The day submissions open, where the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_date: Option<NaiveDate>,
     /// Submission deadlines, earliest first.
     pub deadlines: Vec<NaiveDate>,
     pub deadline_model: Option<String>,
@@ -95,6 +127,19 @@ pub struct CallTopic {
 }
 
 impl CallContent {
+    pub fn dates(&self) -> CallDates {
+        CallDates {
+            opening: self.opening_date,
+            last_deadline: self.deadlines.last().copied(),
+            source_status: self.source_status,
+        }
+    }
+
+    /// The status on `today`, the region's date.
+    pub fn status_on(&self, today: NaiveDate) -> CallStatus {
+        CallStatus::on(today, self.dates())
+    }
+
     /// The next deadline on or after `today`, else the last one.
     pub fn next_deadline(&self, today: NaiveDate) -> Option<NaiveDate> {
         self.deadlines.iter().copied().find(|d| *d >= today).or_else(|| self.deadlines.last().copied())
@@ -138,6 +183,11 @@ impl CallContent {
         if self.deadlines.windows(2).any(|w| w[0] > w[1]) {
             return Err(ValidationError::new("deadlines", Reason::NotChronological));
         }
+        if let (Some(opening), Some(first)) = (self.opening_date, self.deadlines.first()) {
+            if opening > *first {
+                return Err(ValidationError::new("openingDate", Reason::After { other: "deadlines" }));
+            }
+        }
         optional_web_url("portalUrl", self.portal_url.as_deref())
     }
 }
@@ -179,9 +229,39 @@ impl Searchable for CallTopic {
             title: content.title.clone(),
             aliases,
             body: content.description.clone(),
-            facets: vec![("programme", content.programme.clone()), ("status", content.status.id().to_owned())],
+            facets: call_facets(content),
         }
     }
+}
+
+/// The facets a call is indexed with. The status is not one of them, since it changes with
+/// the date alone: search derives it from these on the day it is asked ([`CallStatus::on`]).
+pub fn call_facets(content: &CallContent) -> Vec<(&'static str, String)> {
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let mut facets =
+        vec![("programme", content.programme.clone()), (SOURCE_STATUS_FACET, content.source_status.id().to_owned())];
+    facets.extend(content.opening_date.map(|d| (OPENING_FACET, date(d))));
+    facets.extend(content.deadlines.last().map(|d| (LAST_DEADLINE_FACET, date(*d))));
+    facets
+}
+
+pub const SOURCE_STATUS_FACET: &str = "source-status";
+pub const OPENING_FACET: &str = "opens";
+pub const LAST_DEADLINE_FACET: &str = "closes";
+
+/// The dates [`call_facets`] wrote, read back from `(name, value)` pairs.
+pub fn dates_from_facets<'a>(facets: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<CallDates> {
+    let (mut opening, mut last_deadline, mut source_status) = (None, None, None);
+    for (name, value) in facets {
+        let date = || NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
+        match name {
+            OPENING_FACET => opening = date(),
+            LAST_DEADLINE_FACET => last_deadline = date(),
+            SOURCE_STATUS_FACET => source_status = CallStatus::from_id(value),
+            _ => {}
+        }
+    }
+    Some(CallDates { opening, last_deadline, source_status: source_status? })
 }
 
 #[cfg(test)]
@@ -198,7 +278,8 @@ mod tests {
             call_title: None,
             action_type: None,
             type_of_action: None,
-            status: CallStatus::Open,
+            source_status: CallStatus::Open,
+            opening_date: None,
             deadlines: vec![],
             deadline_model: None,
             budget_min: Some(10),
@@ -244,5 +325,59 @@ mod tests {
         call.deadlines = vec![d("2026-01-10"), d("2026-09-01")];
         assert_eq!(call.next_deadline(d("2026-05-01")), Some(d("2026-09-01")));
         assert_eq!(call.next_deadline(d("2027-01-01")), Some(d("2026-09-01")));
+    }
+
+    #[test]
+    fn the_status_follows_the_dates() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let dates = |opening: Option<&str>, last: Option<&str>, source_status| CallDates {
+            opening: opening.map(d),
+            last_deadline: last.map(d),
+            source_status,
+        };
+        let open_until_march = dates(Some("2026-01-10"), Some("2026-03-17"), CallStatus::Open);
+        assert_eq!(CallStatus::on(d("2026-01-09"), open_until_march), CallStatus::Forthcoming);
+        assert_eq!(CallStatus::on(d("2026-01-10"), open_until_march), CallStatus::Open);
+        assert_eq!(CallStatus::on(d("2026-03-17"), open_until_march), CallStatus::Open, "the deadline day is open");
+        assert_eq!(CallStatus::on(d("2026-03-18"), open_until_march), CallStatus::Closed);
+        // The source said open in its snapshot; the deadline has passed since.
+        assert_eq!(
+            CallStatus::on(d("2026-12-06"), dates(None, Some("2026-03-17"), CallStatus::Open)),
+            CallStatus::Closed
+        );
+        // Announced without an opening date: forthcoming until the source opens it or it closes.
+        let announced = dates(None, Some("2027-04-01"), CallStatus::Forthcoming);
+        assert_eq!(CallStatus::on(d("2026-12-06"), announced), CallStatus::Forthcoming);
+        assert_eq!(CallStatus::on(d("2027-04-02"), announced), CallStatus::Closed);
+        // A date beats the source's word: opened since the snapshot.
+        let opened = dates(Some("2026-11-01"), Some("2027-04-01"), CallStatus::Forthcoming);
+        assert_eq!(CallStatus::on(d("2026-12-06"), opened), CallStatus::Open);
+        // Closed at the source before its deadline (withdrawn).
+        assert_eq!(
+            CallStatus::on(d("2026-12-06"), dates(None, Some("2027-04-01"), CallStatus::Closed)),
+            CallStatus::Closed
+        );
+        // Continuous submission.
+        assert_eq!(CallStatus::on(d("2030-01-01"), dates(None, None, CallStatus::Open)), CallStatus::Open);
+    }
+
+    #[test]
+    fn the_dates_survive_the_facets() {
+        let mut call = content();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        call.opening_date = Some(d("2026-01-10"));
+        call.deadlines = vec![d("2026-02-01"), d("2026-09-01")];
+        let facets = call_facets(&call);
+        let read = dates_from_facets(facets.iter().map(|(n, v)| (*n, v.as_str())));
+        assert_eq!(read, Some(call.dates()));
+    }
+
+    #[test]
+    fn an_opening_after_the_first_deadline_is_refused() {
+        let mut call = content();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        call.opening_date = Some(d("2026-05-01"));
+        call.deadlines = vec![d("2026-04-01")];
+        assert_eq!(call.validate().map_err(|e| e.field), Err("openingDate"));
     }
 }

@@ -19,7 +19,7 @@ pub mod stats;
 pub mod text;
 pub mod validation;
 
-pub use call::{topic_id_path_segment, CallContent, CallStatus, CallTopic, NewCallTopic};
+pub use call::{topic_id_path_segment, CallContent, CallDates, CallStatus, CallTopic, NewCallTopic};
 pub use language::{Language, Localized};
 pub use listing::{CallFilter, CallSort, OrganisationFilter, OrganisationSort, Page, Pagination};
 pub use organisation::{

@@ -89,11 +89,14 @@ pub struct OrganisationFilter {
     pub page: Pagination,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallFilter {
+    /// The region's date, which [`CallFilter::status`] is judged on.
+    pub today: NaiveDate,
     /// Matches titles, topic ids and keywords, ignoring case and diacritics.
     pub text: Option<String>,
     pub programme: Option<String>,
+    /// Calls with this status on [`CallFilter::today`] ([`CallStatus::on`]).
     pub status: Option<CallStatus>,
     /// Calls with a deadline on or after this day.
     pub deadline_from: Option<NaiveDate>,
@@ -121,6 +124,22 @@ impl OrganisationFilter {
 }
 
 impl CallFilter {
+    /// Every call, in the default order, with statuses as they are on `today`.
+    pub fn on(today: NaiveDate) -> Self {
+        CallFilter {
+            today,
+            text: None,
+            programme: None,
+            status: None,
+            deadline_from: None,
+            deadline_to: None,
+            budget_at_least: None,
+            budget_at_most: None,
+            sort: CallSort::default(),
+            page: Pagination::default(),
+        }
+    }
+
     /// Open calls whose deadline is still ahead, soonest first: "the next deadlines".
     pub fn upcoming_deadlines(today: NaiveDate, limit: u32) -> Self {
         CallFilter {
@@ -128,7 +147,7 @@ impl CallFilter {
             deadline_from: Some(today),
             sort: CallSort::Deadline,
             page: Pagination { limit, offset: 0 },
-            ..Default::default()
+            ..Self::on(today)
         }
     }
 
@@ -177,13 +196,15 @@ mod tests {
 
     #[test]
     fn reversed_ranges_are_refused() {
-        let budgets = |least, most| CallFilter { budget_at_least: least, budget_at_most: most, ..Default::default() };
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        let budgets =
+            |least, most| CallFilter { budget_at_least: least, budget_at_most: most, ..CallFilter::on(today) };
         assert_eq!(budgets(Some(10), Some(5)).validate().map_err(|e| e.field), Err("budgetMin"));
         assert_eq!(budgets(Some(5), Some(5)).validate(), Ok(()));
         assert_eq!(budgets(Some(5), None).validate(), Ok(()));
         let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
         let deadlines =
-            CallFilter { deadline_from: day("2027-02-01"), deadline_to: day("2027-01-01"), ..Default::default() };
+            CallFilter { deadline_from: day("2027-02-01"), deadline_to: day("2027-01-01"), ..CallFilter::on(today) };
         assert_eq!(deadlines.validate().map_err(|e| e.field), Err("deadlineFrom"));
     }
 

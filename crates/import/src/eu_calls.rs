@@ -44,7 +44,8 @@ fn call_from_record(record: &Fields) -> Result<NewCallTopic, FieldError> {
         call_title: record.line("callTitle")?,
         action_type: record.line("actionType")?,
         type_of_action: record.line("typesOfAction")?,
-        status,
+        source_status: status,
+        opening_date: None,
         deadlines,
         deadline_model: record.line("deadlineModel")?,
         budget_min: record.integer("budgetMin")?,
@@ -177,7 +178,7 @@ mod tests {
         assert_eq!(c.call_id.as_deref(), Some("HORIZON-HLTH-2027-02"));
         assert_eq!(c.call_title.as_deref(), Some("Tackling diseases"));
         assert_eq!(c.type_of_action.as_deref(), Some("HORIZON Research and Innovation Actions"));
-        assert_eq!(c.status, CallStatus::Forthcoming);
+        assert_eq!(c.source_status, CallStatus::Forthcoming);
         assert_eq!(c.deadlines, vec![NaiveDate::from_ymd_opt(2027, 4, 13).expect("date")]);
         assert_eq!(c.deadline_model.as_deref(), Some("two-stage"));
         assert_eq!((c.budget_min, c.budget_max, c.expected_grants), (Some(4_000_000), Some(6_000_000), None));

@@ -58,7 +58,7 @@ fn the_eu_calls_file_imports_completely_and_repaired() {
     assert_eq!(parsed.rejected, vec![]);
     assert_eq!(parsed.records.len(), 629);
 
-    let count = |status| parsed.records.iter().filter(|c| c.content.status == status).count();
+    let count = |status| parsed.records.iter().filter(|c| c.content.source_status == status).count();
     assert_eq!((count(CallStatus::Open), count(CallStatus::Forthcoming), count(CallStatus::Closed)), (363, 262, 4));
 
     for call in &parsed.records {

@@ -1,8 +1,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use std::ops::Bound;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+
+use chrono::NaiveDate;
+use lshub_domain::call::{LAST_DEADLINE_FACET, OPENING_FACET, SOURCE_STATUS_FACET};
+use lshub_domain::CallStatus;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -312,6 +317,10 @@ impl SearchIndex {
         for (name, value) in &request.facets {
             clauses.push((Occur::Must, term_query(f.facets, &facet_term(name, value))));
         }
+        if let Some((status, today)) = request.call_status {
+            clauses.push((Occur::Must, term_query(f.entity, EntityType::CALL.id())));
+            clauses.push((Occur::Must, self.call_status_query(status, today)));
+        }
         let last = words.len() - 1;
         let word_queries: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
@@ -417,6 +426,9 @@ impl SearchIndex {
         for (name, value) in &request.facets {
             reasons.push(MatchReason::new(MatchedField::Facet, vec![format!("{name}={value}")]));
         }
+        if let Some((status, _)) = request.call_status {
+            reasons.push(MatchReason::new(MatchedField::Facet, vec![format!("status={status}")]));
+        }
         let snippet = snippets.snippet_from_doc(&doc);
         let snippet = SnippetPart::split(snippet.fragment(), snippet.highlighted());
         Ok(SearchHit {
@@ -427,6 +439,45 @@ impl SearchIndex {
             score: candidate.score,
             why: reasons,
             snippet,
+        })
+    }
+
+    /// The calls whose dates give `status` on `today`: [`CallStatus::on`] over the date
+    /// facets (`closes=2027-03-01`; the terms of one name sort as their dates do).
+    fn call_status_query(&self, status: CallStatus, today: NaiveDate) -> Box<dyn Query> {
+        let field = self.fields.facets;
+        let term = |name: &str, value: &str| Term::from_field_text(field, &facet_term(name, value));
+        let day = today.format("%Y-%m-%d").to_string();
+        let dates_before =
+            |name: &str| RangeQuery::new(Bound::Included(term(name, "")), Bound::Excluded(term(name, &day)));
+        let dates_after =
+            |name: &str| RangeQuery::new(Bound::Excluded(term(name, &day)), Bound::Included(term(name, "9999-12-31")));
+        let any_date =
+            |name: &str| RangeQuery::new(Bound::Included(term(name, "")), Bound::Included(term(name, "9999-12-31")));
+        let source_said = |said: CallStatus| term_query(field, &facet_term(SOURCE_STATUS_FACET, said.id()));
+        let closed: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, source_said(CallStatus::Closed)),
+            (Occur::Should, Box::new(dates_before(LAST_DEADLINE_FACET))),
+        ]));
+        let announced_without_date: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, source_said(CallStatus::Forthcoming)),
+            (Occur::MustNot, Box::new(any_date(OPENING_FACET))),
+        ]));
+        let not_yet_open: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(dates_after(OPENING_FACET))),
+            (Occur::Should, announced_without_date),
+        ]));
+        let calls = || term_query(self.fields.entity, EntityType::CALL.id());
+        Box::new(match status {
+            CallStatus::Closed => BooleanQuery::new(vec![(Occur::Must, calls()), (Occur::Must, closed)]),
+            CallStatus::Forthcoming => {
+                BooleanQuery::new(vec![(Occur::Must, calls()), (Occur::MustNot, closed), (Occur::Must, not_yet_open)])
+            }
+            CallStatus::Open => BooleanQuery::new(vec![
+                (Occur::Must, calls()),
+                (Occur::MustNot, closed),
+                (Occur::MustNot, not_yet_open),
+            ]),
         })
     }
 
@@ -490,7 +541,9 @@ impl Semantic {
         let vectors = self.current_vectors();
         let facets: Vec<String> = request.facets.iter().map(|(name, value)| facet_term(name, value)).collect();
         let keep = |entry: &VectorEntry| {
-            request.entity.is_none_or(|e| e == entry.entity) && facets.iter().all(|f| entry.facets.contains(f))
+            request.entity.is_none_or(|e| e == entry.entity)
+                && facets.iter().all(|f| entry.facets.contains(f))
+                && request.call_status.is_none_or(|(status, today)| entry.call_status_on(today) == Some(status))
         };
         vectors
             .nearest(query, k, keep)

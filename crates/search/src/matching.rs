@@ -19,6 +19,10 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
+use chrono::NaiveDate;
+use lshub_domain::call::dates_from_facets;
+use lshub_domain::CallStatus;
+
 use crate::analysis::{self, DUTCH, ENGLISH};
 use crate::index::{term_query, SearchError};
 use crate::query::{why, MatchReason};
@@ -122,11 +126,11 @@ fn kind_fit(kind: &str) -> f32 {
 }
 
 /// Closed calls are of little use to someone looking for funding.
-fn status_fit(status: &str) -> f32 {
+fn status_fit(status: CallStatus) -> f32 {
     match status {
-        "open" => 1.0,
-        "forthcoming" => 0.9,
-        _ => 0.4,
+        CallStatus::Open => 1.0,
+        CallStatus::Forthcoming => 0.9,
+        CallStatus::Closed => 0.4,
     }
 }
 
@@ -141,12 +145,14 @@ struct Stored {
 }
 
 impl SearchIndex {
-    /// Up to `limit` entities of type `target` that fit `source`, best first.
+    /// Up to `limit` entities of type `target` that fit `source`, best first, with calls'
+    /// statuses as they are on `today`, the region's date.
     pub fn find_matches(
         &self,
         source: &MatchSource,
         target: EntityType,
         limit: usize,
+        today: NaiveDate,
         vectors: Option<&dyn Vectors>,
     ) -> Result<Vec<MatchHit>, SearchError> {
         let searcher = self.reader.searcher();
@@ -232,7 +238,7 @@ impl SearchIndex {
                     }
                     _ => lexical,
                 };
-                let (factor, fits) = facet_fit(source_entity, &source_facets, &candidate.stored);
+                let (factor, fits) = facet_fit(source_entity, &source_facets, &candidate.stored, today);
                 (base * factor, fits, candidate)
             })
             .filter(|(score, _, _)| *score > 0.0)
@@ -384,6 +390,7 @@ fn facet_fit(
     source: Option<EntityType>,
     source_facets: &[(String, String)],
     candidate: &Stored,
+    today: NaiveDate,
 ) -> (f32, Vec<FacetFit>) {
     let facet =
         |facets: &[(String, String)], name: &str| facets.iter().find(|(n, _)| n == name).map(|(_, v)| v.to_lowercase());
@@ -401,10 +408,11 @@ fn facet_fit(
             }
         }
         (Some(EntityType::ORGANISATION), EntityType::CALL) => {
-            if let Some(status) = own("status") {
-                factor *= status_fit(&status);
-                if status_fit(&status) >= 1.0 {
-                    fit("status", status);
+            let dates = dates_from_facets(candidate.facets.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            if let Some(status) = dates.map(|dates| CallStatus::on(today, dates)) {
+                factor *= status_fit(status);
+                if status_fit(status) >= 1.0 {
+                    fit("status", status.id().to_owned());
                 }
             }
         }
@@ -425,6 +433,8 @@ fn facet_fit(
 
 #[cfg(test)]
 mod tests {
+    use lshub_domain::call::{LAST_DEADLINE_FACET, SOURCE_STATUS_FACET};
+
     use super::*;
 
     fn organisation(key: &str, name: &str, kind: &str, city: &str) -> SearchDocument {
@@ -439,7 +449,8 @@ mod tests {
         }
     }
 
-    fn call(key: &str, title: &str, body: &str, status: &str) -> SearchDocument {
+    /// A call the source called open, whose last deadline is `closes`.
+    fn call(key: &str, title: &str, body: &str, closes: &str) -> SearchDocument {
         SearchDocument {
             entity: &lshub_domain::content::CALL,
             id: key.to_owned(),
@@ -447,8 +458,16 @@ mod tests {
             title: title.to_owned(),
             aliases: Vec::new(),
             body: body.to_owned(),
-            facets: vec![("programme", "Horizon Europe".to_owned()), ("status", status.to_owned())],
+            facets: vec![
+                ("programme", "Horizon Europe".to_owned()),
+                (SOURCE_STATUS_FACET, "open".to_owned()),
+                (LAST_DEADLINE_FACET, closes.to_owned()),
+            ],
         }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 6).expect("date")
     }
 
     fn index() -> (SearchIndex, Vec<SearchDocument>) {
@@ -459,9 +478,14 @@ mod tests {
             organisation("umcu", "University Medical Center Utrecht", "healthcare", "Utrecht"),
             organisation("umcg", "University Medical Center Groningen", "healthcare", "Groningen"),
             organisation("uu", "Utrecht University", "education", "Utrecht"),
-            call("LUNG", "Early detection of lung cancer", "Screening and diagnosis of lung cancer in Europe.", "open"),
-            call("KIDNEY", "Chronic kidney disease", "New treatments for kidney failure.", "open"),
-            call("OLD-CANCER", "Cancer survivorship", "Quality of life after cancer.", "closed"),
+            call(
+                "LUNG",
+                "Early detection of lung cancer",
+                "Screening and diagnosis of lung cancer in Europe.",
+                "2027-03-01",
+            ),
+            call("KIDNEY", "Chronic kidney disease", "New treatments for kidney failure.", "2027-04-01"),
+            call("OLD-CANCER", "Cancer survivorship", "Quality of life after cancer.", "2026-03-17"),
         ];
         let index = SearchIndex::in_memory().expect("index");
         index.rebuild(documents.clone()).expect("rebuild");
@@ -476,7 +500,7 @@ mod tests {
     fn organisations_for_a_call_prefer_research_and_care() {
         let (index, documents) = index();
         let source = MatchSource::Entity(documents[6].clone());
-        let hits = index.find_matches(&source, EntityType::ORGANISATION, 5, None).expect("matches");
+        let hits = index.find_matches(&source, EntityType::ORGANISATION, 5, today(), None).expect("matches");
         assert_eq!(keys(&hits), ["nki", "cancer-bv"], "a cancer call fits the cancer institute first");
         let why = &hits[0].why;
         assert!(why.terms.iter().any(|r| r.terms.contains(&"cancer".to_owned())), "{why:?}");
@@ -489,23 +513,27 @@ mod tests {
     fn calls_for_an_organisation_prefer_open_ones() {
         let (index, documents) = index();
         let source = MatchSource::Entity(documents[0].clone());
-        let hits = index.find_matches(&source, EntityType::CALL, 5, None).expect("matches");
+        let hits = index.find_matches(&source, EntityType::CALL, 5, today(), None).expect("matches");
         assert_eq!(keys(&hits), ["LUNG", "OLD-CANCER"]);
         assert_eq!(hits[0].why.fits, [FacetFit { facet: "status".into(), value: "open".into() }]);
+        // The day after the lung call's deadline it is closed too, and says no more that it is open.
+        let later = NaiveDate::from_ymd_opt(2027, 3, 2).expect("date");
+        let hits = index.find_matches(&source, EntityType::CALL, 5, later, None).expect("matches");
+        assert!(hits.iter().all(|h| h.why.fits.is_empty()), "{hits:?}");
     }
 
     #[test]
     fn similar_organisations_leave_out_the_source() {
         let (index, documents) = index();
         let source = MatchSource::Entity(documents[3].clone());
-        let hits = index.find_matches(&source, EntityType::ORGANISATION, 5, None).expect("matches");
+        let hits = index.find_matches(&source, EntityType::ORGANISATION, 5, today(), None).expect("matches");
         assert_eq!(hits.first().map(|h| h.key.as_str()), Some("umcg"), "{:?}", keys(&hits));
         assert!(!keys(&hits).contains(&"umcu"));
         let text = MatchSource::Text("kidney failure treatment".into());
-        let hits = index.find_matches(&text, EntityType::CALL, 5, None).expect("matches");
+        let hits = index.find_matches(&text, EntityType::CALL, 5, today(), None).expect("matches");
         assert_eq!(keys(&hits), ["KIDNEY"]);
         for nothing in ["", "\u{0}\u{7}", "de het een", &"zzz ".repeat(3000)] {
-            let hits = index.find_matches(&MatchSource::Text(nothing.into()), EntityType::CALL, 5, None);
+            let hits = index.find_matches(&MatchSource::Text(nothing.into()), EntityType::CALL, 5, today(), None);
             assert_eq!(hits.map(|h| h.len()).ok(), Some(0), "{:?}", &nothing[..nothing.len().min(10)]);
         }
     }
@@ -544,14 +572,14 @@ mod tests {
         ]);
         // Dutch words that no English call holds: only the vectors can find the kidney call.
         let text = MatchSource::Text("nierfalen behandeling".into());
-        assert!(index.find_matches(&text, EntityType::CALL, 3, None).expect("matches").is_empty());
-        let hits = index.find_matches(&text, EntityType::CALL, 3, Some(&vectors)).expect("matches");
+        assert!(index.find_matches(&text, EntityType::CALL, 3, today(), None).expect("matches").is_empty());
+        let hits = index.find_matches(&text, EntityType::CALL, 3, today(), Some(&vectors)).expect("matches");
         assert_eq!(hits.first().map(|h| h.key.as_str()), Some("KIDNEY"));
         assert_eq!(hits[0].why.similarity, Some(1.0));
         assert!(hits[0].why.terms.is_empty(), "no shared words, found by meaning");
         // An organisation's stored vector is used, and words and meaning add up.
         let source = MatchSource::Entity(documents[2].clone());
-        let hits = index.find_matches(&source, EntityType::CALL, 3, Some(&vectors)).expect("matches");
+        let hits = index.find_matches(&source, EntityType::CALL, 3, today(), Some(&vectors)).expect("matches");
         assert_eq!(hits.first().map(|h| h.key.as_str()), Some("KIDNEY"));
         assert!(hits[0].why.terms.iter().any(|r| r.terms.contains(&"kidney".to_owned())));
     }

@@ -1,3 +1,5 @@
+use chrono::NaiveDate;
+use lshub_domain::CallStatus;
 use serde::Serialize;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, Term};
@@ -15,6 +17,9 @@ pub struct SearchRequest {
     pub entity: Option<EntityType>,
     /// Facet filters, e.g. `("kind", "healthcare")`.
     pub facets: Vec<(String, String)>,
+    /// Only calls with this status on this day (the region's date): a status is no stored
+    /// facet, since it changes with the date alone.
+    pub call_status: Option<(CallStatus, NaiveDate)>,
     pub limit: usize,
     pub ranking: Ranking,
     /// Whether the Dutch-English vocabulary expands the query (on by default; off to
@@ -61,7 +66,15 @@ const MAX_WORDS: usize = 32;
 
 impl SearchRequest {
     pub fn new(text: impl Into<String>, entity: Option<EntityType>, limit: usize) -> Self {
-        Self { text: text.into(), entity, facets: Vec::new(), limit, ranking: Ranking::default(), cross_language: true }
+        Self {
+            text: text.into(),
+            entity,
+            facets: Vec::new(),
+            call_status: None,
+            limit,
+            ranking: Ranking::default(),
+            cross_language: true,
+        }
     }
 
     /// The words of the query, without punctuation and control characters.

@@ -25,6 +25,14 @@ pub struct VectorEntry {
     pub facets: Vec<String>,
 }
 
+impl VectorEntry {
+    /// A call's status on `today`, from its date facets; `None` for anything else.
+    pub(crate) fn call_status_on(&self, today: chrono::NaiveDate) -> Option<lshub_domain::CallStatus> {
+        let pairs = self.facets.iter().filter_map(|term| term.split_once('='));
+        lshub_domain::call::dates_from_facets(pairs).map(|dates| lshub_domain::CallStatus::on(today, dates))
+    }
+}
+
 /// Every vector of the index, as 8-bit codes in one array and sign codes in another.
 #[derive(Default)]
 pub struct VectorIndex {

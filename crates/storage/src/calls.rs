@@ -1,8 +1,9 @@
 //! Funding call topics.
 
+use chrono::NaiveDate;
 use lshub_domain::record::Versioned;
 use lshub_domain::text::fold;
-use lshub_domain::{CallContent, CallFilter, CallSort, CallTopic, NewCallTopic, Page};
+use lshub_domain::{CallContent, CallFilter, CallSort, CallStatus, CallTopic, NewCallTopic, Page};
 use sea_query::{
     Cond, DynIden, Expr, ExprTrait, Iden, IntoIden, LikeExpr, NullOrdering, Order, Query, SelectStatement,
 };
@@ -23,7 +24,10 @@ pub(crate) enum CallTopics {
     Title,
     SortTitle,
     Programme,
-    Status,
+    /// What the source said; the status shown follows from the dates ([`status_condition`]).
+    #[iden = "status"]
+    SourceStatus,
+    OpeningDate,
     FirstDeadline,
     LastDeadline,
     BudgetMin,
@@ -86,6 +90,23 @@ impl Database {
         rows.iter().map(call_from_row).collect()
     }
 
+    /// How many calls have each status on `today`, in [`CallStatus::ALL`]'s order.
+    pub async fn calls_by_status(&self, today: NaiveDate) -> Result<Vec<(CallStatus, i64)>, StorageError> {
+        let mut counts = Vec::new();
+        for status in CallStatus::ALL {
+            let query = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), "n")
+                .from(CallTopics::Table)
+                .cond_where(status_condition(status, today))
+                .to_owned();
+            let rows = self.fetch_all(query, "counting calls by status").await?;
+            let count =
+                rows.first().map(|row| row.try_get::<i64, _>("n")).transpose().context("counting calls by status")?;
+            counts.push((status, count.unwrap_or(0)));
+        }
+        Ok(counts)
+    }
+
     /// The programmes that have calls, with how many, for the programme filter.
     pub async fn call_programmes(&self) -> Result<Vec<(String, i64)>, StorageError> {
         let query = Query::select()
@@ -130,7 +151,8 @@ fn projection(call: &CallContent) -> Vec<(DynIden, Expr)> {
         (CallTopics::Title, Expr::val(call.title.as_str())),
         (CallTopics::SortTitle, Expr::val(fold(&call.title))),
         (CallTopics::Programme, Expr::val(call.programme.as_str())),
-        (CallTopics::Status, Expr::val(call.status.id())),
+        (CallTopics::SourceStatus, Expr::val(call.source_status.id())),
+        (CallTopics::OpeningDate, Expr::val(date(call.opening_date.as_ref()))),
         (CallTopics::FirstDeadline, Expr::val(date(call.deadlines.first()))),
         (CallTopics::LastDeadline, Expr::val(date(call.deadlines.last()))),
         (CallTopics::BudgetMin, Expr::val(call.budget_min)),
@@ -154,7 +176,7 @@ fn call_condition(filter: &CallFilter) -> Cond {
         condition = condition.add(Expr::col(CallTopics::Programme).eq(programme));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(Expr::col(CallTopics::Status).eq(status.id()));
+        condition = condition.add(status_condition(status, filter.today));
     }
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     if let Some(from) = filter.deadline_from {
@@ -170,6 +192,34 @@ fn call_condition(filter: &CallFilter) -> Cond {
         condition = condition.add(Expr::col(CallTopics::BudgetMin).lte(at_most));
     }
     condition
+}
+
+/// The rows whose calls have `status` on `today`: [`lshub_domain::CallStatus::on`] in SQL
+/// (dates are stored as `YYYY-MM-DD`, so text order is date order).
+pub(crate) fn status_condition(status: CallStatus, today: NaiveDate) -> Cond {
+    let today = today.format("%Y-%m-%d").to_string();
+    // Each part is true or false, never NULL, so that `not()` of it is too.
+    let closed = Cond::any().add(Expr::col(CallTopics::SourceStatus).eq(CallStatus::Closed.id())).add(
+        Cond::all()
+            .add(Expr::col(CallTopics::LastDeadline).is_not_null())
+            .add(Expr::col(CallTopics::LastDeadline).lt(today.clone())),
+    );
+    let not_yet_open = Cond::any()
+        .add(
+            Cond::all()
+                .add(Expr::col(CallTopics::OpeningDate).is_not_null())
+                .add(Expr::col(CallTopics::OpeningDate).gt(today)),
+        )
+        .add(
+            Cond::all()
+                .add(Expr::col(CallTopics::OpeningDate).is_null())
+                .add(Expr::col(CallTopics::SourceStatus).eq(CallStatus::Forthcoming.id())),
+        );
+    match status {
+        CallStatus::Closed => closed,
+        CallStatus::Forthcoming => Cond::all().add(closed.not()).add(not_yet_open),
+        CallStatus::Open => Cond::all().add(closed.not()).add(not_yet_open.not()),
+    }
 }
 
 fn order_calls(query: &mut SelectStatement, sort: CallSort) {

@@ -47,7 +47,7 @@ pub struct UpsertSummary {
 mod tests {
     use lshub_domain::{
         CallContent, CallFilter, CallStatus, Identifiers, NewCallTopic, NewOrganisation, OrganisationFilter,
-        OrganisationKind, OrganisationProfile, SourceRef,
+        OrganisationKind, OrganisationProfile, Pagination, SourceRef,
     };
 
     use super::*;
@@ -151,11 +151,14 @@ mod tests {
         assert_eq!(db.organisation_edits(&stored.id).await.expect("history").len(), 1);
     }
 
-    #[tokio::test]
-    async fn calls_filter_on_deadline_and_budget() {
-        let db = Database::connect("sqlite::memory:").await.expect("connect");
-        db.migrate().await.expect("migrate");
-        let call = |id: &str, deadline: &str, budget: i64| NewCallTopic {
+    fn call(
+        id: &str,
+        opening: Option<&str>,
+        deadlines: &[&str],
+        source_status: CallStatus,
+        budget: i64,
+    ) -> NewCallTopic {
+        NewCallTopic {
             content: CallContent {
                 topic_id: id.into(),
                 title: format!("Topic {id}"),
@@ -165,8 +168,9 @@ mod tests {
                 call_title: None,
                 action_type: None,
                 type_of_action: None,
-                status: CallStatus::Open,
-                deadlines: vec![deadline.parse().expect("date")],
+                source_status,
+                opening_date: opening.map(|d| d.parse().expect("date")),
+                deadlines: deadlines.iter().map(|d| d.parse().expect("date")).collect(),
                 deadline_model: None,
                 budget_min: Some(budget),
                 budget_max: Some(budget),
@@ -178,16 +182,70 @@ mod tests {
                 portal_url: None,
             },
             source: SourceRef { source: "test".into(), source_id: id.into() },
-        };
-        let calls = [call("B", "2027-01-01", 5), call("A", "2026-06-01", 50), call("C", "2026-09-01", 500)];
+        }
+    }
+
+    fn ids(page: lshub_domain::Page<lshub_domain::CallTopic>) -> Vec<String> {
+        page.items.into_iter().map(|c| c.content.topic_id).collect()
+    }
+
+    #[tokio::test]
+    async fn calls_filter_on_deadline_and_budget() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let open = CallStatus::Open;
+        let calls = [
+            call("B", None, &["2027-01-01"], open, 5),
+            call("A", None, &["2026-06-01"], open, 50),
+            call("C", None, &["2026-09-01"], open, 500),
+        ];
         db.upsert_calls(&calls, &NoProgress).await.expect("import");
-        let ids = |page: lshub_domain::Page<lshub_domain::CallTopic>| {
-            page.items.into_iter().map(|c| c.content.topic_id).collect::<Vec<_>>()
-        };
-        let all = db.list_calls(&CallFilter::default()).await.expect("list");
+        let today = "2026-01-01".parse().expect("date");
+        let all = db.list_calls(&CallFilter::on(today)).await.expect("list");
         assert_eq!(ids(all), ["A", "C", "B"]);
-        let filter =
-            CallFilter { deadline_from: "2026-07-01".parse().ok(), budget_at_least: Some(100), ..Default::default() };
+        let filter = CallFilter {
+            deadline_from: "2026-07-01".parse().ok(),
+            budget_at_least: Some(100),
+            ..CallFilter::on(today)
+        };
         assert_eq!(ids(db.list_calls(&filter).await.expect("filter")), ["C"]);
+    }
+
+    /// The status filter in SQL agrees with the rule in the domain, for every shape of
+    /// dates, on every day around them.
+    #[tokio::test]
+    async fn the_status_filter_agrees_with_the_rule() {
+        let db = Database::connect("sqlite::memory:").await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let mut calls = Vec::new();
+        for (i, source_status) in CallStatus::ALL.into_iter().enumerate() {
+            for (j, opening) in [None, Some("2026-03-01")].into_iter().enumerate() {
+                for (k, deadlines) in [&[][..], &["2026-03-10"], &["2026-03-05", "2026-03-12"]].into_iter().enumerate()
+                {
+                    calls.push(call(&format!("T{i}{j}{k}"), opening, deadlines, source_status, 1));
+                }
+            }
+        }
+        db.upsert_calls(&calls, &NoProgress).await.expect("import");
+        let first: chrono::NaiveDate = "2026-02-27".parse().expect("date");
+        for today in first.iter_days().take(16) {
+            let counts = db.calls_by_status(today).await.expect("counts");
+            for status in CallStatus::ALL {
+                let filter = CallFilter {
+                    status: Some(status),
+                    page: Pagination { limit: 100, offset: 0 },
+                    ..CallFilter::on(today)
+                };
+                let mut listed = ids(db.list_calls(&filter).await.expect("list"));
+                listed.sort();
+                let expected: Vec<String> = calls
+                    .iter()
+                    .filter(|c| c.content.status_on(today) == status)
+                    .map(|c| c.content.topic_id.clone())
+                    .collect();
+                assert_eq!(listed, expected, "{status} on {today}");
+                assert!(counts.contains(&(status, expected.len() as i64)), "{status} counted on {today}");
+            }
+        }
     }
 }

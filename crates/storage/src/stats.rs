@@ -4,17 +4,24 @@ use lshub_domain::{CountByKey, HubStats};
 use sea_query::{Expr, ExprTrait, IntoIden, Order, Query};
 use sqlx::Row;
 
-use crate::calls::CallTopics;
 use crate::error::{QueryContext, StorageError};
 use crate::organisations::Organisations;
 use crate::Database;
 
 impl Database {
-    pub async fn stats(&self) -> Result<HubStats, StorageError> {
+    /// The figures as they are on `today`, the region's date (calls open and close by date,
+    /// items expire by date).
+    pub async fn stats(&self, today: chrono::NaiveDate) -> Result<HubStats, StorageError> {
         let organisations_by_kind = self.count_by(Organisations::Table, Organisations::Kind).await?;
         let organisations_by_country = self.count_by(Organisations::Table, Organisations::CountryCode).await?;
-        let calls_by_status = self.count_by(CallTopics::Table, CallTopics::Status).await?;
-        let items_by_kind = self.listed_items_by_kind(chrono::Utc::now().date_naive()).await?;
+        let calls_by_status = self
+            .calls_by_status(today)
+            .await?
+            .into_iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(status, count)| CountByKey { key: status.id().to_owned(), count })
+            .collect::<Vec<_>>();
+        let items_by_kind = self.listed_items_by_kind(today).await?;
         Ok(HubStats {
             organisations: organisations_by_kind.iter().map(|c| c.count).sum(),
             organisations_by_kind,
@@ -67,10 +74,10 @@ impl Database {
 impl Database {
     /// A value that changes whenever public content changes: the rows of every registered
     /// kind's table or their vectors (a row added, changed or removed changes its table's
-    /// count or latest change), and the date, since items expire by date. Derived data such
+    /// count or latest change), and the region's date, since items expire and calls open and close by date. Derived data such
     /// as the search index and the public cache know from it when to rebuild. Every node
     /// sharing the database sees the same value.
-    pub async fn content_version(&self) -> Result<String, StorageError> {
+    pub async fn content_version(&self, today: chrono::NaiveDate) -> Result<String, StorageError> {
         let mut parts = Vec::new();
         for table in content_tables() {
             let query = Query::select()
@@ -84,7 +91,7 @@ impl Database {
             let latest: Option<String> = row.try_get("latest").context("reading the content version")?;
             parts.push(format!("{count}@{}", latest.unwrap_or_default()));
         }
-        parts.push(chrono::Utc::now().date_naive().to_string());
+        parts.push(today.to_string());
         Ok(parts.join(";"))
     }
 }

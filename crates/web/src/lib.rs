@@ -29,7 +29,6 @@ use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
-pub use content::today;
 pub use kinds::{documents, exports, Export};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
@@ -112,14 +111,14 @@ async fn keep_derived_content_current(state: AppState) {
     loop {
         ticks.tick().await;
         if state.public_cache.enabled() {
-            match state.db.content_version().await {
+            match state.db.content_version(state.today()).await {
                 Ok(version) => state.public_cache.content_is(version),
                 Err(e) => tracing::error!(error = %e, "reading the content version failed"),
             }
         }
         checks = checks.wrapping_add(1);
         if checks % CHECKS_PER_SEARCH_REFRESH == 1 {
-            match state.derived.refresh(&state.db).await {
+            match state.derived.refresh(&state.db, state.today()).await {
                 Ok(true) => state.public_cache.invalidate(),
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "refreshing the search index and figures failed"),
@@ -146,7 +145,7 @@ async fn remind_of_expiry(state: &AppState) {
         let body = format!("{}\n\n---\n\n{}", in_language(Nl, "mail-expiry-body"), in_language(En, "mail-expiry-body"));
         (subject, body)
     };
-    match lshub_service::content::remind_of_expiry(&state.db, content::today(), compose).await {
+    match lshub_service::content::remind_of_expiry(&state.db, state.today(), compose).await {
         Ok(0) => {}
         Ok(reminded) => {
             tracing::info!(reminded, "expiry reminders queued");

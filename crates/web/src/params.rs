@@ -154,9 +154,11 @@ impl OrganisationParams {
 }
 
 impl CallParams {
-    pub fn to_filter(&self) -> Result<CallFilter, ValidationError> {
+    /// The filter, with statuses judged on `today` (the region's date).
+    pub fn to_filter(&self, today: NaiveDate) -> Result<CallFilter, ValidationError> {
         let status = choice("status", &self.status, CallStatus::from_id, &CallStatus::ALL.map(CallStatus::id))?;
         let filter = CallFilter {
+            today,
             text: present(&self.q).map(str::to_owned),
             programme: present(&self.programme).map(str::to_owned),
             status,
@@ -179,7 +181,7 @@ mod tests {
     #[test]
     fn bad_values_name_their_field() {
         let params = CallParams { deadline_from: Some("tomorrow".into()), ..Default::default() };
-        assert_eq!(params.to_filter().map_err(|e| e.field), Err("deadlineFrom"));
+        assert_eq!(params.to_filter(NaiveDate::MIN).map_err(|e| e.field), Err("deadlineFrom"));
         let params = OrganisationParams { limit: Some("ten".into()), ..Default::default() };
         assert_eq!(params.to_filter().map_err(|e| e.field), Err("limit"));
         let params = OrganisationParams { kind: Some("bank".into()), ..Default::default() };
@@ -226,14 +228,19 @@ pub struct SearchParams {
     /// Results, 1 to 100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// Only calls with this status today, in the region's time zone; implies `type=call`.
+    #[param(pattern = "^(open|forthcoming|closed)$")]
+    pub status: Option<String>,
 }
 
 /// Longer queries are refused rather than silently cut.
 const MAX_QUERY_CHARS: usize = 2000;
 
 impl SearchParams {
-    /// The search, or `None` when no words were given (an empty search form).
-    pub fn to_request(&self) -> Result<Option<lshub_search::SearchRequest>, ValidationError> {
+    /// The search, or `None` when no words were given (an empty search form); a status is
+    /// judged on `today`, the region's date.
+    pub fn to_request(&self, today: NaiveDate) -> Result<Option<lshub_search::SearchRequest>, ValidationError> {
+        let status = choice("status", &self.status, CallStatus::from_id, &CallStatus::ALL.map(CallStatus::id))?;
         let entity = present(&self.entity)
             .map(|t| {
                 lshub_search::EntityType::from_id(t).ok_or_else(|| {
@@ -247,11 +254,18 @@ impl SearchParams {
                 })
             })
             .transpose()?;
+        // Only calls have a status.
+        if let (Some(_), Some(other)) = (status, entity.filter(|e| *e != lshub_search::EntityType::CALL)) {
+            let allowed = lshub_search::EntityType::CALL.id().to_owned();
+            return Err(ValidationError::new("type", Reason::NotOneOf { value: other.id().to_owned(), allowed }));
+        }
+        let entity = if status.is_some() { Some(lshub_search::EntityType::CALL) } else { entity };
         let limit = pagination(&self.limit, &None)?.limit as usize;
         let Some(text) = present(&self.q) else { return Ok(None) };
         if text.chars().count() > MAX_QUERY_CHARS {
             return Err(ValidationError::new("q", Reason::TooLong { max: MAX_QUERY_CHARS }));
         }
-        Ok(Some(lshub_search::SearchRequest::new(text, entity, limit)))
+        let request = lshub_search::SearchRequest::new(text, entity, limit);
+        Ok(Some(lshub_search::SearchRequest { call_status: status.map(|s| (s, today)), ..request }))
     }
 }

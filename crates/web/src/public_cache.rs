@@ -82,6 +82,9 @@ struct Key {
     path_and_query: String,
     /// Dataset pages answer RDF clients with linked data at the same address.
     accept: String,
+    /// The region's date: calls open and close and items expire at its midnight, so an
+    /// answer from the day before is never served, however recently it was stored.
+    day: chrono::NaiveDate,
 }
 
 impl Key {
@@ -318,7 +321,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         let response = next.run(request).await;
         // A refused request (4xx) changed nothing, and needs no look at the database.
         if crate::auth::changes_state(&method) && !response.status().is_client_error() {
-            match state.db.content_version().await {
+            match state.db.content_version(state.today()).await {
                 Ok(version) => cache.content_is(version),
                 Err(e) => {
                     tracing::error!(error = %e, "reading the content version failed");
@@ -335,6 +338,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         language: crate::i18n::language_from(request.headers()),
         path_and_query: request.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
         accept: request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
+        day: state.today(),
     };
     if let Some(hit) = cache.get(&key) {
         return answer_from_cache(&state, request, hit);
@@ -419,7 +423,7 @@ mod tests {
             crate::AccountsConfig { limits, ..crate::AccountsConfig::with_data_dir(std::path::Path::new("data")) };
         let state = AppState::open(db, site).await.expect("state").with_public_cache(max_bytes).with_accounts(accounts);
         // What the server's content check does as it starts.
-        state.public_cache.content_is(state.db.content_version().await.expect("content version"));
+        state.public_cache.content_is(state.db.content_version(state.today()).await.expect("content version"));
         let renders = Arc::new(AtomicU64::new(0));
         let render = {
             let renders = renders.clone();
@@ -599,7 +603,7 @@ mod tests {
     }
 
     fn key(path: &str, language: Language) -> Key {
-        Key { language, path_and_query: path.into(), accept: String::new() }
+        Key { language, path_and_query: path.into(), accept: String::new(), day: chrono::NaiveDate::MIN }
     }
 
     fn body(cache: &PublicCache, key: &Key) -> Option<Bytes> {

@@ -1,3 +1,5 @@
+use chrono::NaiveDate;
+use lshub_service::clock::Clock;
 use std::sync::{Arc, RwLock};
 
 use lshub_domain::HubStats;
@@ -23,6 +25,9 @@ pub struct SiteConfig {
     pub contact_email: Option<String>,
     /// The largest document that can be attached to an access request.
     pub attachment_max_bytes: usize,
+    /// The time, and the date in the region's time zone, by which calls open and close and
+    /// items expire.
+    pub clock: Clock,
 }
 
 impl Default for SiteConfig {
@@ -32,6 +37,7 @@ impl Default for SiteConfig {
             public_url: "http://localhost:8080".into(),
             contact_email: None,
             attachment_max_bytes: lshub_domain::access::attachment::DEFAULT_MAX_BYTES,
+            clock: Clock::default(),
         }
     }
 }
@@ -65,6 +71,11 @@ pub enum StartError {
 }
 
 impl AppState {
+    /// The region's date now.
+    pub fn today(&self) -> NaiveDate {
+        self.site.clock.today()
+    }
+
     /// Loads the translations and derives the search index and key figures from the database.
     pub async fn open(db: Database, site: SiteConfig) -> Result<Self, StartError> {
         Self::open_with_model(db, site, None).await
@@ -77,7 +88,7 @@ impl AppState {
         site: SiteConfig,
         encoder: Option<Arc<SentenceEncoder>>,
     ) -> Result<Self, StartError> {
-        let derived = DerivedContent::build(&db, encoder).await?;
+        let derived = DerivedContent::build(&db, encoder, site.clock.today()).await?;
         Ok(Self {
             db,
             i18n: Arc::new(I18n::load().map_err(StartError::Translations)?),
@@ -134,9 +145,9 @@ pub struct Figures {
 const CITY_CHOICES: u64 = 60;
 
 impl Figures {
-    async fn load(db: &Database) -> Result<Self, lshub_storage::StorageError> {
+    async fn load(db: &Database, today: NaiveDate) -> Result<Self, lshub_storage::StorageError> {
         Ok(Self {
-            stats: db.stats().await?,
+            stats: db.stats(today).await?,
             cities: db.organisation_cities(CITY_CHOICES).await?,
             programmes: db.call_programmes().await?,
         })
@@ -155,11 +166,15 @@ pub struct DerivedContent {
 }
 
 impl DerivedContent {
-    async fn build(db: &Database, encoder: Option<Arc<SentenceEncoder>>) -> Result<Self, SearchError> {
-        let version = db.content_version().await?;
+    async fn build(
+        db: &Database,
+        encoder: Option<Arc<SentenceEncoder>>,
+        today: NaiveDate,
+    ) -> Result<Self, SearchError> {
+        let version = db.content_version(today).await?;
         let index = SearchIndex::with_encoder(encoder)?;
-        index.rebuild_from(db, crate::kinds::documents(db, crate::content::today()).await?).await?;
-        let figures = Figures::load(db).await?;
+        index.rebuild_from(db, crate::kinds::documents(db, today).await?).await?;
+        let figures = Figures::load(db, today).await?;
         let resolver = RwLock::new(Arc::new(Resolver::from_database(db).await?));
         Ok(Self { index, figures: RwLock::new(Arc::new(figures)), resolver, built_from: Mutex::new(version) })
     }
@@ -172,16 +187,17 @@ impl DerivedContent {
         self.resolver.read().map(|r| r.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    /// Rebuilds if the database changed since the last build; says whether it did.
-    pub async fn refresh(&self, db: &Database) -> Result<bool, SearchError> {
+    /// Rebuilds if the database changed since the last build, or the region's date did;
+    /// says whether it did.
+    pub async fn refresh(&self, db: &Database, today: NaiveDate) -> Result<bool, SearchError> {
         let mut built_from = self.built_from.lock().await;
-        let version = db.content_version().await?;
+        let version = db.content_version(today).await?;
         if *built_from == version {
             return Ok(false);
         }
-        let documents = crate::kinds::documents(db, crate::content::today()).await?;
+        let documents = crate::kinds::documents(db, today).await?;
         let documents = self.index.rebuild_from(db, documents).await?;
-        let figures = Arc::new(Figures::load(db).await?);
+        let figures = Arc::new(Figures::load(db, today).await?);
         match self.figures.write() {
             Ok(mut current) => *current = figures,
             Err(poisoned) => *poisoned.into_inner() = figures,

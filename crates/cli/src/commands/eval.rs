@@ -19,14 +19,19 @@ pub struct EvalArgs {
     per_query: bool,
 }
 
-pub async fn run(database_url: &str, args: EvalArgs, model: &crate::ModelSetting) -> anyhow::Result<()> {
+pub async fn run(
+    database_url: &str,
+    args: EvalArgs,
+    model: &crate::ModelSetting,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
     let text = match &args.file {
         Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
         None => QUERIES.to_owned(),
     };
     let queries = parse_queries(&text)?;
     let db = crate::open_database(database_url).await?;
-    let index = super::reindex::open_index(&db, model).await?;
+    let index = super::reindex::open_index(&db, model, today).await?;
     db.close().await;
     anyhow::ensure!(
         index.encoder().is_some() && index.vector_count() > 0,

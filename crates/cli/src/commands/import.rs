@@ -43,7 +43,12 @@ enum ImportKind {
 /// Exit status when some records were rejected and the rest saved.
 const PARTIAL: u8 = 3;
 
-pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetting) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    database_url: &str,
+    args: ImportArgs,
+    model: &crate::ModelSetting,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<ExitCode> {
     // A download lives in a folder that is removed when the import ends.
     let (path, _download) = match args.path.strip_prefix("https://").or(args.path.strip_prefix("http://")) {
         Some(_) => {
@@ -65,7 +70,7 @@ pub async fn run(database_url: &str, args: ImportArgs, model: &crate::ModelSetti
     if let (Ok(_), Some(encoder)) = (&result, &encoder) {
         // The records are saved whatever happens here: vectors are derived data that
         // `lshub reindex` completes.
-        super::reindex::embed(&db, encoder).await.context("computing sentence vectors")?;
+        super::reindex::embed(&db, encoder, today).await.context("computing sentence vectors")?;
     }
     db.close().await;
     match result {

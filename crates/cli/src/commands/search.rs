@@ -26,9 +26,14 @@ enum OutputFormat {
     Json,
 }
 
-pub async fn run(database_url: &str, args: SearchArgs, model: &crate::ModelSetting) -> anyhow::Result<()> {
+pub async fn run(
+    database_url: &str,
+    args: SearchArgs,
+    model: &crate::ModelSetting,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
-    let index = super::reindex::open_index(&db, model).await?;
+    let index = super::reindex::open_index(&db, model, today).await?;
     db.close().await;
     // The parser admits only the registry's ids.
     let entity = args.entity.as_deref().and_then(EntityType::from_id);

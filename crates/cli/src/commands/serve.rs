@@ -102,6 +102,7 @@ pub async fn run(
     data_dir: &std::path::Path,
     args: ServeArgs,
     model: &crate::ModelSetting,
+    clock: lshub_service::clock::Clock,
     log_format: crate::LogFormat,
 ) -> anyhow::Result<()> {
     let db = crate::open_database(database_url).await?;
@@ -120,6 +121,7 @@ pub async fn run(
         public_url: public_url.clone(),
         contact_email,
         attachment_max_bytes: args.attachment_max_mb as usize * 1024 * 1024,
+        clock,
     };
     let state = AppState::open_with_model(db.clone(), site, encoder.clone())
         .await
@@ -154,8 +156,9 @@ pub async fn run(
         // Vectors the database lacks (records imported without the model) are computed in
         // the background; every node picks them up as the database's content changes.
         let db = db.clone();
+        let today = state.today();
         tokio::spawn(async move {
-            if let Err(e) = super::reindex::embed(&db, &encoder).await {
+            if let Err(e) = super::reindex::embed(&db, &encoder, today).await {
                 tracing::error!(error = format!("{e:#}"), "computing missing sentence vectors failed");
             }
         });

@@ -16,6 +16,7 @@ mod authorization_matrix;
 mod backup;
 mod browser;
 mod builders;
+mod call_status;
 mod chromium;
 mod concurrency;
 mod conformance;

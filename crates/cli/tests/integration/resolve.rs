@@ -67,7 +67,7 @@ mod live {
         let state = AppState::open(db.clone(), site).await.expect("state");
         assert_eq!(state.derived.resolver().resolve("UMC Utrecht", 3).best, None, "an empty hub knows no one");
         lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("import");
-        assert!(state.derived.refresh(&db).await.expect("refresh"));
+        assert!(state.derived.refresh(&db, state.today()).await.expect("refresh"));
         let found = state.derived.resolver().resolve("UMC Utrecht", 3).best.expect("found after the import");
         assert_eq!(found.id, "https://ror.org/0575yy874");
         db.close().await;

@@ -149,10 +149,10 @@ mod live_index {
         let search =
             |text: &str| state.derived.index.search(&lshub_search::SearchRequest::new(text, None, 5)).expect("search");
         assert!(search("Sanquin").is_empty(), "an empty database has an empty index");
-        assert!(!state.derived.refresh(&db).await.expect("refresh"), "nothing changed, nothing rebuilt");
+        assert!(!state.derived.refresh(&db, state.today()).await.expect("refresh"), "nothing changed, nothing rebuilt");
         lshub_import::import_ror(&db, &shared_data("ror_nl_be.jsonl.gz"), &NoProgress).await.expect("import");
         assert_eq!(state.derived.figures().stats.organisations, 0);
-        assert!(state.derived.refresh(&db).await.expect("refresh"), "an import is noticed");
+        assert!(state.derived.refresh(&db, state.today()).await.expect("refresh"), "an import is noticed");
         assert_eq!(state.derived.figures().stats.organisations, 2525, "the key figures follow");
         assert_eq!(search("Sanquin")[0].id, "https://ror.org/01fm2fv39");
     }

@@ -116,7 +116,7 @@ async fn store_vectors(db: &Database, encoder: &SentenceEncoder) {
     if let Some(vectors) = encoded.as_ref() {
         db.save_vectors(encoder.model_id(), vectors).await.expect("save vectors");
     }
-    let documents = lshub_web::documents(db, lshub_web::today()).await.expect("documents");
+    let documents = lshub_web::documents(db, lshub_service::clock::Clock::default().today()).await.expect("documents");
     let report = lshub_search::embed_missing(db, encoder, &documents, &NoProgress).await.expect("encode");
     assert_eq!(report.encoded + report.reused, documents.len());
     if encoded.is_none() {

@@ -35,7 +35,6 @@ use lshub_storage::content::ItemFilter;
 use super::api::{holders_known, to_command, CommandBody};
 use super::{compose, mail_queued};
 use crate::auth::Auth;
-use crate::content::today;
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::facts::{paragraphs, Field};
@@ -732,7 +731,7 @@ async fn holder_datasets(
     loop {
         let filter = ItemFilter {
             owner_id: Some(holder_id.to_owned()),
-            listed_on: Some(today()),
+            listed_on: Some(state.today()),
             pagination: Pagination { limit: Pagination::MAX_LIMIT, offset },
             ..ItemFilter::default()
         };

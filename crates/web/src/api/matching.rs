@@ -113,7 +113,7 @@ pub(crate) async fn find(
     // The index brings its stored vectors and model when the hub has one; without, matching
     // is lexical.
     let index = &state.derived.index;
-    index.find_matches(source, target, limit, Some(index)).map_err(AppError::Search)
+    index.find_matches(source, target, limit, state.today(), Some(index)).map_err(AppError::Search)
 }
 
 /// Rank organisations or calls against a call, an organisation or plain words: who could

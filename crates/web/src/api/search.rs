@@ -50,7 +50,7 @@ pub async fn search(
     State(state): State<AppState>,
     Params(params): Params<SearchParams>,
 ) -> Result<Json<SearchResults>, AppError> {
-    let request = params.to_request()?.ok_or_else(|| ValidationError::new("q", Reason::Empty))?;
+    let request = params.to_request(state.today())?.ok_or_else(|| ValidationError::new("q", Reason::Empty))?;
     let hits = state.derived.index.search(&request).map_err(AppError::Search)?;
     let items =
         hits.into_iter().map(|hit| SearchResult { url: super::page_url(&state, &hit_path(&hit)), hit }).collect();

@@ -1,6 +1,5 @@
 use axum::extract::State;
 use axum::Json;
-use chrono::Utc;
 use lshub_domain::CallFilter;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -29,6 +28,6 @@ pub struct StatsResponse {
 )]
 pub async fn show(State(state): State<AppState>) -> Result<Json<StatsResponse>, AppError> {
     let stats = HubStatsWire::from(&state.derived.figures().stats);
-    let next = state.db.list_calls(&CallFilter::upcoming_deadlines(Utc::now().date_naive(), 5)).await?;
+    let next = state.db.list_calls(&CallFilter::upcoming_deadlines(state.today(), 5)).await?;
     Ok(Json(StatsResponse { stats, next_deadlines: next.items.iter().map(|c| CallSummary::new(&state, c)).collect() }))
 }

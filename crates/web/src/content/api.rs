@@ -14,7 +14,7 @@ use lshub_storage::content::ItemFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{today, ListQuery, Presented};
+use super::{ListQuery, Presented};
 use crate::api::JsonBody;
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -100,7 +100,7 @@ pub async fn list<K: Presented>(
         None => None,
     };
     let filter = ItemFilter { owner_id, facets: params.facets(), listed_on: None, pagination };
-    let page = service::listed::<K>(&state.db, filter, today()).await?;
+    let page = service::listed::<K>(&state.db, filter, state.today()).await?;
     Ok(Json(ItemList {
         items: page.items.iter().map(|item| ItemWire::new(&state.site.public_url, item)).collect(),
         total: page.total,
@@ -136,7 +136,8 @@ pub async fn create<K: Presented>(
 ) -> Result<Response, AppError> {
     let lifetime = Lifetime { expires_on: body.expires_on };
     let draft = body.draft.into();
-    let item = service::create::<K>(&state.db, &auth.caller(), &body.organisation, draft, lifetime, today()).await?;
+    let item =
+        service::create::<K>(&state.db, &auth.caller(), &body.organisation, draft, lifetime, state.today()).await?;
     let wire = ItemWire::new(&state.site.public_url, &item);
     let location = format!("/api/v1/{}/{}", K::KIND.path, item.slug);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(wire)).into_response())
@@ -162,7 +163,8 @@ pub async fn update<K: Presented>(
 ) -> Result<Json<ItemWire<K::Wire>>, AppError> {
     let lifetime = Lifetime { expires_on: body.expires_on };
     let draft = body.draft.into();
-    let item = service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, draft, lifetime, today()).await?;
+    let item =
+        service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, draft, lifetime, state.today()).await?;
     Ok(Json(ItemWire::new(&state.site.public_url, &item)))
 }
 

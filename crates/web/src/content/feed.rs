@@ -11,7 +11,7 @@ use lshub_service::content as service;
 use lshub_storage::content::ItemFilter;
 use serde::Deserialize;
 
-use super::{today, Presented};
+use super::Presented;
 use crate::error::AppError;
 use crate::feeds::{atom_link, atom_response};
 use crate::state::AppState;
@@ -59,7 +59,7 @@ pub async fn atom<K: Presented>(
         pagination: Pagination { limit: ENTRIES, offset: 0 },
         ..ItemFilter::default()
     };
-    let items = service::listed::<K>(&state.db, filter, today()).await?.items;
+    let items = service::listed::<K>(&state.db, filter, state.today()).await?.items;
     let (title, self_url, alternate) = match &owner {
         Some(o) => (
             format!("LSH Hub {}: {} · {}", state.site.region, K::KIND.path, o.profile.name),

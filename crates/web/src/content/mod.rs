@@ -10,7 +10,6 @@ mod pages;
 
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use lshub_domain::content::{Item, Transition, Written};
 use lshub_domain::{Reason, ValidationError};
 use serde::Serialize;
@@ -150,11 +149,6 @@ fn transition_from(text: &str) -> Result<Transition, AppError> {
         let allowed = Transition::ALL.iter().map(|t| t.id()).collect::<Vec<_>>().join(", ");
         ValidationError::new("transition", Reason::NotOneOf { value: text.to_owned(), allowed }).into()
     })
-}
-
-/// The region's day, by which items expire.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
 }
 
 /// The pages of kind `K`: `/{path}`, `/{path}/new`, `/{path}/{slug}` with its edit, state,

@@ -17,7 +17,7 @@ use lshub_storage::content::ItemFilter;
 use lshub_storage::memberships::Membership;
 use serde::Deserialize;
 
-use super::{today, ListQuery, Presented};
+use super::{ListQuery, Presented};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
@@ -123,9 +123,9 @@ pub async fn list<K: Presented>(
         }
         Some(owner) => {
             let filter = ItemFilter { owner_id: Some(owner.id.clone()), ..filter };
-            (service::listed::<K>(&state.db, filter, today()).await?, false)
+            (service::listed::<K>(&state.db, filter, state.today()).await?, false)
         }
-        None => (service::listed::<K>(&state.db, filter, today()).await?, false),
+        None => (service::listed::<K>(&state.db, filter, state.today()).await?, false),
     };
     let t = ctx.t.clone();
     let base = format!("/{}", K::KIND.path);
@@ -231,7 +231,7 @@ pub async fn show<K: Presented>(
     let t = ctx.t.clone();
     let notice = match item.state {
         ItemState::Archived => Some(t.t("content-archived-notice")),
-        ItemState::Published if item.has_expired(today()) => Some(t.t1(
+        ItemState::Published if item.has_expired(state.today()) => Some(t.t1(
             "content-expired-notice",
             "date",
             item.expires_on.map(|d| crate::pages::format::date(t.lang, d)).unwrap_or_default(),
@@ -422,7 +422,9 @@ pub async fn create<K: Presented>(
         Lifetime::default()
     });
     if errors.is_empty() {
-        match service::create::<K>(&state.db, &auth.caller(), &kernel.organisation, draft, lifetime, today()).await {
+        match service::create::<K>(&state.db, &auth.caller(), &kernel.organisation, draft, lifetime, state.today())
+            .await
+        {
             Ok(item) => return Ok(see_other(&item_url::<K>(&item.slug))),
             Err(ServiceError::Invalid(refused)) => errors = refused,
             Err(e) => return Err(e.into()),
@@ -484,7 +486,7 @@ pub async fn edit<K: Presented>(
                 .respond(StatusCode::BAD_REQUEST)
         }
     };
-    match service::edit::<K>(&state.db, &auth.caller(), &slug, revision, draft, lifetime, today()).await {
+    match service::edit::<K>(&state.db, &auth.caller(), &slug, revision, draft, lifetime, state.today()).await {
         Ok(item) => Ok(see_other(&item_url::<K>(&item.slug))),
         Err(ServiceError::Invalid(errors)) => {
             with_errors(item_form::<K>(ctx, &auth.csrf, &action, title, &shown, &kernel, None), &errors)

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::Utc;
 use lshub_domain::{CallFilter, CallStatus, OrganisationKind};
 
 use super::{format, render, PageContext};
@@ -50,7 +49,7 @@ struct HomePage {
 pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
     let figures = state.derived.figures();
     let stats = &figures.stats;
-    let today = Utc::now().date_naive();
+    let today = state.today();
     // The list is ordered by each call's first deadline; a call whose first deadline has
     // passed but whose next one is ahead sorts early, so a wider window re-sorted by the
     // next deadline finds the truly nearest ones.

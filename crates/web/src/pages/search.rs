@@ -36,7 +36,7 @@ pub async fn show(
     ctx: PageContext,
     Params(params): Params<SearchParams>,
 ) -> Result<Response, AppError> {
-    let request = params.to_request()?;
+    let request = params.to_request(state.today())?;
     let hits = match &request {
         Some(request) => state.derived.index.search(request).map_err(AppError::Search)?,
         None => Vec::new(),

@@ -41,7 +41,14 @@ pub struct CallContentWire {
     pub action_type: Option<String>,
     /// The programme's own type of action, e.g. `HORIZON Research and Innovation Actions`.
     pub type_of_action: Option<String>,
+    /// The status on the day asked, in the region's time zone: from the opening date, the
+    /// deadlines and what the source said.
     pub status: CallStatusWire,
+    /// The status the source gave when the call was last imported (provenance).
+    pub source_status: CallStatusWire,
+    /// The day submissions open, where the source says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening_date: Option<NaiveDate>,
     /// Submission deadlines, earliest first.
     pub deadlines: Vec<NaiveDate>,
     pub deadline_model: Option<String>,
@@ -59,8 +66,9 @@ pub struct CallContentWire {
     pub portal_url: Option<String>,
 }
 
-impl From<&CallContent> for CallContentWire {
-    fn from(content: &CallContent) -> Self {
+impl CallContentWire {
+    /// The call as it stands on `today`, the region's date.
+    pub fn on(content: &CallContent, today: NaiveDate) -> Self {
         Self {
             topic_id: content.topic_id.clone(),
             title: content.title.clone(),
@@ -70,7 +78,9 @@ impl From<&CallContent> for CallContentWire {
             call_title: content.call_title.clone(),
             action_type: content.action_type.clone(),
             type_of_action: content.type_of_action.clone(),
-            status: content.status.into(),
+            status: content.status_on(today).into(),
+            source_status: content.source_status.into(),
+            opening_date: content.opening_date,
             deadlines: content.deadlines.clone(),
             deadline_model: content.deadline_model.clone(),
             budget_min: content.budget_min,
@@ -95,8 +105,8 @@ pub struct CallTopicWire {
     pub provenance: ProvenanceWire,
 }
 
-impl From<&CallTopic> for CallTopicWire {
-    fn from(call: &CallTopic) -> Self {
-        Self { content: (&call.content).into(), provenance: (&call.provenance).into() }
+impl CallTopicWire {
+    pub fn on(call: &CallTopic, today: NaiveDate) -> Self {
+        Self { content: CallContentWire::on(&call.content, today), provenance: (&call.provenance).into() }
     }
 }

@@ -58,7 +58,7 @@ impl CallSummary {
             topic_id: content.topic_id.clone(),
             title: content.title.clone(),
             programme: content.programme.clone(),
-            status: content.status.into(),
+            status: content.status_on(state.today()).into(),
             deadline: content.deadlines.first().copied(),
             budget_min: content.budget_min,
             budget_max: content.budget_max,
@@ -82,7 +82,7 @@ pub async fn list(
     State(state): State<AppState>,
     Params(params): Params<CallParams>,
 ) -> Result<Json<CallList>, AppError> {
-    let filter = params.to_filter()?;
+    let filter = params.to_filter(state.today())?;
     let page = state.db.list_calls(&filter).await?;
     Ok(Json(CallList {
         items: page.items.iter().map(|c| CallSummary::new(&state, c)).collect(),
@@ -108,6 +108,6 @@ pub async fn show(State(state): State<AppState>, Path(topic_id): Path<String>) -
     Ok(Json(CallDetail {
         deadline: call.content.deadlines.first().copied(),
         url: page_url(&state, &format!("/calls/{}", topic_id_path_segment(&call.content.topic_id))),
-        call: (&call).into(),
+        call: CallTopicWire::on(&call, state.today()),
     }))
 }

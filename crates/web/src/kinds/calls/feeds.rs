@@ -5,7 +5,7 @@ use atom_syndication::{Category, Entry, Feed, Person, Text};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 use lshub_domain::{topic_id_path_segment, CallSort, CallTopic};
 
@@ -19,13 +19,14 @@ const SUMMARY_CHARS: usize = 600;
 
 pub async fn calls_atom(State(state): State<AppState>) -> Result<Response, AppError> {
     let calls = state.db.all_calls(CallSort::RecentlyUpdated).await?;
-    let feed = calls_feed(&state.site.public_url, &state.site.region, &calls[..calls.len().min(ATOM_ENTRIES)]);
+    let today = state.today();
+    let feed = calls_feed(&state.site.public_url, &state.site.region, &calls[..calls.len().min(ATOM_ENTRIES)], today);
     Ok(atom_response(&feed))
 }
 
 pub async fn deadlines_ics(State(state): State<AppState>) -> Result<Response, AppError> {
     let calls = state.db.all_calls(CallSort::Deadline).await?;
-    let body = refold(&deadlines(&state.site.public_url, &state.site.region, &calls).to_string());
+    let body = refold(&deadlines(&state.site.public_url, &state.site.region, &calls, state.today()).to_string());
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -36,7 +37,7 @@ pub async fn deadlines_ics(State(state): State<AppState>) -> Result<Response, Ap
         .into_response())
 }
 
-fn calls_feed(base: &str, region: &str, calls: &[CallTopic]) -> Feed {
+fn calls_feed(base: &str, region: &str, calls: &[CallTopic], today: NaiveDate) -> Feed {
     let self_url = format!("{base}/feeds/calls.atom");
     let mut feed = Feed::default();
     feed.set_title(Text::plain(format!("LSH Hub {region}: funding calls")));
@@ -49,11 +50,12 @@ fn calls_feed(base: &str, region: &str, calls: &[CallTopic]) -> Feed {
     let mut hub = Person::default();
     hub.set_name(format!("LSH Hub {region}"));
     feed.set_authors(vec![hub]);
-    feed.set_entries(calls.iter().map(|call| call_entry(base, call)).collect::<Vec<_>>());
+    feed.set_entries(calls.iter().map(|call| call_entry(base, call, today)).collect::<Vec<_>>());
     feed
 }
 
-fn call_entry(base: &str, call: &CallTopic) -> Entry {
+/// A call as an entry, with its programme and its status on `today` as categories.
+fn call_entry(base: &str, call: &CallTopic, today: NaiveDate) -> Entry {
     let content = &call.content;
     let url = format!("{base}/calls/{}", topic_id_path_segment(&content.topic_id));
     let mut entry = Entry::default();
@@ -62,15 +64,18 @@ fn call_entry(base: &str, call: &CallTopic) -> Entry {
     entry.set_links(vec![atom_link(url, "alternate", Some("text/html"))]);
     entry.set_published(Some(call.provenance.first_imported.fixed_offset()));
     entry.set_updated(call.provenance.last_updated.fixed_offset());
-    let mut category = Category::default();
-    category.set_term(printable(&content.programme));
-    entry.set_categories(vec![category]);
+    let mut programme = Category::default();
+    programme.set_term(printable(&content.programme));
+    let mut status = Category::default();
+    status.set_term(content.status_on(today).id());
+    status.set_scheme(Some(format!("{base}/calls?status=")));
+    entry.set_categories(vec![programme, status]);
     entry.set_summary(Some(Text::plain(printable(&excerpt(&content.description, SUMMARY_CHARS)))));
     entry
 }
 
 /// One all-day event per deadline of every call.
-fn deadlines(base: &str, region: &str, calls: &[CallTopic]) -> Calendar {
+fn deadlines(base: &str, region: &str, calls: &[CallTopic], today: NaiveDate) -> Calendar {
     let host = url::Url::parse(base).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or("lshub".into());
     let mut calendar = Calendar::empty();
     for (key, value) in [
@@ -95,7 +100,9 @@ fn deadlines(base: &str, region: &str, calls: &[CallTopic]) -> Calendar {
                 .summary(&printable(&format!("Deadline: {}", content.title)))
                 .description(&printable(&format!(
                     "{} ({})\n{}\n{url}",
-                    content.topic_id, content.programme, content.status
+                    content.topic_id,
+                    content.programme,
+                    content.status_on(today)
                 )))
                 .url(&url)
                 .add_property("TRANSP", "TRANSPARENT")

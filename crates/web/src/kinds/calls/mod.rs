@@ -58,11 +58,12 @@ impl Served for Calls {
     }
 }
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 15] = [
     "topic_id",
     "title",
     "programme",
-    "status",
+    "source_status",
+    "opening_date",
     "deadlines",
     "deadline_model",
     "budget_min",
@@ -84,7 +85,8 @@ fn row(call: &CallTopic) -> Vec<String> {
         c.topic_id.clone(),
         c.title.clone(),
         c.programme.clone(),
-        c.status.id().to_owned(),
+        c.source_status.id().to_owned(),
+        c.opening_date.map(|d| d.to_string()).unwrap_or_default(),
         deadlines.join("; "),
         c.deadline_model.clone().unwrap_or_default(),
         number(c.budget_min),

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use lshub_domain::{topic_id_path_segment, CallFilter, CallSort, CallStatus, CallTopic, Page};
 
 use crate::error::AppError;
@@ -39,8 +39,8 @@ impl CallRow {
             title: content.title.clone(),
             topic_id: content.topic_id.clone(),
             programme: content.programme.clone(),
-            status: status_label(t, content.status),
-            status_id: content.status.id(),
+            status: status_label(t, content.status_on(today)),
+            status_id: content.status_on(today).id(),
             deadline: deadline.map(|d| format::date(t.lang, d)).unwrap_or_default(),
             deadline_iso: deadline.map(|d| d.to_string()).unwrap_or_default(),
             budget: format::budget_range(t.lang, content.budget_min, content.budget_max).unwrap_or_default(),
@@ -103,11 +103,12 @@ pub async fn list(
     Params(params): Params<CallParams>,
 ) -> Result<Response, AppError> {
     let t = &ctx.t;
-    let (filter, problem) = match params.to_filter() {
+    let today = state.today();
+    let (filter, problem) = match params.to_filter(today) {
         Ok(filter) => (filter, None),
         Err(e) => match FORM_FIELDS.iter().find(|(field, _, _)| *field == e.field) {
             Some(&(field, label, hint)) => {
-                (CallFilter::default(), Some(FormProblem { field, label: t.t(label), hint: t.t(hint) }))
+                (CallFilter::on(today), Some(FormProblem { field, label: t.t(label), hint: t.t(hint) }))
             }
             // Paging values are not in the form: the error page explains them.
             None => return Err(e.into()),
@@ -118,7 +119,6 @@ pub async fn list(
         Some(_) => Page { items: Vec::new(), total: 0 },
     };
     let figures = state.derived.figures();
-    let today = Utc::now().date_naive();
     let sort_labels = [
         (CallSort::Deadline, "sort-deadline"),
         (CallSort::DeadlineDesc, "sort-deadline-desc"),
@@ -200,7 +200,7 @@ pub async fn show(
     Path(topic_id): Path<String>,
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
-    let mut view = CallPage::new(ctx, &call, Utc::now().date_naive());
+    let mut view = CallPage::new(ctx, &call, state.today());
     let wanted = [
         ("match-applicants", lshub_search::EntityType::ORGANISATION),
         ("match-datasets", lshub_search::EntityType(&lshub_domain::content::DATASET)),

@@ -10,7 +10,6 @@ use lshub_dcat::{CatalogueInfo, DcatError, RdfSyntax};
 use lshub_domain::content::Item;
 use lshub_domain::dataset::Dataset;
 
-use crate::content::today;
 use crate::error::AppError;
 use crate::public_cache::public;
 use crate::routes::RouteTable;
@@ -26,7 +25,7 @@ pub fn routes() -> RouteTable {
 }
 
 async fn catalogue(State(state): State<AppState>, syntax: RdfSyntax) -> Result<Response, AppError> {
-    let datasets = state.db.listed_items::<Dataset>(today()).await?;
+    let datasets = state.db.listed_items::<Dataset>(state.today()).await?;
     let info = CatalogueInfo {
         base_url: &state.site.public_url,
         region: &state.site.region,

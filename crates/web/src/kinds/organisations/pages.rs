@@ -12,7 +12,6 @@ use serde_json::{json, Map, Value};
 
 use crate::access::pages::{holder_access, HolderAccess};
 use crate::auth::Auth;
-use crate::content::today;
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::facts::{message_or, paragraphs, provenance_fields, web_link, Field, Text};
@@ -200,7 +199,7 @@ pub async fn show(
     view.maintain_url = format!("/organisations/{}/claim", organisation.slug);
     let held = ItemFilter {
         owner_id: Some(organisation.id.clone()),
-        listed_on: Some(today()),
+        listed_on: Some(state.today()),
         pagination: Pagination { limit: HELD_DATASETS_SHOWN, offset: 0 },
         ..ItemFilter::default()
     };
