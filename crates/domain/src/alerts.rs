@@ -71,7 +71,8 @@ fn changed_fields(before: &CallContent, after: &CallContent) -> Vec<String> {
     else {
         return Vec::new();
     };
-    let mut fields: Vec<String> = new.iter().filter(|(key, value)| old.get(*key) != Some(value)).map(|(k, _)| k.clone()).collect();
+    let mut fields: Vec<String> =
+        new.iter().filter(|(key, value)| old.get(*key) != Some(value)).map(|(k, _)| k.clone()).collect();
     fields.extend(old.keys().filter(|key| !new.contains_key(*key)).cloned());
     fields
 }
@@ -318,7 +319,12 @@ mod tests {
         assert_eq!(SearchCriteria::of(&criteria.filter(Pagination::default())), criteria);
         assert_eq!(
             criteria.query_pairs(),
-            vec![("q", "cancer".into()), ("status", "open".into()), ("budgetMin", "1000".into()), ("sort", "-updated".into())]
+            vec![
+                ("q", "cancer".into()),
+                ("status", "open".into()),
+                ("budgetMin", "1000".into()),
+                ("sort", "-updated".into())
+            ]
         );
         let reversed = SearchCriteria { budget_min: Some(10), budget_max: Some(5), ..Default::default() };
         assert_eq!(reversed.validate().map_err(|e| e.field), Err("budgetMin"));

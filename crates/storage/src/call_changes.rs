@@ -50,7 +50,8 @@ pub(crate) async fn record_changes(
     for record in records {
         let content = &record.content;
         if let Some((kind, fields)) = call_change(before.get(&content.topic_id), content) {
-            let fields = serde_json::to_string(&fields).map_err(|e| StorageError::Bind(format!("changed fields: {e}")))?;
+            let fields =
+                serde_json::to_string(&fields).map_err(|e| StorageError::Bind(format!("changed fields: {e}")))?;
             exec(
                 backend,
                 tx,

@@ -220,31 +220,29 @@ impl Database {
         rows.first().map(search_from_row).transpose()
     }
 
-    /// Turns off the alerts of the search that an unsubscribe secret (its digest) belongs
-    /// to; the secret authorises, no session. Saying it twice changes nothing more.
+    /// Turns off the alerts of a search (found by its unsubscribe secret, which authorises:
+    /// no session). Saying it twice changes nothing more and audits nothing more.
     pub async fn unsubscribe_search(
         &self,
-        digest: &str,
+        search_id: &str,
         at: DateTime<Utc>,
-        audit: impl for<'a> FnOnce(&'a SavedSearch) -> AuditEvent<'a>,
-    ) -> Result<Option<SavedSearch>, StorageError> {
-        let Some(search) = self.search_by_unsubscribe(digest).await? else { return Ok(None) };
+        audit: AuditEvent<'_>,
+    ) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
             let changed = exec(
                 backend,
                 tx,
                 "UPDATE saved_searches SET alerts_off_at = ? WHERE id = ? AND alerts_off_at IS NULL",
-                binds![stamp(at), search.id.clone()],
+                binds![stamp(at), search_id.to_owned()],
                 "unsubscribing a saved search",
             )
             .await?;
             if changed > 0 {
-                crate::audit::insert(backend, tx, &audit(&search)).await?;
+                crate::audit::insert(backend, tx, &audit).await?;
             }
             Ok(())
         })
-        .await?;
-        Ok(Some(SavedSearch { alerts: false, ..search }))
+        .await
     }
 
     /// Every search whose alerts are on, of enabled accounts with a confirmed address.

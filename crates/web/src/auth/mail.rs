@@ -61,9 +61,7 @@ impl Mailer {
                 for (name, value) in list_headers(mail) {
                     builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
                 }
-                let message = builder
-                    .body(mail.body.clone())
-                    .map_err(|e| format!("building the message: {e}"))?;
+                let message = builder.body(mail.body.clone()).map_err(|e| format!("building the message: {e}"))?;
                 transport.send(&message).map(|_| ()).map_err(|e| format!("sending through SMTP: {e}"))
             }
             Mailer::Files(dir) => {
