@@ -176,7 +176,7 @@ pub struct CallChangeList {
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn api(
+pub async fn list_call_changes(
     State(state): State<AppState>,
     Params(params): Params<ChangeParams>,
 ) -> Result<Json<CallChangeList>, AppError> {

@@ -26,7 +26,7 @@ use crate::routes::RouteTable;
 pub struct Calls;
 
 #[derive(OpenApi)]
-#[openapi(paths(api::list, api::show, changes::api), tags((name = "calls")))]
+#[openapi(paths(api::list, api::show, changes::list_call_changes), tags((name = "calls")))]
 struct CallsApi;
 
 impl Served for Calls {
@@ -57,7 +57,7 @@ impl Served for Calls {
     fn api() -> RouteTable {
         RouteTable::new()
             .route("/calls", public(get(api::list)))
-            .route("/calls/changes", public(get(changes::api)))
+            .route("/calls/changes", public(get(changes::list_call_changes)))
             .route("/calls/{topic_id}", public(get(api::show)))
     }
 
