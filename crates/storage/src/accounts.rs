@@ -110,6 +110,8 @@ pub struct QueuedMail {
     pub subject: String,
     pub body: String,
     pub attempts: i64,
+    /// RFC 8058's one-click unsubscribe address, for mail that offers one.
+    pub unsubscribe_url: Option<String>,
 }
 
 /// What a one-time code is for.
@@ -944,7 +946,7 @@ impl Database {
         let rows = self
             .query_rows(
                 &format!(
-                    "SELECT id, recipient, subject, body, attempts FROM outgoing_mail WHERE sent_at IS NULL \
+                    "SELECT id, recipient, subject, body, attempts, unsubscribe_url FROM outgoing_mail WHERE sent_at IS NULL \
                      AND attempts < {} AND (locked_until IS NULL OR locked_until < ?) ORDER BY created_at LIMIT {}",
                     max_attempts.max(1),
                     limit.max(1)
@@ -962,6 +964,7 @@ impl Database {
                     subject: row.try_get("subject")?,
                     body: row.try_get("body")?,
                     attempts: row.try_get("attempts")?,
+                    unsubscribe_url: row.try_get("unsubscribe_url")?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -1150,16 +1153,28 @@ pub(crate) async fn queue_mail(
     tx: &mut Transaction<'static, Any>,
     mail: Mail<'_>,
 ) -> Result<(), StorageError> {
+    queue_message(backend, tx, mail, None).await
+}
+
+/// Queues `mail`, with the address of its one-click unsubscribe (RFC 8058) when it has one.
+pub(crate) async fn queue_message(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    mail: Mail<'_>,
+    unsubscribe_url: Option<&str>,
+) -> Result<(), StorageError> {
     exec(
         backend,
         tx,
-        "INSERT INTO outgoing_mail (id, recipient, subject, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, 0)",
+        "INSERT INTO outgoing_mail (id, recipient, subject, body, created_at, attempts, unsubscribe_url) \
+         VALUES (?, ?, ?, ?, ?, 0, ?)",
         binds![
             Uuid::now_v7().to_string(),
             mail.recipient.to_owned(),
             mail.subject.to_owned(),
             mail.body.to_owned(),
-            now()
+            now(),
+            unsubscribe_url.map(str::to_owned)
         ],
         "queueing mail",
     )

@@ -123,18 +123,21 @@ impl Database {
             .context("listing programmes")
     }
 
-    /// Inserts new calls and updates changed ones, keyed by their source id, in one transaction.
+    /// Inserts new calls and updates changed ones, keyed by their source id, in one transaction
+    /// with their entries in the call changelog.
     pub async fn upsert_calls(
         &self,
         records: &[NewCallTopic],
         progress: &dyn Progress,
     ) -> Result<UpsertSummary, StorageError> {
         let mut tx = self.begin_write().await?;
+        let before = crate::call_changes::stored_calls(self.backend(), &mut tx).await?;
         let table = RecordTable { table: CallTopics::Table.into_iden(), id: CallTopics::TopicId.into_iden() };
         let new_identity = |record: &NewCallTopic| {
             vec![(CallTopics::TopicId.into_iden(), Expr::val(record.content.topic_id.as_str()))]
         };
         let summary = upsert_records(self.backend(), &mut tx, table, records, new_identity, progress).await?;
+        crate::call_changes::record_changes(self.backend(), &mut tx, before, records).await?;
         tx.commit().await.context("committing calls")?;
         Ok(summary)
     }

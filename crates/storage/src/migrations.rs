@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "call opening dates",
         sql: include_str!("../migrations/0012_call_opening_dates.sql"),
     },
+    Migration {
+        version: 14,
+        name: "call changes and saved searches",
+        sql: include_str!("../migrations/0014_call_changes_saved_searches.sql"),
+    },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -871,3 +871,48 @@ access-holder-offer = Offer datasets for request
 access-holder-entitlements = Entitlements given
 access-dataset-heading = Request access
 access-request = Request access
+
+# Call changelog and saved searches with alerts
+call-changes-title = Changes to calls
+call-changes-lead = What each import of the funders' data found: new calls, changed calls (with the fields that changed) and calls the funder closed.
+call-changes-subscribe = Follow the changes (Atom feed)
+call-changes-count = { $count ->
+    [one] { $shown } change
+   *[other] { $shown } changes
+}
+call-changes-none = No import has changed any call yet.
+call-change-new = New call
+call-change-closed = Closed by the funder
+call-change-fields = Changed: { $fields }
+call-changed-on = changed on { $date }
+alerts-save = Save this search
+alerts-save-name = Name of the search
+alerts-save-hint = Saved searches mail you when a new call matches and 30 and 7 days before a matching call's deadline, and each has a feed of its own.
+alerts-save-sign-in = Sign in to save this search and get alerts of new calls and deadlines
+alerts-searches-title = Saved searches
+alerts-searches-lead = Your searches of the funding calls. Each mails you when a new call matches and 30 and 7 days before a matching call's deadline, and has a feed at a secret address that works without signing in.
+alerts-searches-none = You have no saved searches yet. Filter the calls and choose "Save this search".
+alerts-feed-created = The feed of “{ $name }” is at the address below. Copy it now: it is not shown again, and anyone who has it can read the feed. You can make a new address later; the old one then stops working.
+alerts-column-name = Search
+alerts-column-saved = Saved on
+alerts-column-mail = Mail alerts
+alerts-column-feed = Feed
+alerts-column-delete = Delete
+alerts-on = On
+alerts-off = Off
+alerts-turn-on = Turn on
+alerts-turn-off = Turn off
+alerts-new-feed = New feed address
+alerts-delete = Delete
+alerts-unsubscribe-title = Stop the alerts for “{ $name }”?
+alerts-unsubscribe-intro = You will get no more mail for this saved search. The search and its feed stay; you can turn the alerts on again on your saved searches page.
+alerts-unsubscribe-submit = Stop the alerts
+alerts-unsubscribe-already = The alerts for this search are off already.
+alerts-unsubscribed-title = The alerts are off
+alerts-unsubscribed-text = You will get no more mail for “{ $name }”.
+alerts-mail-subject = Funding calls for “{ $name }”
+alerts-mail-intro = News about the calls that match your saved search “{ $name }” on LSH Hub:
+alerts-mail-new = New call.
+alerts-mail-deadline = Deadline on { $date }, in { $days } days.
+alerts-mail-footer = Stop these alerts: { $unsubscribe }
+    Your saved searches: { $searches }

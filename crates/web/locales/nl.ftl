@@ -871,3 +871,48 @@ access-holder-offer = Datasets aanbieden om aan te vragen
 access-holder-entitlements = Gegeven toegangsrechten
 access-dataset-heading = Toegang aanvragen
 access-request = Toegang aanvragen
+
+# Call changelog and saved searches with alerts
+call-changes-title = Wijzigingen in oproepen
+call-changes-lead = Wat elke import van de gegevens van financiers vond: nieuwe oproepen, gewijzigde oproepen (met de gewijzigde velden) en oproepen die de financier sloot.
+call-changes-subscribe = Volg de wijzigingen (Atom-feed)
+call-changes-count = { $count ->
+    [one] { $shown } wijziging
+   *[other] { $shown } wijzigingen
+}
+call-changes-none = Nog geen import heeft een oproep gewijzigd.
+call-change-new = Nieuwe oproep
+call-change-closed = Gesloten door de financier
+call-change-fields = Gewijzigd: { $fields }
+call-changed-on = gewijzigd op { $date }
+alerts-save = Deze zoekopdracht bewaren
+alerts-save-name = Naam van de zoekopdracht
+alerts-save-hint = Bewaarde zoekopdrachten mailen u als een nieuwe oproep past en 30 en 7 dagen voor de deadline van een passende oproep, en hebben elk een eigen feed.
+alerts-save-sign-in = Log in om deze zoekopdracht te bewaren en meldingen te krijgen van nieuwe oproepen en deadlines
+alerts-searches-title = Bewaarde zoekopdrachten
+alerts-searches-lead = Uw zoekopdrachten in de financieringsoproepen. Elke mailt u als een nieuwe oproep past en 30 en 7 dagen voor de deadline van een passende oproep, en heeft een feed op een geheim adres dat zonder inloggen werkt.
+alerts-searches-none = U heeft nog geen bewaarde zoekopdrachten. Filter de oproepen en kies "Deze zoekopdracht bewaren".
+alerts-feed-created = De feed van “{ $name }” staat op het adres hieronder. Kopieer het nu: het wordt niet nog eens getoond, en iedereen die het heeft, kan de feed lezen. U kunt later een nieuw adres maken; het oude werkt dan niet meer.
+alerts-column-name = Zoekopdracht
+alerts-column-saved = Bewaard op
+alerts-column-mail = Meldingen per mail
+alerts-column-feed = Feed
+alerts-column-delete = Verwijderen
+alerts-on = Aan
+alerts-off = Uit
+alerts-turn-on = Aanzetten
+alerts-turn-off = Uitzetten
+alerts-new-feed = Nieuw feedadres
+alerts-delete = Verwijderen
+alerts-unsubscribe-title = Meldingen voor “{ $name }” stoppen?
+alerts-unsubscribe-intro = U krijgt voor deze bewaarde zoekopdracht geen mail meer. De zoekopdracht en haar feed blijven; op de pagina met uw bewaarde zoekopdrachten zet u de meldingen weer aan.
+alerts-unsubscribe-submit = Meldingen stoppen
+alerts-unsubscribe-already = De meldingen voor deze zoekopdracht staan al uit.
+alerts-unsubscribed-title = De meldingen staan uit
+alerts-unsubscribed-text = U krijgt geen mail meer voor “{ $name }”.
+alerts-mail-subject = Financieringsoproepen voor “{ $name }”
+alerts-mail-intro = Nieuws over de oproepen die passen bij uw bewaarde zoekopdracht “{ $name }” op LSH Hub:
+alerts-mail-new = Nieuwe oproep.
+alerts-mail-deadline = Deadline op { $date }, over { $days } dagen.
+alerts-mail-footer = Deze meldingen stoppen: { $unsubscribe }
+    Uw bewaarde zoekopdrachten: { $searches }

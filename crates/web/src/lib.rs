@@ -29,6 +29,7 @@ use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
+pub use kinds::calls::send_alerts;
 pub use kinds::{documents, exports, Export};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
@@ -174,6 +175,7 @@ async fn deliver_mail(state: AppState) {
                 tracing::error!(error = %e, "purging expired sessions failed");
             }
             remind_of_expiry(&state).await;
+            kinds::calls::send_alerts(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }

@@ -132,7 +132,7 @@ fn date(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>
         .transpose()
 }
 
-fn pagination(limit: &Option<String>, offset: &Option<String>) -> Result<Pagination, ValidationError> {
+pub(crate) fn pagination(limit: &Option<String>, offset: &Option<String>) -> Result<Pagination, ValidationError> {
     Pagination::new(integer("limit", limit)?, integer("offset", offset)?)
 }
 

@@ -164,6 +164,18 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/applications/{id}/attachments/{hash}", SIGNED_IN),
     ("GET", "/organisations/{slug}/entitlements.csv", OWNERS),
     ("GET", "/organisations/{slug}/entitlements.json", OWNERS),
+    ("GET", "/calls/changes", ALL),
+    ("GET", "/calls/changes.atom", ALL),
+    ("GET", "/api/v1/calls/changes", ALL),
+    ("POST", "/calls/searches", SIGNED_IN),
+    ("GET", "/account/searches", SIGNED_IN),
+    ("POST", "/account/searches/{id}/delete", SIGNED_IN),
+    ("POST", "/account/searches/{id}/alerts", SIGNED_IN),
+    ("POST", "/account/searches/{id}/feed", SIGNED_IN),
+    // The secret authorises: anyone holding it, no session needed.
+    ("GET", "/feeds/searches/{secret}", ALL),
+    ("GET", "/alerts/unsubscribe/{secret}", ALL),
+    ("POST", "/alerts/unsubscribe/{secret}", ALL),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -182,6 +194,7 @@ fn concrete(route: &str) -> String {
         .replace("{file}", "style.css")
         .replace("{id}", "no-such-id")
         .replace("{hash}", "no-such-hash")
+        .replace("{secret}", "no-such-secret")
 }
 
 async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &str) -> Result<Outcome, u16> {

@@ -11,6 +11,7 @@ mod access_routes;
 mod account_credentials;
 mod account_states;
 mod accounts;
+mod alerts;
 mod api;
 mod authorization_matrix;
 mod backup;

@@ -52,19 +52,24 @@ impl Mailer {
             Mailer::Smtp { transport, from } => {
                 use lettre::Transport;
                 let to = mail.recipient.parse().map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
-                let message = lettre::Message::builder()
+                use lettre::message::header::{HeaderName, HeaderValue};
+                let mut builder = lettre::Message::builder()
                     .from(from.clone())
                     .to(to)
                     .subject(mail.subject.clone())
-                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                    .body(mail.body.clone())
-                    .map_err(|e| format!("building the message: {e}"))?;
+                    .header(lettre::message::header::ContentType::TEXT_PLAIN);
+                for (name, value) in list_headers(mail) {
+                    builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
+                }
+                let message = builder.body(mail.body.clone()).map_err(|e| format!("building the message: {e}"))?;
                 transport.send(&message).map(|_| ()).map_err(|e| format!("sending through SMTP: {e}"))
             }
             Mailer::Files(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+                let headers: String =
+                    list_headers(mail).into_iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
                 let text = format!(
-                    "To: {}\r\nSubject: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+                    "To: {}\r\nSubject: {}\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
                     mail.recipient, mail.subject, mail.body
                 );
                 // Written under a temporary name and renamed, so a reader never sees half.
@@ -74,6 +79,19 @@ impl Mailer {
                 std::fs::rename(&partial, &path).map_err(|e| format!("renaming to {}: {e}", path.display()))
             }
         }
+    }
+}
+
+/// RFC 8058's one-click unsubscribe: the link, and that a POST to it is enough. (Mail
+/// clients offer the button only for mail whose DKIM signature covers both; signing is the
+/// relay's part.)
+fn list_headers(mail: &QueuedMail) -> Vec<(&'static str, String)> {
+    match &mail.unsubscribe_url {
+        Some(url) => vec![
+            ("List-Unsubscribe", format!("<{url}>")),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_owned()),
+        ],
+        None => Vec::new(),
     }
 }
 
@@ -158,12 +176,15 @@ mod tests {
             subject: "Confirm your address".into(),
             body: "Open http://hub.test/verify?code=abc".into(),
             attempts: 0,
+            unsubscribe_url: Some("http://hub.test/alerts/unsubscribe/abc".into()),
         };
         tokio::task::spawn_blocking(move || mailer.deliver(&mail)).await.expect("task").expect("sent");
         let received = sink.await.expect("sink");
         assert!(received.contains("To: ann@example.org"), "{received}");
         assert!(received.contains("Subject: Confirm your address"));
         assert!(received.contains("http://hub.test/verify?code=abc"));
+        assert!(received.contains("List-Unsubscribe: <http://hub.test/alerts/unsubscribe/abc>"), "{received}");
+        assert!(received.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(Mailer::smtp("not a url", "hub@example.org").is_err());
         assert!(Mailer::smtp("smtps://smtp.example.org", "not an address").is_err());
     }

@@ -10,6 +10,7 @@
 //! except under `CI`, where that fails.
 
 mod access;
+mod alerts;
 mod chrome;
 mod keyboard;
 mod member;
@@ -43,6 +44,7 @@ const FLOWS: &[(&str, Flow)] = &[
     ("holder offers a dataset; researcher applies with a co-applicant, is returned, resubmits, is approved", |s| {
         Box::pin(access::apply_return_approve(s))
     }),
+    ("member saves a calls search, sees it listed and deletes it", |s| Box::pin(alerts::save_list_delete(s))),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -68,6 +70,8 @@ const PAGE_TYPES: &[&str] = &[
     "access-item-form",
     "application",
     "access-entitlements",
+    "call-changes",
+    "saved-searches",
 ];
 
 #[tokio::test]

@@ -19,8 +19,18 @@ const SUMMARY_CHARS: usize = 600;
 
 pub async fn calls_atom(State(state): State<AppState>) -> Result<Response, AppError> {
     let calls = state.db.all_calls(CallSort::RecentlyUpdated).await?;
-    let today = state.today();
-    let feed = calls_feed(&state.site.public_url, &state.site.region, &calls[..calls.len().min(ATOM_ENTRIES)], today);
+    let base = &state.site.public_url;
+    let feed = calls_feed(
+        base,
+        Titled {
+            title: format!("LSH Hub {}: funding calls", state.site.region),
+            self_url: format!("{base}/feeds/calls.atom"),
+            page_url: format!("{base}/calls"),
+        },
+        &state.site.region,
+        &calls[..calls.len().min(ATOM_ENTRIES)],
+        state.today(),
+    );
     Ok(atom_response(&feed))
 }
 
@@ -37,14 +47,22 @@ pub async fn deadlines_ics(State(state): State<AppState>) -> Result<Response, Ap
         .into_response())
 }
 
-fn calls_feed(base: &str, region: &str, calls: &[CallTopic], today: NaiveDate) -> Feed {
-    let self_url = format!("{base}/feeds/calls.atom");
+/// What a feed of calls is called and where it and its page are.
+pub(super) struct Titled {
+    pub title: String,
+    pub self_url: String,
+    pub page_url: String,
+}
+
+/// A feed of `calls`, with their statuses on `today`: every call's feed and each saved
+/// search's.
+pub(super) fn calls_feed(base: &str, titled: Titled, region: &str, calls: &[CallTopic], today: NaiveDate) -> Feed {
     let mut feed = Feed::default();
-    feed.set_title(Text::plain(format!("LSH Hub {region}: funding calls")));
-    feed.set_id(self_url.clone());
+    feed.set_title(Text::plain(printable(&titled.title)));
+    feed.set_id(titled.self_url.clone());
     feed.set_links(vec![
-        atom_link(self_url, "self", None),
-        atom_link(format!("{base}/calls"), "alternate", Some("text/html")),
+        atom_link(titled.self_url, "self", None),
+        atom_link(titled.page_url, "alternate", Some("text/html")),
     ]);
     feed.set_updated(calls.iter().map(|c| c.provenance.last_updated).max().unwrap_or_else(Utc::now).fixed_offset());
     let mut hub = Person::default();

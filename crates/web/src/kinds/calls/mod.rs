@@ -1,11 +1,13 @@
 //! Funding calls: imported from the funders' open data, listed with their deadlines, each
 //! with its page, and followed by feed and calendar.
 
+mod alerts;
 mod api;
+mod changes;
 mod feeds;
 mod pages;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use lshub_domain::content::{Kind, SearchDocument, CALL};
 use lshub_domain::{CallSort, CallTopic};
@@ -13,6 +15,7 @@ use lshub_search::Searchable;
 use lshub_storage::{Database, StorageError};
 use utoipa::OpenApi;
 
+pub use alerts::{send_alerts, UNSUBSCRIBE_PATH};
 pub use api::CallSummary;
 pub use pages::CallRow;
 
@@ -23,24 +26,39 @@ use crate::routes::RouteTable;
 pub struct Calls;
 
 #[derive(OpenApi)]
-#[openapi(paths(api::list, api::show), tags((name = "calls")))]
+#[openapi(paths(api::list, api::show, changes::list_call_changes), tags((name = "calls")))]
 struct CallsApi;
 
 impl Served for Calls {
     const KIND: &'static Kind = &CALL;
 
     fn pages() -> RouteTable {
-        RouteTable::new().route("/calls", public(get(pages::list))).route("/calls/{topic_id}", public(get(pages::show)))
+        RouteTable::new()
+            .route("/calls", public(get(pages::list)))
+            .route("/calls/{topic_id}", public(get(pages::show)))
+            .route("/calls/changes", public(get(changes::page)))
+            .route("/calls/searches", post(alerts::save))
+            .route("/account/searches", get(alerts::list))
+            .route("/account/searches/{id}/delete", post(alerts::delete))
+            .route("/account/searches/{id}/alerts", post(alerts::set_alerts))
+            .route("/account/searches/{id}/feed", post(alerts::renew_feed))
+            .route("/alerts/unsubscribe/{secret}", get(alerts::unsubscribe_form).post(alerts::unsubscribe))
     }
 
     fn feeds() -> RouteTable {
         RouteTable::new()
             .route("/feeds/calls.atom", public(get(feeds::calls_atom)))
             .route("/feeds/deadlines.ics", public(get(feeds::deadlines_ics)))
+            .route("/calls/changes.atom", public(get(changes::atom)))
+            // Not in the public cache: a deleted search's address must stop working at once.
+            .route("/feeds/searches/{secret}", get(alerts::feed))
     }
 
     fn api() -> RouteTable {
-        RouteTable::new().route("/calls", public(get(api::list))).route("/calls/{topic_id}", public(get(api::show)))
+        RouteTable::new()
+            .route("/calls", public(get(api::list)))
+            .route("/calls/changes", public(get(changes::list_call_changes)))
+            .route("/calls/{topic_id}", public(get(api::show)))
     }
 
     fn describe(openapi: &mut utoipa::openapi::OpenApi) {

@@ -5,8 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use lshub_domain::alerts::SearchCriteria;
 use lshub_domain::{topic_id_path_segment, CallFilter, CallSort, CallStatus, CallTopic, Page};
 
+use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::facts::{paragraphs, provenance_fields, web_link, Field};
@@ -88,6 +90,10 @@ struct CallsPage {
     count: String,
     rows: Vec<CallRow>,
     pager: Pager,
+    /// The CSRF token of the "save this search" form, for a signed-in user.
+    save_csrf: Option<String>,
+    /// The search as the form saves it.
+    saved_query: Vec<(&'static str, String)>,
 }
 
 impl CallsPage {
@@ -100,6 +106,7 @@ impl CallsPage {
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageContext,
+    auth: Auth,
     Params(params): Params<CallParams>,
 ) -> Result<Response, AppError> {
     let t = &ctx.t;
@@ -152,6 +159,8 @@ pub async fn list(
             .collect(),
         count: t.count("calls-count", page.total),
         rows: page.items.iter().map(|c| CallRow::new(t, c, today)).collect(),
+        save_csrf: auth.session.is_some().then(|| auth.csrf.clone()),
+        saved_query: SearchCriteria::of(&filter).query_pairs(),
         pager: Pager::new(t, page.total, filter.page, |offset| {
             let mut params = params.clone();
             params.offset = (offset > 0).then(|| offset.to_string());
@@ -190,6 +199,8 @@ struct CallPage {
     support: Vec<String>,
     portal_url: Option<String>,
     provenance: Vec<Field>,
+    /// "Changed on …": when an import last found the call changed or closed.
+    changed_on: Option<String>,
     /// Organisations that could apply.
     matches: Vec<matching::MatchSection>,
 }
@@ -201,6 +212,10 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
     let mut view = CallPage::new(ctx, &call, state.today());
+    let changed = state.db.last_call_change(&call.content.topic_id).await?;
+    view.changed_on = changed.map(|at| {
+        view.ctx.t.t1("call-changed-on", "date", format::date(view.ctx.t.lang, state.site.clock.date_at(at)))
+    });
     let wanted = [
         ("match-applicants", lshub_search::EntityType::ORGANISATION),
         ("match-datasets", lshub_search::EntityType(&lshub_domain::content::DATASET)),
@@ -244,6 +259,7 @@ impl CallPage {
         }
         Self {
             matches: Vec::new(),
+            changed_on: None,
             call: CallRow::new(t, call, today),
             facts,
             deadlines: content
