@@ -3,6 +3,7 @@
 //! these and stay thin; nothing here knows HTTP, forms or templates.
 
 pub mod access;
+pub mod acquisition;
 pub mod content;
 mod error;
 pub mod profile;
