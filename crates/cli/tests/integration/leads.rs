@@ -11,7 +11,10 @@ use lshub_service::acquisition::{self as service, Change, NewCompany, NewLead};
 use lshub_service::{Caller, ServiceError};
 use lshub_storage::NoProgress;
 
+use crate::authorization_matrix::staff;
+use crate::browser::{grant, Browser, PASSWORD};
 use crate::builders::{per_backend_hub, Hub};
+use crate::support::{per_backend, TestApp};
 
 per_backend_hub!(
     a_lead_is_entered_worked_on_and_shared,
@@ -19,6 +22,11 @@ per_backend_hub!(
     a_secret_link_opens_the_package_until_it_expires_or_is_revoked,
     the_public_sees_counts_of_landed_companies_only
 );
+
+mod http {
+    use super::*;
+    per_backend!(the_package_is_a_page_and_a_pdf_that_a_secret_link_opens);
+}
 
 fn details(sector: &str, jobs: Option<u32>) -> LeadDetails {
     LeadDetails { sector: sector.into(), jobs, summary: "Imaging software for radiology".into() }
@@ -276,4 +284,114 @@ async fn the_public_sees_counts_of_landed_companies_only(hub: Hub) {
     for secret in ["Count One", "Still Thinking", "Imaging software", &p1.profile.name] {
         assert!(!json.contains(secret), "the counts name nothing: {secret}");
     }
+}
+
+/// The text layer of a PDF, by Poppler's `pdftotext` (`scripts/test` installs it); `None`
+/// where it is missing outside CI.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    use std::io::Write;
+    let child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("pdftotext is missing (Debian: poppler-utils): the PDF's text is not checked");
+            return None;
+        }
+        Err(e) => panic!("CI needs pdftotext: {e}"),
+    };
+    child.stdin.take().expect("stdin").write_all(pdf).expect("the PDF to pdftotext");
+    let output = child.wait_with_output().expect("pdftotext");
+    assert!(output.status.success(), "pdftotext read the PDF");
+    Some(String::from_utf8(output.stdout).expect("text"))
+}
+
+/// The partner organisation and company of this test (used by no other test).
+const PARTNER: &str = "turing-foundation";
+
+async fn the_package_is_a_page_and_a_pdf_that_a_secret_link_opens(app: &TestApp) {
+    let mut admin = Browser::at(app, 267);
+    admin.sign_up("Package Admin", "admin@lead-package.example", PASSWORD).await;
+    grant(app, "admin@lead-package.example", "admin");
+    let page =
+        admin.submit("/admin/partners", "/admin/partners", &[("organisation", PARTNER), ("partner", "yes")]).await;
+    assert_eq!(page.status, 303);
+    let mut partner = staff(app, &mut admin, 268, "staff@lead-package.example", PARTNER, "partner").await;
+
+    // The form, without JavaScript: a name the resolver recognises links the directory's company.
+    let fields = [
+        ("owner", PARTNER),
+        ("company", "Merck (Netherlands)"),
+        ("sector", "pharma"),
+        ("jobs", "120"),
+        ("summary", "Oncology research and clinical trials"),
+    ];
+    let created = partner.submit("/leads/new", "/leads", &fields).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let lead = created.location.expect("the lead's page");
+    let id = lead.trim_start_matches("/leads/").to_owned();
+    let (_, wire) = partner.api(reqwest::Method::GET, &format!("/api/v1/leads/{id}"), &serde_json::json!({})).await;
+    assert_eq!(wire["company"]["name"], "Merck (Netherlands)", "linked, not added: {wire}");
+    let refused = partner.submit("/leads/new", "/leads", &[("owner", PARTNER), ("company", ""), ("sector", "x")]).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("aria-invalid=\"true\""), "each refused field is marked");
+
+    for (language, heading, none) in [
+        ("en", "Soft-landing package for", "does not list talent programmes"),
+        ("nl", "Soft-landingpakket voor", "nog geen talentprogramma"),
+    ] {
+        partner.get(&format!("/language/{language}")).await;
+        let page = partner.get(&format!("{lead}/package")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(heading) && page.body.contains(none), "{language}: {}", page.body);
+        assert_eq!(partner.get(&lead).await.status, 200);
+    }
+    partner.get("/language/en").await;
+
+    // A link for the company: shown once, opens the page and the PDF without an account.
+    let made = partner.submit(&lead, &format!("{lead}/changes"), &[("change", "make-link"), ("days", "14")]).await;
+    assert_eq!(made.status, 200);
+    let start = made.body.find("/soft-landing/").expect("the link on the page");
+    let link: String = made.body[start..].chars().take_while(|c| *c != '<').collect();
+    let mut company = Browser::at(app, 269);
+    let page = company.get(&link).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Merck (Netherlands)"));
+    assert!(!page.body.contains("Oncology research"), "the partners' summary stays theirs");
+    assert_eq!(page.headers["cache-control"], "private, no-store");
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    let pdf = company.request(reqwest::Method::GET, &format!("{link}/package.pdf")).await.send().await.expect("PDF");
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    if let Some(text) = pdf_text(&bytes) {
+        assert!(text.contains("Soft-landing package for Merck (Netherlands)"), "{text}");
+        assert!(text.contains("Your contacts"), "{text}");
+    }
+
+    // Revoked, the link is gone for good.
+    let (_, detail) = partner.api(reqwest::Method::GET, &format!("/api/v1/leads/{id}"), &serde_json::json!({})).await;
+    let link_id = detail["timeline"]
+        .as_array()
+        .and_then(|events| events.iter().find(|e| e["type"] == "link-made"))
+        .map(|e| e["details"]["linkId"].as_str().expect("its id").to_owned())
+        .expect("the link in the timeline");
+    let revoke = serde_json::json!({"change": "revoke-link", "link": link_id});
+    let (status, _) = partner.api(reqwest::Method::POST, &format!("/api/v1/leads/{id}/changes"), &revoke).await;
+    assert_eq!(status, 200);
+    assert_eq!(company.get(&link).await.status, 404);
+    assert_eq!(company.get(&format!("{link}/package.pdf")).await.status, 404);
+
+    // The public counts: a page in both languages and the API, with counts only.
+    for (language, title) in [("en", "Companies landed"), ("nl", "Gelande bedrijven")] {
+        let (status, body) = app.get_text("/impact", language).await;
+        assert_eq!(status, 200);
+        assert!(body.contains(title) && !body.contains("Merck"), "{language}");
+    }
+    let (status, counts) = app.get_json("/api/v1/leads/impact").await;
+    assert_eq!(status, 200);
+    assert!(counts["companies"].is_u64() && counts["rows"].is_array(), "{counts}");
 }

@@ -140,7 +140,7 @@ pub fn check_company_name(name: &str) -> Result<(), ValidationError> {
 
 /// Something that happened to a lead; the timeline is these in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum LeadEvent {
     /// The lead was entered, for the company with this directory id.
     Created {

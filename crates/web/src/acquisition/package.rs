@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// How many facilities and calls a package lists.
 const SHOWN: usize = 8;
 /// Matches asked for before the facilities and open calls are picked from them.
-const CANDIDATES: usize = 50;
+const CANDIDATES: usize = 100;
 
 /// Something the package points to.
 pub struct Entry {

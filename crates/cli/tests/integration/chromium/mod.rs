@@ -12,6 +12,7 @@
 mod access;
 mod chrome;
 mod keyboard;
+mod leads;
 mod member;
 mod visitor;
 
@@ -43,6 +44,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("holder offers a dataset; researcher applies with a co-applicant, is returned, resubmits, is approved", |s| {
         Box::pin(access::apply_return_approve(s))
     }),
+    ("partner enters a lead, notes, moves it on and sends the company its package", |s| {
+        Box::pin(leads::enter_a_lead_and_share_its_package(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -68,6 +72,11 @@ const PAGE_TYPES: &[&str] = &[
     "access-item-form",
     "application",
     "access-entitlements",
+    "leads",
+    "lead-form",
+    "lead",
+    "package",
+    "impact",
 ];
 
 #[tokio::test]
