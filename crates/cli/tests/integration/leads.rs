@@ -354,8 +354,9 @@ async fn the_package_is_a_page_and_a_pdf_that_a_secret_link_opens(app: &TestApp)
     // A link for the company: shown once, opens the page and the PDF without an account.
     let made = partner.submit(&lead, &format!("{lead}/changes"), &[("change", "make-link"), ("days", "14")]).await;
     assert_eq!(made.status, 200);
-    let start = made.body.find("/soft-landing/").expect("the link on the page");
+    let start = made.body.find("/soft-landing?key=").expect("the link on the page");
     let link: String = made.body[start..].chars().take_while(|c| *c != '<').collect();
+    let pdf_link = link.replacen("/soft-landing", "/soft-landing/package.pdf", 1);
     let mut company = Browser::at(app, 269);
     let page = company.get(&link).await;
     assert_eq!(page.status, 200);
@@ -363,7 +364,7 @@ async fn the_package_is_a_page_and_a_pdf_that_a_secret_link_opens(app: &TestApp)
     assert!(!page.body.contains("Oncology research"), "the partners' summary stays theirs");
     assert_eq!(page.headers["cache-control"], "private, no-store");
     assert_eq!(page.headers["referrer-policy"], "no-referrer");
-    let pdf = company.request(reqwest::Method::GET, &format!("{link}/package.pdf")).await.send().await.expect("PDF");
+    let pdf = company.request(reqwest::Method::GET, &pdf_link).await.send().await.expect("PDF");
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.expect("bytes");
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
@@ -383,7 +384,8 @@ async fn the_package_is_a_page_and_a_pdf_that_a_secret_link_opens(app: &TestApp)
     let (status, _) = partner.api(reqwest::Method::POST, &format!("/api/v1/leads/{id}/changes"), &revoke).await;
     assert_eq!(status, 200);
     assert_eq!(company.get(&link).await.status, 404);
-    assert_eq!(company.get(&format!("{link}/package.pdf")).await.status, 404);
+    assert_eq!(company.get(&pdf_link).await.status, 404);
+    assert_eq!(company.get("/soft-landing").await.status, 404, "no key, no package");
 
     // The public counts: a page in both languages and the API, with counts only.
     for (language, title) in [("en", "Companies landed"), ("nl", "Gelande bedrijven")] {

@@ -10,9 +10,10 @@ mod pdf;
 
 use crate::state::AppState;
 
-/// The address of the package behind a secret link.
+/// The address of the package behind a secret link. The secret goes in the query, which the
+/// access log leaves out, as it does for sign-in and reset codes.
 pub(crate) fn package_url(secret: &str) -> String {
-    format!("/soft-landing/{secret}")
+    format!("/soft-landing?key={secret}")
 }
 
 /// The directory organisation (slug) that the resolver takes a new company's name to mean,

@@ -4,7 +4,7 @@
 //! company through a secret link), and the public counts (`/impact`).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, REFERRER_POLICY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -35,8 +35,8 @@ pub fn routes() -> RouteTable {
         .route("/leads/{id}/changes", post(change))
         .route("/leads/{id}/package", get(package_page))
         .route("/leads/{id}/package.pdf", get(package_pdf))
-        .route("/soft-landing/{secret}", get(shared_page))
-        .route("/soft-landing/{secret}/package.pdf", get(shared_pdf))
+        .route("/soft-landing", get(shared_page))
+        .route("/soft-landing/package.pdf", get(shared_pdf))
         .route("/impact", get(impact))
 }
 
@@ -465,23 +465,31 @@ pub async fn package_pdf(
     Ok(pdf_response(super::pdf::render(&package, &ctx.t)?))
 }
 
+/// A secret link's query.
+#[derive(serde::Deserialize)]
+pub struct Key {
+    #[serde(default)]
+    key: String,
+}
+
 pub async fn shared_page(
     State(state): State<AppState>,
     ctx: PageContext,
-    Path(secret): Path<String>,
+    Query(Key { key }): Query<Key>,
 ) -> Result<Response, AppError> {
-    let (lead, _) = service::shared_package(&state.db, &secret, today()).await?;
+    let (lead, _) = service::shared_package(&state.db, &key, today()).await?;
     let package = assemble(&state, &ctx.t, &lead).await?;
-    let page = PackagePage { ctx, package, pdf_url: format!("{}/package.pdf", package_url(&secret)), back_url: None };
+    let pdf_url = package_url(&key).replacen("/soft-landing", "/soft-landing/package.pdf", 1);
+    let page = PackagePage { ctx, package, pdf_url, back_url: None };
     Ok(private(render(&page)?))
 }
 
 pub async fn shared_pdf(
     State(state): State<AppState>,
     ctx: PageContext,
-    Path(secret): Path<String>,
+    Query(Key { key }): Query<Key>,
 ) -> Result<Response, AppError> {
-    let (lead, _) = service::shared_package(&state.db, &secret, today()).await?;
+    let (lead, _) = service::shared_package(&state.db, &key, today()).await?;
     let package = assemble(&state, &ctx.t, &lead).await?;
     Ok(pdf_response(super::pdf::render(&package, &ctx.t)?))
 }

@@ -58,7 +58,7 @@ pub async fn enter_a_lead_and_share_its_package(s: &mut Session) -> Result<()> {
     submit(s, "make-link").await?;
     let link = s.find("code.secret").await?.text().await?;
     // The link names the hub's public address; the test server answers the same path.
-    let path = link.find("/soft-landing/").map(|at| link[at..].trim().to_owned()).context("a link")?;
+    let path = link.find("/soft-landing?key=").map(|at| link[at..].trim().to_owned()).context("a link")?;
     s.open(&format!("{lead}/package"), "package", Arrival::Page).await?;
     sign_out(s).await?;
 
