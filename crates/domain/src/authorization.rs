@@ -78,6 +78,23 @@ pub enum Action {
     /// Offer an organisation's datasets for request: its catalogue items, forms, licences
     /// and workflow, and the entitlements given ([`Resource::Organisation`]).
     ManageCatalogue,
+    /// The joint-acquisition pipeline as a whole: its list and entering a lead
+    /// ([`Resource::Hub`]); MoU partners' staff (and admins) only.
+    WorkOnLeads,
+    /// Something done to one lead ([`Resource::Lead`]).
+    Lead(LeadAction),
+}
+
+/// What can be done to one lead of the joint-acquisition pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeadAction {
+    /// See that it exists: its page, timeline and soft-landing package.
+    Read,
+    /// Move its stage, add notes, change its details, point of contact and sharing, and make
+    /// or revoke links to its package.
+    Work,
+    /// Enter it, shared with the organisations named in the resource.
+    Create,
 }
 
 /// What can be done to content. Which of these a kind allows at all follows from its
@@ -125,6 +142,13 @@ pub enum Resource<'a> {
     Content {
         kind: &'a Kind,
         owner: &'a str,
+    },
+    /// A lead of the joint-acquisition pipeline, shared with the partner organisations
+    /// `shared_with` (ids; only organisations that are MoU partners), with its point of
+    /// contact (a user id).
+    Lead {
+        shared_with: &'a [String],
+        contact: Option<&'a str>,
     },
 }
 
@@ -186,6 +210,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
                 TokenScope::Read
             }
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
+            Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
+            Action::Lead(_) => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
             Action::UseSignInPages
@@ -226,9 +252,35 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             let Resource::Content { kind, owner } = resource else { return Deny(Denial::Forbidden) };
             decide_content(user, action, kind, owner)
         }
+        Action::WorkOnLeads if matches!(user.role, Role::Partner | Role::Admin) => Allow,
+        Action::WorkOnLeads => Deny(Denial::Forbidden),
+        Action::Lead(action) => decide_lead(user, action, resource),
         Action::ReadPartnerContent if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Administer if user.role == Role::Admin => Allow,
         Action::ReadPartnerContent | Action::Administer => Deny(Denial::Forbidden),
+    }
+}
+
+/// A lead exists only for the staff of the partner organisations it is shared with (a
+/// partner or admin account that maintains one of them) and for its point of contact while
+/// they hold a partner's role: to everyone else, other partners and admins included, the
+/// answer is the same `Forbidden`, which the use cases turn into "not found". Changes need
+/// a confirmed address.
+fn decide_lead(user: &Principal, action: LeadAction, resource: Resource<'_>) -> Decision {
+    let Resource::Lead { shared_with, contact } = resource else { return Decision::Deny(Denial::Forbidden) };
+    let partner_role = matches!(user.role, Role::Partner | Role::Admin);
+    let staff = partner_role && user.organisations.iter().any(|o| shared_with.contains(o));
+    let contact = partner_role && contact == Some(user.user_id.as_str());
+    let allowed = match action {
+        LeadAction::Read | LeadAction::Work => staff || contact,
+        LeadAction::Create => staff,
+    };
+    if !allowed {
+        Decision::Deny(Denial::Forbidden)
+    } else if action != LeadAction::Read && user.state != AccountState::Verified {
+        Decision::Deny(Denial::EmailNotVerified)
+    } else {
+        Decision::Allow
     }
 }
 
@@ -384,6 +436,58 @@ mod tests {
         for action in [Action::UseApiToken, Action::ReadPublic, EDIT] {
             assert_eq!(decide(&token, action, org), Decision::Deny(Denial::AccountDisabled), "{action:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod lead_tests {
+    use super::*;
+
+    fn actor(role: Role, organisations: &[&str], state: AccountState) -> Actor {
+        Actor::user(Principal {
+            user_id: "u".into(),
+            role,
+            state,
+            organisations: organisations.iter().map(|o| (*o).to_owned()).collect(),
+            via: Credential::Session,
+        })
+    }
+
+    #[test]
+    fn a_lead_exists_only_for_the_partners_it_is_shared_with_and_its_contact() {
+        let shared = ["p1".to_owned()];
+        let lead = |contact| Resource::Lead { shared_with: &shared, contact };
+        let verified = AccountState::Verified;
+        let read = Action::Lead(LeadAction::Read);
+        let work = Action::Lead(LeadAction::Work);
+        let staff = actor(Role::Partner, &["p1"], verified);
+        assert!(decide(&staff, read, lead(None)).is_allowed());
+        assert!(decide(&staff, work, lead(None)).is_allowed());
+        for outsider in [
+            actor(Role::Partner, &["p2"], verified),
+            actor(Role::Admin, &[], verified),
+            actor(Role::Member, &["p1"], verified),
+        ] {
+            assert_eq!(decide(&outsider, read, lead(None)), Decision::Deny(Denial::Forbidden), "{outsider:?}");
+        }
+        let contact = actor(Role::Partner, &[], verified);
+        assert!(decide(&contact, work, lead(Some("u"))).is_allowed());
+        assert!(!decide(&contact, Action::Lead(LeadAction::Create), lead(Some("u"))).is_allowed());
+        let demoted = actor(Role::Member, &[], verified);
+        assert!(!decide(&demoted, read, lead(Some("u"))).is_allowed(), "a contact without a partner's role");
+        let unverified = actor(Role::Partner, &["p1"], AccountState::Unverified);
+        assert!(decide(&unverified, read, lead(None)).is_allowed());
+        assert_eq!(decide(&unverified, work, lead(None)), Decision::Deny(Denial::EmailNotVerified));
+        assert_eq!(decide(&Actor::visitor(), read, lead(None)), Decision::Deny(Denial::SignInRequired));
+        assert!(!decide(&staff, read, Resource::Hub).is_allowed());
+    }
+
+    #[test]
+    fn the_pipeline_is_for_partners_and_admins() {
+        let verified = AccountState::Verified;
+        assert!(decide(&actor(Role::Partner, &[], verified), Action::WorkOnLeads, Resource::Hub).is_allowed());
+        assert!(decide(&actor(Role::Admin, &[], verified), Action::WorkOnLeads, Resource::Hub).is_allowed());
+        assert!(!decide(&actor(Role::Member, &["p1"], verified), Action::WorkOnLeads, Resource::Hub).is_allowed());
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod acquisition;
 pub mod alerts;
 pub mod authorization;
 pub mod call;

@@ -3,6 +3,7 @@
 //! these and stay thin; nothing here knows HTTP, forms or templates.
 
 pub mod access;
+pub mod acquisition;
 pub mod alerts;
 pub mod clock;
 pub mod content;

@@ -16,6 +16,7 @@ pub mod credentials;
 mod database;
 mod embeddings;
 mod error;
+pub mod leads;
 pub mod memberships;
 mod migrations;
 mod organisations;

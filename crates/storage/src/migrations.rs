@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "call opening dates",
         sql: include_str!("../migrations/0012_call_opening_dates.sql"),
     },
+    Migration { version: 13, name: "leads", sql: include_str!("../migrations/0013_leads.sql") },
     Migration {
         version: 14,
         name: "call changes and saved searches",

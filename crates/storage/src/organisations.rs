@@ -173,7 +173,7 @@ pub(crate) fn projection(profile: &OrganisationProfile) -> Vec<(DynIden, Expr)> 
 
 /// A slug from the name; when taken, made unique with the source id (which is stable,
 /// so the same record gets the same slug in every hub that imports the same file).
-fn unique_slug(name: &str, source_id: &str, taken: &mut HashSet<String>) -> String {
+pub(crate) fn unique_slug(name: &str, source_id: &str, taken: &mut HashSet<String>) -> String {
     let base = match slugify(name) {
         s if s.is_empty() => "organisation".to_owned(),
         s => s,
@@ -246,6 +246,38 @@ pub(crate) fn provenance_from_row(row: &AnyRow, id: &str) -> Result<Provenance, 
         first_imported: time("first_imported")?,
         last_updated: time("last_updated")?,
     })
+}
+
+/// The INSERT of one new organisation with `id` and `slug`, outside any import (a company a
+/// partner adds with a lead). Built apart from the async code: sea-query statements are not
+/// `Send`.
+pub(crate) fn insert_statement(
+    backend: crate::Backend,
+    id: &str,
+    slug: &str,
+    record: &NewOrganisation,
+) -> Result<(String, sqlx::any::AnyArguments<'static>), StorageError> {
+    let row = record.row()?;
+    let now = Utc::now().to_rfc3339();
+    let mut values = row.projection;
+    values.extend([
+        (Organisations::Id.into_iden(), Expr::val(id)),
+        (Organisations::Slug.into_iden(), Expr::val(slug)),
+        (Organisations::Record.into_iden(), Expr::val(row.json.as_str())),
+        (Organisations::RecordVersion.into_iden(), Expr::val(i64::from(row.version))),
+        (Organisations::Source.into_iden(), Expr::val(row.source.source.as_str())),
+        (Organisations::SourceId.into_iden(), Expr::val(row.source.source_id.as_str())),
+        (Organisations::FirstImported.into_iden(), Expr::val(now.as_str())),
+        (Organisations::LastUpdated.into_iden(), Expr::val(now.as_str())),
+    ]);
+    let (columns, values): (Vec<_>, Vec<_>) = values.into_iter().unzip();
+    let mut insert = Query::insert();
+    insert
+        .into_table(Organisations::Table)
+        .columns(columns)
+        .values(values)
+        .map_err(|e| StorageError::Bind(e.to_string()))?;
+    Statement::from(&mut insert).build(backend)
 }
 
 impl StoredRecord for NewOrganisation {

@@ -2,6 +2,7 @@
 //! API under `/api/v1` with its OpenAPI document, feeds, health and metrics.
 
 mod access;
+mod acquisition;
 pub mod api;
 pub mod auth;
 mod connections;
@@ -50,9 +51,10 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(kinds.pages)
                 .merge(access::pages::routes())
                 .merge(access::file_routes())
+                .merge(acquisition::pages::routes())
                 .map_router(pages_layer),
         )
-        .nest("/api/v1", api::routes().merge(kinds.api).merge(access::api::routes()))
+        .nest("/api/v1", api::routes().merge(kinds.api).merge(access::api::routes()).merge(acquisition::api::routes()))
         .merge(kinds.feeds)
         .route("/api/openapi.json", public(get(api::openapi_json)))
         .route("/healthz", get(healthz))

@@ -8,7 +8,7 @@ use crate::accounts::claim_id;
 use crate::browser::{grant, Browser, PASSWORD};
 use crate::support::{per_backend, TestApp};
 
-per_backend!(every_route_answers_every_role_as_the_policy_says);
+per_backend!(every_route_answers_every_role_as_the_policy_says, every_lead_route_answers_only_those_it_is_shared_with);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -31,6 +31,7 @@ const ORGANISATION_MEMBERS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served
 const ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Served, Forbidden];
 const OWNERS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Forbidden, Forbidden, Forbidden];
 const MEMBERS_AND_MODERATORS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Served, Served, Forbidden];
+const PARTNERS_AND_ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Served, Served, Forbidden];
 
 /// The routes of every member-written kind, `{kind}` standing for its path. Each is asked
 /// of an item that the organisation's member published just before (so that deleting or
@@ -176,6 +177,24 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/feeds/searches/{secret}", ALL),
     ("GET", "/alerts/unsubscribe/{secret}", ALL),
     ("POST", "/alerts/unsubscribe/{secret}", ALL),
+    // Joint acquisition: the pipeline is partners' and admins'; a lead's own routes answer
+    // every signed-in caller "not found" for an id they may not see (here: none exists),
+    // and `lead_matrix` below asks them of a real lead. The counts are public.
+    ("GET", "/leads", PARTNERS_AND_ADMINS),
+    ("POST", "/leads", PARTNERS_AND_ADMINS),
+    ("GET", "/leads/new", PARTNERS_AND_ADMINS),
+    ("GET", "/leads/{id}", SIGNED_IN),
+    ("POST", "/leads/{id}/changes", SIGNED_IN),
+    ("GET", "/leads/{id}/package", SIGNED_IN),
+    ("GET", "/leads/{id}/package.pdf", SIGNED_IN),
+    ("GET", "/soft-landing", ALL),
+    ("GET", "/soft-landing/package.pdf", ALL),
+    ("GET", "/impact", ALL),
+    ("GET", "/api/v1/leads", PARTNERS_AND_ADMINS),
+    ("POST", "/api/v1/leads", PARTNERS_AND_ADMINS),
+    ("GET", "/api/v1/leads/impact", ALL),
+    ("GET", "/api/v1/leads/{id}", SIGNED_IN),
+    ("POST", "/api/v1/leads/{id}/changes", SIGNED_IN),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -209,6 +228,8 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("profile") => "{}".to_owned(),
             Some("state") => r#"{"transition":"archive"}"#.to_owned(),
             Some("commands") => r#"{"command":"submit"}"#.to_owned(),
+            Some("changes") => r#"{"change":"note","text":"matrix"}"#.to_owned(),
+            Some("leads") => format!(r#"{{"owner":"{ORGANISATION}","companyName":"Matrix","sector":"other"}}"#),
             Some("applications") => r#"{"catalogueItems":["no-such-id"]}"#.to_owned(),
             Some("catalogue-items") | Some("no-such-id") if path.contains("catalogue-items") => {
                 r#"{"title":{"en":"Matrix"},"datasets":[]}"#.to_owned()
@@ -377,4 +398,164 @@ async fn visitor_with_token<'a>(visitor: &mut Browser<'a>) -> Browser<'a> {
     let mut fresh = Browser::new(visitor.app, 95);
     fresh.cookies = visitor.cookies.clone();
     fresh
+}
+
+/// What a lead's route answered a party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Sent to sign in (pages: 303 to /login; API: 401).
+    SignIn,
+    /// 403, for the pipeline as a whole, whatever leads it holds.
+    Refused,
+    /// 404: the lead does not exist for the party.
+    NotFound,
+    /// The lead's page, package, answer or change (a page's change redirects back to it).
+    Shown,
+    /// A list without the lead.
+    Unlisted,
+}
+
+/// The parties of [`LEAD_MATRIX`], in its columns' order.
+const LEAD_PARTIES: [&str; 7] =
+    ["visitor", "unverified", "member", "partner not shared", "partner shared", "point of contact", "admin"];
+
+/// A lead shared with one partner organisation, whose point of contact is staff of another
+/// partner organisation that it is no longer shared with: every route of it × every party.
+const LEAD_MATRIX: &[(&str, &str, [Seen; 7])] = {
+    use Seen::{NotFound, Refused, Shown, SignIn, Unlisted};
+    const LEAD: [Seen; 7] = [SignIn, NotFound, NotFound, NotFound, Shown, Shown, NotFound];
+    &[
+        ("GET", "/leads", [SignIn, Refused, Refused, Unlisted, Shown, Shown, Unlisted]),
+        ("GET", "/api/v1/leads", [SignIn, Refused, Refused, Unlisted, Shown, Shown, Unlisted]),
+        ("GET", "/leads/{id}", LEAD),
+        ("POST", "/leads/{id}/changes", LEAD),
+        ("GET", "/leads/{id}/package", LEAD),
+        ("GET", "/leads/{id}/package.pdf", LEAD),
+        ("GET", "/api/v1/leads/{id}", LEAD),
+        ("POST", "/api/v1/leads/{id}/changes", LEAD),
+    ]
+};
+
+/// Partner organisations of the lead matrix (shared, the contact's, not shared), and its company.
+const LEAD_PARTNERS: [&str; 3] = ["gemeente-amsterdam", "amsterdam-economic-board", "vrije-universiteit-amsterdam"];
+const LEAD_COMPANY: &str = "avantium-netherlands";
+
+/// A browser signed in as a new account that maintains `slug` (approved by `admin`), with `role`.
+pub(crate) async fn staff<'a>(
+    app: &'a TestApp,
+    admin: &mut Browser<'a>,
+    host: u16,
+    email: &str,
+    slug: &str,
+    role: &str,
+) -> Browser<'a> {
+    let mut browser = Browser::at(app, host);
+    browser.sign_up(email, email, PASSWORD).await;
+    let claim = format!("/organisations/{slug}/claim");
+    browser.submit(&claim, &claim, &[("message", "staff")]).await;
+    let id = claim_id(&admin.get("/admin/claims").await.body, slug, email);
+    admin.submit("/admin/claims", &format!("/admin/claims/{id}/decision"), &[("decision", "approve")]).await;
+    grant(app, email, role);
+    browser
+}
+
+async fn seen(browser: &mut Browser<'_>, method: &str, path: &str, id: &str) -> Result<Seen, u16> {
+    let api = path.starts_with("/api/");
+    let (status, body, location) = match (method, api) {
+        ("POST", true) => {
+            let (status, body) = browser
+                .api(reqwest::Method::POST, path, &serde_json::json!({"change": "note", "text": "matrix"}))
+                .await;
+            (status, body.to_string(), String::new())
+        }
+        ("POST", false) => {
+            let csrf = browser.get("/login").await.csrf().expect("a token");
+            let body = format!("csrf={csrf}&change=note&text=matrix");
+            let page = browser
+                .post_raw(
+                    path,
+                    body.as_bytes(),
+                    "application/x-www-form-urlencoded",
+                    Some(browser.app.base_url.clone()),
+                )
+                .await;
+            (page.status, page.body, page.location.unwrap_or_default())
+        }
+        _ => {
+            let page = browser.get(path).await;
+            (page.status, page.body, page.location.unwrap_or_default())
+        }
+    };
+    let list = path == "/leads" || path == "/api/v1/leads";
+    match status {
+        303 if location.starts_with("/login?next=") => Ok(Seen::SignIn),
+        401 if api => Ok(Seen::SignIn),
+        403 => Ok(Seen::Refused),
+        404 => Ok(Seen::NotFound),
+        200 if list && !body.contains(id) => Ok(Seen::Unlisted),
+        200 => Ok(Seen::Shown),
+        303 if location == format!("/leads/{id}") => Ok(Seen::Shown),
+        other => Err(other),
+    }
+}
+
+async fn every_lead_route_answers_only_those_it_is_shared_with(app: &TestApp) {
+    let mut admin = Browser::at(app, 260);
+    admin.sign_up("Lead Matrix Admin", "admin@lead-matrix.example", PASSWORD).await;
+    grant(app, "admin@lead-matrix.example", "admin");
+    for slug in LEAD_PARTNERS {
+        let page =
+            admin.submit("/admin/partners", "/admin/partners", &[("organisation", slug), ("partner", "yes")]).await;
+        assert_eq!(page.status, 303, "{slug} is a partner");
+    }
+    let [shared_org, contact_org, other_org] = LEAD_PARTNERS;
+    let mut shared = staff(app, &mut admin, 261, "shared@lead-matrix.example", shared_org, "partner").await;
+    let other = staff(app, &mut admin, 262, "other@lead-matrix.example", other_org, "partner").await;
+    let mut contact = staff(app, &mut admin, 263, "contact@lead-matrix.example", contact_org, "partner").await;
+    let member = staff(app, &mut admin, 264, "member@lead-matrix.example", shared_org, "member").await;
+    let mut unverified = Browser::at(app, 265);
+    let fields = [("display_name", "Unverified"), ("email", "unverified@lead-matrix.example"), ("password", PASSWORD)];
+    assert_eq!(unverified.submit("/register", "/register", &fields).await.status, 201);
+    unverified.sign_in("unverified@lead-matrix.example", PASSWORD).await;
+    let visitor = Browser::at(app, 266);
+
+    let new = serde_json::json!({"owner": shared_org, "company": LEAD_COMPANY, "sector": "biotech", "summary": "Green chemistry"});
+    let (status, lead) = shared.api(reqwest::Method::POST, "/api/v1/leads", &new).await;
+    assert_eq!(status, 201, "{lead}");
+    let id = lead["id"].as_str().expect("an id").to_owned();
+    let changes = format!("/api/v1/leads/{id}/changes");
+    let (_, me) = contact.api(reqwest::Method::GET, "/api/v1/me", &serde_json::json!({})).await;
+    for change in [
+        serde_json::json!({"change": "share", "organisation": contact_org}),
+        serde_json::json!({"change": "contact", "contact": me["id"]}),
+        serde_json::json!({"change": "unshare", "organisation": contact_org}),
+    ] {
+        let (status, answer) = shared.api(reqwest::Method::POST, &changes, &change).await;
+        assert_eq!(status, 200, "{change}: {answer}");
+    }
+
+    let mut parties = [visitor, unverified, member, other, shared, contact, admin];
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for (method, route, expected) in LEAD_MATRIX {
+        let path = route.replace("{id}", &id);
+        for (party, browser) in parties.iter_mut().enumerate() {
+            cases += 1;
+            let got = seen(browser, method, &path, &id).await;
+            if got != Ok(expected[party]) {
+                failures.push(format!(
+                    "{method} {path} as {}: expected {:?}, got {got:?}",
+                    LEAD_PARTIES[party], expected[party]
+                ));
+            }
+        }
+    }
+    // To those who may not see it, the lead answers exactly as an id that never existed.
+    for party in [1, 2, 3, 6] {
+        let real = parties[party].get(&format!("/api/v1/leads/{id}")).await;
+        let none = parties[party].get("/api/v1/leads/no-such-lead").await;
+        assert_eq!((real.status, real.body), (none.status, none.body), "{}", LEAD_PARTIES[party]);
+    }
+    assert!(failures.is_empty(), "{} of {cases} lead cases differ:\n{}", failures.len(), failures.join("\n"));
+    eprintln!("lead matrix: {} routes x {} parties = {cases} cases", LEAD_MATRIX.len(), LEAD_PARTIES.len());
 }

@@ -33,9 +33,16 @@ impl Page {
 impl<'a> Browser<'a> {
     /// A browser at 127.0.0.`host` (use a different `host` in every test).
     pub fn new(app: &'a TestApp, host: u8) -> Self {
+        Self::at(app, u16::from(host))
+    }
+
+    /// A browser at host number `host` of the loopback network: 127.0.0.`host` up to 255,
+    /// then 127.0.1.0 and on, for tests given numbers past 255.
+    pub fn at(app: &'a TestApp, host: u16) -> Self {
+        let [high, low] = host.to_be_bytes();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, host)))
+            .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, high, low)))
             .build()
             .expect("HTTP client");
         Self { app, client, cookies: BTreeMap::new() }

@@ -118,6 +118,14 @@ impl Hub {
         self.caller(user).await
     }
 
+    /// Staff of `organisation`, made an MoU partner: a partner's account that maintains it.
+    pub async fn partner_of(&self, organisation: &Organisation) -> Caller {
+        self.db.set_partner(&organisation.id, true, by_test()).await.expect("partner organisation");
+        let user = self.user(Role::Partner).await;
+        self.db.claim_organisation(&user.id, &organisation.id, "", true, by_test()).await.expect("claim");
+        self.caller(user).await
+    }
+
     pub async fn admin(&self) -> Caller {
         let user = self.user(Role::Admin).await;
         self.caller(user).await

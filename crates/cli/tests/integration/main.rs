@@ -29,6 +29,7 @@ mod feeds;
 mod hardening;
 mod hostile_input;
 mod import_cli;
+mod leads;
 mod matching;
 mod news;
 mod oidc;

@@ -531,3 +531,11 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// How many of the real calls have `status` today in the hub's default time zone, by the
+/// domain's rule: what the shared server must show, whatever day the tests run.
+pub fn real_calls_with(status: lshub_domain::CallStatus) -> i64 {
+    let today = lshub_service::clock::Clock::default().today();
+    let parsed = lshub_import::read_eu_calls_file(&shared_data("eu_calls_open.jsonl.gz")).expect("the real calls");
+    parsed.records.iter().filter(|c| c.content.status_on(today) == status).count() as i64
+}

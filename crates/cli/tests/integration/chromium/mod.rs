@@ -13,6 +13,7 @@ mod access;
 mod alerts;
 mod chrome;
 mod keyboard;
+mod leads;
 mod member;
 mod visitor;
 
@@ -45,6 +46,9 @@ const FLOWS: &[(&str, Flow)] = &[
         Box::pin(access::apply_return_approve(s))
     }),
     ("member saves a calls search, sees it listed and deletes it", |s| Box::pin(alerts::save_list_delete(s))),
+    ("partner enters a lead, notes, moves it on and sends the company its package", |s| {
+        Box::pin(leads::enter_a_lead_and_share_its_package(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -72,6 +76,11 @@ const PAGE_TYPES: &[&str] = &[
     "access-entitlements",
     "call-changes",
     "saved-searches",
+    "leads",
+    "lead-form",
+    "lead",
+    "package",
+    "impact",
 ];
 
 #[tokio::test]
