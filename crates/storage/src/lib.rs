@@ -20,6 +20,7 @@ mod migrations;
 mod organisations;
 mod privacy;
 mod progress;
+pub mod projects;
 mod record;
 mod sql;
 mod stats;
