@@ -316,16 +316,47 @@ pub fn normalise_vat(vat: &str) -> Option<String> {
     (!placeholder).then_some(normalised)
 }
 
-/// Whether CORDIS's `city` names the same place as a directory organisation's city:
-/// equal after folding, or one starts with the other (`Amsterdam-Duivendrecht`), or one
-/// of the bilingual forms matches (`Bruxelles / Brussel`).
+/// Places that go by several names, or that CORDIS names by the municipality or district
+/// where a directory names the city (Ixelles is in Brussels, Bilthoven in De Bilt). Folded.
+const SAME_PLACES: &[&[&str]] = &[
+    &["gent", "ghent", "gand", "zwijnaarde", "merelbeke"],
+    &[
+        "brussel", "brussels", "bruxelles", "elsene", "ixelles", "etterbeek", "anderlecht", "schaerbeek",
+        "schaarbeek", "jette", "molenbeek", "sint-jans-molenbeek", "ukkel", "uccle", "evere", "laken", "vorst",
+        "forest", "oudergem", "auderghem", "sint-gillis", "saint-gilles", "koekelberg", "ganshoren",
+        "sint-lambrechts-woluwe", "woluwe-saint-lambert", "sint-pieters-woluwe", "woluwe-saint-pierre",
+        "sint-joost-ten-node", "saint-josse-ten-noode", "watermaal-bosvoorde", "watermael-boitsfort",
+    ],
+    &["antwerpen", "antwerp", "anvers", "edegem", "wilrijk"],
+    &["leuven", "louvain", "heverlee"],
+    &["louvain-la-neuve", "ottignies-louvain-la-neuve"],
+    &["liege", "luik"],
+    &["den haag", "the hague", "s-gravenhage", "hague"],
+    &["de bilt", "bilthoven"],
+    &["nijmegen"],
+];
+
+/// The place a folded city name stands for: its group in [`SAME_PLACES`], else itself.
+fn place_key(city: &str) -> String {
+    let city = city.trim().trim_start_matches('\'').trim();
+    SAME_PLACES
+        .iter()
+        .find(|names| names.contains(&city))
+        .map_or_else(|| city.to_owned(), |names| names[0].to_owned())
+}
+
+/// Whether CORDIS's `city` names the same place as a directory organisation's city: equal
+/// after folding, one of the names of [`SAME_PLACES`], or one starting with the other
+/// (`Amsterdam-Duivendrecht`). Bilingual and compound forms are tried part by part
+/// (`Bruxelles / Brussel`, `ZWIJNAARDE - GENT`).
 pub fn same_city(cordis: &str, directory: &str) -> bool {
-    let directory = crate::text::fold(directory);
+    let directory = place_key(&crate::text::fold(directory));
     if directory.is_empty() {
         return false;
     }
-    cordis.split('/').map(crate::text::fold).any(|city| {
-        let city = city.trim().to_owned();
+    let folded = crate::text::fold(cordis);
+    std::iter::once(folded.as_str()).chain(folded.split(['/', '(', ')']).flat_map(|p| p.split(" - "))).any(|part| {
+        let city = place_key(part);
         !city.is_empty() && (city == directory || city.starts_with(&directory) || directory.starts_with(&city))
     })
 }
@@ -369,6 +400,11 @@ mod tests {
         assert!(same_city("Amsterdam-Duivendrecht", "Amsterdam"));
         assert!(same_city("Bruxelles / Brussel", "Brussels"));
         assert!(!same_city("Rotterdam", "Amsterdam"));
+        assert!(same_city("Gent", "Ghent"));
+        assert!(same_city("ZWIJNAARDE - GENT", "Ghent"));
+        assert!(same_city("ELSENE", "Brussels"));
+        assert!(same_city("Bilthoven", "De Bilt"));
+        assert!(!same_city("Leuven", "Brussels"));
         assert!(!same_city("Leiden", ""));
     }
 }

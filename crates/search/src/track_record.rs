@@ -116,7 +116,10 @@ impl LinkReport {
 /// saves the links: derived data, like sentence vectors.
 pub async fn relink_participants(db: &Database) -> Result<LinkReport, crate::SearchError> {
     let organisations = db.all_organisations().await?;
-    let resolver = Resolver::from_database(db).await?;
+    // The organisations' own names only: with the legal names of earlier links as other
+    // names, each run would link more on the strength of the last, and never settle.
+    let documents: Vec<SearchDocument> = organisations.iter().map(Searchable::search_document).collect();
+    let resolver = Resolver::new(documents.iter());
     let entities = db.all_legal_entities().await?;
     let links = link_participants(&resolver, &organisations, &entities);
     let changes = db.replace_automatic_links(&links).await?;
