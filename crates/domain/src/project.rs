@@ -321,11 +321,38 @@ pub fn normalise_vat(vat: &str) -> Option<String> {
 const SAME_PLACES: &[&[&str]] = &[
     &["gent", "ghent", "gand", "zwijnaarde", "merelbeke"],
     &[
-        "brussel", "brussels", "bruxelles", "elsene", "ixelles", "etterbeek", "anderlecht", "schaerbeek",
-        "schaarbeek", "jette", "molenbeek", "sint-jans-molenbeek", "ukkel", "uccle", "evere", "laken", "vorst",
-        "forest", "oudergem", "auderghem", "sint-gillis", "saint-gilles", "koekelberg", "ganshoren",
-        "sint-lambrechts-woluwe", "woluwe-saint-lambert", "sint-pieters-woluwe", "woluwe-saint-pierre",
-        "sint-joost-ten-node", "saint-josse-ten-noode", "watermaal-bosvoorde", "watermael-boitsfort",
+        "brussel",
+        "brussels",
+        "bruxelles",
+        "elsene",
+        "ixelles",
+        "etterbeek",
+        "anderlecht",
+        "schaerbeek",
+        "schaarbeek",
+        "jette",
+        "molenbeek",
+        "sint-jans-molenbeek",
+        "ukkel",
+        "uccle",
+        "evere",
+        "laken",
+        "vorst",
+        "forest",
+        "oudergem",
+        "auderghem",
+        "sint-gillis",
+        "saint-gilles",
+        "koekelberg",
+        "ganshoren",
+        "sint-lambrechts-woluwe",
+        "woluwe-saint-lambert",
+        "sint-pieters-woluwe",
+        "woluwe-saint-pierre",
+        "sint-joost-ten-node",
+        "saint-josse-ten-noode",
+        "watermaal-bosvoorde",
+        "watermael-boitsfort",
     ],
     &["antwerpen", "antwerp", "anvers", "edegem", "wilrijk"],
     &["leuven", "louvain", "heverlee"],
@@ -339,10 +366,7 @@ const SAME_PLACES: &[&[&str]] = &[
 /// The place a folded city name stands for: its group in [`SAME_PLACES`], else itself.
 fn place_key(city: &str) -> String {
     let city = city.trim().trim_start_matches('\'').trim();
-    SAME_PLACES
-        .iter()
-        .find(|names| names.contains(&city))
-        .map_or_else(|| city.to_owned(), |names| names[0].to_owned())
+    SAME_PLACES.iter().find(|names| names.contains(&city)).map_or_else(|| city.to_owned(), |names| names[0].to_owned())
 }
 
 /// Whether CORDIS's `city` names the same place as a directory organisation's city: equal

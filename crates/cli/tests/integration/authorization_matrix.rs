@@ -164,6 +164,18 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/applications/{id}/attachments/{hash}", SIGNED_IN),
     ("GET", "/organisations/{slug}/entitlements.csv", OWNERS),
     ("GET", "/organisations/{slug}/entitlements.json", OWNERS),
+    // EU projects from CORDIS: public pages and API; linking participants is the admins'.
+    ("GET", "/projects", ALL),
+    ("GET", "/projects/{id}", ALL),
+    ("GET", "/network", ALL),
+    ("GET", "/admin/participants", ADMINS),
+    ("POST", "/admin/participants/{pic}/link", ADMINS),
+    ("GET", "/api/v1/projects", ALL),
+    ("GET", "/api/v1/projects/{id}", ALL),
+    ("GET", "/api/v1/network/partners", ALL),
+    ("GET", "/api/v1/network/topic", ALL),
+    ("GET", "/api/v1/participants", ADMINS),
+    ("PUT", "/api/v1/participants/{pic}/link", ADMINS),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -182,6 +194,7 @@ fn concrete(route: &str) -> String {
         .replace("{file}", "style.css")
         .replace("{id}", "no-such-id")
         .replace("{hash}", "no-such-hash")
+        .replace("{pic}", "999999999")
 }
 
 async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &str) -> Result<Outcome, u16> {
