@@ -13,6 +13,7 @@ mod access;
 mod chrome;
 mod keyboard;
 mod member;
+mod projects;
 mod visitor;
 
 use std::future::Future;
@@ -43,6 +44,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("holder offers a dataset; researcher applies with a co-applicant, is returned, resubmits, is approved", |s| {
         Box::pin(access::apply_return_approve(s))
     }),
+    ("visitor goes from an organisation to its EU project and its partners, and asks the network", |s| {
+        Box::pin(projects::organisation_project_network(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -68,6 +72,8 @@ const PAGE_TYPES: &[&str] = &[
     "access-item-form",
     "application",
     "access-entitlements",
+    "project",
+    "network",
 ];
 
 #[tokio::test]
