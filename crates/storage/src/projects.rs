@@ -223,13 +223,6 @@ impl Database {
         .await
     }
 
-    /// Every project, by grant number: for exports, search and matching.
-    pub async fn all_projects(&self) -> Result<Vec<Project>, StorageError> {
-        let query =
-            Query::select().columns(COLUMNS).from(Projects::Table).order_by(Projects::GrantId, Order::Asc).to_owned();
-        self.fetch_all(query, "reading every project").await?.iter().map(project_from_row).collect()
-    }
-
     /// The projects an organisation took part in (through any PIC linked to it), newest first.
     pub async fn organisation_projects(&self, organisation_id: &str) -> Result<Vec<OrganisationProject>, StorageError> {
         let rows = self
@@ -549,24 +542,6 @@ impl Database {
             .map(project_from_row)
             .collect::<Result<_, _>>()?;
         Ok((names, projects))
-    }
-
-    /// The grant ids of each organisation's projects (by organisation id).
-    pub async fn project_ids_by_organisation(&self) -> Result<HashMap<String, Vec<String>>, StorageError> {
-        let rows = self
-            .query_rows(
-                "SELECT DISTINCT l.organisation_id, pp.grant_id FROM participant_links l \
-                 JOIN project_participants pp ON pp.pic = l.pic ORDER BY l.organisation_id, pp.grant_id",
-                Vec::new(),
-                "reading the organisations' projects",
-            )
-            .await?;
-        let mut projects: HashMap<String, Vec<String>> = HashMap::new();
-        for row in &rows {
-            let read = |c: &str| row.try_get::<String, _>(c).context("reading the organisations' projects");
-            projects.entry(read("organisation_id")?).or_default().push(read("grant_id")?);
-        }
-        Ok(projects)
     }
 
     /// The slug and name of the organisation each PIC is linked to.
