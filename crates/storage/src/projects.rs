@@ -168,24 +168,9 @@ impl Database {
             let (sql, args) = Statement::Delete(delete).build(self.backend())?;
             sqlx::query_with(&sql, args).execute(&mut *tx).await.context("replacing participants")?;
         }
-        let rows: Vec<Vec<Expr>> = changed.iter().flat_map(|content| participant_rows(content)).collect();
-        for chunk in rows.chunks(PARTICIPANTS_PER_INSERT) {
-            let mut insert = Query::insert();
-            insert.into_table(ProjectParticipants::Table).columns([
-                ProjectParticipants::GrantId,
-                ProjectParticipants::Position,
-                ProjectParticipants::Pic,
-                ProjectParticipants::Role,
-                ProjectParticipants::LegalName,
-                ProjectParticipants::Vat,
-                ProjectParticipants::City,
-                ProjectParticipants::Country,
-                ProjectParticipants::EcContribution,
-            ]);
-            for row in chunk {
-                insert.values(row.clone()).map_err(|e| StorageError::Bind(e.to_string()))?;
-            }
-            let (sql, args) = Statement::from(&mut insert).build(self.backend())?;
+        // Built in one go, so that no sea-query value (not `Send`) is held across an await.
+        let inserts = participant_inserts(self.backend(), &changed)?;
+        for (sql, args) in inserts {
             sqlx::query_with(&sql, args).execute(&mut *tx).await.context("saving participants")?;
         }
         tx.commit().await.context("committing projects")?;
@@ -618,6 +603,34 @@ fn text_condition(text: Option<&str>) -> Cond {
 
 fn record_json(content: &ProjectContent) -> Result<String, StorageError> {
     serde_json::to_string(content).map_err(|e| StorageError::Bind(format!("project record: {e}")))
+}
+
+/// The INSERTs of the participants of `projects`, [`PARTICIPANTS_PER_INSERT`] rows each.
+fn participant_inserts(
+    backend: crate::Backend,
+    projects: &[&ProjectContent],
+) -> Result<Vec<(String, sqlx::any::AnyArguments<'static>)>, StorageError> {
+    let rows: Vec<Vec<Expr>> = projects.iter().flat_map(|content| participant_rows(content)).collect();
+    rows.chunks(PARTICIPANTS_PER_INSERT)
+        .map(|chunk| {
+            let mut insert = Query::insert();
+            insert.into_table(ProjectParticipants::Table).columns([
+                ProjectParticipants::GrantId,
+                ProjectParticipants::Position,
+                ProjectParticipants::Pic,
+                ProjectParticipants::Role,
+                ProjectParticipants::LegalName,
+                ProjectParticipants::Vat,
+                ProjectParticipants::City,
+                ProjectParticipants::Country,
+                ProjectParticipants::EcContribution,
+            ]);
+            for row in chunk {
+                insert.values(row.clone()).map_err(|e| StorageError::Bind(e.to_string()))?;
+            }
+            Statement::from(&mut insert).build(backend)
+        })
+        .collect()
 }
 
 fn participant_rows(content: &ProjectContent) -> Vec<Vec<Expr>> {

@@ -3,7 +3,7 @@
 
 use anyhow::{ensure, Context, Result};
 use lshub_storage::audit::AuditEvent;
-use lshub_storage::{Database, NoProgress};
+use lshub_storage::Database;
 
 use super::chrome::{Arrival, Session};
 
@@ -35,11 +35,13 @@ fn cordis_line() -> String {
 /// Imports the flow's project into the server's database and links its Dutch participants
 /// by hand (both idempotent, so every backend and mode may run it).
 async fn prepare(database_url: &str) -> Result<()> {
-    let db = Database::connect(database_url).await?;
     let folder = tempfile::tempdir()?;
     let path = folder.path().join("cordis.jsonl");
     std::fs::write(&path, cordis_line())?;
-    lshub_import::import_cordis(&db, &path, &NoProgress).await?;
+    let imported =
+        crate::support::lshub_command().args(["--database", database_url, "import", "cordis"]).arg(&path).status()?;
+    ensure!(imported.success(), "lshub import cordis: {imported}");
+    let db = Database::connect(database_url).await?;
     for (pic, slug) in [("902500011", INSTITUTE), ("902500012", PARTNER)] {
         let organisation = db.organisation_by_slug(slug).await?.with_context(|| format!("{slug} in the directory"))?;
         let audit = AuditEvent::by(None, "participant.linked", "browser test", String::new(), "test");
