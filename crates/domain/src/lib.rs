@@ -15,6 +15,7 @@ pub mod language;
 pub mod listing;
 pub mod news;
 pub mod organisation;
+pub mod project;
 pub mod provenance;
 pub mod record;
 pub mod stats;

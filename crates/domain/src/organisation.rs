@@ -144,6 +144,10 @@ pub struct Identifiers {
     /// Legal Entity Identifier (ISO 17442), twenty characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lei: Option<String>,
+    /// VAT number with its country prefix (`NL001935549B01`): how EU project participants
+    /// are recognised. Records without it read as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,6 +164,20 @@ impl Identifiers {
         if let Some(lei) = &self.lei {
             if lei.len() != 20 || !lei.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
                 return Err(ValidationError::new("lei", Reason::NotLei { value: lei.clone() }));
+            }
+        }
+        if let Some(vat) = &self.vat {
+            let valid = (4..=20).contains(&vat.len())
+                && vat.bytes().take(2).all(|b| b.is_ascii_uppercase())
+                && vat.bytes().all(|b| b.is_ascii_alphanumeric());
+            if !valid {
+                return Err(ValidationError::new(
+                    "vat",
+                    Reason::NotOneOf {
+                        value: vat.clone(),
+                        allowed: "a country prefix and letters or digits, e.g. NL001935549B01".into(),
+                    },
+                ));
             }
         }
         optional_web_url("website", self.website.as_deref())?;

@@ -1,5 +1,5 @@
 //! Importers of LSH Hub: research organisations from ROR, funding call topics from the EU
-//! Funding & Tenders portal, datasets from DCAT-AP catalogues, and the terms of the Data Use
+//! Funding & Tenders portal, EU research projects from CORDIS, datasets from DCAT-AP catalogues, and the terms of the Data Use
 //! Ontology.
 //!
 //! An import runs in two steps. Reading decodes the whole file (plain or gzip), parses it as a
@@ -8,6 +8,7 @@
 //! then hands all valid records to storage in one idempotent batch. A file that cannot be read
 //! as a whole, or holds no valid record at all, fails before the database is touched.
 
+mod cordis;
 mod dcat;
 mod duo;
 mod error;
@@ -24,6 +25,7 @@ use std::path::Path;
 use lshub_domain::{NewCallTopic, NewOrganisation};
 use lshub_storage::{Database, Progress};
 
+pub use cordis::{parse_cordis, SOURCE as CORDIS_SOURCE};
 pub use dcat::{import_dcat, read_dcat_file};
 pub use duo::parse_duo;
 pub use error::ImportError;
@@ -56,6 +58,15 @@ pub async fn import_ror(db: &Database, path: &Path, progress: &dyn Progress) -> 
 pub async fn import_eu_calls(db: &Database, path: &Path, progress: &dyn Progress) -> Result<ImportReport, ImportError> {
     let parsed = read_eu_calls_file(path)?;
     let summary = db.upsert_calls(&parsed.records, progress).await?;
+    Ok(ImportReport::new(summary, parsed.rejected))
+}
+
+/// Imports the CORDIS projects in the file at `path` with their participants. Re-importing
+/// the same file changes nothing. Linking participants to organisations is a separate step
+/// (it needs the resolver, which this crate does not use).
+pub async fn import_cordis(db: &Database, path: &Path, progress: &dyn Progress) -> Result<ImportReport, ImportError> {
+    let parsed = read_file(path, parse_cordis, "CORDIS project")?;
+    let summary = db.upsert_projects(&parsed.records, progress).await?;
     Ok(ImportReport::new(summary, parsed.rejected))
 }
 

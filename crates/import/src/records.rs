@@ -54,6 +54,11 @@ impl<'a> Fields<'a> {
         format!("{}{field}", self.path)
     }
 
+    /// An error about `field` of this object, named by its whole path.
+    pub fn error(&self, field: &str, message: impl Into<String>) -> FieldError {
+        FieldError::new(self.name(field), message)
+    }
+
     fn wrong_type(&self, field: &str, expected: &str, found: &Value) -> FieldError {
         FieldError::new(self.name(field), format!("expected {expected}, found {}", describe(found)))
     }

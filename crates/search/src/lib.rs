@@ -18,6 +18,7 @@ mod query;
 mod resolve;
 mod semantic;
 mod synthetic;
+mod track_record;
 mod vectors;
 mod vocabulary;
 
@@ -31,4 +32,7 @@ pub use resolve::{
 };
 pub use semantic::{cosine, ModelError, SentenceEncoder};
 pub use synthetic::{synthetic_organisations, SyntheticVectors};
+pub use track_record::{
+    link_participants, organisation_document, organisation_documents, relink_participants, LinkReport,
+};
 pub use vectors::{VectorEntry, VectorIndex};

@@ -244,6 +244,10 @@ impl SearchIndex {
             .filter(|(score, _, _)| *score > 0.0)
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.stored.id.cmp(&b.2.stored.id)));
+        // The portal lists one call under several topic ids (its stages, a repeated call):
+        // the same title is one match, at its best rank.
+        let mut titles = std::collections::HashSet::new();
+        ranked.retain(|(_, _, candidate)| titles.insert(candidate.stored.title.to_lowercase()));
         ranked.truncate(limit);
         let best = ranked.first().map_or(1.0, |r| r.0).max(f32::MIN_POSITIVE);
         ranked

@@ -439,10 +439,10 @@ impl Resolver {
         }
     }
 
-    /// The resolver over every organisation in the database.
+    /// The resolver over every organisation in the database, known also by the legal
+    /// names of the EU project participants linked to it.
     pub async fn from_database(db: &lshub_storage::Database) -> Result<Self, crate::SearchError> {
-        let organisations = db.all_organisations().await?;
-        let documents: Vec<SearchDocument> = organisations.iter().map(crate::Searchable::search_document).collect();
+        let documents = crate::organisation_documents(db).await?;
         Ok(Self::new(documents.iter()))
     }
 

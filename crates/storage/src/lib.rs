@@ -22,6 +22,7 @@ mod migrations;
 mod organisations;
 mod privacy;
 mod progress;
+pub mod projects;
 mod record;
 pub mod saved_searches;
 mod sql;

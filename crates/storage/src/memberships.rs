@@ -465,6 +465,7 @@ pub(crate) fn merge_member_fields(
     merged.sectors = maintained.sectors.clone();
     merged.identifiers.website = maintained.identifiers.website.clone();
     merged.identifiers.kvk = maintained.identifiers.kvk.clone();
+    merged.identifiers.vat = maintained.identifiers.vat.clone();
     merged.addresses = maintained.addresses.clone();
     merged
 }

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "record versions", sql: include_str!("../migrations/0008_record_versions.sql") },
     Migration { version: 9, name: "vocabulary terms", sql: include_str!("../migrations/0009_vocabulary_terms.sql") },
     Migration { version: 10, name: "access requests", sql: include_str!("../migrations/0010_access_requests.sql") },
+    Migration { version: 11, name: "cordis projects", sql: include_str!("../migrations/0011_cordis_projects.sql") },
     Migration {
         version: 12,
         name: "call opening dates",

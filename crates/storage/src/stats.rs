@@ -108,6 +108,8 @@ pub(crate) fn content_tables() -> Vec<&'static str> {
     tables.push(crate::embeddings::EMBEDDINGS_TABLE);
     // Public pages show what can be requested and how fast each holder answers.
     tables.extend(crate::access::PUBLIC_TABLES);
+    // Project pages, and organisation pages with the projects of the entities linked to them.
+    tables.extend(crate::projects::TABLES);
     tables
 }
 

@@ -1006,3 +1006,65 @@ impact-year = Year
 impact-companies-column = Companies
 impact-jobs-column = Jobs stated
 impact-api = These counts as JSON
+# EU projects from CORDIS (issue 16, part 2)
+projects-title = EU projects
+projects-lead = Horizon Europe health projects with participants from the Netherlands or Belgium, from CORDIS.
+project-count = { $count ->
+    [one] { $shown } project
+   *[other] { $shown } projects
+}
+project-grant = Grant agreement
+project-start = Start
+project-end = End
+project-total-cost = Total cost
+project-eu-contribution = EU contribution
+project-funding-scheme = Funding scheme
+project-call = Call
+project-doi = Grant DOI
+project-topic = Topic
+project-programme = Programme
+project-keywords = Keywords
+project-objective = Objective
+project-participants = Participants
+project-role = Role
+project-place = Place
+project-contribution = EU contribution
+project-role-coordinator = Coordinator
+project-role-participant = Participant
+project-role-associatedPartner = Associated partner
+project-role-thirdParty = Third party
+project-status-signed = Running
+project-status-closed = Closed
+project-status-terminated = Terminated
+organisation-projects = EU projects
+organisation-projects-source = Horizon Europe, from CORDIS
+organisation-partners = Most frequent partners
+organisation-partners-all = All partners in the network
+network-title = Collaboration network
+network-lead = Who worked with whom in EU projects: ask for an organisation's partners, or for the organisations of the region that worked on a topic with partners from a country.
+network-partners-heading = Organisations that worked with …
+network-organisation = Organisation (name or address name)
+network-partner-country = Partners from
+network-ask = Show
+network-topic-heading = Who in the region worked on a topic with partners from a country
+network-topic = Topic (words or a topic code)
+network-partners-of = Worked with { $name }
+network-experience = Organisations of the region
+network-none = No one found.
+participants-title = Participants of EU projects
+participants-lead = Legal entities of CORDIS and the organisation each is linked to. Link one by hand by giving the organisation's address name (as in /organisations/…); leave it blank to unlink. Links by hand are kept when projects are imported again.
+participants-count = { $count ->
+    [one] { $shown } legal entity
+   *[other] { $shown } legal entities
+}
+participants-which = Show
+participants-unlinked = Not linked
+participants-linked = Linked
+participants-all = All
+participants-link = Organisation
+participants-organisation = Organisation's address name
+participants-save = Save
+participant-link-vat = by VAT number
+participant-link-name-and-city = by name and city
+participant-link-manual = by hand
+admin-participants = EU project participants

@@ -1006,3 +1006,65 @@ impact-year = Jaar
 impact-companies-column = Bedrijven
 impact-jobs-column = Genoemde banen
 impact-api = Deze aantallen als JSON
+# EU-projecten uit CORDIS (issue 16, deel 2)
+projects-title = EU-projecten
+projects-lead = Horizon Europe-projecten over gezondheid met deelnemers uit Nederland of België, uit CORDIS.
+project-count = { $count ->
+    [one] { $shown } project
+   *[other] { $shown } projecten
+}
+project-grant = Subsidieovereenkomst
+project-start = Begin
+project-end = Einde
+project-total-cost = Totale kosten
+project-eu-contribution = EU-bijdrage
+project-funding-scheme = Financieringsvorm
+project-call = Oproep
+project-doi = DOI van de subsidie
+project-topic = Topic
+project-programme = Programma
+project-keywords = Trefwoorden
+project-objective = Doel
+project-participants = Deelnemers
+project-role = Rol
+project-place = Plaats
+project-contribution = EU-bijdrage
+project-role-coordinator = Coördinator
+project-role-participant = Deelnemer
+project-role-associatedPartner = Geassocieerde partner
+project-role-thirdParty = Derde partij
+project-status-signed = Lopend
+project-status-closed = Afgesloten
+project-status-terminated = Beëindigd
+organisation-projects = EU-projecten
+organisation-projects-source = Horizon Europe, uit CORDIS
+organisation-partners = Meest voorkomende partners
+organisation-partners-all = Alle partners in het netwerk
+network-title = Samenwerkingsnetwerk
+network-lead = Wie met wie werkte in EU-projecten: vraag naar de partners van een organisatie, of naar de organisaties uit de regio die aan een onderwerp werkten met partners uit een land.
+network-partners-heading = Organisaties die werkten met …
+network-organisation = Organisatie (naam of adresnaam)
+network-partner-country = Partners uit
+network-ask = Toon
+network-topic-heading = Wie in de regio werkte aan een onderwerp met partners uit een land
+network-topic = Onderwerp (woorden of een topiccode)
+network-partners-of = Werkte met { $name }
+network-experience = Organisaties uit de regio
+network-none = Niemand gevonden.
+participants-title = Deelnemers aan EU-projecten
+participants-lead = Rechtspersonen uit CORDIS en de organisatie waaraan elk gekoppeld is. Koppel er een met de hand door de adresnaam van de organisatie te geven (zoals in /organisations/…); laat het leeg om te ontkoppelen. Koppelingen met de hand blijven bij een nieuwe import van de projecten.
+participants-count = { $count ->
+    [one] { $shown } rechtspersoon
+   *[other] { $shown } rechtspersonen
+}
+participants-which = Toon
+participants-unlinked = Niet gekoppeld
+participants-linked = Gekoppeld
+participants-all = Alle
+participants-link = Organisatie
+participants-organisation = Adresnaam van de organisatie
+participants-save = Opslaan
+participant-link-vat = op btw-nummer
+participant-link-name-and-city = op naam en plaats
+participant-link-manual = met de hand
+admin-participants = Deelnemers aan EU-projecten

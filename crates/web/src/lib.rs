@@ -16,6 +16,7 @@ mod metrics;
 pub mod operations;
 pub mod pages;
 pub mod params;
+mod projects;
 pub mod public_cache;
 pub mod routes;
 mod security;
@@ -52,9 +53,17 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(access::pages::routes())
                 .merge(access::file_routes())
                 .merge(acquisition::pages::routes())
+                .merge(projects::pages::routes())
                 .map_router(pages_layer),
         )
-        .nest("/api/v1", api::routes().merge(kinds.api).merge(access::api::routes()).merge(acquisition::api::routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(kinds.api)
+                .merge(access::api::routes())
+                .merge(acquisition::api::routes())
+                .merge(projects::api::routes()),
+        )
         .merge(kinds.feeds)
         .route("/api/openapi.json", public(get(api::openapi_json)))
         .route("/healthz", get(healthz))

@@ -16,7 +16,7 @@ pub struct ImportArgs {
     /// What the file holds.
     kind: ImportKind,
     /// The file, or its web address: ROR records as JSON lines or a ROR data dump (JSON
-    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects; DUO terms as JSON lines; an SSSOM mapping set (TSV);
+    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects; DUO terms as JSON lines; an SSSOM mapping set (TSV); CORDIS projects as JSON lines;
     /// a DCAT-AP catalogue in Turtle, JSON-LD or RDF/XML (a FAIR Data Point's address will
     /// do). Plain or gzip.
     path: String,
@@ -38,6 +38,9 @@ enum ImportKind {
     Duo,
     /// Codes and labels of an SSSOM mapping set, e.g. MONDO's matches to ICD-10 or Orphanet.
     Sssom,
+    /// EU research projects and their participants from CORDIS (JSON lines of its XML
+    /// edition); participants are then linked to the directory's organisations.
+    Cordis,
 }
 
 /// Exit status when some records were rejected and the rest saved.
@@ -66,7 +69,12 @@ pub async fn run(
         ImportKind::Dcat => lshub_import::import_dcat(&db, &path, args.organisation.as_deref(), &progress).await,
         ImportKind::Duo => lshub_import::import_duo(&db, &path, &progress).await,
         ImportKind::Sssom => lshub_import::import_sssom(&db, &path, &progress).await,
+        ImportKind::Cordis => lshub_import::import_cordis(&db, &path, &progress).await,
     };
+    if let (Ok(_), ImportKind::Cordis) = (&result, args.kind) {
+        let links = lshub_search::relink_participants(&db).await.context("linking participants")?;
+        print_links(&links);
+    }
     if let (Ok(_), Some(encoder)) = (&result, &encoder) {
         // The records are saved whatever happens here: vectors are derived data that
         // `lshub reindex` completes.
@@ -130,6 +138,23 @@ fn exit_code(report: &ImportReport) -> ExitCode {
     } else {
         ExitCode::from(PARTIAL)
     }
+}
+
+fn print_links(links: &lshub_search::LinkReport) {
+    let share = |n: usize| if links.in_region == 0 { 0.0 } else { 100.0 * n as f64 / links.in_region as f64 };
+    println!(
+        "participants: {} of {} legal entities from the directory's countries linked ({:.1}%): {} by VAT number, \
+         {} by name and city, {} by hand; links {} added, {} changed, {} removed",
+        links.linked(),
+        links.in_region,
+        share(links.linked()),
+        links.by_vat,
+        links.by_name,
+        links.by_hand,
+        links.changes.added,
+        links.changes.changed,
+        links.changes.removed
+    );
 }
 
 fn print_rejections(rejected: &[lshub_import::Rejection]) {

@@ -103,7 +103,12 @@ async fn filters_calls(app: &TestApp) {
     let (_, closed) = app.get_json("/api/v1/calls?status=closed&limit=100").await;
     let mut closed_by_date = 0;
     for call in items(&closed) {
-        let (_, detail) = app.get_json(&format!("/api/v1/calls/{}", call["topicId"].as_str().expect("id"))).await;
+        let (_, detail) = app
+            .get_json(&format!(
+                "/api/v1/calls/{}",
+                lshub_domain::topic_id_path_segment(call["topicId"].as_str().expect("id"))
+            ))
+            .await;
         assert_eq!(detail["status"], "closed");
         closed_by_date += i32::from(detail["sourceStatus"] == "open");
     }

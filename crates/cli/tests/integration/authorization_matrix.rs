@@ -195,6 +195,18 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/api/v1/leads/impact", ALL),
     ("GET", "/api/v1/leads/{id}", SIGNED_IN),
     ("POST", "/api/v1/leads/{id}/changes", SIGNED_IN),
+    // EU projects from CORDIS: public pages and API; linking participants is the admins'.
+    ("GET", "/projects", ALL),
+    ("GET", "/projects/{id}", ALL),
+    ("GET", "/network", ALL),
+    ("GET", "/admin/participants", ADMINS),
+    ("POST", "/admin/participants/{pic}/link", ADMINS),
+    ("GET", "/api/v1/projects", ALL),
+    ("GET", "/api/v1/projects/{id}", ALL),
+    ("GET", "/api/v1/network/partners", ALL),
+    ("GET", "/api/v1/network/topic", ALL),
+    ("GET", "/api/v1/participants", ADMINS),
+    ("PUT", "/api/v1/participants/{pic}/link", ADMINS),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -214,6 +226,7 @@ fn concrete(route: &str) -> String {
         .replace("{id}", "no-such-id")
         .replace("{hash}", "no-such-hash")
         .replace("{secret}", "no-such-secret")
+        .replace("{pic}", "999999999")
 }
 
 async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &str) -> Result<Outcome, u16> {

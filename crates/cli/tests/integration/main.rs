@@ -22,6 +22,7 @@ mod chromium;
 mod concurrency;
 mod conformance;
 mod content_kernel;
+mod cordis;
 mod crash_profile_edits;
 mod datasets;
 mod dcat_import;

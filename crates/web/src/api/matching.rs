@@ -145,7 +145,7 @@ pub async fn find_matches(
         }
         Requested::Organisation(slug) => {
             let organisation = state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?;
-            MatchSource::Entity(organisation.search_document())
+            MatchSource::Entity(lshub_search::organisation_document(&state.db, &organisation).await?)
         }
         Requested::Text(text) => MatchSource::Text(text.to_owned()),
     };

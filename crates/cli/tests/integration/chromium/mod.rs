@@ -15,6 +15,7 @@ mod chrome;
 mod keyboard;
 mod leads;
 mod member;
+mod projects;
 mod visitor;
 
 use std::future::Future;
@@ -49,6 +50,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("partner enters a lead, notes, moves it on and sends the company its package", |s| {
         Box::pin(leads::enter_a_lead_and_share_its_package(s))
     }),
+    ("visitor goes from an organisation to its EU project and its partners, and asks the network", |s| {
+        Box::pin(projects::organisation_project_network(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -81,6 +85,8 @@ const PAGE_TYPES: &[&str] = &[
     "lead",
     "package",
     "impact",
+    "project",
+    "network",
 ];
 
 #[tokio::test]

@@ -2,20 +2,21 @@
 //! profile its members claim and keep.
 
 mod api;
-mod pages;
+pub(crate) mod pages;
 mod profile;
 
 use axum::routing::{get, put};
 use chrono::NaiveDate;
 use lshub_domain::content::{Kind, SearchDocument, ORGANISATION};
 use lshub_domain::Organisation;
-use lshub_search::Searchable;
 use lshub_storage::{Database, StorageError};
 use utoipa::OpenApi;
 
 use super::{Export, Served};
 use crate::public_cache::public;
 use crate::routes::RouteTable;
+
+pub(crate) use pages::escape_for_script;
 
 pub struct Organisations;
 
@@ -49,8 +50,9 @@ impl Served for Organisations {
         openapi.merge(OrganisationsApi::openapi());
     }
 
+    /// With the legal names and projects of the EU project participants linked to each.
     async fn documents(db: &Database, _today: NaiveDate) -> Result<Vec<SearchDocument>, StorageError> {
-        Ok(db.all_organisations().await?.iter().map(Searchable::search_document).collect())
+        lshub_search::organisation_documents(db).await
     }
 
     /// Every organisation as stored (JSON), or its main fields (CSV).

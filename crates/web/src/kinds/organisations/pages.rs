@@ -165,6 +165,8 @@ struct OrganisationPage {
     datasets_url: String,
     /// Its catalogue items and response times to access requests.
     access: Option<HolderAccess>,
+    /// Its EU projects and most frequent partners.
+    track_record: Option<crate::projects::pages::TrackRecord>,
 }
 
 /// A dataset the organisation holds, as its page lists it.
@@ -187,7 +189,8 @@ pub async fn show(
     let mut view = OrganisationPage::new(ctx, &state.site.public_url, &organisation);
     let wanted =
         [("match-calls", lshub_search::EntityType::CALL), ("match-similar", lshub_search::EntityType::ORGANISATION)];
-    let document = lshub_search::Searchable::search_document(&organisation);
+    // With its legal names and what its EU projects are about.
+    let document = lshub_search::organisation_document(&state.db, &organisation).await?;
     view.matches = matching::sections(&state, &view.ctx.t, document, &wanted).await?;
     let (edited, verified) = state.db.organisation_maintenance(&organisation.id).await?;
     for (label, time) in [("organisation-last-verified", verified), ("organisation-last-edited", edited)] {
@@ -218,6 +221,7 @@ pub async fn show(
     view.datasets_url = format!("/{}?organisation={}", DATASET.path, organisation.slug);
     let member = auth.require(Action::ManageCatalogue, Resource::Organisation { id: &organisation.id }).is_ok();
     view.access = holder_access(&state, &view.ctx.t, &organisation, member).await?;
+    view.track_record = crate::projects::pages::track_record(&state, &view.ctx.t, &organisation).await?;
     render(&view)
 }
 
@@ -301,6 +305,7 @@ impl OrganisationPage {
             datasets_total: 0,
             datasets_url: String::new(),
             access: None,
+            track_record: None,
             ctx,
         }
     }
@@ -364,7 +369,7 @@ fn json_ld(public_url: &str, organisation: &Organisation) -> String {
 }
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` become JSON unicode escapes.
-fn escape_for_script(json: &str) -> String {
+pub(crate) fn escape_for_script(json: &str) -> String {
     json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
