@@ -13,6 +13,7 @@ mod dcat;
 mod duo;
 mod error;
 mod eu_calls;
+mod funder_calls;
 mod json_stream;
 mod records;
 mod report;
@@ -30,6 +31,7 @@ pub use dcat::{import_dcat, read_dcat_file};
 pub use duo::parse_duo;
 pub use error::ImportError;
 pub use eu_calls::{parse_eu_calls, SOURCE as EU_CALLS_SOURCE};
+pub use funder_calls::{parse_funder_calls, SOURCE as FUNDER_CALLS_SOURCE};
 pub use report::{ImportReport, Parsed, Rejection};
 pub use ror::{parse_ror, SOURCE as ROR_SOURCE};
 pub use sssom::parse_sssom;
@@ -51,6 +53,18 @@ pub fn read_eu_calls_file(path: &Path) -> Result<Parsed<NewCallTopic>, ImportErr
 pub async fn import_ror(db: &Database, path: &Path, progress: &dyn Progress) -> Result<ImportReport, ImportError> {
     let parsed = read_ror_file(path)?;
     let summary = db.upsert_organisations(&parsed.records, progress).await?;
+    Ok(ImportReport::new(summary, parsed.rejected))
+}
+
+/// Imports the calls of other funders in the file at `path` (CSV or JSON, see
+/// [`parse_funder_calls`]). Re-importing the same file changes nothing.
+pub async fn import_funder_calls(
+    db: &Database,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
+    let parsed = read_file(path, parse_funder_calls, "funder's call")?;
+    let summary = db.upsert_calls(&parsed.records, progress).await?;
     Ok(ImportReport::new(summary, parsed.rejected))
 }
 

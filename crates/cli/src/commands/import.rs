@@ -16,7 +16,7 @@ pub struct ImportArgs {
     /// What the file holds.
     kind: ImportKind,
     /// The file, or its web address: ROR records as JSON lines or a ROR data dump (JSON
-    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects; DUO terms as JSON lines; an SSSOM mapping set (TSV); CORDIS projects as JSON lines;
+    /// array, schema v1 or v2); EU Funding & Tenders call topics as a stream of JSON objects; other funders' calls as CSV or JSON; DUO terms as JSON lines; an SSSOM mapping set (TSV); CORDIS projects as JSON lines;
     /// a DCAT-AP catalogue in Turtle, JSON-LD or RDF/XML (a FAIR Data Point's address will
     /// do). Plain or gzip.
     path: String,
@@ -32,6 +32,9 @@ enum ImportKind {
     Ror,
     /// Call topics from the EU Funding & Tenders portal.
     EuCalls,
+    /// Calls of other funders (NWO, ZonMw, KWF, regional funds ...), CSV or JSON with the
+    /// fields README.md lists.
+    FunderCalls,
     /// Datasets from a DCAT-AP (HealthDCAT-AP) catalogue.
     Dcat,
     /// The terms of the GA4GH Data Use Ontology (its term table as JSON lines).
@@ -66,6 +69,7 @@ pub async fn run(
     let result = match args.kind {
         ImportKind::Ror => lshub_import::import_ror(&db, &path, &progress).await,
         ImportKind::EuCalls => lshub_import::import_eu_calls(&db, &path, &progress).await,
+        ImportKind::FunderCalls => lshub_import::import_funder_calls(&db, &path, &progress).await,
         ImportKind::Dcat => lshub_import::import_dcat(&db, &path, args.organisation.as_deref(), &progress).await,
         ImportKind::Duo => lshub_import::import_duo(&db, &path, &progress).await,
         ImportKind::Sssom => lshub_import::import_sssom(&db, &path, &progress).await,

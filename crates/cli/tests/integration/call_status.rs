@@ -143,6 +143,13 @@ async fn check_surfaces(base: &str, expected: &BTreeMap<String, CallStatus>, dat
         let page = get_text(base, &format!("/calls/{id}")).await;
         let label = format!("{}{}", &status.id()[..1].to_uppercase(), &status.id()[1..]);
         assert!(page.contains(&label), "{id}'s page says {label} on {date}");
+        // Its schema.org JSON-LD too.
+        let start = page.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+        let end = start + page[start..].find("</script>").expect("end of JSON-LD");
+        let grant: serde_json::Value = serde_json::from_str(&page[start..end]).expect("JSON-LD parses");
+        assert_eq!(grant["@type"], "MonetaryGrant");
+        let properties = grant["additionalProperty"].as_array().expect("properties");
+        assert!(properties.iter().any(|p| p["name"] == "status" && p["value"] == status.id()), "{grant}");
     }
     // The Atom feed gives each call's status as a category.
     let feed = get_text(base, "/feeds/calls.atom").await;

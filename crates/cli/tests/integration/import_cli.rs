@@ -17,6 +17,7 @@ crate::support::per_backend_fresh!(
     search_prints_json_best_first,
     a_killed_import_leaves_all_or_nothing,
     imports_compute_vectors_that_search_and_reindex_use,
+    other_funders_calls_come_as_csv_or_json,
 );
 
 /// Runs `lshub` without a model unless `args` name one: encoding every record would make
@@ -251,4 +252,32 @@ async fn imports_compute_vectors_that_search_and_reindex_use(database_url: Strin
     let broken = lshub(&database_url, &["--model-dir", "/nonexistent", "search", "x"]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("cannot read the model at /nonexistent"), "a clear error");
+}
+
+/// A national funder's calls, first as CSV with a bad row, then as the same calls in JSON:
+/// they join the EU's calls, are searched alike, and importing again changes nothing.
+async fn other_funders_calls_come_as_csv_or_json(database_url: String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "topicId,title,funder,openingDate,deadlines,budgetMax,keywords,description\n\
+        ZONMW-2099-01,Preventie van hart- en vaatziekten,ZonMw,2099-01-10,2099-03-01;2099-09-01,750000.00,preventie,Onderzoek naar preventie.\n\
+        KWF-2099-02,Early detection of pancreatic cancer,KWF,,2099-05-15,1200000,,Screening research.\n\
+        NWO-2099-03,Broken,NWO,,,12.5,,\n";
+    let (code, out, err) = import(&database_url, "funder-calls", &write_file(dir.path(), "calls.csv", csv.as_bytes()));
+    assert_eq!(code, 3, "some rows were rejected: {out}{err}");
+    assert!(out.contains("2 inserted, 0 updated, 0 unchanged, 1 rejected"), "{out}");
+    assert!(format!("{out}{err}").contains("record 3 (line 4): budgetMax: '12.5' has cents"), "{out}{err}");
+    let json = r#"[{"topicId":"ZONMW-2099-01","title":"Preventie van hart- en vaatziekten","funder":"ZonMw",
+        "openingDate":"2099-01-10","deadlines":["2099-03-01","2099-09-01"],"budgetMax":750000,
+        "keywords":["preventie"],"description":"Onderzoek naar preventie."},
+        {"topicId":"KWF-2099-02","title":"Early detection of pancreatic cancer","funder":"KWF",
+        "deadlines":"2099-05-15","budgetMax":"1200000","description":"Screening research."}]"#;
+    let (code, out, err) =
+        import(&database_url, "funder-calls", &write_file(dir.path(), "calls.json", json.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 inserted, 0 updated, 2 unchanged"), "the same calls in JSON: {out}");
+    import(&database_url, "eu-calls", &shared_data("eu_calls_open.jsonl.gz"));
+    assert_eq!(count(&database_url, "calls"), 631);
+    let output = lshub(&database_url, &["search", "pancreatic cancer screening", "--type", "call", "--format", "json"]);
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    assert_eq!(hits.first().map(|h| h["id"].clone()), Some("KWF-2099-02".into()), "{hits:?}");
 }

@@ -7,6 +7,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use lshub_domain::alerts::SearchCriteria;
 use lshub_domain::{topic_id_path_segment, CallFilter, CallSort, CallStatus, CallTopic, Page};
+use serde_json::json;
 
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -203,6 +204,8 @@ struct CallPage {
     changed_on: Option<String>,
     /// Organisations that could apply.
     matches: Vec<matching::MatchSection>,
+    /// schema.org MonetaryGrant, safe inside `<script>`.
+    json_ld: String,
 }
 
 pub async fn show(
@@ -212,6 +215,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let call = state.db.call_by_topic_id(&topic_id).await?.ok_or(AppError::not_found("call"))?;
     let mut view = CallPage::new(ctx, &call, state.today());
+    view.json_ld = json_ld(&state.site.public_url, &call, state.today());
     let changed = state.db.last_call_change(&call.content.topic_id).await?;
     view.changed_on = changed.map(|at| {
         view.ctx.t.t1("call-changed-on", "date", format::date(view.ctx.t.lang, state.site.clock.date_at(at)))
@@ -223,6 +227,54 @@ pub async fn show(
     view.matches =
         matching::sections(&state, &view.ctx.t, lshub_search::Searchable::search_document(&call), &wanted).await?;
     render(&view)
+}
+
+/// The call as a schema.org MonetaryGrant: what it funds, who funds it, how much per
+/// grant in euro, and its status and dates, which schema.org's Grant has no words for, as
+/// properties of the grant's identifier.
+fn json_ld(public_url: &str, call: &CallTopic, today: NaiveDate) -> String {
+    let content = &call.content;
+    let base = public_url.trim_end_matches('/');
+    let mut document = serde_json::Map::new();
+    document.insert("@context".into(), json!("https://schema.org"));
+    document.insert("@type".into(), json!("MonetaryGrant"));
+    document.insert("name".into(), json!(content.title));
+    document.insert("url".into(), json!(format!("{base}/calls/{}", topic_id_path_segment(&content.topic_id))));
+    document.insert(
+        "identifier".into(),
+        json!({ "@type": "PropertyValue", "propertyID": "topicId", "value": content.topic_id }),
+    );
+    if !content.description.is_empty() {
+        document.insert("description".into(), json!(crate::feeds::excerpt(&content.description, 1000)));
+    }
+    if !content.keywords.is_empty() {
+        document.insert("keywords".into(), json!(content.keywords.join(", ")));
+    }
+    document.insert("funder".into(), json!({ "@type": "Organization", "name": content.programme }));
+    if content.budget_min.is_some() || content.budget_max.is_some() {
+        let mut amount = serde_json::Map::new();
+        amount.insert("@type".into(), json!("MonetaryAmount"));
+        amount.insert("currency".into(), json!("EUR"));
+        if let Some(min) = content.budget_min {
+            amount.insert("minValue".into(), json!(min));
+        }
+        if let Some(max) = content.budget_max {
+            amount.insert("maxValue".into(), json!(max));
+        }
+        document.insert("amount".into(), serde_json::Value::Object(amount));
+    }
+    let mut dates = vec![json!({ "@type": "PropertyValue", "name": "status", "value": content.status_on(today).id() })];
+    if let Some(opening) = content.opening_date {
+        dates.push(json!({ "@type": "PropertyValue", "name": "openingDate", "value": opening.to_string() }));
+    }
+    for deadline in &content.deadlines {
+        dates.push(json!({ "@type": "PropertyValue", "name": "deadline", "value": deadline.to_string() }));
+    }
+    document.insert("additionalProperty".into(), json!(dates));
+    if let Some(portal) = &content.portal_url {
+        document.insert("sameAs".into(), json!(portal));
+    }
+    crate::kinds::organisations::escape_for_script(&serde_json::Value::Object(document).to_string())
 }
 
 impl CallPage {
@@ -259,6 +311,7 @@ impl CallPage {
         }
         Self {
             matches: Vec::new(),
+            json_ld: String::new(),
             changed_on: None,
             call: CallRow::new(t, call, today),
             facts,
