@@ -83,6 +83,28 @@ pub enum Action {
     WorkOnLeads,
     /// Something done to one lead ([`Resource::Lead`]).
     Lead(LeadAction),
+    /// Open a consortium workspace for a call in the name of an organisation one maintains
+    /// ([`Resource::Organisation`]).
+    OpenConsortium,
+    /// Something done in one consortium workspace ([`Resource::Consortium`]).
+    Consortium(ConsortiumAction),
+    /// Set the eligibility rules of a type of action ([`Resource::Hub`]); MoU partners'
+    /// staff and admins.
+    SetEligibilityRules,
+}
+
+/// What can be done in a consortium workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConsortiumAction {
+    /// See the workspace: its partners, their statements, the eligibility check, the
+    /// suggestions, and its CSV export.
+    Read,
+    /// Change one's own organisation's statement, or leave.
+    Contribute,
+    /// Invite and remove partners, set their roles: the organisation that opened it.
+    Manage,
+    /// Accept or decline an invitation sent to one's organisation.
+    Answer,
 }
 
 /// What can be done to one lead of the joint-acquisition pipeline.
@@ -150,6 +172,14 @@ pub enum Resource<'a> {
         shared_with: &'a [String],
         contact: Option<&'a str>,
     },
+    /// A consortium workspace: the organisation that manages it (`manager`, which is also a
+    /// member), the organisations that accepted (`members`), and those invited that have
+    /// not answered (`invited`); all by id.
+    Consortium {
+        manager: &'a str,
+        members: &'a [String],
+        invited: &'a [String],
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +242,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
             Action::Lead(_) => TokenScope::Write,
+            Action::Consortium(ConsortiumAction::Read) => TokenScope::Read,
+            Action::OpenConsortium | Action::Consortium(_) | Action::SetEligibilityRules => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
             Action::UseSignInPages
@@ -236,6 +268,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::CreateApiToken
         | Action::TakePartInApplications
         | Action::ManageCatalogue
+        | Action::OpenConsortium
+        | Action::SetEligibilityRules
             if user.state != AccountState::Verified =>
         {
             Deny(Denial::EmailNotVerified)
@@ -244,10 +278,12 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::CreateApiToken
         | Action::ReadApplications
         | Action::TakePartInApplications => Allow,
-        Action::ManageCatalogue => match resource {
+        Action::ManageCatalogue | Action::OpenConsortium => match resource {
             Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
             _ => Deny(Denial::Forbidden),
         },
+        Action::Consortium(action) => decide_consortium(user, action, resource),
+        Action::SetEligibilityRules if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Content(action) => {
             let Resource::Content { kind, owner } = resource else { return Deny(Denial::Forbidden) };
             decide_content(user, action, kind, owner)
@@ -257,7 +293,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         Action::Lead(action) => decide_lead(user, action, resource),
         Action::ReadPartnerContent if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Administer if user.role == Role::Admin => Allow,
-        Action::ReadPartnerContent | Action::Administer => Deny(Denial::Forbidden),
+        Action::ReadPartnerContent | Action::Administer | Action::SetEligibilityRules => Deny(Denial::Forbidden),
     }
 }
 
@@ -278,6 +314,31 @@ fn decide_lead(user: &Principal, action: LeadAction, resource: Resource<'_>) -> 
     if !allowed {
         Decision::Deny(Denial::Forbidden)
     } else if action != LeadAction::Read && user.state != AccountState::Verified {
+        Decision::Deny(Denial::EmailNotVerified)
+    } else {
+        Decision::Allow
+    }
+}
+
+/// A consortium workspace exists only for those who maintain one of its member
+/// organisations; an invited organisation's members see the invitation and answer it. To
+/// everyone else, admins included, the answer is `Forbidden`, which the use cases turn into
+/// "not found". Changes need a confirmed address.
+fn decide_consortium(user: &Principal, action: ConsortiumAction, resource: Resource<'_>) -> Decision {
+    let Resource::Consortium { manager, members, invited } = resource else {
+        return Decision::Deny(Denial::Forbidden);
+    };
+    let maintains = |ids: &[String]| user.organisations.iter().any(|o| ids.contains(o));
+    let allowed = match action {
+        ConsortiumAction::Read | ConsortiumAction::Contribute => {
+            maintains(members) || user.organisations.iter().any(|o| o == manager)
+        }
+        ConsortiumAction::Manage => user.organisations.iter().any(|o| o == manager),
+        ConsortiumAction::Answer => maintains(invited),
+    };
+    if !allowed {
+        Decision::Deny(Denial::Forbidden)
+    } else if action != ConsortiumAction::Read && user.state != AccountState::Verified {
         Decision::Deny(Denial::EmailNotVerified)
     } else {
         Decision::Allow
@@ -440,10 +501,10 @@ mod tests {
 }
 
 #[cfg(test)]
-mod lead_tests {
+mod lead_tests_support {
     use super::*;
 
-    fn actor(role: Role, organisations: &[&str], state: AccountState) -> Actor {
+    pub(super) fn actor(role: Role, organisations: &[&str], state: AccountState) -> Actor {
         Actor::user(Principal {
             user_id: "u".into(),
             role,
@@ -452,6 +513,12 @@ mod lead_tests {
             via: Credential::Session,
         })
     }
+}
+
+#[cfg(test)]
+mod lead_tests {
+    use super::lead_tests_support::actor;
+    use super::*;
 
     #[test]
     fn a_lead_exists_only_for_the_partners_it_is_shared_with_and_its_contact() {
@@ -488,6 +555,55 @@ mod lead_tests {
         assert!(decide(&actor(Role::Partner, &[], verified), Action::WorkOnLeads, Resource::Hub).is_allowed());
         assert!(decide(&actor(Role::Admin, &[], verified), Action::WorkOnLeads, Resource::Hub).is_allowed());
         assert!(!decide(&actor(Role::Member, &["p1"], verified), Action::WorkOnLeads, Resource::Hub).is_allowed());
+    }
+}
+
+#[cfg(test)]
+mod consortium_tests {
+    use super::lead_tests_support::actor;
+    use super::*;
+
+    #[test]
+    fn a_workspace_exists_for_its_members_and_invitations_for_the_invited() {
+        let (members, invited) = (["m1".to_owned(), "m2".to_owned()], ["i1".to_owned()]);
+        let workspace = Resource::Consortium { manager: "m1", members: &members, invited: &invited };
+        let verified = AccountState::Verified;
+        let ask = |who: &Actor, action| decide(who, Action::Consortium(action), workspace);
+        let manager = actor(Role::Member, &["m1"], verified);
+        let member = actor(Role::Member, &["m2"], verified);
+        let invitee = actor(Role::Member, &["i1"], verified);
+        for action in [ConsortiumAction::Read, ConsortiumAction::Contribute, ConsortiumAction::Manage] {
+            assert!(ask(&manager, action).is_allowed(), "{action:?}");
+        }
+        assert!(ask(&member, ConsortiumAction::Read).is_allowed());
+        assert!(ask(&member, ConsortiumAction::Contribute).is_allowed());
+        assert_eq!(ask(&member, ConsortiumAction::Manage), Decision::Deny(Denial::Forbidden));
+        assert!(ask(&invitee, ConsortiumAction::Answer).is_allowed());
+        assert_eq!(ask(&invitee, ConsortiumAction::Read), Decision::Deny(Denial::Forbidden));
+        for outsider in [actor(Role::Admin, &[], verified), actor(Role::Partner, &["p1"], verified)] {
+            for action in [ConsortiumAction::Read, ConsortiumAction::Manage, ConsortiumAction::Answer] {
+                assert_eq!(ask(&outsider, action), Decision::Deny(Denial::Forbidden), "{outsider:?} {action:?}");
+            }
+        }
+        let unverified = actor(Role::Member, &["m1"], AccountState::Unverified);
+        assert!(ask(&unverified, ConsortiumAction::Read).is_allowed());
+        assert_eq!(ask(&unverified, ConsortiumAction::Manage), Decision::Deny(Denial::EmailNotVerified));
+        assert_eq!(ask(&Actor::visitor(), ConsortiumAction::Read), Decision::Deny(Denial::SignInRequired));
+    }
+
+    #[test]
+    fn members_open_workspaces_for_their_organisations_and_partners_set_the_rules() {
+        let verified = AccountState::Verified;
+        let own = Resource::Organisation { id: "m1" };
+        let other = Resource::Organisation { id: "m2" };
+        let member = actor(Role::Member, &["m1"], verified);
+        assert!(decide(&member, Action::OpenConsortium, own).is_allowed());
+        assert!(!decide(&member, Action::OpenConsortium, other).is_allowed());
+        let unverified = actor(Role::Member, &["m1"], AccountState::Unverified);
+        assert_eq!(decide(&unverified, Action::OpenConsortium, own), Decision::Deny(Denial::EmailNotVerified));
+        assert!(!decide(&member, Action::SetEligibilityRules, Resource::Hub).is_allowed());
+        assert!(decide(&actor(Role::Partner, &[], verified), Action::SetEligibilityRules, Resource::Hub).is_allowed());
+        assert!(decide(&actor(Role::Admin, &[], verified), Action::SetEligibilityRules, Resource::Hub).is_allowed());
     }
 }
 

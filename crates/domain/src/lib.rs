@@ -9,6 +9,7 @@ pub mod acquisition;
 pub mod alerts;
 pub mod authorization;
 pub mod call;
+pub mod consortium;
 pub mod content;
 pub mod dataset;
 pub mod language;

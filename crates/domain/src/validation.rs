@@ -179,6 +179,18 @@ pub enum Reason {
     InThePast {
         value: String,
     },
+    /// A call whose last deadline has passed, where only an open or forthcoming one will do.
+    CallClosed {
+        topic_id: String,
+    },
+    /// An organisation that is a partner of the consortium already.
+    AlreadyPartner {
+        name: String,
+    },
+    /// The organisation that manages a consortium stays in it.
+    ManagerStays,
+    /// Only one partner may coordinate.
+    OneCoordinator,
     ConfirmationMismatch,
     LastAdmin,
     /// A password change whose "current password" is not the account's.
@@ -237,6 +249,10 @@ impl fmt::Display for Reason {
             Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
             Reason::TooManyEntries { max } => write!(f, "at most {max} entries"),
             Reason::Duplicate { value } => write!(f, "'{value}' is given more than once"),
+            Reason::CallClosed { topic_id } => write!(f, "the call {topic_id} is closed"),
+            Reason::AlreadyPartner { name } => write!(f, "{name} is a partner already"),
+            Reason::ManagerStays => write!(f, "the organisation that manages the consortium cannot leave it"),
+            Reason::OneCoordinator => write!(f, "the consortium has a coordinator already"),
             Reason::TooLarge { max_bytes } => write!(f, "must be at most {} MB", max_bytes / 1024 / 1024),
             Reason::Columns { expected } => write!(f, "every row needs {expected} values, one per column"),
             Reason::NotCode { value, prefixes } => {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod acquisition;
 pub mod alerts;
 pub mod clock;
+pub mod consortium;
 pub mod content;
 mod error;
 pub mod profile;

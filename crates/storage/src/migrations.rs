@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "call changes and saved searches",
         sql: include_str!("../migrations/0014_call_changes_saved_searches.sql"),
     },
+    Migration { version: 15, name: "consortia", sql: include_str!("../migrations/0015_consortia.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -14,6 +14,7 @@ use sqlx::Row;
 use crate::accounts::{binds, exec, now, transaction};
 use crate::audit::AuditEvent;
 use crate::error::{QueryContext, StorageError};
+use crate::leads::OrganisationRef;
 use crate::organisations::provenance_from_row;
 use crate::record::record_from_row;
 use crate::sql::{like_contains, Statement};
@@ -105,6 +106,21 @@ pub struct TopicExperience {
 }
 
 /// Which legal entities an admin list shows.
+/// A partner of a directory organisation (`via`) in one project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoParticipation {
+    pub via: OrganisationRef,
+    /// The directory organisation the partner's PIC is linked to, if any.
+    pub partner: Option<OrganisationRef>,
+    pub pic: String,
+    pub legal_name: String,
+    /// CORDIS's country code.
+    pub country: Option<String>,
+    pub grant_id: String,
+    pub acronym: String,
+    pub title: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LegalEntityFilter {
     pub linked: Option<bool>,
@@ -323,6 +339,57 @@ impl Database {
         found.sort_by(|a, b| b.projects.len().cmp(&a.projects.len()).then_with(|| a.name.cmp(&b.name)));
         found.truncate(limit as usize);
         Ok(found)
+    }
+
+    /// Everyone who took part in a project with any of `organisation_ids` (directory
+    /// organisations, through their linked PICs), once per partner and project, most recent
+    /// project first: what the consortium builder suggests partners from.
+    pub async fn co_participations(&self, organisation_ids: &[String]) -> Result<Vec<CoParticipation>, StorageError> {
+        const WHAT: &str = "reading co-participations";
+        if organisation_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; organisation_ids.len()].join(", ");
+        let mut values: Vec<Option<String>> = organisation_ids.iter().cloned().map(Some).collect();
+        values.extend(organisation_ids.iter().cloned().map(Some));
+        let rows = self
+            .query_rows(
+                &format!(
+                    "SELECT DISTINCT v.id AS via_id, v.slug AS via_slug, v.name AS via_name, o.id AS partner_id, \
+                     o.slug AS partner_slug, o.name AS partner_name, p2.pic, p2.legal_name, p2.country, p.grant_id, \
+                     p.acronym, p.title, p.start_date FROM project_participants p1 \
+                     JOIN participant_links l1 ON l1.pic = p1.pic JOIN organisations v ON v.id = l1.organisation_id \
+                     JOIN projects p ON p.grant_id = p1.grant_id \
+                     JOIN project_participants p2 ON p2.grant_id = p1.grant_id AND p2.pic <> p1.pic \
+                     LEFT JOIN participant_links l2 ON l2.pic = p2.pic LEFT JOIN organisations o ON o.id = l2.organisation_id \
+                     WHERE l1.organisation_id IN ({marks}) AND (l2.organisation_id IS NULL OR l2.organisation_id NOT IN ({marks})) \
+                     ORDER BY p.start_date DESC, p.grant_id, p2.legal_name"
+                ),
+                values,
+                WHAT,
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let text = |c: &str| row.try_get::<String, _>(c);
+                let optional = |c: &str| row.try_get::<Option<String>, _>(c);
+                let partner = match optional("partner_id")? {
+                    Some(id) => Some(OrganisationRef { id, slug: text("partner_slug")?, name: text("partner_name")? }),
+                    None => None,
+                };
+                Ok(CoParticipation {
+                    via: OrganisationRef { id: text("via_id")?, slug: text("via_slug")?, name: text("via_name")? },
+                    partner,
+                    pic: text("pic")?,
+                    legal_name: text("legal_name")?,
+                    country: optional("country")?,
+                    grant_id: text("grant_id")?,
+                    acronym: text("acronym")?,
+                    title: text("title")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .context(WHAT)
     }
 
     /// Legal entities (PICs) of the participants, most projects first, with their links.

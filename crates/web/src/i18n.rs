@@ -174,6 +174,10 @@ impl Translator {
             Reason::TooManyLinks { max } => ("invalid-too-many-links", vec![("max", max.to_string())]),
             Reason::TooManyEntries { max } => ("invalid-too-many-entries", vec![("max", max.to_string())]),
             Reason::Duplicate { value } => ("invalid-duplicate", vec![("value", value.clone())]),
+            Reason::CallClosed { topic_id } => ("invalid-call-closed", vec![("topic", topic_id.clone())]),
+            Reason::AlreadyPartner { name } => ("invalid-already-partner", vec![("name", name.clone())]),
+            Reason::ManagerStays => ("invalid-manager-stays", vec![]),
+            Reason::OneCoordinator => ("invalid-one-coordinator", vec![]),
             Reason::Columns { expected } => ("invalid-columns", vec![("expected", expected.to_string())]),
             Reason::TooLarge { max_bytes } => {
                 ("invalid-too-large", vec![("max", (max_bytes / 1024 / 1024).to_string())])
@@ -312,6 +316,10 @@ mod tests {
             Reason::TooManyLinks { max: 20 },
             Reason::TooManyEntries { max: 50 },
             Reason::Duplicate { value: value() },
+            Reason::CallClosed { topic_id: value() },
+            Reason::AlreadyPartner { name: value() },
+            Reason::ManagerStays,
+            Reason::OneCoordinator,
             Reason::Columns { expected: 3 },
             Reason::TooLarge { max_bytes: 10 * 1024 * 1024 },
             Reason::NotCode { value: value(), prefixes: "MONDO:, DUO:".into() },

@@ -6,6 +6,7 @@ mod acquisition;
 pub mod api;
 pub mod auth;
 mod connections;
+mod consortia;
 mod content;
 pub mod error;
 mod feeds;
@@ -53,6 +54,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(access::pages::routes())
                 .merge(access::file_routes())
                 .merge(acquisition::pages::routes())
+                .merge(consortia::pages::routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
         )
@@ -62,6 +64,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(kinds.api)
                 .merge(access::api::routes())
                 .merge(acquisition::api::routes())
+                .merge(consortia::api::routes())
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)

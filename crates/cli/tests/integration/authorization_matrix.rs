@@ -207,6 +207,29 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/api/v1/network/topic", ALL),
     ("GET", "/api/v1/participants", ADMINS),
     ("PUT", "/api/v1/participants/{pic}/link", ADMINS),
+    ("GET", "/consortia", SIGNED_IN),
+    ("POST", "/consortia", OWNERS),
+    ("GET", "/consortia/new", SIGNED_IN),
+    ("GET", "/consortia/rules", PARTNERS_AND_ADMINS),
+    ("POST", "/consortia/rules", PARTNERS_AND_ADMINS),
+    ("GET", "/consortia/{id}", SIGNED_IN),
+    ("POST", "/consortia/{id}/partners", SIGNED_IN),
+    ("GET", "/consortia/{id}/partners.csv", SIGNED_IN),
+    ("POST", "/consortia/{id}/partners/{key}", SIGNED_IN),
+    ("POST", "/consortia/{id}/partners/{key}/answer", SIGNED_IN),
+    ("POST", "/consortia/{id}/partners/{key}/remove", SIGNED_IN),
+    ("GET", "/admin/invitations", ADMINS),
+    ("POST", "/admin/invitations", ADMINS),
+    ("GET", "/api/v1/consortia", SIGNED_IN),
+    ("POST", "/api/v1/consortia", OWNERS),
+    ("GET", "/api/v1/consortia/{id}", SIGNED_IN),
+    ("POST", "/api/v1/consortia/{id}/partners", SIGNED_IN),
+    ("PUT", "/api/v1/consortia/{id}/partners/{key}", SIGNED_IN),
+    ("DELETE", "/api/v1/consortia/{id}/partners/{key}", SIGNED_IN),
+    ("POST", "/api/v1/consortia/{id}/partners/{key}/answer", SIGNED_IN),
+    ("GET", "/api/v1/eligibility-rules", ALL),
+    ("PUT", "/api/v1/eligibility-rules/{action_type}", PARTNERS_AND_ADMINS),
+    ("DELETE", "/api/v1/eligibility-rules/{action_type}", PARTNERS_AND_ADMINS),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -227,6 +250,8 @@ fn concrete(route: &str) -> String {
         .replace("{hash}", "no-such-hash")
         .replace("{secret}", "no-such-secret")
         .replace("{pic}", "999999999")
+        .replace("{key}", "no-such-key")
+        .replace("{action_type}", "RIA")
 }
 
 async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &str) -> Result<Outcome, u16> {
@@ -244,6 +269,11 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("changes") => r#"{"change":"note","text":"matrix"}"#.to_owned(),
             Some("leads") => format!(r#"{{"owner":"{ORGANISATION}","companyName":"Matrix","sector":"other"}}"#),
             Some("applications") => r#"{"catalogueItems":["no-such-id"]}"#.to_owned(),
+            Some("consortia") => format!(r#"{{"call":"X","organisation":"{ORGANISATION}","acronym":"M"}}"#),
+            Some("partners") => format!(r#"{{"organisation":"{ORGANISATION}"}}"#),
+            Some("no-such-key") => r#"{"statement":""}"#.to_owned(),
+            Some("answer") => r#"{"answer":"accept"}"#.to_owned(),
+            Some("RIA") => r#"{"minEntities":3,"minCountries":3,"minMemberStateEntities":1,"euOrAssociatedOnly":true,"coordinatorRequired":true}"#.to_owned(),
             Some("catalogue-items") | Some("no-such-id") if path.contains("catalogue-items") => {
                 r#"{"title":{"en":"Matrix"},"datasets":[]}"#.to_owned()
             }

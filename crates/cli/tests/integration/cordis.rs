@@ -23,7 +23,7 @@ const BANK_PIC: &str = "900000002";
 const BERLIN_PIC: &str = "900000003";
 const CENTRE_PIC: &str = "900000004";
 
-fn participant(role: &str, pic: &str, name: &str, city: &str, country: &str, vat: Option<&str>) -> Value {
+pub(crate) fn participant(role: &str, pic: &str, name: &str, city: &str, country: &str, vat: Option<&str>) -> Value {
     let mut organisation = json!({
         "@type": role, "@ecContribution": "1250000.25", "@sme": "false", "@terminated": "false",
         "id": pic, "legalName": name,
@@ -37,7 +37,7 @@ fn participant(role: &str, pic: &str, name: &str, city: &str, country: &str, vat
     organisation
 }
 
-fn project(id: &str, acronym: &str, title: &str, keywords: &str, organisations: Vec<Value>) -> String {
+pub(crate) fn project(id: &str, acronym: &str, title: &str, keywords: &str, organisations: Vec<Value>) -> String {
     json!({
         "id": id, "acronym": acronym, "title": title, "objective": format!("{title}: what the project does."),
         "keywords": keywords, "status": "SIGNED", "startDate": "2023-01-01", "endDate": "2026-12-31",
@@ -104,7 +104,7 @@ async fn organisation(hub: &Hub, name: &str, city: &str, vat: Option<&str>) -> O
 }
 
 /// Runs `lshub import cordis`; its exit code, standard output and standard error.
-fn import(hub: &Hub, path: &std::path::Path) -> (Option<i32>, String, String) {
+pub(crate) fn import(hub: &Hub, path: &std::path::Path) -> (Option<i32>, String, String) {
     let output = lshub_command()
         .args(["--database", &hub.url, "import", "cordis"])
         .arg(path)

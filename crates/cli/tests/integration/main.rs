@@ -21,6 +21,7 @@ mod call_status;
 mod chromium;
 mod concurrency;
 mod conformance;
+mod consortia;
 mod content_kernel;
 mod cordis;
 mod crash_profile_edits;

@@ -126,13 +126,5 @@ pub async fn export_entitlements(
         let bytes = serde_json::to_vec_pretty(&objects).map_err(|e| AppError::Internal(e.to_string()))?;
         ("application/json", bytes, "entitlements.json")
     };
-    let disposition = format!("attachment; filename=\"{slug}-{file}\"");
-    let mut response = Body::from(body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(CONTENT_DISPOSITION, value);
-    }
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(response)
+    Ok(crate::pages::download(content_type, body, &format!("{slug}-{file}")))
 }

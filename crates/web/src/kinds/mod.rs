@@ -122,6 +122,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     }
     document.merge(<crate::access::api::AccessApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::acquisition::api::LeadsApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::consortia::api::ConsortiaApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());
     if let Some(tags) = document.tags.as_mut() {
         let kinds = lshub_domain::content::KINDS;

@@ -47,7 +47,7 @@ pub async fn sections(
     Ok(sections)
 }
 
-fn row(t: &Translator, hit: &MatchHit) -> MatchRow {
+pub(crate) fn row(t: &Translator, hit: &MatchHit) -> MatchRow {
     let mut why: Vec<String> = Vec::new();
     let words: Vec<&str> = hit.why.terms.iter().flat_map(|r| r.terms.iter().map(String::as_str)).collect();
     let mut shared: Vec<&str> = Vec::new();

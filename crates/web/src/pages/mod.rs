@@ -159,6 +159,19 @@ pub(crate) fn see_other(location: &str) -> Response {
     (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
 }
 
+/// A file to save rather than show, for the one who asked only: never cached.
+pub(crate) fn download(content_type: &'static str, body: Vec<u8>, filename: &str) -> Response {
+    let mut response = axum::body::Body::from(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type));
+    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\'], "_"));
+    if let Ok(value) = header::HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    response
+}
+
 /// The organisation at `slug`, or a 404 that says so.
 pub(crate) async fn organisation(state: &AppState, slug: &str) -> Result<lshub_domain::Organisation, AppError> {
     state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))
