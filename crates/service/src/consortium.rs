@@ -253,9 +253,9 @@ pub async fn list(db: &Database, caller: &Caller) -> Result<Vec<ConsortiumView>,
 
 /// A workspace with its eligibility check, as the caller may see it.
 pub async fn find(db: &Database, caller: &Caller, id: &str) -> Result<ConsortiumView, ServiceError> {
-    let mut consortium = visible(db, caller, id, ConsortiumAction::Read).await.or_else(|e| match e {
-        ServiceError::Denied(Denial::Forbidden) => Err(ServiceError::NotFound("consortium")),
-        e => Err(e),
+    let mut consortium = visible(db, caller, id, ConsortiumAction::Read).await.map_err(|e| match e {
+        ServiceError::Denied(Denial::Forbidden) => ServiceError::NotFound("consortium"),
+        e => e,
     });
     let full = consortium.is_ok();
     if !full {

@@ -177,7 +177,7 @@ async fn a_consortium_is_formed_checked_and_kept_private(hub: Hub) {
     // An organisation without members: its invitation waits for an admin, who records its answer.
     invite(Invitee::Organisation(silent.slug.clone()), PartnerRole::Beneficiary).await.expect("invited");
     let waiting = view(&hub, &alice, &id).await;
-    assert_eq!(waiting.queued, [silent.id.clone()]);
+    assert_eq!(waiting.queued, std::slice::from_ref(&silent.id));
     let queue = service::queue(&hub.db, &admin).await.expect("the queue");
     assert_eq!(queue.iter().map(|q| q.organisation.name.as_str()).collect::<Vec<_>>(), ["Stichting Zonder Leden"]);
     assert!(service::queue(&hub.db, &alice).await.is_err(), "the queue is the admins'");
@@ -192,7 +192,7 @@ async fn a_consortium_is_formed_checked_and_kept_private(hub: Hub) {
     assert!(mails_to(&hub, &alice_email).await.contains(&"[en] accepted KU Leuven RESIST".to_owned()));
     let joined = view(&hub, &bob, &id).await;
     assert!(joined.full && !joined.can_manage);
-    assert_eq!(joined.own, [leuven_key.clone()]);
+    assert_eq!(joined.own, std::slice::from_ref(&leuven_key));
     assert_eq!(missing(&joined, Requirement::Entities), 1);
     let not_counted = &joined.eligibility.as_ref().expect("rules").check.not_counted;
     assert_eq!(not_counted, &[("Stichting Zonder Leden".to_owned(), NotCounted::NoCountry)]);

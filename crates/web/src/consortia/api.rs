@@ -44,7 +44,7 @@ pub fn routes() -> RouteTable {
 /// A partner of a workspace.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PartnerWire {
+pub struct ConsortiumPartnerWire {
     /// The organisation's id, or `external:` and an id for a partner outside the directory.
     pub key: String,
     pub name: String,
@@ -158,7 +158,7 @@ pub struct ConsortiumWire {
     pub manager: String,
     /// The caller sees the whole workspace; else only their invitations in it.
     pub full: bool,
-    pub partners: Vec<PartnerWire>,
+    pub partners: Vec<ConsortiumPartnerWire>,
     /// Absent when no rules are known for the call's type of action, or for an invitee.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eligibility: Option<EligibilityWire>,
@@ -179,7 +179,7 @@ fn wire(t: &Translator, view: &ConsortiumView) -> ConsortiumWire {
         partners: c
             .partners
             .iter()
-            .map(|p| PartnerWire {
+            .map(|p| ConsortiumPartnerWire {
                 key: p.key.clone(),
                 name: p.name().to_owned(),
                 organisation: p.organisation.as_ref().map(|o| o.slug.clone()),
@@ -398,7 +398,7 @@ pub async fn invite(
 /// A partner's role (the managing organisation only) and statement.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UpdateBody {
+pub struct PartnerUpdateBody {
     #[serde(default)]
     pub role: Option<String>,
     #[serde(default)]
@@ -410,7 +410,7 @@ pub struct UpdateBody {
 #[utoipa::path(put, path = "/api/v1/consortia/{id}/partners/{key}", tag = "consortia",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The workspace's id"), ("key" = String, Path, description = "The partner's key")),
-    request_body = UpdateBody,
+    request_body = PartnerUpdateBody,
     responses(
         (status = 200, description = "The workspace", body = ConsortiumWire),
         (status = 400, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
@@ -422,7 +422,7 @@ pub async fn update(
     ctx: PageContext,
     auth: Auth,
     Path((id, key)): Path<(String, String)>,
-    JsonBody(body): JsonBody<UpdateBody>,
+    JsonBody(body): JsonBody<PartnerUpdateBody>,
 ) -> Result<Json<ConsortiumWire>, AppError> {
     let caller = auth.caller();
     let role = body.role.as_deref().map(PartnerRole::parse).transpose()?;

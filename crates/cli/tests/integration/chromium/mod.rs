@@ -12,6 +12,7 @@
 mod access;
 mod alerts;
 mod chrome;
+mod consortia;
 mod keyboard;
 mod leads;
 mod member;
@@ -53,6 +54,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("visitor goes from an organisation to its EU project and its partners, and asks the network", |s| {
         Box::pin(projects::organisation_project_network(s))
     }),
+    ("member opens a consortium from a call, invites, adds a suggested partner abroad; the invitee accepts", |s| {
+        Box::pin(consortia::open_invite_accept(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -87,6 +91,10 @@ const PAGE_TYPES: &[&str] = &[
     "impact",
     "project",
     "network",
+    "consortium-form",
+    "consortium",
+    "consortium-invitation",
+    "consortia",
 ];
 
 #[tokio::test]

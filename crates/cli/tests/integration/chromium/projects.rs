@@ -8,8 +8,8 @@ use lshub_storage::Database;
 use super::chrome::{Arrival, Session};
 
 /// The organisations the flow's projects are linked to: rarely used by other tests.
-const INSTITUTE: &str = "hubrecht-institute-for-developmental-biology-and-stem-cell-research";
-const PARTNER: &str = "netherlands-institute-for-neuroscience";
+pub(super) const INSTITUTE: &str = "hubrecht-institute-for-developmental-biology-and-stem-cell-research";
+pub(super) const PARTNER: &str = "netherlands-institute-for-neuroscience";
 /// Grant numbers of this flow's own (real ones start at 101).
 const PROJECT: &str = "902500001";
 
@@ -34,7 +34,7 @@ fn cordis_line() -> String {
 
 /// Imports the flow's project into the server's database and links its Dutch participants
 /// by hand (both idempotent, so every backend and mode may run it).
-async fn prepare(database_url: &str) -> Result<()> {
+pub(super) async fn prepare(database_url: &str) -> Result<()> {
     let folder = tempfile::tempdir()?;
     let path = folder.path().join("cordis.jsonl");
     std::fs::write(&path, cordis_line())?;
