@@ -68,6 +68,9 @@ pub enum Action {
     Content(ContentAction),
     /// Content only MoU partners see.
     ReadPartnerContent,
+    /// See what the hub shows its members only: which organisation owns a members-only need
+    /// or offer. Any confirmed account.
+    ReadMembersOnly,
     /// The admin pages: users, roles, partner organisations, claims, the audit log.
     Administer,
     /// See the access requests one takes part in (which ones, and what may be done in each,
@@ -91,6 +94,24 @@ pub enum Action {
     /// Set the eligibility rules of a type of action ([`Resource::Hub`]); MoU partners'
     /// staff and admins.
     SetEligibilityRules,
+    /// Ask for an introduction on behalf of an organisation one maintains
+    /// ([`Resource::Organisation`]).
+    RequestIntroduction,
+    /// Introduce two organisations to each other ([`Resource::Hub`]): partners and admins.
+    BrokerIntroductions,
+    /// Something done to one introduction ([`Resource::Introduction`]).
+    Introduction(IntroductionAction),
+}
+
+/// What can be done to one introduction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntroductionAction {
+    /// See it; its sides' contacts only once both accepted (the use case's rule).
+    Read,
+    /// Accept or decline for the organisation on that side.
+    Answer(crate::introduction::Side),
+    /// Say what came of it, for the organisation on that side.
+    ReportOutcome(crate::introduction::Side),
 }
 
 /// What can be done in a consortium workspace.
@@ -180,6 +201,13 @@ pub enum Resource<'a> {
         members: &'a [String],
         invited: &'a [String],
     },
+    /// An introduction between the organisations `from` and `to` (ids), brokered by the user
+    /// `broker` if a partner made it.
+    Introduction {
+        from: &'a str,
+        to: &'a str,
+        broker: Option<&'a str>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,13 +264,18 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
     if let Credential::Token(scopes) = &user.via {
         let needed = match action {
             Action::UseApiToken => return Allow,
-            Action::ReadPublic | Action::ReadOwnAccount | Action::ReadPartnerContent | Action::ReadApplications => {
-                TokenScope::Read
-            }
+            Action::ReadPublic
+            | Action::ReadOwnAccount
+            | Action::ReadPartnerContent
+            | Action::ReadApplications
+            | Action::ReadMembersOnly => TokenScope::Read,
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
             Action::Lead(_) => TokenScope::Write,
-            Action::Consortium(ConsortiumAction::Read) => TokenScope::Read,
+            Action::Consortium(ConsortiumAction::Read) | Action::Introduction(IntroductionAction::Read) => {
+                TokenScope::Read
+            }
+            Action::RequestIntroduction | Action::BrokerIntroductions | Action::Introduction(_) => TokenScope::Write,
             Action::OpenConsortium | Action::Consortium(_) | Action::SetEligibilityRules => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
@@ -270,6 +303,9 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::ManageCatalogue
         | Action::OpenConsortium
         | Action::SetEligibilityRules
+        | Action::ReadMembersOnly
+        | Action::RequestIntroduction
+        | Action::BrokerIntroductions
             if user.state != AccountState::Verified =>
         {
             Deny(Denial::EmailNotVerified)
@@ -277,12 +313,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         Action::ClaimOrganisation
         | Action::CreateApiToken
         | Action::ReadApplications
-        | Action::TakePartInApplications => Allow,
-        Action::ManageCatalogue | Action::OpenConsortium => match resource {
+        | Action::TakePartInApplications
+        | Action::ReadMembersOnly => Allow,
+        Action::ManageCatalogue | Action::OpenConsortium | Action::RequestIntroduction => match resource {
             Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
             _ => Deny(Denial::Forbidden),
         },
         Action::Consortium(action) => decide_consortium(user, action, resource),
+        Action::Introduction(action) => decide_introduction(user, action, resource),
+        Action::BrokerIntroductions if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::SetEligibilityRules if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Content(action) => {
             let Resource::Content { kind, owner } = resource else { return Deny(Denial::Forbidden) };
@@ -293,7 +332,9 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         Action::Lead(action) => decide_lead(user, action, resource),
         Action::ReadPartnerContent if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Administer if user.role == Role::Admin => Allow,
-        Action::ReadPartnerContent | Action::Administer | Action::SetEligibilityRules => Deny(Denial::Forbidden),
+        Action::ReadPartnerContent | Action::Administer | Action::SetEligibilityRules | Action::BrokerIntroductions => {
+            Deny(Denial::Forbidden)
+        }
     }
 }
 
@@ -339,6 +380,29 @@ fn decide_consortium(user: &Principal, action: ConsortiumAction, resource: Resou
     if !allowed {
         Decision::Deny(Denial::Forbidden)
     } else if action != ConsortiumAction::Read && user.state != AccountState::Verified {
+        Decision::Deny(Denial::EmailNotVerified)
+    } else {
+        Decision::Allow
+    }
+}
+
+/// An introduction exists for the members of its two organisations and for the partner who
+/// brokered it; each side answers and reports for itself. To everyone else, admins included,
+/// `Forbidden`, which the use cases turn into "not found". Changes need a confirmed address.
+fn decide_introduction(user: &Principal, action: IntroductionAction, resource: Resource<'_>) -> Decision {
+    use crate::introduction::Side;
+    let Resource::Introduction { from, to, broker } = resource else {
+        return Decision::Deny(Denial::Forbidden);
+    };
+    let maintains = |id: &str| user.organisations.iter().any(|o| o == id);
+    let side_of = |side: Side| if side == Side::From { from } else { to };
+    let allowed = match action {
+        IntroductionAction::Read => maintains(from) || maintains(to) || broker == Some(user.user_id.as_str()),
+        IntroductionAction::Answer(side) | IntroductionAction::ReportOutcome(side) => maintains(side_of(side)),
+    };
+    if !allowed {
+        Decision::Deny(Denial::Forbidden)
+    } else if action != IntroductionAction::Read && user.state != AccountState::Verified {
         Decision::Deny(Denial::EmailNotVerified)
     } else {
         Decision::Allow
@@ -589,6 +653,49 @@ mod consortium_tests {
         assert!(ask(&unverified, ConsortiumAction::Read).is_allowed());
         assert_eq!(ask(&unverified, ConsortiumAction::Manage), Decision::Deny(Denial::EmailNotVerified));
         assert_eq!(ask(&Actor::visitor(), ConsortiumAction::Read), Decision::Deny(Denial::SignInRequired));
+    }
+
+    #[test]
+    fn an_introduction_exists_for_its_two_sides_and_its_broker() {
+        use crate::introduction::Side;
+        let verified = AccountState::Verified;
+        let intro = Resource::Introduction { from: "a", to: "b", broker: Some("u") };
+        let direct = Resource::Introduction { from: "a", to: "b", broker: None };
+        let ask = |who: &Actor, action, on| decide(who, Action::Introduction(action), on);
+        let a = actor(Role::Member, &["a"], verified);
+        let b = actor(Role::Member, &["b"], verified);
+        assert!(ask(&a, IntroductionAction::Read, direct).is_allowed());
+        assert!(ask(&b, IntroductionAction::Answer(Side::To), direct).is_allowed());
+        assert_eq!(ask(&a, IntroductionAction::Answer(Side::To), direct), Decision::Deny(Denial::Forbidden));
+        assert!(ask(&a, IntroductionAction::ReportOutcome(Side::From), direct).is_allowed());
+        let broker = actor(Role::Partner, &[], verified);
+        assert!(ask(&broker, IntroductionAction::Read, intro).is_allowed(), "the broker follows it");
+        assert_eq!(ask(&broker, IntroductionAction::Read, direct), Decision::Deny(Denial::Forbidden));
+        assert_eq!(ask(&broker, IntroductionAction::Answer(Side::From), intro), Decision::Deny(Denial::Forbidden));
+        for outsider in [actor(Role::Admin, &[], verified), actor(Role::Member, &["c"], verified)] {
+            assert_eq!(ask(&outsider, IntroductionAction::Read, direct), Decision::Deny(Denial::Forbidden));
+        }
+        let unverified = actor(Role::Member, &["b"], AccountState::Unverified);
+        assert!(ask(&unverified, IntroductionAction::Read, direct).is_allowed());
+        assert_eq!(
+            ask(&unverified, IntroductionAction::Answer(Side::To), direct),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
+        assert!(decide(&a, Action::RequestIntroduction, Resource::Organisation { id: "a" }).is_allowed());
+        assert!(!decide(&a, Action::RequestIntroduction, Resource::Organisation { id: "b" }).is_allowed());
+        assert!(decide(&broker, Action::BrokerIntroductions, Resource::Hub).is_allowed());
+        assert!(!decide(&a, Action::BrokerIntroductions, Resource::Hub).is_allowed());
+    }
+
+    #[test]
+    fn confirmed_accounts_see_who_owns_members_only_items() {
+        let hub = Resource::Hub;
+        assert!(decide(&actor(Role::Member, &[], AccountState::Verified), Action::ReadMembersOnly, hub).is_allowed());
+        assert_eq!(
+            decide(&actor(Role::Member, &[], AccountState::Unverified), Action::ReadMembersOnly, hub),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
+        assert_eq!(decide(&Actor::visitor(), Action::ReadMembersOnly, hub), Decision::Deny(Denial::SignInRequired));
     }
 
     #[test]

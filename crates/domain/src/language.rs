@@ -71,6 +71,31 @@ impl Localized {
     }
 }
 
+/// Text in English and Dutch; at least one is given where the field is required.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nl: Option<String>,
+}
+
+impl Bilingual {
+    /// The text in `lang`, else in the other language.
+    pub fn get(&self, lang: Language) -> &str {
+        let (first, second) = match lang {
+            Language::En => (&self.en, &self.nl),
+            Language::Nl => (&self.nl, &self.en),
+        };
+        first.as_deref().or(second.as_deref()).unwrap_or_default()
+    }
+
+    /// The texts given, English first.
+    pub fn both(&self) -> impl Iterator<Item = &str> {
+        self.en.iter().chain(self.nl.iter()).map(String::as_str)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,22 @@ pub enum Reason {
     ManagerStays,
     /// Only one partner may coordinate.
     OneCoordinator,
+    /// Items of this kind do not expire, so there is nothing to renew.
+    NotRenewable,
+    /// An organisation cannot be introduced to itself.
+    SameOrganisation,
+    /// An introduction to this organisation waits for its answer already.
+    AlreadyAsked {
+        name: String,
+    },
+    /// An introduction that no longer waits for this answer.
+    NotPending {
+        status: String,
+    },
+    /// A follow-up that was not asked.
+    NotAsked {
+        days: i64,
+    },
     ConfirmationMismatch,
     LastAdmin,
     /// A password change whose "current password" is not the account's.
@@ -253,6 +269,11 @@ impl fmt::Display for Reason {
             Reason::AlreadyPartner { name } => write!(f, "{name} is a partner already"),
             Reason::ManagerStays => write!(f, "the organisation that manages the consortium cannot leave it"),
             Reason::OneCoordinator => write!(f, "the consortium has a coordinator already"),
+            Reason::NotRenewable => write!(f, "items of this kind do not expire, so there is nothing to renew"),
+            Reason::SameOrganisation => write!(f, "an organisation cannot be introduced to itself"),
+            Reason::AlreadyAsked { name } => write!(f, "an introduction to {name} waits for its answer already"),
+            Reason::NotPending { status } => write!(f, "this introduction is {status}: it waits for no answer"),
+            Reason::NotAsked { days } => write!(f, "no follow-up was asked {days} days after acceptance"),
             Reason::TooLarge { max_bytes } => write!(f, "must be at most {} MB", max_bytes / 1024 / 1024),
             Reason::Columns { expected } => write!(f, "every row needs {expected} values, one per column"),
             Reason::NotCode { value, prefixes } => {

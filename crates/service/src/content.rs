@@ -39,6 +39,7 @@ pub async fn create<T: Written>(
     let owner = db.organisation_by_slug(owner_slug).await?.ok_or(ServiceError::NotFound("organisation"))?;
     caller.require(content(ContentAction::Create), resource::<T>(&owner.id))?;
     let record = checked::<T>(db, draft, lifetime, today).await?;
+    let lifetime = Lifetime { expires_on: lifetime.expires_on.or_else(|| default_expiry::<T>(today)) };
     let audit = caller.event("content.created", &owner.slug, format!("{} \"{}\"", T::KIND.id, record.title()));
     Ok(db.create_item(&owner.id, &record, lifetime.expires_on, caller.author()?, audit).await?)
 }
@@ -57,11 +58,53 @@ pub async fn edit<T: Written>(
     caller.require(content(ContentAction::Edit), resource::<T>(&item.owner.id))?;
     let mut record = checked::<T>(db, draft, lifetime, today).await?;
     record.carry_over(&item.record);
+    // A kind whose items expire keeps an expiry: left empty, the one it had stays.
+    let lifetime = match (lifetime.expires_on, T::KIND.lifetime_days()) {
+        (None, Some(_)) => Lifetime { expires_on: item.expires_on.or_else(|| default_expiry::<T>(today)) },
+        _ => lifetime,
+    };
     let audit = caller.event("content.edited", &item.slug, format!("{} revision {}", T::KIND.id, item.revision + 1));
     match db.edit_item(&item.id, revision, &record, lifetime.expires_on, caller.author()?, audit).await? {
         ItemSave::Saved(item) | ItemSave::Unchanged(item) => Ok(item),
         ItemSave::Stale(_) => Err(ServiceError::Stale),
     }
+}
+
+/// The expiry of a new item of a kind whose items last a set time.
+fn default_expiry<T: Written>(today: NaiveDate) -> Option<NaiveDate> {
+    T::KIND.lifetime_days().map(|days| today + chrono::Days::new(u64::from(days)))
+}
+
+/// Renews a published item of a kind whose items expire: it lasts the kind's lifetime from
+/// today (or keeps a later expiry). One click for its owners, from the page or a reminder.
+pub async fn renew<T: Written>(
+    db: &Database,
+    caller: &Caller,
+    slug: &str,
+    today: NaiveDate,
+) -> Result<Item<T>, ServiceError> {
+    let item = find::<T>(db, caller, slug).await?;
+    caller.require(content(ContentAction::Edit), resource::<T>(&item.owner.id))?;
+    let Some(renewed) = default_expiry::<T>(today) else {
+        return Err(ValidationError::new("expiresOn", Reason::NotRenewable).into());
+    };
+    if item.state != lshub_domain::content::State::Published {
+        return Err(lshub_domain::content::LifecycleError { transition: Transition::Publish, from: item.state }.into());
+    }
+    let expires_on = item.expires_on.map_or(renewed, |current| current.max(renewed));
+    let audit = caller.event("content.renewed", &item.slug, format!("{} until {expires_on}", T::KIND.id));
+    match db.edit_item(&item.id, item.revision, &item.record, Some(expires_on), caller.author()?, audit).await? {
+        ItemSave::Saved(item) | ItemSave::Unchanged(item) => Ok(item),
+        ItemSave::Stale(_) => Err(ServiceError::Stale),
+    }
+}
+
+/// Whether the caller may see which organisation owns `item`: always, unless it is
+/// members-only and the caller is neither a confirmed member of the hub nor its owner.
+pub fn may_see_owner<T: Written>(caller: &Caller, item: &Item<T>) -> bool {
+    !item.record.owner_hidden()
+        || caller.may(Action::ReadMembersOnly, Resource::Hub)
+        || may_read_unpublished(caller, item)
 }
 
 /// The action a transition needs from the policy.

@@ -17,6 +17,7 @@ pub mod credentials;
 mod database;
 mod embeddings;
 mod error;
+pub mod introductions;
 pub mod leads;
 pub mod memberships;
 mod migrations;

@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0014_call_changes_saved_searches.sql"),
     },
     Migration { version: 15, name: "consortia", sql: include_str!("../migrations/0015_consortia.sql") },
+    Migration { version: 18, name: "introductions", sql: include_str!("../migrations/0018_introductions.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -178,6 +178,11 @@ impl Translator {
             Reason::AlreadyPartner { name } => ("invalid-already-partner", vec![("name", name.clone())]),
             Reason::ManagerStays => ("invalid-manager-stays", vec![]),
             Reason::OneCoordinator => ("invalid-one-coordinator", vec![]),
+            Reason::NotRenewable => ("invalid-not-renewable", vec![]),
+            Reason::SameOrganisation => ("invalid-same-organisation", vec![]),
+            Reason::AlreadyAsked { name } => ("invalid-already-asked", vec![("name", name.clone())]),
+            Reason::NotPending { status } => ("invalid-not-pending", vec![("status", status.clone())]),
+            Reason::NotAsked { days } => ("invalid-not-asked", vec![("days", days.to_string())]),
             Reason::Columns { expected } => ("invalid-columns", vec![("expected", expected.to_string())]),
             Reason::TooLarge { max_bytes } => {
                 ("invalid-too-large", vec![("max", (max_bytes / 1024 / 1024).to_string())])
@@ -320,6 +325,11 @@ mod tests {
             Reason::AlreadyPartner { name: value() },
             Reason::ManagerStays,
             Reason::OneCoordinator,
+            Reason::NotRenewable,
+            Reason::SameOrganisation,
+            Reason::AlreadyAsked { name: value() },
+            Reason::NotPending { status: value() },
+            Reason::NotAsked { days: 30 },
             Reason::Columns { expected: 3 },
             Reason::TooLarge { max_bytes: 10 * 1024 * 1024 },
             Reason::NotCode { value: value(), prefixes: "MONDO:, DUO:".into() },

@@ -11,6 +11,7 @@ mod content;
 pub mod error;
 mod feeds;
 pub mod i18n;
+mod introductions;
 mod kinds;
 mod markdown;
 mod metrics;
@@ -55,6 +56,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(access::file_routes())
                 .merge(acquisition::pages::routes())
                 .merge(consortia::pages::routes())
+                .merge(introductions::pages::routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
         )
@@ -65,6 +67,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(access::api::routes())
                 .merge(acquisition::api::routes())
                 .merge(consortia::api::routes())
+                .merge(introductions::api::routes())
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)
@@ -190,6 +193,7 @@ async fn deliver_mail(state: AppState) {
             }
             remind_of_expiry(&state).await;
             kinds::calls::send_alerts(&state).await;
+            introductions::run_due(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }

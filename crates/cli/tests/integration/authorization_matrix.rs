@@ -230,6 +230,18 @@ const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("GET", "/api/v1/eligibility-rules", ALL),
     ("PUT", "/api/v1/eligibility-rules/{action_type}", PARTNERS_AND_ADMINS),
     ("DELETE", "/api/v1/eligibility-rules/{action_type}", PARTNERS_AND_ADMINS),
+    ("GET", "/introductions", SIGNED_IN),
+    ("POST", "/introductions", SIGNED_IN),
+    ("GET", "/introductions/new", SIGNED_IN),
+    ("GET", "/introductions/{id}", SIGNED_IN),
+    ("POST", "/introductions/{id}/answer", SIGNED_IN),
+    ("POST", "/introductions/{id}/outcome", SIGNED_IN),
+    ("GET", "/api/v1/introductions", SIGNED_IN),
+    ("POST", "/api/v1/introductions", OWNERS),
+    ("GET", "/api/v1/introductions/totals", ALL),
+    ("GET", "/api/v1/introductions/{id}", SIGNED_IN),
+    ("POST", "/api/v1/introductions/{id}/answer", SIGNED_IN),
+    ("POST", "/api/v1/introductions/{id}/outcome", SIGNED_IN),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -272,7 +284,12 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("consortia") => format!(r#"{{"call":"X","organisation":"{ORGANISATION}","acronym":"M"}}"#),
             Some("partners") => format!(r#"{{"organisation":"{ORGANISATION}"}}"#),
             Some("no-such-key") => r#"{"statement":""}"#.to_owned(),
+            Some("answer") if path.contains("/introductions/") => r#"{"side":"to","answer":"accept"}"#.to_owned(),
             Some("answer") => r#"{"answer":"accept"}"#.to_owned(),
+            Some("outcome") => r#"{"side":"from","after":30,"outcome":"meeting"}"#.to_owned(),
+            Some("introductions") => {
+                format!(r#"{{"from":"{ORGANISATION}","organisation":"no-such-organisation","message":"m"}}"#)
+            }
             Some("RIA") => r#"{"minEntities":3,"minCountries":3,"minMemberStateEntities":1,"euOrAssociatedOnly":true,"coordinatorRequired":true}"#.to_owned(),
             Some("catalogue-items") | Some("no-such-id") if path.contains("catalogue-items") => {
                 r#"{"title":{"en":"Matrix"},"datasets":[]}"#.to_owned()
@@ -394,6 +411,7 @@ fn valid_fields(path: &str) -> &'static str {
         "datasets" => {
             "title_en=Matrix+item&description_en=For+the+matrix&keywords_en=matrix&themes=HEAL&contact_point=matrix%40example.org&access_rights=PUBLIC"
         }
+        "opportunities" => "type=expertise&title_en=Matrix+item&description_en=For+the+matrix",
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }
 }

@@ -98,6 +98,10 @@ pub trait Searchable {
 /// does the rest (storage, lifecycle, history, pages, API, feeds).
 pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
     const KIND: &'static Kind;
+    /// Whether items of the kind may be members-only ([`Written::owner_hidden`]); such a
+    /// kind records the facet `visibility` (`public` or `members`), which keeps members-only
+    /// items out of the lists by organisation that visitors see.
+    const OWNER_MAY_BE_HIDDEN: bool = false;
     /// The form of the record as a member submits it (a form or a JSON body).
     type Draft: DeserializeOwned + Default + Send;
 
@@ -122,6 +126,12 @@ pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
     /// Takes over from the record an edit replaces what the draft does not carry (such as
     /// where an imported record came from).
     fn carry_over(&mut self, _previous: &Self) {}
+
+    /// Whether only signed-in members may see which organisation owns it ("members only");
+    /// visitors then see the item without its owner.
+    fn owner_hidden(&self) -> bool {
+        false
+    }
 
     /// Its fields as text, in order, for history: what changed between two revisions.
     fn fields(&self) -> Vec<(&'static str, String)>;

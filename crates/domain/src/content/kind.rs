@@ -48,6 +48,9 @@ pub enum Authoring {
     Members {
         /// Published only after a partner or an admin approved it.
         review: bool,
+        /// How long a new item lasts unless its owner chooses, and how far one click renews
+        /// it; `None` for items that do not expire unless their owner says so.
+        lifetime_days: Option<u32>,
     },
 }
 
@@ -58,7 +61,15 @@ impl Kind {
 
     /// Whether publishing needs a moderator's approval.
     pub fn needs_review(&self) -> bool {
-        matches!(self.authoring, Authoring::Members { review: true })
+        matches!(self.authoring, Authoring::Members { review: true, .. })
+    }
+
+    /// The days a new item lasts by default, and a renewal adds.
+    pub fn lifetime_days(&self) -> Option<u32> {
+        match self.authoring {
+            Authoring::Members { lifetime_days, .. } => lifetime_days,
+            _ => None,
+        }
     }
 
     pub fn table(&self) -> &'static str {

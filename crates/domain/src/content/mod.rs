@@ -23,7 +23,7 @@ pub(crate) mod test_kinds {
         id: "reviewed",
         path: "reviewed",
         storage: Storage::Items,
-        authoring: Authoring::Members { review: true },
+        authoring: Authoring::Members { review: true, lifetime_days: None },
         facets: &[],
     };
 
@@ -31,7 +31,7 @@ pub(crate) mod test_kinds {
         id: "direct",
         path: "direct",
         storage: Storage::Items,
-        authoring: Authoring::Members { review: false },
+        authoring: Authoring::Members { review: false, lifetime_days: None },
         facets: &[],
     };
 }

@@ -23,7 +23,7 @@ pub static NEWS: Kind = Kind {
     id: "news",
     path: "news",
     storage: Storage::Items,
-    authoring: Authoring::Members { review: false },
+    authoring: Authoring::Members { review: false, lifetime_days: None },
     facets: &["organisation", "language"],
 };
 
@@ -31,12 +31,21 @@ pub static DATASET: Kind = Kind {
     id: "dataset",
     path: "datasets",
     storage: Storage::Items,
-    authoring: Authoring::Members { review: false },
+    authoring: Authoring::Members { review: false, lifetime_days: None },
     facets: &["organisation", "access-rights", "theme", "coding-system", "duo"],
 };
 
+/// Needs and offers; they last six months unless renewed.
+pub static OPPORTUNITY: Kind = Kind {
+    id: "opportunity",
+    path: "opportunities",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: Some(182) },
+    facets: &["organisation", "type", "stage", "partner"],
+};
+
 /// Every kind, in the order pages and figures list them.
-pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &NEWS, &DATASET];
+pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &NEWS, &DATASET, &OPPORTUNITY];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

@@ -102,29 +102,7 @@ pub const SOURCE_FACET: &str = "source";
 /// How a distribution is written on one line of the form.
 pub const DISTRIBUTION_LINE: &str = "title | format | access URL | licence URL | size in bytes";
 
-/// Text in English and Dutch; at least one is given where the field is required.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bilingual {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub en: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nl: Option<String>,
-}
-
-impl Bilingual {
-    /// The text in `lang`, else in the other language.
-    pub fn get(&self, lang: Language) -> &str {
-        let (first, second) = match lang {
-            Language::En => (&self.en, &self.nl),
-            Language::Nl => (&self.nl, &self.en),
-        };
-        first.as_deref().or(second.as_deref()).unwrap_or_default()
-    }
-
-    fn both(&self) -> impl Iterator<Item = &str> {
-        self.en.iter().chain(self.nl.iter()).map(String::as_str)
-    }
-}
+pub use crate::language::Bilingual;
 
 /// A dataset as stored (record version 1) and as the domain knows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -510,6 +510,9 @@ struct ImpactPage {
     rows: Vec<ImpactRow>,
     companies: u64,
     jobs: u64,
+    /// Introductions accepted, and what came of them: `(label, count)`.
+    introductions: i64,
+    outcomes: Vec<(String, i64)>,
 }
 
 pub async fn impact(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
@@ -524,5 +527,15 @@ pub async fn impact(State(state): State<AppState>, ctx: PageContext) -> Result<R
             jobs: r.jobs,
         })
         .collect();
-    render(&ImpactPage { ctx, rows, companies: counts.companies, jobs: counts.jobs })
+    let totals = lshub_service::introductions::totals(&state.db).await?;
+    let outcomes =
+        totals.outcomes.iter().map(|(o, n)| (ctx.t.t(&format!("introduction-outcome-{}", o.id())), *n)).collect();
+    render(&ImpactPage {
+        ctx,
+        rows,
+        companies: counts.companies,
+        jobs: counts.jobs,
+        introductions: totals.accepted,
+        outcomes,
+    })
 }

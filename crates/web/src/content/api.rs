@@ -44,7 +44,10 @@ pub struct ItemMeta {
     pub slug: String,
     /// The item's page in the hub.
     pub url: String,
-    pub organisation: OwnerWire,
+    /// The owning organisation; absent for a members-only item when the caller is not a
+    /// signed-in member of the hub.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<OwnerWire>,
     /// `draft`, `in-review`, `published` or `archived`.
     #[schema(value_type = String)]
     pub state: &'static str,
@@ -57,12 +60,14 @@ pub struct ItemMeta {
 }
 
 impl<W> ItemWire<W> {
-    /// The item as the API shows it, with its page's address under `base_url`.
-    pub fn new<K: Presented<Wire = W>>(base_url: &str, item: &Item<K>) -> Self {
+    /// The item as the API shows it, with its page's address under `base_url`, and its
+    /// owner when `show_owner`.
+    pub fn new<K: Presented<Wire = W>>(base_url: &str, item: &Item<K>, show_owner: bool) -> Self {
         let meta = ItemMeta {
             slug: item.slug.clone(),
             url: format!("{base_url}/{}/{}", K::KIND.path, item.slug),
-            organisation: OwnerWire { slug: item.owner.slug.clone(), name: item.owner.name.clone() },
+            organisation: show_owner
+                .then(|| OwnerWire { slug: item.owner.slug.clone(), name: item.owner.name.clone() }),
             state: item.state.id(),
             revision: item.revision,
             expires_on: item.expires_on,
@@ -99,10 +104,19 @@ pub async fn list<K: Presented>(
         Some(slug) => Some(state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))?.id),
         None => None,
     };
-    let filter = ItemFilter { owner_id, facets: params.facets(), listed_on: None, pagination };
+    // The list is public and cached alike for everyone: members-only items name no owner.
+    let mut facets = params.facets();
+    if owner_id.is_some() {
+        facets.extend(super::public_only::<K>(false));
+    }
+    let filter = ItemFilter { owner_id, facets, listed_on: None, pagination };
     let page = service::listed::<K>(&state.db, filter, state.today()).await?;
     Ok(Json(ItemList {
-        items: page.items.iter().map(|item| ItemWire::new(&state.site.public_url, item)).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|item| ItemWire::new(&state.site.public_url, item, !item.record.owner_hidden()))
+            .collect(),
         total: page.total,
         limit: pagination.limit,
         offset: pagination.offset,
@@ -114,8 +128,9 @@ pub async fn show<K: Presented>(
     auth: Auth,
     Path(slug): Path<String>,
 ) -> Result<Json<ItemWire<K::Wire>>, AppError> {
-    let item = service::find::<K>(&state.db, &auth.caller(), &slug).await?;
-    Ok(Json(ItemWire::new(&state.site.public_url, &item)))
+    let caller = auth.caller();
+    let item = service::find::<K>(&state.db, &caller, &slug).await?;
+    Ok(Json(ItemWire::new(&state.site.public_url, &item, service::may_see_owner(&caller, &item))))
 }
 
 /// A new item: the owning organisation, an optional expiry, and the kind's fields.
@@ -138,7 +153,7 @@ pub async fn create<K: Presented>(
     let draft = body.draft.into();
     let item =
         service::create::<K>(&state.db, &auth.caller(), &body.organisation, draft, lifetime, state.today()).await?;
-    let wire = ItemWire::new(&state.site.public_url, &item);
+    let wire = ItemWire::new(&state.site.public_url, &item, true);
     let location = format!("/api/v1/{}/{}", K::KIND.path, item.slug);
     Ok((StatusCode::CREATED, [(LOCATION, location)], Json(wire)).into_response())
 }
@@ -165,7 +180,7 @@ pub async fn update<K: Presented>(
     let draft = body.draft.into();
     let item =
         service::edit::<K>(&state.db, &auth.caller(), &slug, body.revision, draft, lifetime, state.today()).await?;
-    Ok(Json(ItemWire::new(&state.site.public_url, &item)))
+    Ok(Json(ItemWire::new(&state.site.public_url, &item, true)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,9 +195,13 @@ pub async fn change_state<K: Presented>(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<StateBody>,
 ) -> Result<Json<ItemWire<K::Wire>>, AppError> {
-    let transition = super::transition_from(&body.transition)?;
-    let item = service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?;
-    Ok(Json(ItemWire::new(&state.site.public_url, &item)))
+    let item = match super::state_change_from(&body.transition)? {
+        super::StateChange::Transition(transition) => {
+            service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?
+        }
+        super::StateChange::Renew => service::renew::<K>(&state.db, &auth.caller(), &slug, state.today()).await?,
+    };
+    Ok(Json(ItemWire::new(&state.site.public_url, &item, true)))
 }
 
 pub async fn delete<K: Presented>(

@@ -33,10 +33,13 @@ fn entry<K: Presented>(base: &str, item: &Item<K>) -> Entry {
     entry.set_links(vec![atom_link(url, "alternate", Some("text/html"))]);
     entry.set_published(item.published_at.map(|t| t.fixed_offset()));
     entry.set_updated(item.updated_at.fixed_offset());
-    let mut author = Person::default();
-    author.set_name(item.owner.name.clone());
-    author.set_uri(format!("{base}/organisations/{}", item.owner.slug));
-    entry.set_authors(vec![author]);
+    // A members-only item names no organisation: the feed is public.
+    if !item.record.owner_hidden() {
+        let mut author = Person::default();
+        author.set_name(item.owner.name.clone());
+        author.set_uri(format!("{base}/organisations/{}", item.owner.slug));
+        entry.set_authors(vec![author]);
+    }
     entry.set_summary(Some(Text::plain(item.record.summary())));
     let mut content = Content::default();
     content.set_content_type(Some("html".to_owned()));
@@ -56,6 +59,7 @@ pub async fn atom<K: Presented>(
     };
     let filter = ItemFilter {
         owner_id: owner.as_ref().map(|o| o.id.clone()),
+        facets: owner.as_ref().and_then(|_| super::public_only::<K>(false)).into_iter().collect(),
         pagination: Pagination { limit: ENTRIES, offset: 0 },
         ..ItemFilter::default()
     };

@@ -143,10 +143,30 @@ impl ListQuery {
     }
 }
 
+/// The facet that keeps members-only items of `K` out of a list by organisation, for those
+/// who may not see who owns them (the public cache's visitors, feeds, the public API).
+pub(crate) fn public_only<K: Written>(may_see_owners: bool) -> Option<(String, String)> {
+    (K::OWNER_MAY_BE_HIDDEN && !may_see_owners).then(|| ("visibility".to_owned(), "public".to_owned()))
+}
+
+/// What a state form or request asks: a transition, or renewing an item that expires.
+enum StateChange {
+    Transition(Transition),
+    Renew,
+}
+
+/// Reads the name of a state change as forms and the API send it: a transition, or `renew`.
+fn state_change_from(text: &str) -> Result<StateChange, AppError> {
+    if text == "renew" {
+        return Ok(StateChange::Renew);
+    }
+    transition_from(text).map(StateChange::Transition)
+}
+
 /// Reads the name of a transition as forms and the API send it.
 fn transition_from(text: &str) -> Result<Transition, AppError> {
     Transition::from_id(text).ok_or_else(|| {
-        let allowed = Transition::ALL.iter().map(|t| t.id()).collect::<Vec<_>>().join(", ");
+        let allowed = Transition::ALL.iter().map(|t| t.id()).chain(["renew"]).collect::<Vec<_>>().join(", ");
         ValidationError::new("transition", Reason::NotOneOf { value: text.to_owned(), allowed }).into()
     })
 }

@@ -180,13 +180,16 @@ pub fn describe<K: Presented>(openapi: &mut OpenApi) {
                 .response("204", ResponseBuilder::new().description("Deleted").build()),
         ),
     );
-    let transitions = lshub_domain::content::Transition::ALL.iter().map(|t| t.id());
+    let transitions = lshub_domain::content::Transition::ALL.iter().map(|t| t.id()).chain(["renew"]);
     paths.add_path_operation(
         format!("{one}/state"),
         vec![HttpMethod::Post],
         write(
             OperationBuilder::new()
-                .summary(Some("Submits, publishes, sends back, archives or restores an item"))
+                .summary(Some(
+                    "Submits, publishes, sends back, archives or restores an item, or renews one of a kind \
+                     whose items expire",
+                ))
                 .parameter(slug())
                 .request_body(Some(
                     RequestBodyBuilder::new()

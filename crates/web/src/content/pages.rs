@@ -44,18 +44,29 @@ pub struct Row {
 }
 
 impl Row {
-    fn new<K: Presented>(t: &Translator, item: &Item<K>, with_state: bool) -> Self {
+    fn new<K: Presented>(t: &Translator, item: &Item<K>, with_state: bool, show_owner: bool) -> Self {
         let when = item.published_at.unwrap_or(item.updated_at);
+        let (owner, owner_url) = owner_link(t, item, show_owner);
         Self {
             url: item_url::<K>(&item.slug),
             title: item.record.title().to_owned(),
-            owner: item.owner.name.clone(),
-            owner_url: format!("/organisations/{}", item.owner.slug),
+            owner,
+            owner_url,
             date: crate::pages::format::date(t.lang, when.date_naive()),
             date_iso: when.date_naive().to_string(),
             summary: item.record.summary(),
             state: with_state.then(|| state_label(t, item.state)),
         }
+    }
+}
+
+/// The owner's name and page, or for a members-only item that the caller may not see the
+/// owner of, a note saying so and no link.
+fn owner_link<K: Presented>(t: &Translator, item: &Item<K>, show_owner: bool) -> (String, String) {
+    if show_owner {
+        (item.owner.name.clone(), format!("/organisations/{}", item.owner.slug))
+    } else {
+        (t.t("content-owner-members-only"), String::new())
     }
 }
 
@@ -122,7 +133,8 @@ pub async fn list<K: Presented>(
             (service::of_owner::<K>(&state.db, &caller, &owner.id, filter).await?, true)
         }
         Some(owner) => {
-            let filter = ItemFilter { owner_id: Some(owner.id.clone()), ..filter };
+            let mut filter = ItemFilter { owner_id: Some(owner.id.clone()), ..filter };
+            filter.facets.extend(super::public_only::<K>(caller.may(Action::ReadMembersOnly, Resource::Hub)));
             (service::listed::<K>(&state.db, filter, state.today()).await?, false)
         }
         None => (service::listed::<K>(&state.db, filter, state.today()).await?, false),
@@ -149,7 +161,11 @@ pub async fn list<K: Presented>(
             None => kind_text::<K>(&t, "title"),
         },
         lead: kind_text::<K>(&t, "lead"),
-        rows: page.items.iter().map(|item| Row::new(&t, item, with_state)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|item| Row::new(&t, item, with_state, service::may_see_owner(&caller, item)))
+            .collect(),
         count: t.count(&format!("kind-{}-count", K::KIND.id), page.total),
         pager,
         filters: K::FILTERS
@@ -201,6 +217,10 @@ struct ItemPage {
     url: String,
     owner: String,
     owner_url: String,
+    /// Its expiry date, as the page writes it.
+    expires: Option<String>,
+    /// Its owners may renew it (a kind whose items expire): the button's label.
+    renew: Option<String>,
     /// Shown when the item is not simply published.
     notice: Option<String>,
     state: String,
@@ -242,13 +262,20 @@ pub async fn show<K: Presented>(
         }
     };
     let published = item.published_at.unwrap_or(item.created_at);
+    let (owner, owner_url) = owner_link(&t, &item, service::may_see_owner(&caller, &item));
+    let renew = K::KIND
+        .lifetime_days()
+        .filter(|_| item.state == ItemState::Published && service::may_edit(&caller, &item))
+        .map(|days| t.t1("content-renew", "months", i64::from(days / 30)));
     let view = ItemPage {
         csrf: auth.csrf.clone(),
         title: item.record.title().to_owned(),
         base: format!("/{}", K::KIND.path),
         url: item_url::<K>(&item.slug),
-        owner: item.owner.name.clone(),
-        owner_url: format!("/organisations/{}", item.owner.slug),
+        owner,
+        owner_url,
+        expires: item.expires_on.map(|d| crate::pages::format::date(t.lang, d)),
+        renew,
         notice,
         state: state_label(&t, item.state),
         published: crate::pages::format::date(t.lang, published.date_naive()),
@@ -517,8 +544,12 @@ pub async fn change_state<K: Presented>(
     Path(slug): Path<String>,
     crate::pages::forms::Posted(form): crate::pages::forms::Posted<StateForm>,
 ) -> Result<Response, AppError> {
-    let transition = super::transition_from(&form.transition)?;
-    let item = service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?;
+    let item = match super::state_change_from(&form.transition)? {
+        super::StateChange::Transition(transition) => {
+            service::transition::<K>(&state.db, &auth.caller(), &slug, transition).await?
+        }
+        super::StateChange::Renew => service::renew::<K>(&state.db, &auth.caller(), &slug, state.today()).await?,
+    };
     Ok(see_other(&item_url::<K>(&item.slug)))
 }
 

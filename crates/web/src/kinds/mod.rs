@@ -9,6 +9,7 @@
 pub(crate) mod calls;
 mod datasets;
 mod news;
+mod opportunities;
 pub(crate) mod organisations;
 mod written;
 
@@ -111,6 +112,7 @@ pub fn registered() -> Kinds {
         .with::<calls::Calls>()
         .with::<lshub_domain::news::News>()
         .with::<lshub_domain::dataset::Dataset>()
+        .with::<lshub_domain::opportunity::Opportunity>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in
@@ -123,6 +125,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::access::api::AccessApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::acquisition::api::LeadsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::consortia::api::ConsortiaApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::introductions::api::IntroductionsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());
     if let Some(tags) = document.tags.as_mut() {
         let kinds = lshub_domain::content::KINDS;

@@ -64,7 +64,7 @@ impl<K: Presented> Served for K {
             .collect();
         let json = items
             .iter()
-            .map(|item| serde_json::to_value(ItemWire::new("", item)))
+            .map(|item| serde_json::to_value(ItemWire::new("", item, true)))
             .collect::<Result<_, _>>()
             .map_err(|e| StorageError::Bind(format!("{} export: {e}", <Self as Served>::KIND.id)))?;
         Ok(Export { header, rows, json })

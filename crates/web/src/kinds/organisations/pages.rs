@@ -159,6 +159,8 @@ struct OrganisationPage {
     matches: Vec<matching::MatchSection>,
     /// Where members go to claim (or, once members, edit) the profile.
     maintain_url: String,
+    /// Where a member asks to be introduced to it.
+    introduction_url: String,
     /// The datasets it holds (the first few) and how many there are in all.
     datasets: Vec<HeldDataset>,
     datasets_total: i64,
@@ -200,6 +202,7 @@ pub async fn show(
         }
     }
     view.maintain_url = format!("/organisations/{}/claim", organisation.slug);
+    view.introduction_url = format!("/introductions/new?organisation={}", organisation.slug);
     let held = ItemFilter {
         owner_id: Some(organisation.id.clone()),
         listed_on: Some(state.today()),
@@ -301,6 +304,7 @@ impl OrganisationPage {
             json_ld: json_ld(public_url, organisation),
             matches: Vec::new(),
             maintain_url: String::new(),
+            introduction_url: String::new(),
             datasets: Vec::new(),
             datasets_total: 0,
             datasets_url: String::new(),
