@@ -13,6 +13,7 @@ mod access;
 mod alerts;
 mod chrome;
 mod consortia;
+mod exchange;
 mod keyboard;
 mod leads;
 mod member;
@@ -57,6 +58,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("member opens a consortium from a call, invites, adds a suggested partner abroad; the invitee accepts", |s| {
         Box::pin(consortia::open_invite_accept(s))
     }),
+    ("member posts a members-only offer; another asks for an introduction; the owner accepts", |s| {
+        Box::pin(exchange::offer_and_introduction(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -95,6 +99,11 @@ const PAGE_TYPES: &[&str] = &[
     "consortium",
     "consortium-invitation",
     "consortia",
+    "opportunity-form",
+    "opportunity",
+    "introduction-form",
+    "introduction",
+    "introductions",
 ];
 
 #[tokio::test]
