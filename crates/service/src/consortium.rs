@@ -17,7 +17,6 @@ use lshub_domain::consortium::{
     check_acronym, check_external, check_single_coordinator, check_statement, PartnerRole, PartnerState,
 };
 use lshub_domain::{CallTopic, Language, Reason, ValidationError};
-use lshub_storage::accounts::Mail;
 use lshub_storage::consortia::{PartnerChange, PartnerIdentity, QueuedInvitation, StoredConsortium, StoredRules};
 use lshub_storage::projects::CoParticipation;
 use lshub_storage::Database;
@@ -327,7 +326,7 @@ pub async fn find(db: &Database, caller: &Caller, id: &str) -> Result<Consortium
     })
 }
 
-/// Letters to the members of `organisation_id`, each in their language.
+/// Letters about `notice` to the members of `organisation_id` but `except`.
 async fn letters(
     db: &Database,
     organisation_id: &str,
@@ -335,16 +334,7 @@ async fn letters(
     notice: &Notice<'_>,
     compose: Compose<'_>,
 ) -> Result<Vec<(String, String, String)>, ServiceError> {
-    Ok(db
-        .recipients(&[], &[organisation_id.to_owned()])
-        .await?
-        .into_iter()
-        .filter(|r| r.user_id != except)
-        .map(|r| {
-            let (subject, body) = compose(notice, Language::from_tag(&r.language).unwrap_or_default());
-            (r.email, subject, body)
-        })
-        .collect())
+    crate::letters_to_members(db, organisation_id, except, |language| compose(notice, language)).await
 }
 
 async fn write(
@@ -357,8 +347,7 @@ async fn write(
     detail: String,
 ) -> Result<String, ServiceError> {
     let user = caller.user()?;
-    let mails: Vec<Mail<'_>> =
-        letters.iter().map(|(recipient, subject, body)| Mail { recipient, subject, body }).collect();
+    let mails = crate::as_mails(letters);
     db.change_consortium_partner(&consortium.id, change, &user.id, &mails, caller.event(action, &consortium.id, detail))
         .await?
         .ok_or(ServiceError::NotFound("partner"))

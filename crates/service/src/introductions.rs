@@ -13,7 +13,6 @@ use lshub_domain::content::Item;
 use lshub_domain::introduction::{check_message, follow_up_due, last_day_to_answer, Answer, Outcome, Side, Status};
 use lshub_domain::opportunity::Opportunity;
 use lshub_domain::{Language, Reason, ValidationError};
-use lshub_storage::accounts::Mail;
 use lshub_storage::introductions::{AnswerWrite, IntroductionTotals, NewIntroduction, StoredIntroduction};
 use lshub_storage::leads::Person;
 use lshub_storage::Database;
@@ -151,7 +150,7 @@ async fn view(
     })
 }
 
-/// Letters to the members of `organisation_id` (but `except`), each in their language.
+/// Letters about `notice` to the members of `organisation_id` but `except`.
 async fn letters(
     db: &Database,
     organisation_id: &str,
@@ -159,20 +158,7 @@ async fn letters(
     notice: &Notice<'_>,
     compose: Compose<'_>,
 ) -> Result<Vec<(String, String, String)>, ServiceError> {
-    Ok(db
-        .recipients(&[], &[organisation_id.to_owned()])
-        .await?
-        .into_iter()
-        .filter(|r| r.user_id != except)
-        .map(|r| {
-            let (subject, body) = compose(notice, Language::from_tag(&r.language).unwrap_or_default());
-            (r.email, subject, body)
-        })
-        .collect())
-}
-
-fn mails(letters: &[(String, String, String)]) -> Vec<Mail<'_>> {
-    letters.iter().map(|(recipient, subject, body)| Mail { recipient, subject, body }).collect()
+    crate::letters_to_members(db, organisation_id, except, |language| compose(notice, language)).await
 }
 
 /// Asks, for the caller's organisation `from` (a slug), to be introduced to `target`.
@@ -313,7 +299,7 @@ async fn save(
         created_on: today,
         from: &from_id,
         to: &to_id,
-        mails: &mails(&all),
+        mails: &crate::as_mails(&all),
         audit: caller.event("introduction.request", &to_id, detail),
     };
     db.create_introduction(new).await?;
@@ -387,7 +373,7 @@ pub async fn answer(
     let detail = format!("{} {}", side.id(), if accepted { "accepted" } else { "declined" });
     let audit = caller.event("introduction.answer", id, detail);
     let write = AnswerWrite { id, side, accepted, by: &user.id, today };
-    if !db.answer_introduction(&write, &mails(&all), audit).await? {
+    if !db.answer_introduction(&write, &crate::as_mails(&all), audit).await? {
         return Err(ServiceError::Stale);
     }
     Ok(())
@@ -436,7 +422,7 @@ pub async fn run_due(db: &Database, today: NaiveDate, compose: Compose<'_>) -> R
             };
             all.extend(letters(db, &recipient.organisation.id, "", &notice, compose).await?);
         }
-        if db.tell_expired(&introduction.id, &mails(&all)).await? {
+        if db.tell_expired(&introduction.id, &crate::as_mails(&all)).await? {
             queued += all.len();
         }
     }
@@ -457,7 +443,7 @@ pub async fn run_due(db: &Database, today: NaiveDate, compose: Compose<'_>) -> R
                 contact: None,
             };
             let all = letters(db, &recipient.organisation.id, "", &notice, compose).await?;
-            if db.ask_outcome(&introduction.id, side, days, &mails(&all)).await? {
+            if db.ask_outcome(&introduction.id, side, days, &crate::as_mails(&all)).await? {
                 queued += all.len();
             }
         }

@@ -58,3 +58,31 @@ impl Caller {
         Ok(Author { user_id: Some(&user.id), label: &user.display_name })
     }
 }
+
+/// Letters to the members of `organisation_id` but the user `except`, each worded in the
+/// member's language: (address, subject, body).
+pub(crate) async fn letters_to_members(
+    db: &lshub_storage::Database,
+    organisation_id: &str,
+    except: &str,
+    word: impl Fn(lshub_domain::Language) -> (String, String),
+) -> Result<Vec<(String, String, String)>, ServiceError> {
+    Ok(db
+        .recipients(&[], &[organisation_id.to_owned()])
+        .await?
+        .into_iter()
+        .filter(|r| r.user_id != except)
+        .map(|r| {
+            let (subject, body) = word(lshub_domain::Language::from_tag(&r.language).unwrap_or_default());
+            (r.email, subject, body)
+        })
+        .collect())
+}
+
+/// Letters as the mail queue takes them.
+pub(crate) fn as_mails(letters: &[(String, String, String)]) -> Vec<lshub_storage::accounts::Mail<'_>> {
+    letters
+        .iter()
+        .map(|(recipient, subject, body)| lshub_storage::accounts::Mail { recipient, subject, body })
+        .collect()
+}

@@ -38,7 +38,7 @@ use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::facts::{paragraphs, Field};
-use crate::pages::forms::{Choice, FormField, Posted};
+use crate::pages::forms::{Choice, FormField, FormFields, Posted};
 use crate::pages::widgets::SelectOption;
 use crate::pages::{format, organisation, render, see_other, PageContext};
 use crate::public_cache::public;
@@ -69,28 +69,6 @@ fn application_url(id: &str) -> String {
 
 fn dataset_url(slug: &str) -> String {
     format!("/{}/{slug}", DATASET.path)
-}
-
-/// A posted form's fields in their order; checkboxes repeat a name.
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn first(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self, name: &str) -> String {
-        self.first(name).unwrap_or_default().to_owned()
-    }
-
-    /// A value given and not blank.
-    fn given(&self, name: &str) -> Option<String> {
-        self.first(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
-    }
 }
 
 /// Addresses typed one a line (commas and spaces separate them too).
@@ -624,7 +602,7 @@ impl ItemInput {
         Self { entitlement_days: DEFAULT_ENTITLEMENT_DAYS.to_string(), ..Self::default() }
     }
 
-    fn posted(fields: &Fields) -> Self {
+    fn posted(fields: &FormFields) -> Self {
         Self {
             title_en: fields.text("title_en"),
             title_nl: fields.text("title_nl"),
@@ -961,7 +939,7 @@ pub async fn create_item(
 ) -> Result<Response, AppError> {
     let organisation = organisation(&state, &slug).await?;
     auth.require(Action::ManageCatalogue, Resource::Organisation { id: &organisation.id })?;
-    let input = ItemInput::posted(&Fields(fields));
+    let input = ItemInput::posted(&FormFields(fields));
     let refusal = match input.item() {
         Ok(item) => match service::create_catalogue_item(&state.db, &auth.caller(), &slug, item).await {
             Ok(id) => return Ok(see_other(&format!("/access/items/{id}"))),
@@ -1001,7 +979,7 @@ pub async fn edit_item(
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let (_, holder) = stored_item(&state, &auth, &id).await?;
-    let input = ItemInput::posted(&Fields(fields));
+    let input = ItemInput::posted(&FormFields(fields));
     let refusal = match input.item() {
         Ok(item) => match service::update_catalogue_item(&state.db, &auth.caller(), &id, item).await {
             Ok(()) => return Ok(see_other(&format!("/access/items/{id}"))),
@@ -1055,7 +1033,7 @@ pub async fn start(
     auth: Auth,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let items = Fields(fields).all("item");
+    let items = FormFields(fields).all("item");
     let id = service::start(&state.db, &auth.caller(), &items).await?;
     Ok(see_other(&application_url(&id)))
 }
@@ -1106,7 +1084,7 @@ fn table_rows(text: &str) -> Vec<Vec<String>> {
 }
 
 /// The answers a save-draft form posts, read by each item's form.
-fn posted_answers(items: &[StoredCatalogueItem], fields: &Fields) -> BTreeMap<String, Answers> {
+fn posted_answers(items: &[StoredCatalogueItem], fields: &FormFields) -> BTreeMap<String, Answers> {
     items
         .iter()
         .map(|item| {
@@ -1697,7 +1675,7 @@ async fn refused_application(
 }
 
 /// The posted command as the API's body, so that both read commands alike.
-fn command_body(view: &ApplicationView, fields: &Fields) -> CommandBody {
+fn command_body(view: &ApplicationView, fields: &FormFields) -> CommandBody {
     let command = fields.text("command");
     let saving = command == CommandKind::SaveDraft.id();
     CommandBody {
@@ -1731,7 +1709,7 @@ pub async fn command(
     auth.require(Action::TakePartInApplications, Resource::Hub)?;
     let caller = auth.caller();
     let mut view = service::find(&state.db, &caller, &id).await?;
-    let body = command_body(&view, &Fields(fields));
+    let body = command_body(&view, &FormFields(fields));
     // A refused draft keeps what was typed.
     let typed = body.answers.clone().map(|answers| (answers, body.purpose_codes.clone(), body.purpose.clone()));
     let refused = match to_command(&state, body).await {

@@ -21,7 +21,7 @@ use super::{name_match, package_url};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
-use crate::pages::forms::{Choice, FormField, FormPage, Posted};
+use crate::pages::forms::{Choice, FormField, FormFields, FormPage, Posted};
 use crate::pages::{render, see_other, PageContext};
 use crate::routes::RouteTable;
 use crate::state::AppState;
@@ -43,15 +43,6 @@ fn lead_url(id: &str) -> String {
     format!("/leads/{id}")
 }
 
-/// A posted form's fields.
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn get(&self, name: &str) -> Option<String> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
-    }
-}
-
 fn sector_choices(t: &Translator, selected: &str) -> Vec<Choice> {
     SECTORS
         .iter()
@@ -60,9 +51,9 @@ fn sector_choices(t: &Translator, selected: &str) -> Vec<Choice> {
 }
 
 /// Whole numbers; anything else is refused by the field.
-fn jobs_of(fields: &Fields) -> Result<Option<u32>, ValidationError> {
+fn jobs_of(fields: &FormFields) -> Result<Option<u32>, ValidationError> {
     fields
-        .get("jobs")
+        .given("jobs")
         .map(|text| {
             text.parse::<u32>().map_err(|_| {
                 ValidationError::new(
@@ -116,10 +107,10 @@ pub async fn list(State(state): State<AppState>, ctx: PageContext, auth: Auth) -
 // ---------------------------------------------------------------------------------------
 // GET /leads/new, POST /leads
 
-async fn lead_form(state: &AppState, ctx: PageContext, auth: &Auth, fields: &Fields) -> Result<FormPage, AppError> {
+async fn lead_form(state: &AppState, ctx: PageContext, auth: &Auth, fields: &FormFields) -> Result<FormPage, AppError> {
     let owners = service::own_partners(&state.db, &auth.caller()).await?;
     let t = ctx.t.clone();
-    let value = |name: &str| fields.get(name).unwrap_or_default();
+    let value = |name: &str| fields.given(name).unwrap_or_default();
     let mut page = FormPage::new(ctx, t.t("lead-new-title"), "/leads", &auth.csrf);
     page.intro.push(t.t("lead-new-intro"));
     let owner = value("owner");
@@ -148,7 +139,7 @@ async fn lead_form(state: &AppState, ctx: PageContext, auth: &Auth, fields: &Fie
 }
 
 pub async fn new_form(State(state): State<AppState>, ctx: PageContext, auth: Auth) -> Result<Response, AppError> {
-    lead_form(&state, ctx, &auth, &Fields(Vec::new())).await?.respond(StatusCode::OK)
+    lead_form(&state, ctx, &auth, &FormFields(Vec::new())).await?.respond(StatusCode::OK)
 }
 
 pub async fn create(
@@ -157,8 +148,8 @@ pub async fn create(
     auth: Auth,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let fields = Fields(fields);
-    let name = fields.get("company").unwrap_or_default();
+    let fields = FormFields(fields);
+    let name = fields.given("company").unwrap_or_default();
     let created = match jobs_of(&fields) {
         Err(invalid) => Err(ServiceError::Invalid(vec![invalid])),
         Ok(jobs) => {
@@ -166,18 +157,18 @@ pub async fn create(
                 company: NewCompany::New {
                     name_match: name_match(&state, &name),
                     identifiers: Identifiers {
-                        kvk: fields.get("kvk"),
-                        lei: fields.get("lei"),
-                        website: fields.get("website"),
+                        kvk: fields.given("kvk"),
+                        lei: fields.given("lei"),
+                        website: fields.given("website"),
                         ..Identifiers::default()
                     },
                     name,
                 },
-                owner: fields.get("owner").unwrap_or_default(),
+                owner: fields.given("owner").unwrap_or_default(),
                 details: LeadDetails {
-                    sector: fields.get("sector").unwrap_or_default(),
+                    sector: fields.given("sector").unwrap_or_default(),
                     jobs,
-                    summary: fields.get("summary").unwrap_or_default(),
+                    summary: fields.given("summary").unwrap_or_default(),
                 },
             };
             service::create(&state.db, &auth.caller(), new).await
@@ -364,19 +355,19 @@ pub async fn change(
     let caller = auth.caller();
     // Read first: to those who may not see the lead, it does not exist, whatever was posted.
     service::find(&state.db, &caller, &id).await?;
-    let fields = Fields(fields);
+    let fields = FormFields(fields);
     let body = ChangeBody {
-        change: fields.get("change").unwrap_or_default(),
-        stage: fields.get("stage"),
-        text: fields.get("text"),
-        sector: fields.get("sector"),
-        summary: fields.get("summary"),
-        organisation: fields.get("organisation"),
-        contact: fields.get("contact"),
-        link: fields.get("link"),
+        change: fields.given("change").unwrap_or_default(),
+        stage: fields.given("stage"),
+        text: fields.given("text"),
+        sector: fields.given("sector"),
+        summary: fields.given("summary"),
+        organisation: fields.given("organisation"),
+        contact: fields.given("contact"),
+        link: fields.given("link"),
         ..ChangeBody::default()
     };
-    let outcome = match (jobs_of(&fields), fields.get("days").map(|d| d.parse::<u32>())) {
+    let outcome = match (jobs_of(&fields), fields.given("days").map(|d| d.parse::<u32>())) {
         (Err(invalid), _) => Err(AppError::from(invalid)),
         (_, Some(Err(_))) => Err(AppError::from(ValidationError::new(
             "days",

@@ -21,7 +21,7 @@ use super::{compose, consortium_url, partners_csv, suggestion_reason, suggestion
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
-use crate::pages::forms::{Choice, FormField, FormPage, Posted};
+use crate::pages::forms::{Choice, FormField, FormFields, FormPage, Posted};
 use crate::pages::{download, render, see_other, PageContext};
 use crate::routes::RouteTable;
 use crate::state::AppState;
@@ -40,19 +40,6 @@ pub fn routes() -> RouteTable {
         .route("/admin/invitations", get(queue).post(answer_for))
 }
 
-/// A posted form's fields.
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn get(&self, name: &str) -> Option<String> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
-    }
-
-    fn text(&self, name: &str) -> String {
-        self.get(name).unwrap_or_default()
-    }
-}
-
 fn role_choices(t: &Translator, selected: PartnerRole) -> Vec<Choice> {
     PartnerRole::ALL
         .into_iter()
@@ -64,13 +51,13 @@ fn role_choices(t: &Translator, selected: PartnerRole) -> Vec<Choice> {
         .collect()
 }
 
-fn role_of(fields: &Fields, default: PartnerRole) -> Result<PartnerRole, ValidationError> {
-    fields.get("role").map_or(Ok(default), |r| PartnerRole::parse(&r))
+fn role_of(fields: &FormFields, default: PartnerRole) -> Result<PartnerRole, ValidationError> {
+    fields.given("role").map_or(Ok(default), |r| PartnerRole::parse(&r))
 }
 
 /// An answer's field: `accept` or `decline`.
-fn accepted(fields: &Fields) -> Result<bool, ValidationError> {
-    match fields.text("answer").as_str() {
+fn accepted(fields: &FormFields) -> Result<bool, ValidationError> {
+    match fields.trimmed("answer").as_str() {
         "accept" => Ok(true),
         "decline" => Ok(false),
         other => Err(ValidationError::new(
@@ -134,7 +121,7 @@ async fn new_consortium_form(
     state: &AppState,
     ctx: PageContext,
     auth: &Auth,
-    fields: &Fields,
+    fields: &FormFields,
 ) -> Result<FormPage, AppError> {
     let organisations = service::organisations_to_open_for(&state.db, &auth.caller()).await?;
     let t = ctx.t.clone();
@@ -143,11 +130,11 @@ async fn new_consortium_form(
     if organisations.is_empty() {
         page.intro.push(t.t("consortium-new-no-organisation"));
     }
-    let organisation = fields.text("organisation");
-    let role = fields.get("role").and_then(|r| PartnerRole::from_id(&r)).unwrap_or(PartnerRole::Coordinator);
+    let organisation = fields.trimmed("organisation");
+    let role = fields.given("role").and_then(|r| PartnerRole::from_id(&r)).unwrap_or(PartnerRole::Coordinator);
     page.fields = vec![
         FormField::new("call", t.t("consortium-call"), "text")
-            .value(fields.text("call"))
+            .value(fields.trimmed("call"))
             .required()
             .hint(t.t("consortium-call-hint")),
         FormField::new("organisation", t.t("consortium-organisation"), "select").choices(
@@ -157,7 +144,7 @@ async fn new_consortium_form(
                 .collect(),
         ),
         FormField::new("acronym", t.t("consortium-acronym"), "text")
-            .value(fields.text("acronym"))
+            .value(fields.trimmed("acronym"))
             .required()
             .hint(t.t("consortium-acronym-hint")),
         FormField::new("role", t.t("consortium-own-role"), "select").choices(role_choices(&t, role)),
@@ -172,7 +159,7 @@ pub async fn new_form(
     auth: Auth,
     Query(params): Query<NewParams>,
 ) -> Result<Response, AppError> {
-    let fields = Fields(params.call.map(|c| vec![("call".to_owned(), c)]).unwrap_or_default());
+    let fields = FormFields(params.call.map(|c| vec![("call".to_owned(), c)]).unwrap_or_default());
     new_consortium_form(&state, ctx, &auth, &fields).await?.respond(StatusCode::OK)
 }
 
@@ -182,14 +169,14 @@ pub async fn create(
     auth: Auth,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let fields = Fields(fields);
+    let fields = FormFields(fields);
     let opened = match role_of(&fields, PartnerRole::Coordinator) {
         Err(invalid) => Err(ServiceError::Invalid(vec![invalid])),
         Ok(role) => {
             let new = NewConsortium {
-                call: fields.text("call"),
-                organisation: fields.text("organisation"),
-                acronym: fields.text("acronym"),
+                call: fields.trimmed("call"),
+                organisation: fields.trimmed("organisation"),
+                acronym: fields.trimmed("acronym"),
                 role,
             };
             service::open(&state.db, &auth.caller(), new, state.today()).await
@@ -434,18 +421,24 @@ pub async fn invite(
     Path(id): Path<String>,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let fields = Fields(fields);
-    let invitee = match fields.get("organisation") {
+    let fields = FormFields(fields);
+    let invitee = match fields.given("organisation") {
         Some(named) => Invitee::Organisation(organisation_slug(&state, &named).await?),
-        None => Invitee::External { name: fields.text("name"), country: fields.text("country") },
+        None => Invitee::External { name: fields.trimmed("name"), country: fields.trimmed("country") },
     };
     let outcome = match role_of(&fields, PartnerRole::Beneficiary) {
         Err(invalid) => Err(ServiceError::from(invalid)),
-        Ok(role) => {
-            service::invite(&state.db, &auth.caller(), &id, invitee, role, &fields.text("statement"), &compose(&state))
-                .await
-                .map(|_| crate::access::mail_queued(&state))
-        }
+        Ok(role) => service::invite(
+            &state.db,
+            &auth.caller(),
+            &id,
+            invitee,
+            role,
+            &fields.trimmed("statement"),
+            &compose(&state),
+        )
+        .await
+        .map(|_| crate::access::mail_queued(&state)),
     };
     after(&state, ctx, &auth, &id, outcome).await
 }
@@ -466,10 +459,10 @@ pub async fn update(
     Path((id, key)): Path<(String, String)>,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let fields = Fields(fields);
-    let outcome = match fields.get("role").map(|r| PartnerRole::parse(&r)).transpose() {
+    let fields = FormFields(fields);
+    let outcome = match fields.given("role").map(|r| PartnerRole::parse(&r)).transpose() {
         Err(invalid) => Err(ServiceError::from(invalid)),
-        Ok(role) => service::update(&state.db, &auth.caller(), &id, &key, role, &fields.text("statement")).await,
+        Ok(role) => service::update(&state.db, &auth.caller(), &id, &key, role, &fields.trimmed("statement")).await,
     };
     after(&state, ctx, &auth, &id, outcome).await
 }
@@ -483,7 +476,7 @@ pub async fn answer(
 ) -> Result<Response, AppError> {
     // Read first: to those who may not see the workspace, it does not exist, whatever was posted.
     service::find(&state.db, &auth.caller(), &id).await?;
-    let outcome = match accepted(&Fields(fields)) {
+    let outcome = match accepted(&FormFields(fields)) {
         Err(invalid) => Err(ServiceError::from(invalid)),
         Ok(accept) => service::answer(&state.db, &auth.caller(), &id, &key, accept, &compose(&state))
             .await
@@ -546,7 +539,7 @@ async fn rules_page(
     state: &AppState,
     ctx: PageContext,
     auth: &Auth,
-    fields: &Fields,
+    fields: &FormFields,
     errors: &[ValidationError],
 ) -> Result<RulesPage, AppError> {
     auth.require(Action::SetEligibilityRules, Resource::Hub)?;
@@ -569,13 +562,13 @@ async fn rules_page(
     }
     rows.sort_by(|a, b| a.action_type.cmp(&b.action_type));
     let defaults = eligibility::HORIZON_COLLABORATIVE;
-    let value = |name: &str, default: u32| fields.get(name).unwrap_or_else(|| default.to_string());
+    let value = |name: &str, default: u32| fields.given(name).unwrap_or_else(|| default.to_string());
     let number = |name: &'static str, label: &str, default: u32| {
         FormField::new(name, t.t(label), "number").value(value(name, default)).required()
     };
     let mut form_fields = vec![
         FormField::new("actionType", t.t("consortium-rules-type"), "text")
-            .value(fields.text("actionType"))
+            .value(fields.trimmed("actionType"))
             .required()
             .hint(t.t("consortium-rules-type-hint")),
         number("minEntities", "consortium-rules-entities", defaults.min_entities),
@@ -594,19 +587,19 @@ async fn rules_page(
         csrf: auth.csrf.clone(),
         rows,
         fields: form_fields,
-        eu_only: fresh || fields.get("euOrAssociatedOnly").is_some(),
-        coordinator: fresh || fields.get("coordinatorRequired").is_some(),
+        eu_only: fresh || fields.given("euOrAssociatedOnly").is_some(),
+        coordinator: fresh || fields.given("coordinatorRequired").is_some(),
         error,
         ctx,
     })
 }
 
 pub async fn rules(State(state): State<AppState>, ctx: PageContext, auth: Auth) -> Result<Response, AppError> {
-    render(&rules_page(&state, ctx, &auth, &Fields(Vec::new()), &[]).await?)
+    render(&rules_page(&state, ctx, &auth, &FormFields(Vec::new()), &[]).await?)
 }
 
 /// A whole number of a rules form, refused by its field otherwise.
-fn count_of(fields: &Fields, name: &'static str) -> Result<u32, ValidationError> {
+fn count_of(fields: &FormFields, name: &'static str) -> Result<u32, ValidationError> {
     let max = i64::from(eligibility::MAX_ENTITIES);
     fields
         .text(name)
@@ -621,9 +614,9 @@ pub async fn set_rules(
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     auth.require(Action::SetEligibilityRules, Resource::Hub)?;
-    let fields = Fields(fields);
-    let action_type = fields.text("actionType");
-    let outcome = if fields.get("remove").is_some() {
+    let fields = FormFields(fields);
+    let action_type = fields.trimmed("actionType");
+    let outcome = if fields.given("remove").is_some() {
         service::set_rules(&state.db, &auth.caller(), &action_type, None).await
     } else {
         let counts = ["minEntities", "minCountries", "minMemberStateEntities"].map(|n| count_of(&fields, n));
@@ -634,8 +627,8 @@ pub async fn set_rules(
                     min_entities,
                     min_countries,
                     min_member_state_entities,
-                    eu_or_associated_only: fields.get("euOrAssociatedOnly").is_some(),
-                    coordinator_required: fields.get("coordinatorRequired").is_some(),
+                    eu_or_associated_only: fields.given("euOrAssociatedOnly").is_some(),
+                    coordinator_required: fields.given("coordinatorRequired").is_some(),
                 };
                 service::set_rules(&state.db, &auth.caller(), &action_type, Some(rules)).await
             }
@@ -698,13 +691,13 @@ pub async fn answer_for(
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     auth.require(Action::Administer, Resource::Hub)?;
-    let fields = Fields(fields);
+    let fields = FormFields(fields);
     let accept = accepted(&fields)?;
     service::answer_for(
         &state.db,
         &auth.caller(),
-        &fields.text("consortium"),
-        &fields.text("organisation"),
+        &fields.trimmed("consortium"),
+        &fields.trimmed("organisation"),
         accept,
         &compose(&state),
     )

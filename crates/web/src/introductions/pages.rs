@@ -18,7 +18,7 @@ use super::{compose, introduction_url};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::i18n::Translator;
-use crate::pages::forms::{Choice, FormField, FormPage, Posted};
+use crate::pages::forms::{Choice, FormField, FormFields, FormPage, Posted};
 use crate::pages::{render, see_other, PageContext};
 use crate::routes::RouteTable;
 use crate::state::AppState;
@@ -32,17 +32,8 @@ pub fn routes() -> RouteTable {
         .route("/introductions/{id}/outcome", post(outcome))
 }
 
-/// A posted form's fields.
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn text(&self, name: &str) -> String {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-    }
-}
-
-fn side_of(fields: &Fields) -> Result<Side, ValidationError> {
-    let text = fields.text("side");
+fn side_of(fields: &FormFields) -> Result<Side, ValidationError> {
+    let text = fields.trimmed("side");
     Side::from_id(&text)
         .ok_or(ValidationError::new("side", Reason::NotEither { value: text, first: "from", second: "to" }))
 }
@@ -140,14 +131,19 @@ pub struct NewParams {
 }
 
 /// The form to ask for an introduction, or (`broker`) for a partner to make one.
-async fn request_form(state: &AppState, ctx: PageContext, auth: &Auth, fields: &Fields) -> Result<FormPage, AppError> {
+async fn request_form(
+    state: &AppState,
+    ctx: PageContext,
+    auth: &Auth,
+    fields: &FormFields,
+) -> Result<FormPage, AppError> {
     let caller = auth.caller();
     lshub_service::consortium::gate(&caller)?;
     let t = ctx.t.clone();
-    let brokered = !fields.text("broker").is_empty();
+    let brokered = !fields.trimmed("broker").is_empty();
     let mut page = FormPage::new(ctx, t.t("introduction-new-title"), "/introductions", &auth.csrf);
     page.intro.push(t.t(if brokered { "introduction-broker-intro" } else { "introduction-new-intro" }));
-    let from = fields.text("from");
+    let from = fields.trimmed("from");
     let from_field = if brokered {
         FormField::new("from", t.t("introduction-first"), "text").value(from).required()
     } else {
@@ -161,7 +157,7 @@ async fn request_form(state: &AppState, ctx: PageContext, auth: &Auth, fields: &
                 .collect(),
         )
     };
-    let opportunity = fields.text("opportunity");
+    let opportunity = fields.trimmed("opportunity");
     if !opportunity.is_empty() {
         page.hidden.push(("opportunity".into(), opportunity.clone()));
         if let Some(item) = state.db.item::<lshub_domain::opportunity::Opportunity>(&opportunity).await? {
@@ -183,14 +179,14 @@ async fn request_form(state: &AppState, ctx: PageContext, auth: &Auth, fields: &
                 t.t(if brokered { "introduction-second" } else { "introduction-to" }),
                 "text",
             )
-            .value(fields.text("organisation"))
+            .value(fields.trimmed("organisation"))
             .required()
             .hint(t.t("introduction-to-hint")),
         );
     }
     page.fields.push(
         FormField::new("message", t.t("introduction-message"), "textarea")
-            .value(fields.text("message"))
+            .value(fields.trimmed("message"))
             .required()
             .hint(t.t("introduction-message-hint")),
     );
@@ -205,7 +201,7 @@ pub async fn new_form(
     Query(params): Query<NewParams>,
 ) -> Result<Response, AppError> {
     let pairs = [("organisation", params.organisation), ("opportunity", params.opportunity), ("broker", params.broker)];
-    let fields = Fields(pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect());
+    let fields = FormFields(pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect());
     request_form(&state, ctx, &auth, &fields).await?.respond(StatusCode::OK)
 }
 
@@ -215,14 +211,14 @@ pub async fn create(
     auth: Auth,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let fields = Fields(fields);
+    let fields = FormFields(fields);
     let caller = auth.caller();
-    let (from, message) = (fields.text("from"), fields.text("message"));
-    let organisation = crate::consortia::pages::organisation_slug(&state, &fields.text("organisation")).await?;
-    let created = if !fields.text("broker").is_empty() {
+    let (from, message) = (fields.trimmed("from"), fields.trimmed("message"));
+    let organisation = crate::consortia::pages::organisation_slug(&state, &fields.trimmed("organisation")).await?;
+    let created = if !fields.trimmed("broker").is_empty() {
         service::broker(&state.db, &caller, &from, &organisation, &message, state.today(), &compose(&state)).await
     } else {
-        let opportunity = fields.text("opportunity");
+        let opportunity = fields.trimmed("opportunity");
         let target =
             if opportunity.is_empty() { Target::Organisation(organisation) } else { Target::Opportunity(opportunity) };
         service::request(&state.db, &caller, &from, target, &message, state.today(), &compose(&state)).await
@@ -248,9 +244,9 @@ pub async fn answer(
     let caller = auth.caller();
     // Read first: to those who may not see it, it does not exist, whatever was posted.
     service::find(&state.db, &caller, &id, state.today()).await?;
-    let fields = Fields(fields);
+    let fields = FormFields(fields);
     let side = side_of(&fields)?;
-    let accepted = match fields.text("answer").as_str() {
+    let accepted = match fields.trimmed("answer").as_str() {
         "accept" => true,
         "decline" => false,
         other => {
@@ -271,13 +267,13 @@ pub async fn outcome(
 ) -> Result<Response, AppError> {
     let caller = auth.caller();
     service::find(&state.db, &caller, &id, state.today()).await?;
-    let fields = Fields(fields);
+    let fields = FormFields(fields);
     let side = side_of(&fields)?;
     let days = fields
-        .text("after")
+        .trimmed("after")
         .parse::<u32>()
-        .map_err(|_| ValidationError::new("after", Reason::NotWholeNumber { value: fields.text("after") }))?;
-    let text = fields.text("outcome");
+        .map_err(|_| ValidationError::new("after", Reason::NotWholeNumber { value: fields.trimmed("after") }))?;
+    let text = fields.trimmed("outcome");
     let outcome = Outcome::from_id(&text).ok_or_else(|| {
         let allowed = Outcome::ALL.map(Outcome::id).join(", ");
         ValidationError::new("outcome", Reason::NotOneOf { value: text.clone(), allowed })

@@ -170,3 +170,31 @@ impl FormPage {
         Ok((status, render(self)?).into_response())
     }
 }
+
+/// A posted form's fields in their order; checkboxes repeat a name.
+pub struct FormFields(pub Vec<(String, String)>);
+
+impl FormFields {
+    pub fn first(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value as posted, or nothing.
+    pub fn text(&self, name: &str) -> String {
+        self.first(name).unwrap_or_default().to_owned()
+    }
+
+    /// A value given and not blank, trimmed.
+    pub fn given(&self, name: &str) -> Option<String> {
+        self.first(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    }
+
+    /// The value trimmed, or nothing.
+    pub fn trimmed(&self, name: &str) -> String {
+        self.given(name).unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+    }
+}
