@@ -17,7 +17,7 @@ use lshub_domain::consortium::{
     check_acronym, check_external, check_single_coordinator, check_statement, PartnerRole, PartnerState,
 };
 use lshub_domain::{CallTopic, Language, Reason, ValidationError};
-use lshub_storage::consortia::{PartnerChange, PartnerIdentity, QueuedInvitation, StoredConsortium, StoredRules};
+use lshub_storage::consortia::{PartnerChange, PartnerIdentity, QueuedInvitation, StoredConsortium};
 use lshub_storage::projects::CoParticipation;
 use lshub_storage::Database;
 
@@ -149,25 +149,32 @@ pub fn gate(caller: &Caller) -> Result<(), ServiceError> {
     }
 }
 
-/// The workspace `id` if the caller may `action` it. Visitors are asked to sign in whatever
-/// the id; to a signed-in caller who may neither read it nor answer an invitation in it, a
-/// workspace that exists and one that does not look the same.
+/// The workspace `id`, and whether the caller reads all of it (else they may only answer
+/// an invitation in it). Visitors are asked to sign in whatever the id; to a signed-in
+/// caller who may neither read it nor answer an invitation in it, a workspace that exists
+/// and one that does not look the same.
+async fn load(db: &Database, caller: &Caller, id: &str) -> Result<(StoredConsortium, bool), ServiceError> {
+    gate(caller)?;
+    let consortium = db.consortium(id).await?.ok_or(ServiceError::NotFound("consortium"))?;
+    let (members, invited) = resource(&consortium);
+    let on = Resource::Consortium { manager: &consortium.manager.id, members: &members, invited: &invited };
+    let reads = caller.may(Action::Consortium(ConsortiumAction::Read), on);
+    if !reads && !caller.may(Action::Consortium(ConsortiumAction::Answer), on) {
+        return Err(ServiceError::NotFound("consortium"));
+    }
+    Ok((consortium, reads))
+}
+
+/// The workspace `id` if the caller may `action` it ([`load`] says who finds it at all).
 async fn visible(
     db: &Database,
     caller: &Caller,
     id: &str,
     action: ConsortiumAction,
 ) -> Result<StoredConsortium, ServiceError> {
-    gate(caller)?;
-    let consortium = db.consortium(id).await?.ok_or(ServiceError::NotFound("consortium"))?;
+    let (consortium, _) = load(db, caller, id).await?;
     let (members, invited) = resource(&consortium);
     let on = Resource::Consortium { manager: &consortium.manager.id, members: &members, invited: &invited };
-    let sees = [ConsortiumAction::Read, ConsortiumAction::Answer]
-        .into_iter()
-        .any(|a| decide(&caller.actor, Action::Consortium(a), on).is_allowed());
-    if !sees {
-        return Err(ServiceError::NotFound("consortium"));
-    }
     caller.require(Action::Consortium(action), on)?;
     Ok(consortium)
 }
@@ -252,15 +259,7 @@ pub async fn list(db: &Database, caller: &Caller) -> Result<Vec<ConsortiumView>,
 
 /// A workspace with its eligibility check, as the caller may see it.
 pub async fn find(db: &Database, caller: &Caller, id: &str) -> Result<ConsortiumView, ServiceError> {
-    let mut consortium = visible(db, caller, id, ConsortiumAction::Read).await.map_err(|e| match e {
-        ServiceError::Denied(Denial::Forbidden) => ServiceError::NotFound("consortium"),
-        e => e,
-    });
-    let full = consortium.is_ok();
-    if !full {
-        consortium = visible(db, caller, id, ConsortiumAction::Answer).await;
-    }
-    let mut consortium = consortium?;
+    let (mut consortium, full) = load(db, caller, id).await?;
     let call = call_of(db, &consortium.call_topic_id).await?;
     let mine = own_organisations(caller);
     let maintained =
@@ -606,9 +605,21 @@ pub async fn answer_for(
         .await
 }
 
-/// The rules partners set, and the built-in types they have not set.
-pub async fn rules(db: &Database) -> Result<Vec<StoredRules>, ServiceError> {
-    Ok(db.eligibility_rules().await?)
+/// The rules of every type of action that has some: those partners set, and the built-in
+/// ones they did not replace, by type.
+pub async fn rules(db: &Database) -> Result<Vec<(String, EligibilityRules, RulesSource)>, ServiceError> {
+    let set = db.eligibility_rules().await?;
+    let mut all: Vec<(String, EligibilityRules, RulesSource)> =
+        set.iter().map(|r| (r.action_type.clone(), r.rules, RulesSource::Set)).collect();
+    for action_type in eligibility::BUILT_IN_TYPES {
+        if let (false, Some(rules)) =
+            (set.iter().any(|r| r.action_type == action_type), eligibility::built_in(action_type))
+        {
+            all.push((action_type.to_owned(), rules, RulesSource::BuiltIn));
+        }
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
 }
 
 /// Sets (or with `None` removes) the rules of a type of action.
@@ -640,19 +651,4 @@ pub async fn set_rules(
     )
     .await?;
     Ok(())
-}
-
-/// The organisations the caller may open a workspace for: those they maintain.
-pub async fn organisations_to_open_for(
-    db: &Database,
-    caller: &Caller,
-) -> Result<Vec<lshub_storage::memberships::Membership>, ServiceError> {
-    gate(caller)?;
-    let user = caller.user()?;
-    Ok(db
-        .memberships(&user.id)
-        .await?
-        .into_iter()
-        .filter(|m| caller.may(Action::OpenConsortium, Resource::Organisation { id: &m.organisation_id }))
-        .collect())
 }

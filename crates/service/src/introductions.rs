@@ -73,7 +73,7 @@ fn resource(introduction: &StoredIntroduction) -> Resource<'_> {
 
 /// What does not depend on an introduction, asked first: no account, a disabled one, a
 /// token without the scope.
-fn gate(caller: &Caller) -> Result<(), ServiceError> {
+pub fn gate(caller: &Caller) -> Result<(), ServiceError> {
     let nobody = Resource::Introduction { from: "", to: "", broker: None };
     match decide(&caller.actor, Action::Introduction(IntroductionAction::Read), nobody) {
         Decision::Deny(denial) if denial != Denial::Forbidden => Err(ServiceError::Denied(denial)),

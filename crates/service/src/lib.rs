@@ -86,3 +86,19 @@ pub(crate) fn as_mails(letters: &[(String, String, String)]) -> Vec<lshub_storag
         .map(|(recipient, subject, body)| lshub_storage::accounts::Mail { recipient, subject, body })
         .collect()
 }
+
+/// The organisations the caller maintains and may `action` in the name of (open a
+/// consortium, ask for an introduction): what their forms offer.
+pub async fn organisations_for(
+    db: &lshub_storage::Database,
+    caller: &Caller,
+    action: Action,
+) -> Result<Vec<lshub_storage::memberships::Membership>, ServiceError> {
+    let user = caller.user()?;
+    Ok(db
+        .memberships(&user.id)
+        .await?
+        .into_iter()
+        .filter(|m| caller.may(action, Resource::Organisation { id: &m.organisation_id }))
+        .collect())
+}

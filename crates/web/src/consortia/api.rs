@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Json;
-use lshub_domain::consortium::eligibility::{self, EligibilityRules, NotCounted};
+use lshub_domain::consortium::eligibility::{EligibilityRules, NotCounted};
 use lshub_domain::consortium::PartnerRole;
 use lshub_domain::{Reason, ValidationError};
 use lshub_service::consortium::{self as service, ConsortiumView, Invitee, NewConsortium, RulesSource};
@@ -168,6 +168,13 @@ pub struct ConsortiumWire {
     pub last_updated: String,
 }
 
+fn source_id(source: RulesSource) -> &'static str {
+    match source {
+        RulesSource::Set => "set",
+        RulesSource::BuiltIn => "built-in",
+    }
+}
+
 fn wire(t: &Translator, view: &ConsortiumView) -> ConsortiumWire {
     let c = &view.consortium;
     ConsortiumWire {
@@ -192,11 +199,7 @@ fn wire(t: &Translator, view: &ConsortiumView) -> ConsortiumWire {
             .collect(),
         eligibility: view.eligibility.as_ref().map(|e| EligibilityWire {
             action_type: e.action_type.clone(),
-            source: match e.source {
-                RulesSource::Set => "set",
-                RulesSource::BuiltIn => "built-in",
-            }
-            .to_owned(),
+            source: source_id(e.source).to_owned(),
             rules: e.rules.into(),
             eligible: e.check.eligible(),
             findings: e
@@ -506,23 +509,15 @@ pub struct TypeRulesWire {
 #[utoipa::path(get, path = "/api/v1/eligibility-rules", tag = "consortia",
     responses((status = 200, description = "Rules by type of action", body = [TypeRulesWire])))]
 pub async fn rules(State(state): State<AppState>) -> Result<Json<Vec<TypeRulesWire>>, AppError> {
-    let set = service::rules(&state.db).await?;
-    let mut out: Vec<TypeRulesWire> = set
-        .iter()
-        .map(|r| TypeRulesWire { action_type: r.action_type.clone(), source: "set".into(), rules: r.rules.into() })
+    let out = service::rules(&state.db)
+        .await?
+        .into_iter()
+        .map(|(action_type, rules, source)| TypeRulesWire {
+            action_type,
+            source: source_id(source).to_owned(),
+            rules: rules.into(),
+        })
         .collect();
-    for action_type in eligibility::BUILT_IN_TYPES {
-        if let (false, Some(rules)) =
-            (set.iter().any(|r| r.action_type == action_type), eligibility::built_in(action_type))
-        {
-            out.push(TypeRulesWire {
-                action_type: action_type.to_owned(),
-                source: "built-in".into(),
-                rules: rules.into(),
-            });
-        }
-    }
-    out.sort_by(|a, b| a.action_type.cmp(&b.action_type));
     Ok(Json(out))
 }
 

@@ -123,7 +123,9 @@ async fn new_consortium_form(
     auth: &Auth,
     fields: &FormFields,
 ) -> Result<FormPage, AppError> {
-    let organisations = service::organisations_to_open_for(&state.db, &auth.caller()).await?;
+    let caller = auth.caller();
+    service::gate(&caller)?;
+    let organisations = lshub_service::organisations_for(&state.db, &caller, Action::OpenConsortium).await?;
     let t = ctx.t.clone();
     let mut page = FormPage::new(ctx, t.t("consortium-new-title"), "/consortia", &auth.csrf);
     page.intro.push(t.t("consortium-new-intro"));
@@ -423,7 +425,7 @@ pub async fn invite(
 ) -> Result<Response, AppError> {
     let fields = FormFields(fields);
     let invitee = match fields.given("organisation") {
-        Some(named) => Invitee::Organisation(organisation_slug(&state, &named).await?),
+        Some(named) => Invitee::Organisation(crate::pages::organisation_slug(&state, &named).await?),
         None => Invitee::External { name: fields.trimmed("name"), country: fields.trimmed("country") },
     };
     let outcome = match role_of(&fields, PartnerRole::Beneficiary) {
@@ -441,15 +443,6 @@ pub async fn invite(
         .map(|_| crate::access::mail_queued(&state)),
     };
     after(&state, ctx, &auth, &id, outcome).await
-}
-
-/// The slug of the organisation a form names: its address name, or the name the resolver
-/// recognises; else what was typed, which the use case refuses by name.
-pub(crate) async fn organisation_slug(state: &AppState, named: &str) -> Result<String, AppError> {
-    if state.db.organisation_by_slug(named).await?.is_some() {
-        return Ok(named.to_owned());
-    }
-    Ok(crate::acquisition::name_match(state, named).unwrap_or_else(|| named.to_owned()))
 }
 
 pub async fn update(
@@ -544,23 +537,18 @@ async fn rules_page(
 ) -> Result<RulesPage, AppError> {
     auth.require(Action::SetEligibilityRules, Resource::Hub)?;
     let t = ctx.t.clone();
-    let mut rows: Vec<RulesRow> = service::rules(&state.db)
+    let rows: Vec<RulesRow> = service::rules(&state.db)
         .await?
         .into_iter()
-        .map(|r| RulesRow { action_type: r.action_type, rules: r.rules, source: t.t("consortium-rules-source-set") })
+        .map(|(action_type, rules, source)| RulesRow {
+            action_type,
+            rules,
+            source: t.t(match source {
+                RulesSource::Set => "consortium-rules-source-set",
+                RulesSource::BuiltIn => "consortium-rules-source-built-in",
+            }),
+        })
         .collect();
-    for action_type in eligibility::BUILT_IN_TYPES {
-        if let (false, Some(rules)) =
-            (rows.iter().any(|r| r.action_type == action_type), eligibility::built_in(action_type))
-        {
-            rows.push(RulesRow {
-                action_type: action_type.to_owned(),
-                rules,
-                source: t.t("consortium-rules-source-built-in"),
-            });
-        }
-    }
-    rows.sort_by(|a, b| a.action_type.cmp(&b.action_type));
     let defaults = eligibility::HORIZON_COLLABORATIVE;
     let value = |name: &str, default: u32| fields.given(name).unwrap_or_else(|| default.to_string());
     let number = |name: &'static str, label: &str, default: u32| {

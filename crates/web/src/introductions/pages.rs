@@ -138,7 +138,7 @@ async fn request_form(
     fields: &FormFields,
 ) -> Result<FormPage, AppError> {
     let caller = auth.caller();
-    lshub_service::consortium::gate(&caller)?;
+    service::gate(&caller)?;
     let t = ctx.t.clone();
     let brokered = !fields.trimmed("broker").is_empty();
     let mut page = FormPage::new(ctx, t.t("introduction-new-title"), "/introductions", &auth.csrf);
@@ -147,7 +147,7 @@ async fn request_form(
     let from_field = if brokered {
         FormField::new("from", t.t("introduction-first"), "text").value(from).required()
     } else {
-        let own = lshub_service::consortium::organisations_to_open_for(&state.db, &caller).await?;
+        let own = lshub_service::organisations_for(&state.db, &caller, Action::RequestIntroduction).await?;
         if own.is_empty() {
             page.intro.push(t.t("introduction-new-no-organisation"));
         }
@@ -214,7 +214,7 @@ pub async fn create(
     let fields = FormFields(fields);
     let caller = auth.caller();
     let (from, message) = (fields.trimmed("from"), fields.trimmed("message"));
-    let organisation = crate::consortia::pages::organisation_slug(&state, &fields.trimmed("organisation")).await?;
+    let organisation = crate::pages::organisation_slug(&state, &fields.trimmed("organisation")).await?;
     let created = if !fields.trimmed("broker").is_empty() {
         service::broker(&state.db, &caller, &from, &organisation, &message, state.today(), &compose(&state)).await
     } else {

@@ -177,6 +177,15 @@ pub(crate) async fn organisation(state: &AppState, slug: &str) -> Result<lshub_d
     state.db.organisation_by_slug(slug).await?.ok_or(AppError::not_found("organisation"))
 }
 
+/// The slug of the organisation a form names: its address name, or the name the resolver
+/// recognises; else what was typed, which the use case then refuses by name.
+pub(crate) async fn organisation_slug(state: &AppState, named: &str) -> Result<String, AppError> {
+    if state.db.organisation_by_slug(named).await?.is_some() {
+        return Ok(named.to_owned());
+    }
+    Ok(crate::acquisition::name_match(state, named).unwrap_or_else(|| named.to_owned()))
+}
+
 /// Renders a template as an HTML response. Pages vary by language (cookie or header).
 pub fn render(template: &impl Template) -> Result<Response, AppError> {
     let html = template.render()?;
