@@ -415,18 +415,19 @@ fn decide_content(user: &Principal, action: ContentAction, kind: &Kind, owner: &
     let allowed_for_kind = match kind.authoring {
         Authoring::Imported => false,
         Authoring::Profile => matches!(action, ContentAction::Edit | ContentAction::ReadUnpublished),
-        Authoring::Members { .. } => true,
+        Authoring::Members { .. } | Authoring::Partners => true,
     };
     if !allowed_for_kind {
         return Decision::Deny(Denial::Forbidden);
     }
-    let member = user.organisations.iter().any(|o| o == owner);
     let admin = user.role == Role::Admin;
     let moderator = admin || user.role == Role::Partner;
+    // A partners' kind is written by the owner's staff who hold the partner role.
+    let member = user.organisations.iter().any(|o| o == owner) && (moderator || kind.authoring != Authoring::Partners);
     let writes = action != ContentAction::ReadUnpublished;
     // Members proved their address when they claimed; one whose address changed since
     // confirms it again before writing.
-    if writes && kind.is_member_written() && user.state != AccountState::Verified {
+    if writes && kind.is_written() && user.state != AccountState::Verified {
         return Decision::Deny(Denial::EmailNotVerified);
     }
     let allowed = match action {
@@ -493,6 +494,28 @@ mod tests {
         assert!(decide(&partner, Action::ReadPartnerContent, Resource::Hub).is_allowed());
         assert!(!decide(&partner, Action::Administer, Resource::Hub).is_allowed());
         assert!(decide(&admin, Action::Administer, Resource::Hub).is_allowed());
+    }
+
+    #[test]
+    fn partners_kinds_are_written_by_the_owners_partner_staff_and_moderated_by_partners() {
+        let call = Resource::Content { kind: &crate::content::FUNDER_CALL, owner: "o1" };
+        let staff = principal(Role::Partner, &["o1"], Credential::Session);
+        let member = principal(Role::Member, &["o1"], Credential::Session);
+        let other_partner = principal(Role::Partner, &["o2"], Credential::Session);
+        let admin = principal(Role::Admin, &[], Credential::Session);
+        for action in [ContentAction::Create, ContentAction::Edit, ContentAction::Delete, ContentAction::Publish] {
+            let action = Action::Content(action);
+            assert!(decide(&staff, action, call).is_allowed(), "{action:?}");
+            assert!(decide(&admin, action, call).is_allowed(), "{action:?}");
+            assert!(!decide(&member, action, call).is_allowed(), "{action:?}");
+        }
+        for action in [ContentAction::Create, ContentAction::Edit, ContentAction::Delete] {
+            assert!(!decide(&other_partner, Action::Content(action), call).is_allowed(), "{action:?}");
+        }
+        for action in [ContentAction::Publish, ContentAction::Moderate, ContentAction::Archive] {
+            assert!(decide(&other_partner, Action::Content(action), call).is_allowed(), "{action:?}");
+        }
+        assert!(!decide(&member, Action::Content(ContentAction::ReadUnpublished), call).is_allowed());
     }
 
     #[test]

@@ -62,6 +62,9 @@ impl fmt::Display for CallStatus {
     }
 }
 
+/// The `source` of calls from the EU Funding & Tenders portal.
+pub const EU_FUNDING_TENDERS: &str = "eu-ft";
+
 /// The content of a funding call topic, as an importer or a form supplies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -207,6 +210,18 @@ pub fn validate_topic_id(topic_id: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A whole number of euro (`1500000`, `1500000.00`); cents other than zero are refused
+/// rather than rounded away, as are signs and separators.
+pub fn parse_whole_euros(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, cents) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(cents) || cents.bytes().any(|b| b != b'0') {
+        return None;
+    }
+    whole.parse().ok()
+}
+
 /// The topic id as one URL path segment.
 pub fn topic_id_path_segment(topic_id: &str) -> String {
     topic_id.replace('/', "%2F")
@@ -219,7 +234,13 @@ impl crate::record::Versioned for CallContent {
 
 impl Searchable for CallTopic {
     fn search_document(&self) -> SearchDocument {
-        let content = &self.content;
+        self.content.search_document()
+    }
+}
+
+impl CallContent {
+    pub fn search_document(&self) -> SearchDocument {
+        let content = self;
         let mut aliases = content.keywords.clone();
         aliases.extend(content.call_title.iter().cloned());
         SearchDocument {

@@ -73,6 +73,10 @@ pub enum Reason {
     NotDate {
         value: String,
     },
+    /// Not an amount in whole euro (`1500000` or `1500000.00`).
+    NotWholeEuros {
+        value: String,
+    },
     /// More than the field it must not exceed, e.g. a minimum budget above the maximum.
     MoreThan {
         other: &'static str,
@@ -238,6 +242,9 @@ impl fmt::Display for Reason {
             Reason::NotWholeNumberInRange { min, max } => write!(f, "must be a whole number from {min} to {max}"),
             Reason::NotWholeNumber { value } => write!(f, "'{value}' is not a whole number"),
             Reason::NotDate { value } => write!(f, "'{value}' is not a date (YYYY-MM-DD)"),
+            Reason::NotWholeEuros { value } => {
+                write!(f, "'{value}' is not an amount in whole euro (e.g. 1500000 or 1500000.00)")
+            }
             Reason::MoreThan { other } => write!(f, "must not be more than {other}"),
             Reason::ValueMoreThan { value, other, limit } => write!(f, "{value} is more than {other} {limit}"),
             Reason::After { other } => write!(f, "must not be after {other}"),

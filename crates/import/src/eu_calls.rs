@@ -14,7 +14,7 @@ use crate::records::{parse_records, FieldError, Fields};
 use crate::Parsed;
 
 /// The `source` of every call topic from the EU portal.
-pub const SOURCE: &str = "eu-ft";
+pub const SOURCE: &str = lshub_domain::call::EU_FUNDING_TENDERS;
 
 /// Section headings that the portal glues onto the surrounding text.
 const SECTION_HEADINGS: [&str; 4] = ["Expected Outcome:", "Expected Impact:", "Objective:", "Scope:"];

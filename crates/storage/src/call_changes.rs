@@ -16,16 +16,21 @@ use crate::{Backend, Database};
 
 const WHAT: &str = "reading the call changelog";
 
-/// Every stored call by topic id, as the import found them: read inside the import's
-/// transaction, before it writes.
+/// Every stored call by topic id (or the one with topic id `only`), as the import found
+/// them: read inside the import's transaction, before it writes.
 pub(crate) async fn stored_calls(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
+    only: Option<&str>,
 ) -> Result<HashMap<String, CallContent>, StorageError> {
-    let rows = sqlx::query(&sql(backend, "SELECT topic_id, record, record_version FROM call_topics"))
-        .fetch_all(&mut **tx)
-        .await
-        .context("reading the calls before an import")?;
+    let all = "SELECT topic_id, record, record_version FROM call_topics";
+    let one = format!("{all} WHERE topic_id = ?");
+    let text = sql(backend, if only.is_some() { &one } else { all });
+    let mut query = sqlx::query(&text);
+    if let Some(topic_id) = only {
+        query = query.bind(topic_id.to_owned());
+    }
+    let rows = query.fetch_all(&mut **tx).await.context("reading the calls before an import")?;
     let mut calls = HashMap::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get("topic_id").context("reading the calls before an import")?;

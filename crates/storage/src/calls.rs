@@ -8,14 +8,14 @@ use sea_query::{
     Cond, DynIden, Expr, ExprTrait, Iden, IntoIden, LikeExpr, NullOrdering, Order, Query, SelectStatement,
 };
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use crate::error::{QueryContext, StorageError};
 use crate::organisations::provenance_from_row;
 use crate::record::record_from_row;
 use crate::sql::like_contains;
 use crate::upsert::{upsert_records, RecordRow, RecordTable, StoredRecord};
-use crate::{Database, Progress, UpsertSummary};
+use crate::{Backend, Database, Progress, UpsertSummary};
 
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum CallTopics {
@@ -131,16 +131,28 @@ impl Database {
         progress: &dyn Progress,
     ) -> Result<UpsertSummary, StorageError> {
         let mut tx = self.begin_write().await?;
-        let before = crate::call_changes::stored_calls(self.backend(), &mut tx).await?;
-        let table = RecordTable { table: CallTopics::Table.into_iden(), id: CallTopics::TopicId.into_iden() };
-        let new_identity = |record: &NewCallTopic| {
-            vec![(CallTopics::TopicId.into_iden(), Expr::val(record.content.topic_id.as_str()))]
-        };
-        let summary = upsert_records(self.backend(), &mut tx, table, records, new_identity, progress).await?;
-        crate::call_changes::record_changes(self.backend(), &mut tx, before, records).await?;
+        let summary = write_calls(self.backend(), &mut tx, records, None, progress).await?;
         tx.commit().await.context("committing calls")?;
         Ok(summary)
     }
+}
+
+/// Writes calls inside `tx` with their entries in the changelog; `only` names the one call
+/// the batch holds, so that the others are not read to compare.
+pub(crate) async fn write_calls(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    records: &[NewCallTopic],
+    only: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<UpsertSummary, StorageError> {
+    let before = crate::call_changes::stored_calls(backend, tx, only).await?;
+    let table = RecordTable { table: CallTopics::Table.into_iden(), id: CallTopics::TopicId.into_iden() };
+    let new_identity =
+        |record: &NewCallTopic| vec![(CallTopics::TopicId.into_iden(), Expr::val(record.content.topic_id.as_str()))];
+    let summary = upsert_records(backend, tx, table, records, new_identity, progress).await?;
+    crate::call_changes::record_changes(backend, tx, before, records).await?;
+    Ok(summary)
 }
 
 fn projection(call: &CallContent) -> Vec<(DynIden, Expr)> {

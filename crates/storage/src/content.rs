@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use lshub_domain::content::{Item, LifecycleError, Owner, Revision, State, Transition, Written};
 use lshub_domain::text::{fold, slugify};
-use lshub_domain::{Page, Pagination};
+use lshub_domain::{CallStatus, NewCallTopic, Page, Pagination, SourceRef};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
@@ -406,6 +406,7 @@ impl Database {
             )
             .await?;
             write_facets(backend, tx, id, record).await?;
+            list_as_call::<T>(backend, tx, id).await?;
             keep_revision(backend, tx, id, "edited", author).await?;
             crate::audit::insert(backend, tx, &audit).await?;
             Ok(Some(true))
@@ -445,6 +446,7 @@ impl Database {
                 "changing an item's state",
             )
             .await?;
+            list_as_call::<T>(backend, tx, id).await?;
             keep_revision(backend, tx, id, transition.id(), author).await?;
             crate::audit::insert(backend, tx, &audit).await?;
             Ok(None)
@@ -642,6 +644,39 @@ async fn current(
         row.try_get("record_version").context("reading an item")?,
         row.try_get("expires_on").context("reading an item")?,
     )))
+}
+
+/// For a kind whose items are calls ([`Written::as_call`]): lists a published item among the
+/// calls, or closes the call an unpublished one was listed as, with the changelog's entry,
+/// in the item's own transaction. An item never published leaves the calls alone.
+async fn list_as_call<T: Written>(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+) -> Result<(), StorageError> {
+    let row: AnyRow =
+        sqlx::query(&sql(backend, "SELECT slug, state, record, record_version FROM content_items WHERE id = ?"))
+            .bind(id.to_owned())
+            .fetch_one(&mut **tx)
+            .await
+            .context("reading an item listed as a call")?;
+    let read = |column: &str| row.try_get::<String, _>(column).context("reading an item listed as a call");
+    let (slug, state) = (read("slug")?, parse_state(id, &read("state")?)?);
+    let version: i64 = row.try_get("record_version").context("reading an item listed as a call")?;
+    let record = read_record::<T>(id, version, &read("record")?)?;
+    let Some(mut content) = record.as_call(&slug) else { return Ok(()) };
+    if state != State::Published {
+        let listed = crate::call_changes::stored_calls(backend, tx, Some(&content.topic_id)).await?;
+        if listed.is_empty() {
+            return Ok(());
+        }
+        content.source_status = CallStatus::Closed;
+    }
+    let topic_id = content.topic_id.clone();
+    let call = NewCallTopic { content, source: SourceRef { source: T::KIND.id.to_owned(), source_id: slug } };
+    call.validate().map_err(|e| StorageError::Bind(format!("the call of item {id}: {e}")))?;
+    crate::calls::write_calls(backend, tx, &[call], Some(&topic_id), &crate::NoProgress).await?;
+    Ok(())
 }
 
 /// Copies the item as it now stands into its history.

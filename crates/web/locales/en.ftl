@@ -422,6 +422,7 @@ invalid-out-of-range = must be between { $min } and { $max }
 invalid-whole-number-in-range = must be a whole number from { $min } to { $max }
 invalid-whole-number = '{ $value }' is not a whole number
 invalid-date = '{ $value }' is not a date (YYYY-MM-DD)
+invalid-whole-euros = '{ $value }' is not an amount in whole euro (e.g. 1500000 or 1500000.00)
 invalid-more-than = must not be more than { $other }
 invalid-value-more-than = { $value } is more than { $other } { $limit }
 invalid-after = must not be after { $other }
@@ -1302,3 +1303,35 @@ mail-introduction-expired-subject = No answer from { $other }
 mail-introduction-expired-body = { $other } did not answer the request for an introduction by { $date }, so it expired. { $link }
 mail-introduction-follow-up-subject = What came of the introduction to { $other }?
 mail-introduction-follow-up-body = { $date } days ago { $organisation } and { $other } were introduced. What came of it: a meeting, a joint proposal, a contract, or nothing yet? Answer in one click: { $link }. Only totals are published.
+
+kind-funder-call-title = Calls of other funders
+kind-funder-call-lead = Calls of national and regional funders (NWO, ZonMw, KWF, Health~Holland, regional funds) entered by the partners. Once published, each is listed, searched, matched and alerted among the funding calls.
+kind-funder-call-none = No calls of other funders have been entered yet.
+kind-funder-call-new = Enter a call
+kind-funder-call-filter-funder = Funder
+kind-funder-call-count = { $count ->
+    [one] { $shown } call
+   *[other] { $shown } calls
+}
+kind-funder-call-status = Status today
+kind-funder-call-listed = Published: this call is listed among the funding calls.
+kind-funder-call-listed-link = See it there
+kind-funder-call-not-listed = Not published: this call is not listed among the funding calls. Archiving a published call closes it there.
+kind-funder-call-field-funder = Funder
+kind-funder-call-field-funder-hint = As the funder calls itself, e.g. ZonMw or KWF; calls are filtered by it.
+kind-funder-call-field-title = Title
+kind-funder-call-field-description = Description (plain text)
+kind-funder-call-field-url = The call's page at the funder
+kind-funder-call-field-type_of_action = Type of funding
+kind-funder-call-field-type_of_action-hint = The funder's own name for it, e.g. Open Competition.
+kind-funder-call-field-opening_date = Opens on
+kind-funder-call-field-deadlines = Deadlines
+kind-funder-call-field-deadlines-hint = Dates as YYYY-MM-DD, separated by semicolons, e.g. 2027-03-01; 2027-09-01.
+kind-funder-call-field-budget_min = Smallest grant (euro)
+kind-funder-call-field-budget_max = Largest grant (euro)
+kind-funder-call-field-budget-hint = Whole euro, e.g. 750000.
+kind-funder-call-field-expected_grants = Expected number of grants
+kind-funder-call-field-keywords = Keywords
+kind-funder-call-field-keywords-hint = One per line, or separated by semicolons.
+source-funder-call = Entered by a partner
+call-portal-funder = Open this call on the funder's site

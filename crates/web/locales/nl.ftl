@@ -422,6 +422,7 @@ invalid-out-of-range = moet tussen { $min } en { $max } liggen
 invalid-whole-number-in-range = moet een geheel getal van { $min } tot en met { $max } zijn
 invalid-whole-number = '{ $value }' is geen geheel getal
 invalid-date = '{ $value }' is geen datum (JJJJ-MM-DD)
+invalid-whole-euros = '{ $value }' is geen bedrag in hele euro's (bijvoorbeeld 1500000 of 1500000.00)
 invalid-more-than = mag niet meer zijn dan { $other }
 invalid-value-more-than = { $value } is meer dan { $other } { $limit }
 invalid-after = mag niet na { $other } liggen
@@ -1302,3 +1303,35 @@ mail-introduction-expired-subject = Geen antwoord van { $other }
 mail-introduction-expired-body = { $other } beantwoordde het verzoek om een introductie niet uiterlijk { $date }; het is vervallen. { $link }
 mail-introduction-follow-up-subject = Wat leverde de introductie bij { $other } op?
 mail-introduction-follow-up-body = { $date } dagen geleden werden { $organisation } en { $other } aan elkaar voorgesteld. Wat leverde het op: een ontmoeting, een gezamenlijk voorstel, een contract, of nog niets? Antwoord met één klik: { $link }. Alleen totalen worden gepubliceerd.
+
+kind-funder-call-title = Calls van andere financiers
+kind-funder-call-lead = Calls van nationale en regionale financiers (NWO, ZonMw, KWF, Health~Holland, regionale fondsen), ingevoerd door de partners. Eenmaal gepubliceerd staat elke call tussen de financieringscalls: te zoeken, te matchen en met meldingen.
+kind-funder-call-none = Er zijn nog geen calls van andere financiers ingevoerd.
+kind-funder-call-new = Call invoeren
+kind-funder-call-filter-funder = Financier
+kind-funder-call-count = { $count ->
+    [one] { $shown } call
+   *[other] { $shown } calls
+}
+kind-funder-call-status = Status vandaag
+kind-funder-call-listed = Gepubliceerd: deze call staat tussen de financieringscalls.
+kind-funder-call-listed-link = Bekijk hem daar
+kind-funder-call-not-listed = Niet gepubliceerd: deze call staat niet tussen de financieringscalls. Een gepubliceerde call archiveren sluit hem daar.
+kind-funder-call-field-funder = Financier
+kind-funder-call-field-funder-hint = Zoals de financier zichzelf noemt, bijvoorbeeld ZonMw of KWF; calls worden erop gefilterd.
+kind-funder-call-field-title = Titel
+kind-funder-call-field-description = Beschrijving (platte tekst)
+kind-funder-call-field-url = De pagina van de call bij de financier
+kind-funder-call-field-type_of_action = Soort financiering
+kind-funder-call-field-type_of_action-hint = De eigen naam van de financier, bijvoorbeeld Open Competitie.
+kind-funder-call-field-opening_date = Opent op
+kind-funder-call-field-deadlines = Deadlines
+kind-funder-call-field-deadlines-hint = Datums als JJJJ-MM-DD, gescheiden door puntkomma's, bijvoorbeeld 2027-03-01; 2027-09-01.
+kind-funder-call-field-budget_min = Kleinste subsidie (euro)
+kind-funder-call-field-budget_max = Grootste subsidie (euro)
+kind-funder-call-field-budget-hint = Hele euro's, bijvoorbeeld 750000.
+kind-funder-call-field-expected_grants = Verwacht aantal subsidies
+kind-funder-call-field-keywords = Trefwoorden
+kind-funder-call-field-keywords-hint = Eén per regel, of gescheiden door puntkomma's.
+source-funder-call = Ingevoerd door een partner
+call-portal-funder = Open deze call op de site van de financier

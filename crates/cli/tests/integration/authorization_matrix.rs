@@ -58,7 +58,7 @@ const KIND_MATRIX: &[(&str, &str, [Outcome; 7])] = &[
 
 /// The path of every member-written kind in the registry.
 fn written_kinds() -> Vec<&'static str> {
-    lshub_domain::content::KINDS.iter().filter(|k| k.is_member_written()).map(|k| k.path).collect()
+    lshub_domain::content::KINDS.iter().filter(|k| k.is_written()).map(|k| k.path).collect()
 }
 
 /// The matrix with the kinds' routes added, `{item}` kept for the item each case makes.

@@ -28,6 +28,7 @@ mod crash_profile_edits;
 mod datasets;
 mod dcat_import;
 mod feeds;
+mod funder_calls;
 mod hardening;
 mod hostile_input;
 mod import_cli;

@@ -133,6 +133,13 @@ pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
         false
     }
 
+    /// The call a published item is listed as among the calls, with `slug` as its topic id
+    /// (and as its source id, the kind's id being the source), for kinds whose items are
+    /// calls; such an item is found in search as that call.
+    fn as_call(&self, _slug: &str) -> Option<crate::call::CallContent> {
+        None
+    }
+
     /// Its fields as text, in order, for history: what changed between two revisions.
     fn fields(&self) -> Vec<(&'static str, String)>;
 

@@ -52,11 +52,16 @@ pub enum Authoring {
         /// it; `None` for items that do not expire unless their owner says so.
         lifetime_days: Option<u32>,
     },
+    /// Written through the kernel's lifecycle by the staff of partner organisations for the
+    /// region (calls of other funders): owned by the partner's organisation, written by its
+    /// members who hold the partner role, moderated by any partner.
+    Partners,
 }
 
 impl Kind {
-    pub fn is_member_written(&self) -> bool {
-        matches!(self.authoring, Authoring::Members { .. })
+    /// Whether its items are written through the kernel's lifecycle (by members or partners).
+    pub fn is_written(&self) -> bool {
+        matches!(self.authoring, Authoring::Members { .. } | Authoring::Partners)
     }
 
     /// Whether publishing needs a moderator's approval.

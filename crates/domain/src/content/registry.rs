@@ -19,6 +19,16 @@ pub static CALL: Kind = Kind {
     facets: &["programme", "status"],
 };
 
+/// Calls of national and regional funders, entered by partners; a published one is listed
+/// among the calls.
+pub static FUNDER_CALL: Kind = Kind {
+    id: "funder-call",
+    path: "funder-calls",
+    storage: Storage::Items,
+    authoring: Authoring::Partners,
+    facets: &["organisation", "funder"],
+};
+
 pub static NEWS: Kind = Kind {
     id: "news",
     path: "news",
@@ -45,7 +55,7 @@ pub static OPPORTUNITY: Kind = Kind {
 };
 
 /// Every kind, in the order pages and figures list them.
-pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &NEWS, &DATASET, &OPPORTUNITY];
+pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

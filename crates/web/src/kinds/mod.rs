@@ -8,6 +8,7 @@
 
 pub(crate) mod calls;
 mod datasets;
+mod funder_calls;
 mod news;
 mod opportunities;
 pub(crate) mod organisations;
@@ -110,6 +111,7 @@ pub fn registered() -> Kinds {
     Kinds::default()
         .with::<organisations::Organisations>()
         .with::<calls::Calls>()
+        .with::<lshub_domain::funder_call::FunderCall>()
         .with::<lshub_domain::news::News>()
         .with::<lshub_domain::dataset::Dataset>()
         .with::<lshub_domain::opportunity::Opportunity>()

@@ -32,8 +32,10 @@ impl<K: Presented> Served for K {
         describe::<K>(openapi);
     }
 
+    /// Items listed as calls are found as those calls, which the calls' kind indexes.
     async fn documents(db: &Database, today: NaiveDate) -> Result<Vec<SearchDocument>, StorageError> {
-        Ok(db.listed_items::<K>(today).await?.iter().map(K::search_document).collect())
+        let items = db.listed_items::<K>(today).await?;
+        Ok(items.iter().filter(|item| item.record.as_call(&item.slug).is_none()).map(K::search_document).collect())
     }
 
     /// Every item, whatever its state; the JSON is the API's, with page addresses relative

@@ -1,6 +1,7 @@
 //! The pieces of an imported record's page that every kind shows alike: facts with
 //! labels, where the record came from, safe links and paragraphs of plain text.
 
+use lshub_domain::content::FUNDER_CALL;
 use lshub_domain::Provenance;
 
 use super::format;
@@ -33,7 +34,11 @@ pub struct Text {
 /// Where a record came from and when the hub last read it, for the "source" section of
 /// organisation and call pages.
 pub(crate) fn provenance_fields(t: &Translator, provenance: &Provenance) -> Vec<Field> {
-    let record_link = web_link(&provenance.source_id);
+    // A call a partner entered links to its entry, with its history.
+    let record_link = match provenance.source.as_str() {
+        source if source == FUNDER_CALL.id => Some(format!("/{}/{}", FUNDER_CALL.path, provenance.source_id)),
+        _ => web_link(&provenance.source_id),
+    };
     vec![
         Field {
             label: t.t("provenance-source"),

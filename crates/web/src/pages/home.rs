@@ -77,7 +77,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Res
         forthcoming_calls: t.count("home-forthcoming-calls", stats.calls_with_status(CallStatus::Forthcoming)),
         written: lshub_domain::content::KINDS
             .iter()
-            .filter(|kind| kind.is_member_written())
+            .filter(|kind| kind.is_written())
             .map(|kind| KindFigure {
                 label: t.count(&format!("kind-{}-count", kind.id), stats.items_of_kind(kind)),
                 count: format::number(t.lang, stats.items_of_kind(kind)),

@@ -199,6 +199,8 @@ struct CallPage {
     conditions: Vec<String>,
     support: Vec<String>,
     portal_url: Option<String>,
+    /// "Open this call on the EU Funding & Tenders portal", or on another funder's site.
+    portal_label: String,
     provenance: Vec<Field>,
     /// "Changed on …": when an import last found the call changed or closed.
     changed_on: Option<String>,
@@ -330,6 +332,10 @@ impl CallPage {
             conditions: paragraphs(content.conditions.as_deref().unwrap_or_default()),
             support: paragraphs(content.support_info.as_deref().unwrap_or_default()),
             portal_url: content.portal_url.as_deref().and_then(web_link),
+            portal_label: t.t(match call.provenance.source.as_str() {
+                lshub_domain::call::EU_FUNDING_TENDERS => "call-portal",
+                _ => "call-portal-funder",
+            }),
             provenance: provenance_fields(t, &call.provenance),
             ctx,
         }
