@@ -1315,8 +1315,9 @@ kind-funder-call-count = { $count ->
 }
 kind-funder-call-status = Status today
 kind-funder-call-listed = Published: this call is listed among the funding calls.
+kind-funder-call-withdrawn = Withdrawn: its call is closed among the funding calls.
 kind-funder-call-listed-link = See it there
-kind-funder-call-not-listed = Not published: this call is not listed among the funding calls. Archiving a published call closes it there.
+kind-funder-call-not-listed = Not published: this call is not listed among the funding calls.
 kind-funder-call-field-funder = Funder
 kind-funder-call-field-funder-hint = As the funder calls itself, e.g. ZonMw or KWF; calls are filtered by it.
 kind-funder-call-field-title = Title

@@ -1315,8 +1315,9 @@ kind-funder-call-count = { $count ->
 }
 kind-funder-call-status = Status vandaag
 kind-funder-call-listed = Gepubliceerd: deze call staat tussen de financieringscalls.
+kind-funder-call-withdrawn = Ingetrokken: de call is gesloten tussen de financieringscalls.
 kind-funder-call-listed-link = Bekijk hem daar
-kind-funder-call-not-listed = Niet gepubliceerd: deze call staat niet tussen de financieringscalls. Een gepubliceerde call archiveren sluit hem daar.
+kind-funder-call-not-listed = Niet gepubliceerd: deze call staat niet tussen de financieringscalls.
 kind-funder-call-field-funder = Financier
 kind-funder-call-field-funder-hint = Zoals de financier zichzelf noemt, bijvoorbeeld ZonMw of KWF; calls worden erop gefilterd.
 kind-funder-call-field-title = Titel

@@ -33,10 +33,13 @@ const OWNERS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Forbidden, F
 const MEMBERS_AND_MODERATORS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Served, Served, Forbidden];
 const PARTNERS_AND_ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Served, Served, Forbidden];
 
+/// (method, route, outcome per role in the order of [`ROLES`]).
+type Row = (&'static str, &'static str, [Outcome; 7]);
+
 /// The routes of every member-written kind, `{kind}` standing for its path. Each is asked
 /// of an item that the organisation's member published just before (so that deleting or
 /// archiving in one case changes nothing for the next): every registered kind is walked.
-const KIND_MATRIX: &[(&str, &str, [Outcome; 7])] = &[
+const KIND_MATRIX: &[Row] = &[
     ("GET", "/{kind}", ALL),
     ("POST", "/{kind}", ORGANISATION_MEMBERS),
     ("GET", "/{kind}/new", OWNERS),
@@ -56,9 +59,44 @@ const KIND_MATRIX: &[(&str, &str, [Outcome; 7])] = &[
     ("POST", "/api/v1/{kind}/{item}/state", MEMBERS_AND_MODERATORS),
 ];
 
-/// The path of every member-written kind in the registry.
-fn written_kinds() -> Vec<&'static str> {
-    lshub_domain::content::KINDS.iter().filter(|k| k.is_written()).map(|k| k.path).collect()
+/// The same routes of a kind partners write (calls of other funders). Its item is made by
+/// the staff of a partner organisation that no column maintains: only that staff writes
+/// it, admins too; any partner moderates it and reads its history. The form for a new one
+/// is only for staff of a partner organisation, which no column is.
+const PARTNER_KIND_MATRIX: &[Row] = &[
+    ("GET", "/{kind}", ALL),
+    ("POST", "/{kind}", ADMINS),
+    ("GET", "/{kind}/new", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+    ("GET", "/{kind}/{item}", ALL),
+    ("GET", "/{kind}/{item}/edit", ADMINS),
+    ("POST", "/{kind}/{item}/edit", ADMINS),
+    ("POST", "/{kind}/{item}/state", PARTNERS_AND_ADMINS),
+    ("GET", "/{kind}/{item}/history", PARTNERS_AND_ADMINS),
+    ("GET", "/{kind}/{item}/delete", ADMINS),
+    ("POST", "/{kind}/{item}/delete", ADMINS),
+    ("GET", "/feeds/{kind}.atom", ALL),
+    ("GET", "/api/v1/{kind}", ALL),
+    ("POST", "/api/v1/{kind}", ADMINS),
+    ("GET", "/api/v1/{kind}/{item}", ALL),
+    ("PUT", "/api/v1/{kind}/{item}", ADMINS),
+    ("DELETE", "/api/v1/{kind}/{item}", ADMINS),
+    ("POST", "/api/v1/{kind}/{item}/state", PARTNERS_AND_ADMINS),
+];
+
+/// The partner organisation whose staff writes the items of partners' kinds.
+const STAFF_ORGANISATION: &str = "dutch-research-council";
+
+/// The path of every kind written through the kernel, with the rows of its routes.
+fn written_kinds() -> Vec<(&'static str, &'static [Row])> {
+    lshub_domain::content::KINDS
+        .iter()
+        .filter(|k| k.is_written())
+        .map(|k| (k.path, if written_by_partners(k.path) { PARTNER_KIND_MATRIX } else { KIND_MATRIX }))
+        .collect()
+}
+
+fn written_by_partners(path: &str) -> bool {
+    lshub_domain::content::kind_by_path(path).is_some_and(|k| k.authoring == lshub_domain::content::Authoring::Partners)
 }
 
 /// The matrix with the kinds' routes added, `{item}` kept for the item each case makes.
@@ -68,14 +106,13 @@ fn full_matrix() -> Vec<(&'static str, String, [Outcome; 7])> {
     let at = matrix.len() - 2;
     let kinds: Vec<_> = written_kinds()
         .into_iter()
-        .flat_map(|kind| KIND_MATRIX.iter().map(move |(m, r, o)| (*m, r.replace("{kind}", kind), *o)))
+        .flat_map(|(kind, rows)| rows.iter().map(move |(m, r, o)| (*m, r.replace("{kind}", kind), *o)))
         .collect();
     matrix.splice(at..at, kinds);
     matrix
 }
 
-/// (method, route, outcome per role in the order of [`ROLES`]).
-const MATRIX: &[(&str, &str, [Outcome; 7])] = &[
+const MATRIX: &[Row] = &[
     ("GET", "/", ALL),
     ("GET", "/organisations", ALL),
     ("GET", "/organisations/{slug}", ALL),
@@ -353,6 +390,9 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
     grant(app, "disabled@matrix.example", "admin");
     disable_keeping_sessions(app, "disabled@matrix.example").await;
 
+    let mut staff = staff(app, &mut admin, 98, "staff@matrix.example", STAFF_ORGANISATION, "partner").await;
+    let staff_token = staff.get("/login").await.csrf().expect("session token");
+
     let mut browsers = [visitor_with_token(&mut visitor).await, unverified, member, owner, partner, admin, disabled];
     let mut tokens = Vec::new();
     // The sign-in page carries the session's token, for a disabled account too.
@@ -386,8 +426,15 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
         for role in 0..browsers.len() {
             cases += 1;
             let route = match route.contains("{item}") {
-                true => route.replace("{item}", &published_item(&mut browsers[3], &tokens[3], route).await),
                 false => route.clone(),
+                true => {
+                    let kind = route.trim_start_matches("/api/v1").split('/').nth(1).expect("a kind's path");
+                    let item = match written_by_partners(kind) {
+                        true => published_item(&mut staff, &staff_token, STAFF_ORGANISATION, kind).await,
+                        false => published_item(&mut browsers[3], &tokens[3], ORGANISATION, kind).await,
+                    };
+                    route.replace("{item}", &item)
+                }
             };
             match outcome(&mut browsers[role], &tokens[role], method, &route).await {
                 Ok(got) if got == expected[role] => {}
@@ -412,19 +459,19 @@ fn valid_fields(path: &str) -> &'static str {
             "title_en=Matrix+item&description_en=For+the+matrix&keywords_en=matrix&themes=HEAL&contact_point=matrix%40example.org&access_rights=PUBLIC"
         }
         "opportunities" => "type=expertise&title_en=Matrix+item&description_en=For+the+matrix",
+        "funder-calls" => "funder=NWO&title=Matrix+item",
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }
 }
 
-/// A new published item of the kind of `route` (`/news/{item}/edit`, `/api/v1/news/{item}`),
-/// written by the organisation's member; its slug.
-async fn published_item(owner: &mut Browser<'_>, csrf: &str, route: &str) -> String {
-    let kind = route.trim_start_matches("/api/v1").split('/').nth(1).expect("a kind's path");
+/// A new published item of the kind at `kind` (its path), written for `organisation` by one
+/// who maintains it; its slug.
+async fn published_item(owner: &mut Browser<'_>, csrf: &str, organisation: &str, kind: &str) -> String {
     let form = |fields: &str| format!("csrf={csrf}&{fields}");
     let created = owner
         .post_raw(
             &format!("/{kind}"),
-            form(&format!("organisation={ORGANISATION}&{}", valid_fields(kind))).as_bytes(),
+            form(&format!("organisation={organisation}&{}", valid_fields(kind))).as_bytes(),
             "application/x-www-form-urlencoded",
             Some(owner.app.base_url.clone()),
         )

@@ -58,10 +58,11 @@ pub struct FunderCallInput {
     pub opening_date: String,
     /// `YYYY-MM-DD` dates.
     pub deadlines: Vec<String>,
-    /// Whole euro, as a number or text (`1500000`, `1500000.00`).
-    #[schema(value_type = Option<String>)]
+    /// The smallest grant in whole euro; text such as `"1500000.00"` is read too.
+    #[schema(value_type = Option<i64>)]
     pub budget_min: Amount,
-    #[schema(value_type = Option<String>)]
+    /// The largest grant in whole euro; text such as `"1500000.00"` is read too.
+    #[schema(value_type = Option<i64>)]
     pub budget_max: Amount,
     #[schema(value_type = Option<i64>)]
     pub expected_grants: Amount,
@@ -110,8 +111,9 @@ impl From<FunderCallInput> for FunderCallDraft {
 #[template(path = "funder_calls/body.html")]
 struct Body<'a> {
     t: &'a Translator,
-    /// The call's page among the calls, while the item is published.
+    /// The call's page among the calls, once the item was published.
     call_url: Option<String>,
+    published: bool,
     facts: Vec<Field>,
     description: Vec<String>,
 }
@@ -177,10 +179,11 @@ impl Presented for FunderCall {
         if let Some(url) = &call.url {
             facts.push(Field { link: web_link(url), ..fact("url", url.clone()) });
         }
-        let published = item.state == State::Published;
+        let listed = state.db.call_by_topic_id(&item.slug).await?.is_some();
         let body = Body {
             t,
-            call_url: published.then(|| format!("/calls/{}", topic_id_path_segment(&item.slug))),
+            call_url: listed.then(|| format!("/calls/{}", topic_id_path_segment(&item.slug))),
+            published: item.state == State::Published,
             facts,
             description: paragraphs(&call.description),
         };

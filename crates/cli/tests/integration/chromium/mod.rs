@@ -14,6 +14,7 @@ mod alerts;
 mod chrome;
 mod consortia;
 mod exchange;
+mod funder_calls;
 mod keyboard;
 mod leads;
 mod member;
@@ -61,6 +62,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("member posts a members-only offer; another asks for an introduction; the owner accepts", |s| {
         Box::pin(exchange::offer_and_introduction(s))
     }),
+    ("partner enters another funder's call, is told a wrong amount, publishes it; a visitor finds it", |s| {
+        Box::pin(funder_calls::enter_publish_and_find(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -104,6 +108,9 @@ const PAGE_TYPES: &[&str] = &[
     "introduction-form",
     "introduction",
     "introductions",
+    "funder-calls",
+    "funder-call-form",
+    "funder-call",
 ];
 
 #[tokio::test]
