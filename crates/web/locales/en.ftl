@@ -1326,6 +1326,7 @@ kind-funder-call-field-url = The call's page at the funder
 kind-funder-call-field-type_of_action = Type of funding
 kind-funder-call-field-type_of_action-hint = The funder's own name for it, e.g. Open Competition.
 kind-funder-call-field-opening_date = Opens on
+kind-funder-call-field-opening_date-hint = As YYYY-MM-DD, e.g. 2027-01-10. Before it, the call is forthcoming.
 kind-funder-call-field-deadlines = Deadlines
 kind-funder-call-field-deadlines-hint = Dates as YYYY-MM-DD, separated by semicolons, e.g. 2027-03-01; 2027-09-01.
 kind-funder-call-field-budget_min = Smallest grant (euro)

@@ -1326,6 +1326,7 @@ kind-funder-call-field-url = De pagina van de call bij de financier
 kind-funder-call-field-type_of_action = Soort financiering
 kind-funder-call-field-type_of_action-hint = De eigen naam van de financier, bijvoorbeeld Open Competitie.
 kind-funder-call-field-opening_date = Opent op
+kind-funder-call-field-opening_date-hint = Als JJJJ-MM-DD, bijvoorbeeld 2027-01-10. Daarvoor is de call aangekondigd.
 kind-funder-call-field-deadlines = Deadlines
 kind-funder-call-field-deadlines-hint = Datums als JJJJ-MM-DD, gescheiden door puntkomma's, bijvoorbeeld 2027-03-01; 2027-09-01.
 kind-funder-call-field-budget_min = Kleinste subsidie (euro)

@@ -139,7 +139,8 @@ impl Presented for FunderCall {
             field("description", "textarea", &d.description),
             field("url", "url", &d.url),
             field("type_of_action", "text", &d.type_of_action).hint(hint("type_of_action")),
-            field("opening_date", "date", &d.opening_date),
+            // Text, like the deadlines: one way of writing dates on the form, with or without a date picker.
+            field("opening_date", "text", &d.opening_date).hint(hint("opening_date")),
             field("deadlines", "text", &d.deadlines).hint(hint("deadlines")),
             field("budget_min", "text", &d.budget_min).hint(hint("budget")),
             field("budget_max", "text", &d.budget_max).hint(hint("budget")),

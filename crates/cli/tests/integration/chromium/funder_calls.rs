@@ -1,7 +1,6 @@
 //! A call of another funder in the browser: a partner's staff enters it (a wrong amount is
 //! refused on the form first), publishes it, and follows it to the calls, where a visitor
-//! finds it by its funder; the staff then withdraws it, which closes it (so that the flows
-//! after this one count the open calls of the real data alone).
+//! finds it by its funder; the staff then withdraws it, which closes it.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -36,7 +35,9 @@ pub async fn enter_publish_and_find(s: &mut Session) -> Result<()> {
     s.fill("f-title", &title).await?;
     s.fill("f-description", "Projects that detect cancer earlier.").await?;
     s.fill("f-url", "https://www.kwf.nl/").await?;
-    s.fill("f-deadlines", &(Utc::now().date_naive() + Duration::days(60)).to_string()).await?;
+    // It opens later and has no deadline yet: the other flows and tests on this server count
+    // the real data's open calls and deadlines.
+    s.fill("f-opening_date", &(Utc::now().date_naive() + Duration::days(60)).to_string()).await?;
     s.fill("f-budget_max", "1,2 mln").await?;
     s.find("form.stacked-form button[type=submit]").await?.click().await?;
     s.arrived("funder-call-form-problem", Arrival::ErrorPage).await?;
