@@ -130,6 +130,22 @@ pub struct CallTopic {
 }
 
 impl CallContent {
+    pub fn search_document(&self) -> SearchDocument {
+        let content = self;
+        let mut aliases = content.keywords.clone();
+        aliases.extend(content.call_title.iter().cloned());
+        SearchDocument {
+            entity: &CALL,
+            id: content.topic_id.clone(),
+            key: content.topic_id.clone(),
+            title: content.title.clone(),
+            aliases,
+            legal_names: Vec::new(),
+            body: content.description.clone(),
+            facets: call_facets(content),
+        }
+    }
+
     pub fn dates(&self) -> CallDates {
         CallDates {
             opening: self.opening_date,
@@ -210,16 +226,29 @@ pub fn validate_topic_id(topic_id: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// Why a text is not a whole number of euro.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotWholeEuros {
+    /// A number with cents other than zero (`100.50`).
+    HasCents,
+    /// Anything else: signs, separators, words, or too large.
+    NotAnAmount,
+}
+
 /// A whole number of euro (`1500000`, `1500000.00`); cents other than zero are refused
 /// rather than rounded away, as are signs and separators.
-pub fn parse_whole_euros(text: &str) -> Option<i64> {
+pub fn parse_whole_euros(text: &str) -> Result<i64, NotWholeEuros> {
     let text = text.trim();
     let (whole, cents) = text.split_once('.').unwrap_or((text, "0"));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !digits(cents) || cents.bytes().any(|b| b != b'0') {
-        return None;
+    if !digits(whole) || !digits(cents) {
+        return Err(NotWholeEuros::NotAnAmount);
     }
-    whole.parse().ok()
+    let amount = whole.parse().map_err(|_| NotWholeEuros::NotAnAmount)?;
+    if cents.bytes().any(|b| b != b'0') {
+        return Err(NotWholeEuros::HasCents);
+    }
+    Ok(amount)
 }
 
 /// The topic id as one URL path segment.
@@ -235,23 +264,6 @@ impl crate::record::Versioned for CallContent {
 impl Searchable for CallTopic {
     fn search_document(&self) -> SearchDocument {
         self.content.search_document()
-    }
-}
-
-impl CallContent {
-    pub fn search_document(&self) -> SearchDocument {
-        let content = self;
-        let mut aliases = content.keywords.clone();
-        aliases.extend(content.call_title.iter().cloned());
-        SearchDocument {
-            entity: &CALL,
-            id: content.topic_id.clone(),
-            key: content.topic_id.clone(),
-            title: content.title.clone(),
-            aliases,
-            body: content.description.clone(),
-            facets: call_facets(content),
-        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::call::{parse_whole_euros, CallContent, CallStatus};
 use crate::content::{Item, SearchDocument, Written, FUNDER_CALL};
 use crate::language::Language;
 use crate::record::Versioned;
-use crate::validation::{no_direction_controls, optional_web_url, required_text, Reason, ValidationError};
+use crate::validation::{optional_web_url, required_line, Reason, ValidationError};
 
 /// At most this many keywords, as a call's keywords are facets of search.
 pub const MAX_KEYWORDS: usize = 30;
@@ -90,9 +90,9 @@ impl Written for FunderCall {
             }
         };
         let funder = draft.funder.trim().to_owned();
-        keep(required_text("funder", &funder, 200).and_then(|()| one_line("funder", &funder)));
+        keep(required_line("funder", &funder, 200));
         let title = draft.title.trim().to_owned();
-        keep(required_text("title", &title, 500).and_then(|()| one_line("title", &title)));
+        keep(required_line("title", &title, 500));
         let description = draft.description.trim().to_owned();
         let url = optional(&draft.url);
         keep(optional_web_url("url", url.as_deref()));
@@ -117,10 +117,10 @@ impl Written for FunderCall {
                 return None;
             }
             let amount = parse_whole_euros(text);
-            if amount.is_none() {
+            if amount.is_err() {
                 errors.push(ValidationError::new(field, Reason::NotWholeEuros { value: text.to_owned() }));
             }
-            amount
+            amount.ok()
         };
         let budget_min = euros("budget_min", &draft.budget_min);
         let budget_max = euros("budget_max", &draft.budget_max);
@@ -254,13 +254,6 @@ impl FunderCall {
 
 fn optional(text: &str) -> Option<String> {
     Some(text.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-fn one_line(field: &'static str, value: &str) -> Result<(), ValidationError> {
-    if value.contains(['\n', '\r']) {
-        return Err(ValidationError::new(field, Reason::NotOneLine));
-    }
-    no_direction_controls(field, value)
 }
 
 fn split<'a>(text: &'a str, separators: &'a [char]) -> impl Iterator<Item = &'a str> {

@@ -7,7 +7,7 @@ use crate::content::{Item, Reference, SearchDocument, Written, NEWS};
 use crate::language::Language;
 use crate::record::Versioned;
 use crate::text::slugify;
-use crate::validation::{no_direction_controls, required_text, Reason, ValidationError};
+use crate::validation::{required_line, required_text, Reason, ValidationError};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const BODY_MAX_CHARS: usize = 20_000;
@@ -53,10 +53,7 @@ impl Written for News {
     fn validate(draft: NewsDraft) -> Result<Self, Vec<ValidationError>> {
         let mut errors = Vec::new();
         let title = draft.title.trim().to_owned();
-        if let Err(e) = required_text("title", &title, TITLE_MAX_CHARS)
-            .and_then(|()| no_direction_controls("title", &title))
-            .and_then(|()| one_line("title", &title))
-        {
+        if let Err(e) = required_line("title", &title, TITLE_MAX_CHARS) {
             errors.push(e);
         }
         let body = draft.body.trim().to_owned();
@@ -146,6 +143,7 @@ impl Written for News {
             key: item.slug.clone(),
             title: item.record.title.clone(),
             aliases: vec![item.owner.name.clone()],
+            legal_names: Vec::new(),
             body: item.record.body.clone(),
             facets: vec![
                 ("organisation", item.owner.slug.clone()),
@@ -153,13 +151,6 @@ impl Written for News {
             ],
         }
     }
-}
-
-fn one_line(field: &'static str, value: &str) -> Result<(), ValidationError> {
-    if value.contains(['\n', '\r']) {
-        return Err(ValidationError::new(field, Reason::NotOneLine));
-    }
-    Ok(())
 }
 
 /// Splits a list of links, refusing malformed ones (quoted back) and too many; repeats are

@@ -375,6 +375,7 @@ impl Written for Opportunity {
             key: item.slug.clone(),
             title: record.title.both().next().unwrap_or_default().to_owned(),
             aliases,
+            legal_names: Vec::new(),
             body: record.description.both().collect::<Vec<_>>().join("\n"),
             facets,
         }

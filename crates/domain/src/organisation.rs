@@ -351,6 +351,7 @@ impl Searchable for Organisation {
             key: self.slug.clone(),
             title: profile.name.clone(),
             aliases,
+            legal_names: Vec::new(),
             body,
             facets,
         }

@@ -310,6 +310,16 @@ pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Resu
     optional_text(field, Some(value), max_chars)
 }
 
+/// Required text on one line without direction controls: a title or a name.
+pub fn required_line(field: &'static str, value: &str, max_chars: usize) -> Result<(), ValidationError> {
+    required_text(field, value, max_chars)?;
+    no_direction_controls(field, value)?;
+    if value.contains(['\n', '\r']) {
+        return Err(ValidationError::new(field, Reason::NotOneLine));
+    }
+    Ok(())
+}
+
 pub fn optional_text(field: &'static str, value: Option<&str>, max_chars: usize) -> Result<(), ValidationError> {
     match value {
         Some(v) if v.chars().count() > max_chars => {

@@ -21,6 +21,7 @@
 //! and alerted alike; their status follows their dates.
 
 use chrono::NaiveDate;
+use lshub_domain::call::{parse_whole_euros, NotWholeEuros};
 use lshub_domain::{CallContent, CallStatus, NewCallTopic, SourceRef};
 use serde_json::{Map, Value};
 
@@ -144,12 +145,12 @@ fn list(record: &Fields, field: &str) -> Result<Vec<String>, FieldError> {
 fn euros(record: &Fields, field: &str) -> Result<Option<i64>, FieldError> {
     let Ok(text) = record.line(field) else { return record.integer(field) };
     let Some(text) = text else { return Ok(None) };
-    let (whole, cents) = text.trim().split_once('.').unwrap_or((text.trim(), "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    match (whole.parse::<i64>(), digits(whole) && digits(cents), cents.bytes().all(|b| b == b'0')) {
-        (Ok(amount), true, true) => Ok(Some(amount)),
-        (Ok(_), true, false) => Err(record.error(field, format!("'{text}' has cents; give whole euro"))),
-        _ => Err(record.error(field, format!("'{text}' is not an amount in euro (e.g. 1500000 or 1500000.00)"))),
+    match parse_whole_euros(&text) {
+        Ok(amount) => Ok(Some(amount)),
+        Err(NotWholeEuros::HasCents) => Err(record.error(field, format!("'{text}' has cents; give whole euro"))),
+        Err(NotWholeEuros::NotAnAmount) => {
+            Err(record.error(field, format!("'{text}' is not an amount in euro (e.g. 1500000 or 1500000.00)")))
+        }
     }
 }
 

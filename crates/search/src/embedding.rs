@@ -159,6 +159,7 @@ mod tests {
             key: "x".into(),
             title: name.into(),
             aliases: Vec::new(),
+            legal_names: Vec::new(),
             body: String::new(),
             facets,
         }

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::{EntityType, Fusion, Ranking, SearchError, SearchIndex, SearchRequest};
+use crate::{EntityType, Fusion, Ranking, SearchError, SearchHit, SearchIndex, SearchRequest};
 
 /// The evaluation set shipped with the hub.
 pub const QUERIES: &str = include_str!("../eval/queries.jsonl");
@@ -131,14 +131,29 @@ pub fn evaluate(
     ranking: Ranking,
     cross_language: bool,
 ) -> Result<Vec<Scores>, EvalError> {
+    let pages = first_pages(index, queries, ranking, cross_language)?;
+    Ok(queries
+        .iter()
+        .zip(&pages)
+        .map(|(query, page)| score(query, &page.iter().map(|hit| hit.id.clone()).collect::<Vec<_>>()))
+        .collect())
+}
+
+/// Each query's first page under `ranking`, in the order of `queries`: what is scored, and
+/// what assessors judge when results on it have no judgment yet.
+pub fn first_pages(
+    index: &SearchIndex,
+    queries: &[EvalQuery],
+    ranking: Ranking,
+    cross_language: bool,
+) -> Result<Vec<Vec<SearchHit>>, EvalError> {
     queries
         .iter()
         .map(|query| {
             let mut request = SearchRequest::new(&query.query, EntityType::from_id(&query.entity), CUTOFF);
             request.ranking = ranking;
             request.cross_language = cross_language;
-            let ranked: Vec<String> = index.search(&request)?.into_iter().map(|hit| hit.id).collect();
-            Ok(score(query, &ranked))
+            Ok(index.search(&request)?)
         })
         .collect()
 }

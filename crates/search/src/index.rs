@@ -216,7 +216,7 @@ impl SearchIndex {
         };
         for language in [f.english, f.dutch] {
             doc.add_text(language.title, &document.title);
-            for alias in document.aliases.iter().chain(&initials) {
+            for alias in document.aliases.iter().chain(&document.legal_names).chain(&initials) {
                 doc.add_text(language.aliases, alias);
             }
             doc.add_text(language.body, &document.body);
@@ -645,6 +645,7 @@ mod tests {
             key: id.into(),
             title: title.into(),
             aliases: vec![],
+            legal_names: Vec::new(),
             body: String::new(),
             facets: vec![("city", "Groningen".into())],
         }

@@ -448,6 +448,7 @@ mod tests {
             key: key.to_owned(),
             title: name.to_owned(),
             aliases: Vec::new(),
+            legal_names: Vec::new(),
             body: String::new(),
             facets: vec![("kind", kind.to_owned()), ("city", city.to_owned()), ("country", "NL".to_owned())],
         }
@@ -461,6 +462,7 @@ mod tests {
             key: key.to_owned(),
             title: title.to_owned(),
             aliases: Vec::new(),
+            legal_names: Vec::new(),
             body: body.to_owned(),
             facets: vec![
                 ("programme", "Horizon Europe".to_owned()),

@@ -387,7 +387,8 @@ impl Resolver {
             country: facet("country"),
         });
         let mut seen: HashSet<Vec<u32>> = HashSet::new();
-        let names: Vec<&String> = std::iter::once(&document.title).chain(document.aliases.iter()).collect();
+        let names: Vec<&String> =
+            std::iter::once(&document.title).chain(&document.aliases).chain(&document.legal_names).collect();
         for text in names {
             self.add_variant(organisation, text, &mut seen);
             // "Hubrecht Institute for Developmental Biology ..." is known as "Hubrecht Institute".
@@ -837,6 +838,7 @@ mod tests {
             key: id.to_owned(),
             title: name.to_owned(),
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            legal_names: Vec::new(),
             body: String::new(),
             facets: vec![("city", city.to_owned()), ("country", country.to_owned())],
         }

@@ -334,6 +334,7 @@ fn organisation(n: usize, random: &mut SplitMix) -> Generated {
         key: format!("synthetic-{n}"),
         title: name,
         aliases,
+        legal_names: Vec::new(),
         body,
         facets: vec![
             ("kind", kind.to_owned()),

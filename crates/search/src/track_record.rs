@@ -6,11 +6,12 @@
 use std::collections::{HashMap, HashSet};
 
 use lshub_domain::project::{normalise_vat, same_city, LegalEntity, LinkMethod, Project};
+use lshub_domain::text::fold;
 use lshub_domain::Organisation;
 use lshub_storage::projects::{AutomaticLink, LinkSummary};
 use lshub_storage::{Database, StorageError};
 
-use crate::{Resolver, SearchDocument, Searchable, CONFIDENCE_THRESHOLD};
+use crate::{Resolver, SearchDocument, Searchable};
 
 /// How much of its projects' text an organisation's document takes: enough for what its
 /// work is about, without one university's hundred projects drowning its name.
@@ -45,11 +46,14 @@ pub async fn organisation_document(db: &Database, organisation: &Organisation) -
 }
 
 fn add_names(document: &mut SearchDocument, names: &[String]) {
-    let mut known: HashSet<String> =
-        std::iter::once(&document.title).chain(&document.aliases).map(|n| n.to_lowercase()).collect();
+    let mut known: HashSet<String> = std::iter::once(&document.title)
+        .chain(&document.aliases)
+        .chain(&document.legal_names)
+        .map(|n| n.to_lowercase())
+        .collect();
     for name in names {
         if known.insert(name.to_lowercase()) {
-            document.aliases.push(name.clone());
+            document.legal_names.push(name.clone());
         }
     }
 }
@@ -156,6 +160,7 @@ pub fn link_participants(
         }
     }
     let countries = directory_countries(organisations);
+    let exact = exact_names(organisations);
     let mut links = Vec::new();
     for entity in entities.iter().filter(|e| e.method != Some(LinkMethod::Manual)) {
         if let Some(owner) = entity.vat.as_deref().and_then(normalise_vat).and_then(|vat| vat_owner.get(&vat)) {
@@ -170,7 +175,7 @@ pub fn link_participants(
         if !entity.country.as_deref().is_some_and(|c| countries.contains(c)) {
             continue;
         }
-        if let Some((organisation, confidence)) = by_name_and_city(resolver, &by_slug, entity) {
+        if let Some((organisation, confidence)) = by_name_and_city(resolver, &by_slug, &exact, entity) {
             links.push(AutomaticLink {
                 pic: entity.pic.clone(),
                 organisation_id: organisation.id.clone(),
@@ -182,19 +187,96 @@ pub fn link_participants(
     links
 }
 
+/// Legal forms that legal names carry and directory names rarely do.
+const LEGAL_FORMS: &[&str] =
+    &["bv", "b.v.", "nv", "n.v.", "vzw", "ivzw", "asbl", "aisbl", "bvba", "sprl", "scrl", "snc", "sa", "cvba", "ov"];
+
+/// A legal name as compared with the directory's names: without what is in brackets (an
+/// acronym there, "(KNCV)", may be another organisation's), without legal forms, and with
+/// capitals read as words.
+fn linking_name(legal_name: &str) -> String {
+    let mut depth = 0usize;
+    let unbracketed: String = legal_name
+        .chars()
+        .filter(|c| match c {
+            '(' => {
+                depth += 1;
+                false
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect();
+    let mut words: Vec<&str> = unbracketed
+        .split_whitespace()
+        .filter(|word| !LEGAL_FORMS.contains(&word.trim_matches(',').to_lowercase().as_str()))
+        .collect();
+    // A Dutch foundation's legal name starts with "Stichting", which few call it by.
+    if words.len() > 1 && words[0].eq_ignore_ascii_case("stichting") {
+        words.remove(0);
+    }
+    readable(words.join(" ").trim_matches([',', ' ', '-']))
+}
+
+/// The directory's organisations by each of their names, compared as legal names are
+/// ([`linking_name`], folded): "Barco (Belgium)" and "Barco (Netherlands)" are both "barco".
+fn exact_names(organisations: &[Organisation]) -> HashMap<String, Vec<&Organisation>> {
+    let mut names: HashMap<String, Vec<&Organisation>> = HashMap::new();
+    for organisation in organisations {
+        let profile = &organisation.profile;
+        let own: HashSet<String> = std::iter::once(&profile.name)
+            .chain(&profile.aliases)
+            .chain(profile.names.en.iter())
+            .chain(profile.names.nl.iter())
+            .map(|name| fold(&linking_name(name)))
+            .filter(|name| !name.is_empty())
+            .collect();
+        for name in own {
+            names.entry(name).or_default().push(organisation);
+        }
+    }
+    names
+}
+
+/// The resolver's confidence needed to link by name: above its own threshold, which is met
+/// by a tie between two organisations of the same words; checked by hand on the real data.
+const LINK_CONFIDENCE: f32 = 0.65;
+
+/// The organisation a legal entity is, by name where the city agrees: the one organisation
+/// of exactly that name in that city, else the resolver's confident answer for the name with
+/// its city, which the name alone must also rank first (so that the city, which may be part
+/// of another organisation's name, "Centre hospitalier Etterbeek-Ixelles", never decides).
 fn by_name_and_city<'a>(
     resolver: &Resolver,
     by_slug: &HashMap<&str, &'a Organisation>,
+    exact: &HashMap<String, Vec<&'a Organisation>>,
     entity: &LegalEntity,
 ) -> Option<(&'a Organisation, f32)> {
     let city = entity.city.as_deref()?;
-    let text = format!("{}, {city}", readable(&entity.legal_name));
-    let best = resolver.resolve(&text, 1).best.filter(|b| b.confidence >= CONFIDENCE_THRESHOLD)?;
+    let name = linking_name(&entity.legal_name);
+    let agrees = |organisation: &Organisation| {
+        organisation.profile.primary_address().is_some_and(|address| {
+            address.country_code.as_deref() == entity.country.as_deref()
+                && address.city.as_deref().is_some_and(|c| same_city(city, c))
+        })
+    };
+    if let Some(named) = exact.get(&fold(&name)) {
+        let mut here = named.iter().filter(|organisation| agrees(organisation));
+        return match (here.next(), here.next()) {
+            (Some(organisation), None) => Some((*organisation, 1.0)),
+            _ => None,
+        };
+    }
+    let best = resolver.resolve(&format!("{name}, {city}"), 1).best.filter(|b| b.confidence >= LINK_CONFIDENCE)?;
+    let by_name_alone = resolver.resolve(&name, 1).candidates.into_iter().next()?;
+    if by_name_alone.key != best.key {
+        return None;
+    }
     let organisation = *by_slug.get(best.key.as_str())?;
-    let address = organisation.profile.primary_address()?;
-    let agrees = address.country_code.as_deref() == entity.country.as_deref()
-        && address.city.as_deref().is_some_and(|c| same_city(city, c));
-    agrees.then_some((organisation, best.confidence))
+    agrees(organisation).then_some((organisation, best.confidence))
 }
 
 /// CORDIS writes most legal names in capitals; the resolver reads short all-capital words
@@ -291,6 +373,48 @@ mod tests {
                 ("5", "id-leiden-university", LinkMethod::Vat),
             ]
         );
+    }
+
+    #[test]
+    fn names_link_only_where_they_tell_organisations_apart() {
+        let mut chemists = organisation("kncv", "Koninklijke Nederlandse Chemische Vereniging", "The Hague", None);
+        chemists.profile.aliases = vec!["KNCV".into()];
+        let organisations = [
+            organisation("vub", "Vrije Universiteit Brussel", "Brussels", None),
+            organisation("ulb", "Université Libre de Bruxelles", "Brussels", None),
+            organisation("barco-be", "Barco (Belgium)", "Kortrijk", None),
+            organisation("barco-nl", "Barco (Netherlands)", "Helmond", None),
+            organisation("etterbeek-ixelles", "Centre hospitalier Etterbeek-Ixelles", "Brussels", None),
+            chemists,
+        ];
+        let documents: Vec<SearchDocument> = organisations.iter().map(Searchable::search_document).collect();
+        let resolver = Resolver::new(documents.iter());
+        let entities = [
+            // The same words as the ULB's name; its own name tells them apart.
+            entity("1", "VRIJE UNIVERSITEIT BRUSSEL", "BRUSSEL", None),
+            entity("2", "BARCO NV", "KORTRIJK", None),
+            // Its city is a word of a hospital's name, and nothing else is.
+            entity("3", "CROSSMEDIA BELGIQUE", "Etterbeek", None),
+            // The acronym in brackets is another organisation's.
+            entity(
+                "4",
+                "KONINKLIJKE NEDERLANDSE CENTRALE VERENIGING TOT BESTRIJDING DER TUBERCULOSE (KNCV)",
+                "Den Haag",
+                None,
+            ),
+        ];
+        let links = link_participants(&resolver, &organisations, &entities);
+        let found: Vec<(&str, &str)> = links.iter().map(|l| (l.pic.as_str(), l.organisation_id.as_str())).collect();
+        assert_eq!(found, vec![("1", "id-vub"), ("2", "id-barco-be")]);
+    }
+
+    #[test]
+    fn legal_names_lose_brackets_and_legal_forms() {
+        assert_eq!(linking_name("STICHTING SANQUIN BLOEDVOORZIENING"), "Sanquin Bloedvoorziening");
+        assert_eq!(linking_name("Academisch Medisch Centrum (AMC)"), "Academisch Medisch Centrum");
+        assert_eq!(linking_name("BARCO NV"), "Barco");
+        assert_eq!(linking_name("Barco (Belgium)"), "Barco");
+        assert_eq!(linking_name("EUROCITIES ASBL"), "Eurocities");
     }
 
     #[test]

@@ -138,6 +138,7 @@ fn ranks_by_meaning_with_the_model() {
         key: key.into(),
         title: title.into(),
         aliases: vec![],
+        legal_names: Vec::new(),
         body: body.into(),
         facets: vec![("programme", "Horizon Europe".into())],
     };
@@ -174,6 +175,7 @@ fn a_dominant_name_match_stays_first_when_fused() {
         key: key.into(),
         title: title.into(),
         aliases: vec![],
+        legal_names: Vec::new(),
         body: String::new(),
         facets: vec![("kind", "healthcare".into()), ("city", "Groningen".into())],
     };

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use lshub_search::eval::{evaluate, fusion_grid, parse_queries, EvalQuery, Scores, QUERIES};
+use lshub_search::eval::{evaluate, first_pages, fusion_grid, parse_queries, EvalQuery, Scores, QUERIES};
 use lshub_search::{Fusion, Ranking};
 
 #[derive(Args)]
@@ -17,6 +17,10 @@ pub struct EvalArgs {
     /// Also print each query's nDCG@10 under every ranking, to see where a ranking fails.
     #[arg(long)]
     per_query: bool,
+    /// Also list the results on any ranking's first page that the set does not judge yet,
+    /// per query, for assessors to judge (pooling).
+    #[arg(long)]
+    unjudged: bool,
 }
 
 pub async fn run(
@@ -53,14 +57,7 @@ pub async fn run(
         "ranking", "split", "language", "queries", "nDCG@10", "MRR@10", "recall@10", "judged@10"
     );
     let mut all_scores: Vec<(&str, Vec<Scores>)> = Vec::new();
-    // `words` is plain keyword search: the lexical ranking without the Dutch-English
-    // vocabulary, as the hub searched before it had one.
-    for (name, ranking, cross_language) in [
-        ("words", Ranking::Lexical, false),
-        ("lexical", Ranking::Lexical, true),
-        ("semantic", Ranking::Semantic, true),
-        ("fused", Ranking::Fused(Fusion::TUNED), true),
-    ] {
+    for (name, ranking, cross_language) in RANKINGS {
         let scores = evaluate(&index, &queries, ranking, cross_language)?;
         for split in ["all", "test"] {
             for language in ["all", "nl", "en"] {
@@ -93,8 +90,42 @@ pub async fn run(
     if args.per_query {
         print_per_query(&queries, &all_scores);
     }
+    if args.unjudged {
+        print_unjudged(&index, &queries)?;
+    }
     if args.tune {
         tune(&index, &queries)?;
+    }
+    Ok(())
+}
+
+/// The rankings compared. `words` is plain keyword search: the lexical ranking without the
+/// Dutch-English vocabulary, as the hub searched before it had one.
+const RANKINGS: [(&str, Ranking, bool); 4] = [
+    ("words", Ranking::Lexical, false),
+    ("lexical", Ranking::Lexical, true),
+    ("semantic", Ranking::Semantic, true),
+    ("fused", Ranking::Fused(Fusion::TUNED), true),
+];
+
+/// The pool to judge: per query, each result of any ranking's first page without a judgment.
+fn print_unjudged(index: &lshub_search::SearchIndex, queries: &[EvalQuery]) -> anyhow::Result<()> {
+    let mut pages = Vec::new();
+    for (_, ranking, cross_language) in RANKINGS {
+        pages.push(first_pages(index, queries, ranking, cross_language)?);
+    }
+    println!(
+        "
+unjudged results on a first page (query id, result id, title)"
+    );
+    for (i, query) in queries.iter().enumerate() {
+        let mut seen = std::collections::BTreeSet::new();
+        for hit in pages.iter().filter_map(|ranking| ranking.get(i)).flatten() {
+            let judged = query.relevant.contains_key(&hit.id) || query.not_relevant.contains(&hit.id);
+            if !judged && seen.insert(hit.id.clone()) {
+                println!("{}\t{}\t{}\t{}", query.id, query.query, hit.id, hit.title);
+            }
+        }
     }
     Ok(())
 }

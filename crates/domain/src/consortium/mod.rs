@@ -11,7 +11,7 @@ pub mod eligibility;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{no_direction_controls, optional_text, required_text};
+use crate::validation::{no_direction_controls, optional_text, required_line};
 use crate::{Reason, ValidationError};
 
 /// A partner's part in the grant, in the Commission's words.
@@ -100,7 +100,7 @@ const MAX_NAME_CHARS: usize = 300;
 
 /// The consortium's working name or acronym: one short line.
 pub fn check_acronym(acronym: &str) -> Result<(), ValidationError> {
-    one_line("acronym", acronym, MAX_ACRONYM_CHARS)
+    required_line("acronym", acronym, MAX_ACRONYM_CHARS)
 }
 
 /// What a partner brings; may be empty.
@@ -113,22 +113,13 @@ pub fn check_statement(statement: &str) -> Result<(), ValidationError> {
 /// CORDIS's `EL` and `UK`); every refused field at once.
 pub fn check_external(name: &str, country: &str) -> Vec<ValidationError> {
     let mut errors = Vec::new();
-    if let Err(e) = one_line("name", name, MAX_NAME_CHARS) {
+    if let Err(e) = required_line("name", name, MAX_NAME_CHARS) {
         errors.push(e);
     }
     if countries::normalise(country).is_none() {
         errors.push(ValidationError::new("country", Reason::NotCountryCode { value: country.to_owned() }));
     }
     errors
-}
-
-fn one_line(field: &'static str, value: &str, max: usize) -> Result<(), ValidationError> {
-    required_text(field, value, max)?;
-    no_direction_controls(field, value)?;
-    if value.contains(['\n', '\r']) {
-        return Err(ValidationError::new(field, Reason::NotOneLine));
-    }
-    Ok(())
 }
 
 /// Only one coordinator: naming a second is refused rather than silently demoting the first.

@@ -82,6 +82,10 @@ pub struct SearchDocument {
     pub title: String,
     /// Other names: aliases, acronyms, names in other languages, keywords; weighted next.
     pub aliases: Vec<String>,
+    /// Names in registers, e.g. the legal names of the EU project participants linked to an
+    /// organisation ("STICHTING AMSTERDAM UMC"): found by their words like other names, but
+    /// left out of the sentence vector, which they pulled away from what the thing is.
+    pub legal_names: Vec<String>,
     /// Longer text: descriptions, bodies.
     pub body: String,
     /// Facet values, e.g. `("kind", "healthcare")`, `("city", "Amsterdam")`.

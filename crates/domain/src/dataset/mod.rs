@@ -656,6 +656,7 @@ impl Written for Dataset {
             key: item.slug.clone(),
             title: dataset.title.both().next().unwrap_or_default().to_owned(),
             aliases,
+            legal_names: Vec::new(),
             body,
             facets,
         }
