@@ -73,6 +73,14 @@ pub enum Reason {
     NotDate {
         value: String,
     },
+    /// Not a local date and time (`2027-03-01 14:00`).
+    NotDateTime {
+        value: String,
+    },
+    /// Not a time zone of the IANA database.
+    NotTimeZone {
+        value: String,
+    },
     /// Not an amount in whole euro (`1500000` or `1500000.00`).
     NotWholeEuros {
         value: String,
@@ -242,6 +250,10 @@ impl fmt::Display for Reason {
             Reason::NotWholeNumberInRange { min, max } => write!(f, "must be a whole number from {min} to {max}"),
             Reason::NotWholeNumber { value } => write!(f, "'{value}' is not a whole number"),
             Reason::NotDate { value } => write!(f, "'{value}' is not a date (YYYY-MM-DD)"),
+            Reason::NotDateTime { value } => write!(f, "'{value}' is not a date and time (YYYY-MM-DD HH:MM)"),
+            Reason::NotTimeZone { value } => {
+                write!(f, "'{value}' is not a time zone of the IANA database (e.g. Europe/Amsterdam)")
+            }
             Reason::NotWholeEuros { value } => {
                 write!(f, "'{value}' is not an amount in whole euro (e.g. 1500000 or 1500000.00)")
             }

@@ -141,6 +141,8 @@ impl Translator {
             }
             Reason::NotWholeNumber { value: v } => ("invalid-whole-number", value(v)),
             Reason::NotDate { value: v } => ("invalid-date", value(v)),
+            Reason::NotDateTime { value: v } => ("invalid-date-time", value(v)),
+            Reason::NotTimeZone { value: v } => ("invalid-time-zone", value(v)),
             Reason::NotWholeEuros { value: v } => ("invalid-whole-euros", value(v)),
             Reason::MoreThan { other } => ("invalid-more-than", vec![("other", (*other).to_owned())]),
             Reason::ValueMoreThan { value, other, limit } => (
@@ -299,6 +301,8 @@ mod tests {
             Reason::NotWholeNumberInRange { min: 1, max: 20 },
             Reason::NotWholeNumber { value: value() },
             Reason::NotDate { value: value() },
+            Reason::NotDateTime { value: value() },
+            Reason::NotTimeZone { value: value() },
             Reason::NotWholeEuros { value: value() },
             Reason::MoreThan { other: "budgetMax" },
             Reason::ValueMoreThan { value: 9_000_000, other: "budgetMax", limit: 6_000_000 },

@@ -1,0 +1,334 @@
+//! Events of the region: lectures, meetings, conferences and matchmaking days, with their
+//! place, their start and end in a named time zone, the organisations that organise them,
+//! and how they take registrations ([`registration`]).
+
+pub mod registration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::language::{Bilingual, Language};
+use crate::text::slugify;
+use crate::validation::{no_direction_controls, Reason, ValidationError};
+
+pub use registration::{RegistrationRefusal, RegistrationRules, RegistrationState};
+
+pub const TITLE_MAX_CHARS: usize = 200;
+pub const DESCRIPTION_MAX_CHARS: usize = 8_000;
+const PLACE_MAX_CHARS: usize = 300;
+pub const MAX_ORGANISERS: usize = 10;
+/// The time zone of an event whose organiser names none.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Amsterdam";
+
+/// What kind of event it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventType {
+    Lecture,
+    Meeting,
+    Conference,
+    /// A day of one-to-one meetings between participants who chose each other.
+    MatchmakingDay,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 4] =
+        [EventType::Lecture, EventType::Meeting, EventType::Conference, EventType::MatchmakingDay];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            EventType::Lecture => "lecture",
+            EventType::Meeting => "meeting",
+            EventType::Conference => "conference",
+            EventType::MatchmakingDay => "matchmaking-day",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.id() == id)
+    }
+}
+
+/// An event, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub event_type: EventType,
+    pub title: Bilingual,
+    pub description: Bilingual,
+    /// The venue and its address, one line ("Amsterdam Science Park 904, Amsterdam").
+    pub place: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The IANA time zone its times were given in and are shown in.
+    pub time_zone: String,
+    /// Address names (slugs) of the organising organisations, the owner's among them.
+    pub organisers: Vec<String>,
+    /// The language it is held in.
+    pub language: Language,
+    pub registration: RegistrationRules,
+}
+
+/// An event as an organiser submits it: every field as text. Times are local to
+/// `time_zone` (`2027-03-01 14:00`); organisers are separated by commas or new lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventDraft {
+    pub event_type: String,
+    pub title_en: String,
+    pub title_nl: String,
+    pub description_en: String,
+    pub description_nl: String,
+    pub place: String,
+    pub starts: String,
+    pub ends: String,
+    pub time_zone: String,
+    pub organisers: String,
+    pub language: String,
+    /// Seats; empty for as many as come.
+    pub capacity: String,
+    /// `true` when each registration waits for the organiser's approval.
+    pub requires_approval: bool,
+    /// Local times, like `starts`; empty for the event's start.
+    pub registration_closes: String,
+    pub cancellable_until: String,
+}
+
+fn text(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// One language of a bilingual field: a line for titles, text for descriptions.
+fn checked(field: &'static str, value: &str, max: usize, one_line: bool) -> Result<Option<String>, ValidationError> {
+    let Some(value) = text(value) else { return Ok(None) };
+    if value.chars().count() > max {
+        return Err(ValidationError::new(field, Reason::TooLong { max }));
+    }
+    no_direction_controls(field, &value)?;
+    if one_line && value.contains(['\n', '\r']) {
+        return Err(ValidationError::new(field, Reason::NotOneLine));
+    }
+    Ok(Some(value))
+}
+
+/// A local date and time in `zone` as an instant. A time that a change to summer time skips
+/// or that its end repeats is read as the clocks on the wall would show it (RFC 5545's
+/// rule, as calendars do).
+fn local_time(field: &'static str, value: &str, zone: &jiff::tz::TimeZone) -> Result<DateTime<Utc>, ValidationError> {
+    let not_date_time = || ValidationError::new(field, Reason::NotDateTime { value: value.to_owned() });
+    let civil: jiff::civil::DateTime = value.trim().replacen(' ', "T", 1).parse().map_err(|_| not_date_time())?;
+    let instant = zone.to_ambiguous_timestamp(civil).compatible().map_err(|_| not_date_time())?;
+    DateTime::from_timestamp(instant.as_second(), instant.subsec_nanosecond().unsigned_abs()).ok_or_else(not_date_time)
+}
+
+impl Event {
+    /// Checks a draft field by field, naming each field that is wrong.
+    pub fn from_draft(d: &EventDraft) -> Result<Event, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let mut keep = |result: Result<Option<String>, ValidationError>| match result {
+            Ok(value) => value,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let title = Bilingual {
+            en: keep(checked("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
+            nl: keep(checked("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
+        };
+        let description = Bilingual {
+            en: keep(checked("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
+            nl: keep(checked("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
+        };
+        let place = keep(checked("place", &d.place, PLACE_MAX_CHARS, true));
+        if text(&d.title_en).is_none() && text(&d.title_nl).is_none() {
+            errors.push(ValidationError::new("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" }));
+        }
+        if text(&d.place).is_none() {
+            errors.push(ValidationError::new("place", Reason::Empty));
+        }
+        let event_type = EventType::from_id(d.event_type.trim());
+        if event_type.is_none() {
+            let allowed = EventType::ALL.map(EventType::id).join(", ");
+            errors.push(ValidationError::new("event_type", Reason::NotOneOf { value: d.event_type.clone(), allowed }));
+        }
+        let language = Language::from_tag(&d.language).filter(|l| l.code() == d.language.trim());
+        if language.is_none() {
+            let value = d.language.clone();
+            errors.push(ValidationError::new("language", Reason::NotOneOf { value, allowed: "en, nl".into() }));
+        }
+        let time_zone = text(&d.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
+        let zone = jiff::tz::db().get(&time_zone).ok();
+        if zone.is_none() {
+            errors.push(ValidationError::new("time_zone", Reason::NotTimeZone { value: time_zone.clone() }));
+        }
+        let mut time = |field: &'static str, value: &str, required: bool| -> Option<DateTime<Utc>> {
+            let zone = zone.as_ref()?;
+            match text(value) {
+                None if required => {
+                    errors.push(ValidationError::new(field, Reason::Empty));
+                    None
+                }
+                None => None,
+                Some(value) => local_time(field, &value, zone).map_err(|e| errors.push(e)).ok(),
+            }
+        };
+        let starts_at = time("starts", &d.starts, true);
+        let ends_at = time("ends", &d.ends, true);
+        let closes_at = time("registration_closes", &d.registration_closes, false);
+        let cancellable_until = time("cancellable_until", &d.cancellable_until, false);
+        if let (Some(starts), Some(ends)) = (starts_at, ends_at) {
+            if ends <= starts {
+                errors.push(ValidationError::new("starts", Reason::After { other: "ends" }));
+            }
+        }
+        let mut organisers: Vec<String> = Vec::new();
+        for slug in d.organisers.split([',', '\n', '\r']).filter_map(text) {
+            if slugify(&slug) != slug {
+                errors.push(ValidationError::new("organisers", Reason::NotAddressName { value: slug }));
+            } else if !organisers.contains(&slug) {
+                organisers.push(slug);
+            }
+        }
+        if organisers.len() > MAX_ORGANISERS {
+            errors.push(ValidationError::new("organisers", Reason::TooManyEntries { max: MAX_ORGANISERS }));
+        }
+        let capacity = match text(&d.capacity) {
+            None => None,
+            Some(value) => match value.parse::<u32>() {
+                Ok(seats) if seats > 0 => Some(seats),
+                _ => {
+                    errors.push(ValidationError::new(
+                        "capacity",
+                        Reason::NotWholeNumberInRange { min: 1, max: i64::from(u32::MAX) },
+                    ));
+                    None
+                }
+            },
+        };
+        match (event_type, language, place, starts_at, ends_at) {
+            (Some(event_type), Some(language), Some(place), Some(starts_at), Some(ends_at)) if errors.is_empty() => {
+                Ok(Event {
+                    event_type,
+                    title,
+                    description,
+                    place,
+                    starts_at,
+                    ends_at,
+                    time_zone,
+                    organisers,
+                    language,
+                    registration: RegistrationRules {
+                        capacity,
+                        requires_approval: d.requires_approval,
+                        closes_at,
+                        cancellable_until,
+                    },
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The place on OpenStreetMap, found by its text.
+    pub fn map_link(&self) -> String {
+        let query = url::form_urlencoded::Serializer::new(String::new()).append_pair("query", &self.place).finish();
+        format!("https://www.openstreetmap.org/search?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> EventDraft {
+        EventDraft {
+            event_type: "matchmaking-day".into(),
+            title_en: "AI in the clinic: matchmaking day".into(),
+            place: "Amsterdam Science Park 904, Amsterdam".into(),
+            starts: "2027-03-26 09:30".into(),
+            ends: "2027-03-26 17:00".into(),
+            organisers: "amsterdam-umc, sanquin".into(),
+            language: "en".into(),
+            capacity: "120".into(),
+            ..EventDraft::default()
+        }
+    }
+
+    fn fields(errors: &[ValidationError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn local_times_become_instants_in_the_zone_given() {
+        let event = Event::from_draft(&draft()).expect("valid");
+        assert_eq!(event.time_zone, DEFAULT_TIME_ZONE);
+        assert_eq!(event.starts_at.to_rfc3339(), "2027-03-26T08:30:00+00:00", "CET is UTC+1 in March");
+        let summer = Event::from_draft(&EventDraft {
+            starts: "2027-07-01 09:30".into(),
+            ends: "2027-07-01 17:00".into(),
+            ..draft()
+        })
+        .expect("valid");
+        assert_eq!(summer.starts_at.to_rfc3339(), "2027-07-01T07:30:00+00:00", "CEST is UTC+2");
+        let lisbon = Event::from_draft(&EventDraft { time_zone: "Europe/Lisbon".into(), ..draft() }).expect("valid");
+        assert_eq!(lisbon.starts_at.to_rfc3339(), "2027-03-26T09:30:00+00:00");
+        // 02:30 on the last Sunday of March does not happen in Amsterdam; the wall clock reads 03:30.
+        let skipped = Event::from_draft(&EventDraft {
+            starts: "2027-03-28 02:30".into(),
+            ends: "2027-03-28 05:00".into(),
+            ..draft()
+        })
+        .expect("valid");
+        assert_eq!(skipped.starts_at.to_rfc3339(), "2027-03-28T01:30:00+00:00");
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let bad = EventDraft {
+            event_type: "party".into(),
+            title_en: String::new(),
+            place: " ".into(),
+            starts: "26-03-2027 09:30".into(),
+            time_zone: "Europe/Atlantis".into(),
+            organisers: "Amsterdam UMC".into(),
+            language: "de".into(),
+            capacity: "0".into(),
+            ..draft()
+        };
+        let errors = Event::from_draft(&bad).expect_err("invalid");
+        assert_eq!(
+            fields(&errors),
+            vec!["title_en", "place", "event_type", "language", "time_zone", "organisers", "capacity"]
+        );
+        let backwards = EventDraft { ends: "2027-03-26 09:00".into(), ..draft() };
+        assert_eq!(fields(&Event::from_draft(&backwards).expect_err("invalid")), vec!["starts"]);
+        let unreadable = EventDraft { starts: "tomorrow".into(), ..draft() };
+        let errors = Event::from_draft(&unreadable).expect_err("invalid");
+        assert_eq!(errors[0].reason, Reason::NotDateTime { value: "tomorrow".into() });
+    }
+
+    #[test]
+    fn registration_rules_come_from_the_draft() {
+        let event = Event::from_draft(&EventDraft {
+            requires_approval: true,
+            registration_closes: "2027-03-20 23:59".into(),
+            ..draft()
+        })
+        .expect("valid");
+        assert_eq!(event.registration.capacity, Some(120));
+        assert!(event.registration.requires_approval);
+        assert_eq!(event.registration.closes_at.map(|t| t.to_rfc3339()), Some("2027-03-20T22:59:00+00:00".into()));
+        assert_eq!(event.registration.cancellable_until, None);
+        assert_eq!(event.organisers, vec!["amsterdam-umc", "sanquin"]);
+    }
+
+    #[test]
+    fn the_map_link_searches_the_place() {
+        let event = Event::from_draft(&draft()).expect("valid");
+        assert_eq!(
+            event.map_link(),
+            "https://www.openstreetmap.org/search?query=Amsterdam+Science+Park+904%2C+Amsterdam"
+        );
+    }
+}
