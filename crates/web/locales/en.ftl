@@ -1339,3 +1339,46 @@ kind-funder-call-field-keywords = Keywords
 kind-funder-call-field-keywords-hint = One per line, or separated by semicolons.
 source-funder-call = Entered by a partner
 call-portal-funder = Open this call on the funder's site
+
+## Events
+search-type-event = Events
+entity-event = Event
+kind-event-title = Events
+kind-event-lead = Lectures, meetings, conferences and matchmaking days of the cluster's organisations, at the times of the place where they are held.
+kind-event-none = No events yet.
+kind-event-new = Add an event
+kind-event-filter-type = Type
+kind-event-filter-language = Language
+kind-event-count = { $count ->
+    [one] { $shown } event
+   *[other] { $shown } events
+}
+event-type-lecture = Lecture
+event-type-meeting = Meeting
+event-type-conference = Conference
+event-type-matchmaking-day = Matchmaking day
+kind-event-when = When
+kind-event-capacity-open = No limit
+kind-event-approval-yes = Each registration waits for the organiser's approval
+kind-event-field-event_type = Type
+kind-event-field-title_en = Title in English
+kind-event-field-title_nl = Title in Dutch
+kind-event-field-title-hint = Give the title and description in English, in Dutch, or both.
+kind-event-field-description_en = Description in English
+kind-event-field-description_nl = Description in Dutch
+kind-event-field-place = Place
+kind-event-field-place-hint = The venue and its address on one line, e.g. Amsterdam Science Park 904, Amsterdam.
+kind-event-field-starts = Starts
+kind-event-field-ends = Ends
+kind-event-field-time-hint = Date and time where it is held, as YYYY-MM-DD HH:MM, e.g. 2027-03-26 09:30.
+kind-event-field-time_zone = Time zone
+kind-event-field-time_zone-hint = Where it is held, as in the IANA database, e.g. Europe/Amsterdam or Europe/Brussels.
+kind-event-field-organisers = Organisers
+kind-event-field-organisers-hint = Address names of the organising organisations, as in /organisations/address-name, separated by commas.
+kind-event-field-language = Language it is held in
+kind-event-field-capacity = Seats
+kind-event-field-capacity-hint = Empty for as many as come. When it is full, registrants join a waiting list that moves up when someone cancels.
+kind-event-field-requires_approval = Registrations wait for the organiser's approval
+kind-event-field-registration_closes = Registration closes
+kind-event-field-cancellable_until = Cancellation possible until
+kind-event-field-deadline-hint = As YYYY-MM-DD HH:MM; empty for the start of the event.

@@ -1339,3 +1339,46 @@ kind-funder-call-field-keywords = Trefwoorden
 kind-funder-call-field-keywords-hint = Eén per regel, of gescheiden door puntkomma's.
 source-funder-call = Ingevoerd door een partner
 call-portal-funder = Open deze call op de site van de financier
+
+## Evenementen
+search-type-event = Evenementen
+entity-event = Evenement
+kind-event-title = Evenementen
+kind-event-lead = Lezingen, bijeenkomsten, congressen en matchmakingdagen van de organisaties in het cluster, op de tijden van de plaats waar ze worden gehouden.
+kind-event-none = Nog geen evenementen.
+kind-event-new = Evenement toevoegen
+kind-event-filter-type = Soort
+kind-event-filter-language = Taal
+kind-event-count = { $count ->
+    [one] { $shown } evenement
+   *[other] { $shown } evenementen
+}
+event-type-lecture = Lezing
+event-type-meeting = Bijeenkomst
+event-type-conference = Congres
+event-type-matchmaking-day = Matchmakingdag
+kind-event-when = Wanneer
+kind-event-capacity-open = Geen maximum
+kind-event-approval-yes = Elke aanmelding wacht op goedkeuring door de organisator
+kind-event-field-event_type = Soort
+kind-event-field-title_en = Titel in het Engels
+kind-event-field-title_nl = Titel in het Nederlands
+kind-event-field-title-hint = Geef titel en beschrijving in het Engels, in het Nederlands of in beide.
+kind-event-field-description_en = Beschrijving in het Engels
+kind-event-field-description_nl = Beschrijving in het Nederlands
+kind-event-field-place = Plaats
+kind-event-field-place-hint = De locatie en het adres op één regel, bijvoorbeeld Amsterdam Science Park 904, Amsterdam.
+kind-event-field-starts = Begint
+kind-event-field-ends = Eindigt
+kind-event-field-time-hint = Datum en tijd ter plaatse, als JJJJ-MM-DD UU:MM, bijvoorbeeld 2027-03-26 09:30.
+kind-event-field-time_zone = Tijdzone
+kind-event-field-time_zone-hint = Waar het wordt gehouden, zoals in de IANA-database, bijvoorbeeld Europe/Amsterdam of Europe/Brussels.
+kind-event-field-organisers = Organisatoren
+kind-event-field-organisers-hint = Adresnamen van de organiserende organisaties, zoals in /organisations/adresnaam, gescheiden door komma's.
+kind-event-field-language = Taal van het evenement
+kind-event-field-capacity = Plaatsen
+kind-event-field-capacity-hint = Leeg voor onbeperkt. Is het vol, dan komen aanmelders op een wachtlijst die opschuift als iemand afzegt.
+kind-event-field-requires_approval = Aanmeldingen wachten op goedkeuring door de organisator
+kind-event-field-registration_closes = Aanmelden kan tot
+kind-event-field-cancellable_until = Afmelden kan tot
+kind-event-field-deadline-hint = Als JJJJ-MM-DD UU:MM; leeg voor het begin van het evenement.

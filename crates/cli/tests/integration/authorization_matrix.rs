@@ -459,6 +459,9 @@ fn valid_fields(path: &str) -> &'static str {
             "title_en=Matrix+item&description_en=For+the+matrix&keywords_en=matrix&themes=HEAL&contact_point=matrix%40example.org&access_rights=PUBLIC"
         }
         "opportunities" => "type=expertise&title_en=Matrix+item&description_en=For+the+matrix",
+        "events" => {
+            "event_type=lecture&title_en=Matrix+item&place=Amsterdam&starts=2099-01-01+10%3A00&ends=2099-01-01+12%3A00&language=en"
+        }
         // Forthcoming and without a deadline: other tests count the shared server's open
         // calls and deadlines.
         "funder-calls" => "funder=NWO&title=Matrix+item&opening_date=2099-01-01",

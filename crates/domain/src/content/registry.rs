@@ -54,8 +54,17 @@ pub static OPPORTUNITY: Kind = Kind {
     facets: &["organisation", "type", "stage", "partner"],
 };
 
+/// Events of the region, written by their organisers.
+pub static EVENT: Kind = Kind {
+    id: "event",
+    path: "events",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: None },
+    facets: &["organisation", "type", "language"],
+};
+
 /// Every kind, in the order pages and figures list them.
-pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY];
+pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY, &EVENT];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

@@ -4,10 +4,12 @@
 
 pub mod registration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::content::{Item, Reference, SearchDocument, Written, EVENT};
 use crate::language::{Bilingual, Language};
+use crate::record::Versioned;
 use crate::text::slugify;
 use crate::validation::{no_direction_controls, Reason, ValidationError};
 
@@ -17,6 +19,8 @@ pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 8_000;
 const PLACE_MAX_CHARS: usize = 300;
 pub const MAX_ORGANISERS: usize = 10;
+/// How drafts write local times.
+const DRAFT_TIME: &str = "%Y-%m-%d %H:%M";
 /// The time zone of an event whose organiser names none.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Amsterdam";
 
@@ -114,11 +118,146 @@ fn checked(field: &'static str, value: &str, max: usize, one_line: bool) -> Resu
 /// A local date and time in `zone` as an instant. A time that a change to summer time skips
 /// or that its end repeats is read as the clocks on the wall would show it (RFC 5545's
 /// rule, as calendars do).
-fn local_time(field: &'static str, value: &str, zone: &jiff::tz::TimeZone) -> Result<DateTime<Utc>, ValidationError> {
+fn local_time(
+    field: &'static str,
+    value: &str,
+    zone: Option<&jiff::tz::TimeZone>,
+) -> Result<Option<DateTime<Utc>>, ValidationError> {
     let not_date_time = || ValidationError::new(field, Reason::NotDateTime { value: value.to_owned() });
     let civil: jiff::civil::DateTime = value.trim().replacen(' ', "T", 1).parse().map_err(|_| not_date_time())?;
+    let Some(zone) = zone else { return Ok(None) };
     let instant = zone.to_ambiguous_timestamp(civil).compatible().map_err(|_| not_date_time())?;
-    DateTime::from_timestamp(instant.as_second(), instant.subsec_nanosecond().unsigned_abs()).ok_or_else(not_date_time)
+    DateTime::from_timestamp(instant.as_second(), instant.subsec_nanosecond().unsigned_abs())
+        .map(Some)
+        .ok_or_else(not_date_time)
+}
+
+/// An instant as the wall clock shows it in the IANA `zone` (in UTC should the zone be
+/// unknown, which validation prevents).
+pub fn local_time_in(instant: DateTime<Utc>, zone: &str) -> NaiveDateTime {
+    let local = jiff::Timestamp::new(instant.timestamp(), 0)
+        .ok()
+        .and_then(|t| jiff::tz::db().get(zone).ok().map(|tz| tz.to_datetime(t)))
+        .and_then(|local| {
+            let date = NaiveDate::from_ymd_opt(
+                local.year().into(),
+                local.month().try_into().ok()?,
+                local.day().try_into().ok()?,
+            )?;
+            date.and_hms_opt(
+                local.hour().try_into().ok()?,
+                local.minute().try_into().ok()?,
+                local.second().try_into().ok()?,
+            )
+        });
+    local.unwrap_or_else(|| instant.naive_utc())
+}
+
+impl Event {
+    /// When it starts, as the wall clock shows it where it is held.
+    pub fn local_start(&self) -> NaiveDateTime {
+        local_time_in(self.starts_at, &self.time_zone)
+    }
+
+    pub fn local_end(&self) -> NaiveDateTime {
+        local_time_in(self.ends_at, &self.time_zone)
+    }
+}
+
+impl Versioned for Event {
+    const RECORD_VERSION: u32 = 1;
+}
+
+impl Written for Event {
+    const KIND: &'static crate::content::Kind = &EVENT;
+    type Draft = EventDraft;
+
+    fn validate(draft: EventDraft) -> Result<Self, Vec<ValidationError>> {
+        Event::from_draft(&draft)
+    }
+
+    fn to_draft(&self) -> EventDraft {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let local = |instant: Option<DateTime<Utc>>| {
+            instant.map(|t| local_time_in(t, &self.time_zone).format(DRAFT_TIME).to_string()).unwrap_or_default()
+        };
+        EventDraft {
+            event_type: self.event_type.id().to_owned(),
+            title_en: text(&self.title.en),
+            title_nl: text(&self.title.nl),
+            description_en: text(&self.description.en),
+            description_nl: text(&self.description.nl),
+            place: self.place.clone(),
+            starts: local(Some(self.starts_at)),
+            ends: local(Some(self.ends_at)),
+            time_zone: self.time_zone.clone(),
+            organisers: self.organisers.join(", "),
+            language: self.language.code().to_owned(),
+            capacity: self.registration.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            requires_approval: self.registration.requires_approval,
+            registration_closes: local(self.registration.closes_at),
+            cancellable_until: local(self.registration.cancellable_until),
+        }
+    }
+
+    fn title(&self) -> &str {
+        self.title.get(Language::En)
+    }
+
+    fn language(&self) -> Option<Language> {
+        Some(self.language)
+    }
+
+    fn facets(&self) -> Vec<(&'static str, String)> {
+        vec![("type", self.event_type.id().to_owned()), ("language", self.language.code().to_owned())]
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        self.organisers.iter().map(|slug| Reference::Organisation { field: "organisers", slug: slug.clone() }).collect()
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let d = self.to_draft();
+        vec![
+            ("event_type", d.event_type),
+            ("title_en", d.title_en),
+            ("title_nl", d.title_nl),
+            ("description_en", d.description_en),
+            ("description_nl", d.description_nl),
+            ("place", d.place),
+            ("starts", d.starts),
+            ("ends", d.ends),
+            ("time_zone", d.time_zone),
+            ("organisers", d.organisers),
+            ("language", d.language),
+            ("capacity", d.capacity),
+            ("requires_approval", d.requires_approval.to_string()),
+            ("registration_closes", d.registration_closes),
+            ("cancellable_until", d.cancellable_until),
+        ]
+    }
+
+    fn search_document(item: &Item<Self>) -> SearchDocument {
+        let record = &item.record;
+        let mut aliases: Vec<String> = record.title.both().skip(1).map(str::to_owned).collect();
+        aliases.push(item.owner.name.clone());
+        let mut body: Vec<&str> = record.description.both().collect();
+        body.push(&record.place);
+        SearchDocument {
+            entity: &EVENT,
+            id: item.slug.clone(),
+            key: item.slug.clone(),
+            title: record.title.both().next().unwrap_or_default().to_owned(),
+            aliases,
+            legal_names: Vec::new(),
+            body: body.join("\n"),
+            facets: vec![
+                ("organisation", item.owner.slug.clone()),
+                ("type", record.event_type.id().to_owned()),
+                ("language", record.language.code().to_owned()),
+            ],
+        }
+    }
 }
 
 impl Event {
@@ -162,15 +301,15 @@ impl Event {
         if zone.is_none() {
             errors.push(ValidationError::new("time_zone", Reason::NotTimeZone { value: time_zone.clone() }));
         }
+        // Read even when the zone is unknown, so that every wrong field is named at once.
         let mut time = |field: &'static str, value: &str, required: bool| -> Option<DateTime<Utc>> {
-            let zone = zone.as_ref()?;
             match text(value) {
                 None if required => {
                     errors.push(ValidationError::new(field, Reason::Empty));
                     None
                 }
                 None => None,
-                Some(value) => local_time(field, &value, zone).map_err(|e| errors.push(e)).ok(),
+                Some(value) => local_time(field, &value, zone.as_ref()).map_err(|e| errors.push(e)).ok().flatten(),
             }
         };
         let starts_at = time("starts", &d.starts, true);
@@ -299,7 +438,7 @@ mod tests {
         let errors = Event::from_draft(&bad).expect_err("invalid");
         assert_eq!(
             fields(&errors),
-            vec!["title_en", "place", "event_type", "language", "time_zone", "organisers", "capacity"]
+            vec!["title_en", "place", "event_type", "language", "time_zone", "starts", "organisers", "capacity"]
         );
         let backwards = EventDraft { ends: "2027-03-26 09:00".into(), ..draft() };
         assert_eq!(fields(&Event::from_draft(&backwards).expect_err("invalid")), vec!["starts"]);
@@ -321,6 +460,15 @@ mod tests {
         assert_eq!(event.registration.closes_at.map(|t| t.to_rfc3339()), Some("2027-03-20T22:59:00+00:00".into()));
         assert_eq!(event.registration.cancellable_until, None);
         assert_eq!(event.organisers, vec!["amsterdam-umc", "sanquin"]);
+    }
+
+    #[test]
+    fn a_record_gives_back_its_draft() {
+        let event =
+            Event::from_draft(&EventDraft { cancellable_until: "2027-03-25 12:00".into(), ..draft() }).expect("valid");
+        let again = Event::validate(event.to_draft()).expect("valid");
+        assert_eq!(again, event);
+        assert_eq!(event.to_draft().starts, "2027-03-26 09:30");
     }
 
     #[test]

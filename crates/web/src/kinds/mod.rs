@@ -8,6 +8,7 @@
 
 pub(crate) mod calls;
 mod datasets;
+mod events;
 mod funder_calls;
 mod news;
 mod opportunities;
@@ -115,6 +116,7 @@ pub fn registered() -> Kinds {
         .with::<lshub_domain::news::News>()
         .with::<lshub_domain::dataset::Dataset>()
         .with::<lshub_domain::opportunity::Opportunity>()
+        .with::<lshub_domain::event::Event>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in
