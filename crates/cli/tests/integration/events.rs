@@ -70,6 +70,7 @@ async fn members_add_events_with_their_local_times(app: &TestApp) {
     assert!(shown.contains("26 March 2099, 16:00 – 18:00 (Europe/Amsterdam)"), "local times: {shown}");
     assert!(shown.contains("https://www.openstreetmap.org/search?query=Jaarbeursplein+6%2C+Utrecht"), "{shown}");
     assert!(shown.contains("Each registration waits for the organiser"), "{shown}");
+    assert!(shown.contains(&format!("<a href=\"/organisations/{ORGANISER}\">Oncode Institute</a>")), "{shown}");
     let (_, dutch) = app.get_text(&page, "nl").await;
     assert!(dutch.contains("26 maart 2099, 16:00 – 18:00"), "{dutch}");
 

@@ -175,7 +175,7 @@ impl Presented for Event {
         ]
     }
 
-    async fn page_html(_state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
+    async fn page_html(state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
         let event = &item.record;
         let lang = t.lang;
         let fact =
@@ -187,7 +187,9 @@ impl Presented for Event {
             fact("language", t.t(&format!("language-{}", event.language.code()))),
         ];
         for slug in &event.organisers {
-            facts.push(Field { link: Some(format!("/organisations/{slug}")), ..fact("organisers", slug.clone()) });
+            // Saving checked that each exists; one deleted since is shown by its address name.
+            let name = state.db.organisation_by_slug(slug).await?.map_or_else(|| slug.clone(), |o| o.profile.name);
+            facts.push(Field { link: Some(format!("/organisations/{slug}")), ..fact("organisers", name) });
         }
         let rules = &event.registration;
         let seats = rules.capacity.map_or_else(|| t.t("kind-event-capacity-open"), |n| format::number(lang, n.into()));
