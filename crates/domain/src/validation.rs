@@ -191,6 +191,10 @@ pub enum Reason {
     InThePast {
         value: String,
     },
+    /// A call of another source already has the topic id an item would be listed under.
+    TopicIdTaken {
+        topic_id: String,
+    },
     /// A call whose last deadline has passed, where only an open or forthcoming one will do.
     CallClosed {
         topic_id: String,
@@ -304,6 +308,9 @@ impl fmt::Display for Reason {
             Reason::NoSuchTerm { scheme, code } => write!(f, "'{code}' is not a term of {scheme}"),
             Reason::NotDpvTerm { value } => {
                 write!(f, "'{value}' is neither a web address nor the name of a DPV term (like Consent)")
+            }
+            Reason::TopicIdTaken { topic_id } => {
+                write!(f, "a call with the topic id '{topic_id}' is listed already; give this one another title")
             }
             Reason::InThePast { value } => write!(f, "{value} has passed; give today or a later date"),
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),

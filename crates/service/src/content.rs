@@ -133,10 +133,28 @@ pub async fn transition<T: Written>(
 ) -> Result<Item<T>, ServiceError> {
     let item = find::<T>(db, caller, slug).await?;
     caller.require(content(required_action(transition)), resource::<T>(&item.owner.id))?;
+    if transition == Transition::Publish {
+        call_id_free(db, &item).await?;
+    }
     let audit = caller.event("content.state", &item.slug, format!("{} {}", T::KIND.id, transition.id()));
     match db.transition_item::<T>(&item.id, transition, caller.author()?, audit).await? {
         Transitioned::Done(item) => Ok(item),
         Transitioned::Refused(refused) => Err(refused.into()),
+    }
+}
+
+/// Refuses to publish an item whose call would take the topic id of a call from another
+/// source (an imported one), which it would otherwise collide with.
+async fn call_id_free<T: Written>(db: &Database, item: &Item<T>) -> Result<(), ServiceError> {
+    let Some(call) = item.record.as_call(&item.slug) else { return Ok(()) };
+    match db.call_by_topic_id(&call.topic_id).await? {
+        Some(listed) if listed.provenance.source != T::KIND.id => {
+            Err(ServiceError::Invalid(vec![ValidationError::new(
+                "title",
+                Reason::TopicIdTaken { topic_id: call.topic_id },
+            )]))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -422,6 +422,7 @@ invalid-out-of-range = must be between { $min } and { $max }
 invalid-whole-number-in-range = must be a whole number from { $min } to { $max }
 invalid-whole-number = '{ $value }' is not a whole number
 invalid-date = '{ $value }' is not a date (YYYY-MM-DD)
+invalid-topic-id-taken = a call with the topic id '{ $value }' is listed already; give this one another title
 invalid-date-time = '{ $value }' is not a date and time (YYYY-MM-DD HH:MM)
 invalid-time-zone = '{ $value }' is not a time zone of the IANA database (e.g. Europe/Amsterdam)
 invalid-whole-euros = '{ $value }' is not an amount in whole euro (e.g. 1500000 or 1500000.00)

@@ -422,6 +422,7 @@ invalid-out-of-range = moet tussen { $min } en { $max } liggen
 invalid-whole-number-in-range = moet een geheel getal van { $min } tot en met { $max } zijn
 invalid-whole-number = '{ $value }' is geen geheel getal
 invalid-date = '{ $value }' is geen datum (JJJJ-MM-DD)
+invalid-topic-id-taken = er staat al een oproep met de topic-id '{ $value }'; geef deze een andere titel
 invalid-date-time = '{ $value }' is geen datum met tijd (JJJJ-MM-DD UU:MM)
 invalid-time-zone = '{ $value }' is geen tijdzone van de IANA-database (bijvoorbeeld Europe/Amsterdam)
 invalid-whole-euros = '{ $value }' is geen bedrag in hele euro's (bijvoorbeeld 1500000 of 1500000.00)

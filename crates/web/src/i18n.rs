@@ -141,6 +141,7 @@ impl Translator {
             }
             Reason::NotWholeNumber { value: v } => ("invalid-whole-number", value(v)),
             Reason::NotDate { value: v } => ("invalid-date", value(v)),
+            Reason::TopicIdTaken { topic_id } => ("invalid-topic-id-taken", vec![("value", topic_id.clone())]),
             Reason::NotDateTime { value: v } => ("invalid-date-time", value(v)),
             Reason::NotTimeZone { value: v } => ("invalid-time-zone", value(v)),
             Reason::NotWholeEuros { value: v } => ("invalid-whole-euros", value(v)),
@@ -301,6 +302,7 @@ mod tests {
             Reason::NotWholeNumberInRange { min: 1, max: 20 },
             Reason::NotWholeNumber { value: value() },
             Reason::NotDate { value: value() },
+            Reason::TopicIdTaken { topic_id: value() },
             Reason::NotDateTime { value: value() },
             Reason::NotTimeZone { value: value() },
             Reason::NotWholeEuros { value: value() },

@@ -6,12 +6,14 @@
 
 use chrono::{Duration, Utc};
 use lshub_domain::alerts::{ChangeKind, SearchCriteria};
+use lshub_domain::content::Written;
 use lshub_domain::content::{State, Transition};
 use lshub_domain::funder_call::{FunderCall, FunderCallDraft};
-use lshub_domain::{CallFilter, CallStatus, Pagination};
+use lshub_domain::{CallFilter, CallStatus, NewCallTopic, Pagination, Reason, SourceRef};
 use lshub_service::alerts::{self, Letter};
 use lshub_service::content::{self as service, Lifetime};
 use lshub_service::ServiceError;
+use lshub_storage::NoProgress;
 use serde_json::json;
 
 use crate::authorization_matrix::staff;
@@ -118,6 +120,26 @@ async fn a_published_entry_is_a_call_like_any_other_until_it_is_archived(hub: Hu
     // The kernel kept every version.
     let (_, history) = service::history::<FunderCall>(&hub.db, &staff, &item.slug).await.expect("history");
     assert_eq!(history.len(), 4, "created, published, edited, archived");
+
+    // An imported call holding the topic id it would be listed under: refused, not a clash.
+    let other = FunderCallDraft { title: "Zebravissen in de kliniek".into(), ..draft(today) };
+    let other = create(&staff, other).await.expect("a draft");
+    let mut imported = other.record.as_call(&other.slug).expect("a call");
+    imported.programme = "ZonMw".into();
+    let imported = NewCallTopic {
+        content: imported,
+        source: SourceRef { source: "zonmw-file".into(), source_id: "zebra-1".into() },
+    };
+    hub.db.upsert_calls(&[imported], &NoProgress).await.expect("imported");
+    match service::transition::<FunderCall>(&hub.db, &staff, &other.slug, Transition::Publish).await {
+        Err(ServiceError::Invalid(errors)) => assert_eq!(
+            errors.iter().map(|e| (e.field, e.reason.clone())).collect::<Vec<_>>(),
+            [("title", Reason::TopicIdTaken { topic_id: other.slug.clone() })]
+        ),
+        other => panic!("refused, not {other:?}"),
+    }
+    let kept = hub.db.call_by_topic_id(&other.slug).await.expect("call").expect("the imported call");
+    assert_eq!(kept.provenance.source, "zonmw-file", "left as it was");
 }
 
 /// A partner organisation no other test writes for.
