@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::{Item, SearchDocument, Written, OPPORTUNITY};
 use crate::language::{Bilingual, Language};
 use crate::record::Versioned;
-use crate::validation::{no_direction_controls, Reason, ValidationError};
+use crate::validation::{optional_language_text, text, Reason, ValidationError};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 8_000;
@@ -194,24 +194,6 @@ impl Versioned for Opportunity {
     const RECORD_VERSION: u32 = 1;
 }
 
-fn text(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-/// Checks one language of a bilingual field: a line for titles, text for descriptions.
-fn checked(field: &'static str, value: &str, max: usize, one_line: bool) -> Result<Option<String>, ValidationError> {
-    let Some(value) = text(value) else { return Ok(None) };
-    if value.chars().count() > max {
-        return Err(ValidationError::new(field, Reason::TooLong { max }));
-    }
-    no_direction_controls(field, &value)?;
-    if one_line && value.contains(['\n', '\r']) {
-        return Err(ValidationError::new(field, Reason::NotOneLine));
-    }
-    Ok(Some(value))
-}
-
 fn one_of<T>(
     field: &'static str,
     value: &str,
@@ -244,12 +226,12 @@ impl Written for Opportunity {
             &OpportunityType::ALL.map(OpportunityType::id),
         );
         let title = Bilingual {
-            en: keep(checked("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
-            nl: keep(checked("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
+            en: keep(optional_language_text("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
+            nl: keep(optional_language_text("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
         };
         let description = Bilingual {
-            en: keep(checked("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
-            nl: keep(checked("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
+            en: keep(optional_language_text("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
+            nl: keep(optional_language_text("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
         };
         if text(&d.title_en).is_none() && text(&d.title_nl).is_none() {
             errors.push(ValidationError::new("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" }));

@@ -329,6 +329,31 @@ pub fn required_text(field: &'static str, value: &str, max_chars: usize) -> Resu
     optional_text(field, Some(value), max_chars)
 }
 
+/// The text trimmed, or `None` when nothing is left.
+pub fn text(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// One language of a bilingual field, `None` when left empty: a line for titles
+/// (`one_line`), text for descriptions.
+pub fn optional_language_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    one_line: bool,
+) -> Result<Option<String>, ValidationError> {
+    let Some(value) = text(value) else { return Ok(None) };
+    if value.chars().count() > max {
+        return Err(ValidationError::new(field, Reason::TooLong { max }));
+    }
+    no_direction_controls(field, &value)?;
+    if one_line && value.contains(['\n', '\r']) {
+        return Err(ValidationError::new(field, Reason::NotOneLine));
+    }
+    Ok(Some(value))
+}
+
 /// Required text on one line without direction controls: a title or a name.
 pub fn required_line(field: &'static str, value: &str, max_chars: usize) -> Result<(), ValidationError> {
     required_text(field, value, max_chars)?;

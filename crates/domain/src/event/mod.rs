@@ -11,7 +11,7 @@ use crate::content::{Item, Reference, SearchDocument, Written, EVENT};
 use crate::language::{Bilingual, Language};
 use crate::record::Versioned;
 use crate::text::slugify;
-use crate::validation::{no_direction_controls, Reason, ValidationError};
+use crate::validation::{optional_language_text, text, Reason, ValidationError};
 
 pub use registration::{RegistrationRefusal, RegistrationRules, RegistrationState};
 
@@ -95,24 +95,6 @@ pub struct EventDraft {
     /// Local times, like `starts`; empty for the event's start.
     pub registration_closes: String,
     pub cancellable_until: String,
-}
-
-fn text(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-/// One language of a bilingual field: a line for titles, text for descriptions.
-fn checked(field: &'static str, value: &str, max: usize, one_line: bool) -> Result<Option<String>, ValidationError> {
-    let Some(value) = text(value) else { return Ok(None) };
-    if value.chars().count() > max {
-        return Err(ValidationError::new(field, Reason::TooLong { max }));
-    }
-    no_direction_controls(field, &value)?;
-    if one_line && value.contains(['\n', '\r']) {
-        return Err(ValidationError::new(field, Reason::NotOneLine));
-    }
-    Ok(Some(value))
 }
 
 /// A local date and time in `zone` as an instant. A time that a change to summer time skips
@@ -272,14 +254,14 @@ impl Event {
             }
         };
         let title = Bilingual {
-            en: keep(checked("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
-            nl: keep(checked("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
+            en: keep(optional_language_text("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
+            nl: keep(optional_language_text("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
         };
         let description = Bilingual {
-            en: keep(checked("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
-            nl: keep(checked("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
+            en: keep(optional_language_text("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
+            nl: keep(optional_language_text("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
         };
-        let place = keep(checked("place", &d.place, PLACE_MAX_CHARS, true));
+        let place = keep(optional_language_text("place", &d.place, PLACE_MAX_CHARS, true));
         if text(&d.title_en).is_none() && text(&d.title_nl).is_none() {
             errors.push(ValidationError::new("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" }));
         }
