@@ -5,7 +5,7 @@
 //! and calls that fit, with reasons; items last six months and their owners renew them in
 //! one click; kinds that do not expire cannot be renewed.
 
-use chrono::{Days, Utc};
+use chrono::Days;
 
 use crate::browser::{grant, Browser, PASSWORD};
 use crate::news::member_of;
@@ -79,9 +79,10 @@ async fn needs_and_offers_are_matched_and_members_only_ones_hide_their_owner(app
     .await;
     let offer_slug = offer.trim_start_matches("/opportunities/").to_owned();
 
-    // It lasts six months from today.
+    // It lasts six months from today, the region's date (a day ahead of UTC's near midnight).
     let (_, item) = app.get_json(&format!("/api/v1{offer}")).await;
-    let six_months = Utc::now().date_naive().checked_add_days(Days::new(182)).expect("date").to_string();
+    let today = lshub_service::clock::Clock::default().today();
+    let six_months = today.checked_add_days(Days::new(182)).expect("date").to_string();
     assert_eq!(item["expiresOn"], six_months.as_str());
 
     // Visitors never learn whose the members-only offer is.
