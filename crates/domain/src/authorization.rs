@@ -101,6 +101,20 @@ pub enum Action {
     BrokerIntroductions,
     /// Something done to one introduction ([`Resource::Introduction`]).
     Introduction(IntroductionAction),
+    /// Something done to registrations for an event ([`Resource::Event`]).
+    Registration(RegistrationAction),
+}
+
+/// What can be done to registrations for an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegistrationAction {
+    /// Register oneself: any confirmed account.
+    Register,
+    /// See, and cancel, one's own registration.
+    Own,
+    /// See who registered, with their addresses, and approve or refuse registrations: the
+    /// members of the event's owner or of an organising organisation, and admins.
+    Organise,
 }
 
 /// What can be done to one introduction.
@@ -208,6 +222,12 @@ pub enum Resource<'a> {
         to: &'a str,
         broker: Option<&'a str>,
     },
+    /// An event: the organisations that organise it, its owner among them, and, for one
+    /// registration, whose it is (all ids).
+    Event {
+        organisers: &'a [String],
+        registrant: Option<&'a str>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +296,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
                 TokenScope::Read
             }
             Action::RequestIntroduction | Action::BrokerIntroductions | Action::Introduction(_) => TokenScope::Write,
+            Action::Registration(_) => TokenScope::Write,
             Action::OpenConsortium | Action::Consortium(_) | Action::SetEligibilityRules => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
@@ -321,6 +342,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         },
         Action::Consortium(action) => decide_consortium(user, action, resource),
         Action::Introduction(action) => decide_introduction(user, action, resource),
+        Action::Registration(action) => decide_registration(user, action, resource),
         Action::BrokerIntroductions if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::SetEligibilityRules if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Content(action) => {
@@ -403,6 +425,28 @@ fn decide_introduction(user: &Principal, action: IntroductionAction, resource: R
     if !allowed {
         Decision::Deny(Denial::Forbidden)
     } else if action != IntroductionAction::Read && user.state != AccountState::Verified {
+        Decision::Deny(Denial::EmailNotVerified)
+    } else {
+        Decision::Allow
+    }
+}
+
+/// Anyone with a confirmed address registers; a registration is its registrant's, and its
+/// event's organisers' (admins too). The registrants' addresses stay with those two.
+fn decide_registration(user: &Principal, action: RegistrationAction, resource: Resource<'_>) -> Decision {
+    let Resource::Event { organisers, registrant } = resource else {
+        return Decision::Deny(Denial::Forbidden);
+    };
+    let allowed = match action {
+        RegistrationAction::Register => true,
+        RegistrationAction::Own => registrant == Some(user.user_id.as_str()),
+        RegistrationAction::Organise => {
+            user.role == Role::Admin || user.organisations.iter().any(|o| organisers.contains(o))
+        }
+    };
+    if !allowed {
+        Decision::Deny(Denial::Forbidden)
+    } else if user.state != AccountState::Verified {
         Decision::Deny(Denial::EmailNotVerified)
     } else {
         Decision::Allow
@@ -734,6 +778,30 @@ mod consortium_tests {
         assert!(!decide(&member, Action::SetEligibilityRules, Resource::Hub).is_allowed());
         assert!(decide(&actor(Role::Partner, &[], verified), Action::SetEligibilityRules, Resource::Hub).is_allowed());
         assert!(decide(&actor(Role::Admin, &[], verified), Action::SetEligibilityRules, Resource::Hub).is_allowed());
+    }
+
+    #[test]
+    fn registrations_are_their_registrants_and_their_organisers() {
+        let verified = AccountState::Verified;
+        let organisers = ["org-a".to_owned(), "org-b".to_owned()];
+        let event = |registrant| Resource::Event { organisers: &organisers, registrant };
+        let register = Action::Registration(RegistrationAction::Register);
+        let own = Action::Registration(RegistrationAction::Own);
+        let organise = Action::Registration(RegistrationAction::Organise);
+        let anyone = actor(Role::Member, &[], verified);
+        assert!(decide(&anyone, register, event(None)).is_allowed());
+        assert_eq!(
+            decide(&actor(Role::Member, &[], AccountState::Unverified), register, event(None)),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
+        assert_eq!(decide(&Actor::visitor(), register, event(None)), Decision::Deny(Denial::SignInRequired));
+        // "u" is the test actors' user id.
+        assert!(decide(&anyone, own, event(Some("u"))).is_allowed());
+        assert!(!decide(&anyone, own, event(Some("someone-else"))).is_allowed());
+        assert!(!decide(&anyone, organise, event(None)).is_allowed());
+        assert!(decide(&actor(Role::Member, &["org-b"], verified), organise, event(None)).is_allowed());
+        assert!(!decide(&actor(Role::Partner, &["org-c"], verified), organise, event(None)).is_allowed());
+        assert!(decide(&actor(Role::Admin, &[], verified), organise, event(None)).is_allowed());
     }
 }
 

@@ -19,6 +19,9 @@ pub enum ServiceError {
     /// The access request's rules refused the command.
     #[error(transparent)]
     Refused(Refusal),
+    /// The event's registration rules refused the change.
+    #[error(transparent)]
+    RegistrationRefused(lshub_domain::event::RegistrationRefusal),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// Someone saved a newer version since the caller loaded it; nothing was written.

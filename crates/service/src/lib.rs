@@ -9,6 +9,7 @@ pub mod clock;
 pub mod consortium;
 pub mod content;
 mod error;
+pub mod events;
 pub mod introductions;
 pub mod profile;
 pub mod sign_in;

@@ -90,6 +90,15 @@ pub struct Mail<'a> {
     pub body: &'a str,
 }
 
+/// A text file sent with a message, such as a calendar entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    /// Its media type, parameters included (`text/calendar; method=PUBLISH`).
+    pub content_type: String,
+    pub content: String,
+}
+
 /// Builds the subject and body of a mail that carries a one-time code.
 pub type ComposeMail<'a> = dyn Fn(&str) -> (String, String) + Sync + 'a;
 
@@ -112,6 +121,7 @@ pub struct QueuedMail {
     pub attempts: i64,
     /// RFC 8058's one-click unsubscribe address, for mail that offers one.
     pub unsubscribe_url: Option<String>,
+    pub attachment: Option<Attachment>,
 }
 
 /// What a one-time code is for.
@@ -946,7 +956,8 @@ impl Database {
         let rows = self
             .query_rows(
                 &format!(
-                    "SELECT id, recipient, subject, body, attempts, unsubscribe_url FROM outgoing_mail WHERE sent_at IS NULL \
+                    "SELECT id, recipient, subject, body, attempts, unsubscribe_url, attachment_name, attachment_type, \
+                     attachment FROM outgoing_mail WHERE sent_at IS NULL \
                      AND attempts < {} AND (locked_until IS NULL OR locked_until < ?) ORDER BY created_at LIMIT {}",
                     max_attempts.max(1),
                     limit.max(1)
@@ -965,6 +976,16 @@ impl Database {
                     body: row.try_get("body")?,
                     attempts: row.try_get("attempts")?,
                     unsubscribe_url: row.try_get("unsubscribe_url")?,
+                    attachment: match (
+                        row.try_get::<Option<String>, _>("attachment_name")?,
+                        row.try_get::<Option<String>, _>("attachment_type")?,
+                        row.try_get::<Option<String>, _>("attachment")?,
+                    ) {
+                        (Some(filename), Some(content_type), Some(content)) => {
+                            Some(Attachment { filename, content_type, content })
+                        }
+                        _ => None,
+                    },
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -1153,28 +1174,33 @@ pub(crate) async fn queue_mail(
     tx: &mut Transaction<'static, Any>,
     mail: Mail<'_>,
 ) -> Result<(), StorageError> {
-    queue_message(backend, tx, mail, None).await
+    queue_message(backend, tx, mail, None, None).await
 }
 
-/// Queues `mail`, with the address of its one-click unsubscribe (RFC 8058) when it has one.
+/// Queues `mail`, with the address of its one-click unsubscribe (RFC 8058) when it has one,
+/// and its attachment.
 pub(crate) async fn queue_message(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
     mail: Mail<'_>,
     unsubscribe_url: Option<&str>,
+    attachment: Option<&Attachment>,
 ) -> Result<(), StorageError> {
     exec(
         backend,
         tx,
-        "INSERT INTO outgoing_mail (id, recipient, subject, body, created_at, attempts, unsubscribe_url) \
-         VALUES (?, ?, ?, ?, ?, 0, ?)",
+        "INSERT INTO outgoing_mail (id, recipient, subject, body, created_at, attempts, unsubscribe_url, \
+         attachment_name, attachment_type, attachment) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         binds![
             Uuid::now_v7().to_string(),
             mail.recipient.to_owned(),
             mail.subject.to_owned(),
             mail.body.to_owned(),
             now(),
-            unsubscribe_url.map(str::to_owned)
+            unsubscribe_url.map(str::to_owned),
+            attachment.map(|a| a.filename.clone()),
+            attachment.map(|a| a.content_type.clone()),
+            attachment.map(|a| a.content.clone())
         ],
         "queueing mail",
     )

@@ -14,6 +14,7 @@ mod calls;
 pub mod consortia;
 pub mod content;
 pub mod credentials;
+pub mod events;
 mod database;
 mod embeddings;
 mod error;

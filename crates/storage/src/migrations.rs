@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 15, name: "consortia", sql: include_str!("../migrations/0015_consortia.sql") },
     Migration { version: 18, name: "introductions", sql: include_str!("../migrations/0018_introductions.sql") },
+    Migration {
+        version: 19,
+        name: "event registrations",
+        sql: include_str!("../migrations/0019_event_registrations.sql"),
+    },
 ];
 
 /// The versions of every migration this build knows, oldest first.

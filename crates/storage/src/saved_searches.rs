@@ -326,7 +326,7 @@ impl Database {
                 "recording an unsubscribe link",
             )
             .await?;
-            queue_message(backend, tx, alert.mail, Some(alert.unsubscribe_url)).await?;
+            queue_message(backend, tx, alert.mail, Some(alert.unsubscribe_url), None).await?;
             Ok(true)
         })
         .await

@@ -1383,3 +1383,83 @@ kind-event-field-requires_approval = Registrations wait for the organiser's appr
 kind-event-field-registration_closes = Registration closes
 kind-event-field-cancellable_until = Cancellation possible until
 kind-event-field-deadline-hint = As YYYY-MM-DD HH:MM; empty for the start of the event.
+
+## Registration for events, the agenda and calendars
+registration-title = Registration
+registration-yours = Your registration
+registration-register = Register
+registration-sign-in = Sign in to register
+registration-cancel = Cancel my registration
+registration-closed = Registration is closed.
+registration-calendar-file = Add to my calendar (.ics)
+registration-seats = { $taken } of { $capacity } seats taken{ $waiting ->
+    [0] {""}
+   *[other] , { $waiting } on the waiting list
+}
+registration-seats-open = No limit; { $taken } registered
+registration-state-pending = Waiting for the organiser's approval
+registration-state-confirmed = Confirmed
+registration-state-waitlisted = On the waiting list
+registration-state-cancelled = Cancelled
+registration-state-rejected = Refused by the organiser
+registration-refused-closed = Registration for this event has closed.
+registration-refused-cancellation-closed = The deadline to cancel has passed.
+registration-refused-already-registered = You are registered for this event already.
+registration-refused-not-pending = Only a registration that waits for approval can be approved, and only one without a seat refused.
+registration-refused-ended = This registration has ended.
+registration-refused-not-registered = You are not registered for this event.
+registrations-title = Registrations
+registrations-none = No one has registered yet.
+registrations-counts = { $confirmed } confirmed, { $waiting } on the waiting list, { $pending } waiting for approval
+registrations-column-name = Name
+registrations-column-email = E-mail
+registrations-column-state = State
+registrations-column-registered = Registered
+registrations-column-decision = Decision
+registrations-approve = Approve
+registrations-reject = Refuse
+registrations-mine-title = My registrations
+registrations-mine-none = You have not registered for an event yet.
+registrations-calendar-title = My calendar
+registrations-calendar-lead = Subscribe to your registrations in your calendar program at a secret address. Anyone who has the address sees your events; make a new one and the old one stops working.
+registrations-calendar-make = Make my calendar address
+registrations-calendar-renew = Make a new calendar address
+registrations-calendar-made = Your calendar's address, shown only now:
+agenda-title = Agenda
+agenda-lead = Upcoming events of the cluster's organisations, the soonest first.
+agenda-none = No upcoming events.
+agenda-subscribe = Subscribe in your calendar (iCalendar)
+agenda-all = The whole agenda
+agenda-register = Registration
+kind-event-registration = Registration
+kind-event-register-link = Register, or see your registration
+mail-registration-confirmed-subject = Registered: { $title }
+mail-registration-confirmed-body = Dear { $name },
+
+    You have a seat at { $title }, { $when }, { $place }.
+
+    The event is attached for your calendar. To cancel: { $link }
+mail-registration-pending-subject = Registration received: { $title }
+mail-registration-pending-body = Dear { $name },
+
+    Your registration for { $title } ({ $when }, { $place }) waits for the organiser's approval. You will hear when they decide.
+
+    Your registration: { $link }
+mail-registration-waitlisted-subject = On the waiting list: { $title }
+mail-registration-waitlisted-body = Dear { $name },
+
+    { $title } ({ $when }, { $place }) is full, so you are on the waiting list. When a seat frees you get it in the order of registering, and a mail.
+
+    Your registration: { $link }
+mail-registration-cancelled-subject = Registration cancelled: { $title }
+mail-registration-cancelled-body = Dear { $name },
+
+    Your registration for { $title } ({ $when }) is cancelled. The attached file removes it from your calendar.
+
+    To register again: { $link }
+mail-registration-rejected-subject = Registration not accepted: { $title }
+mail-registration-rejected-body = Dear { $name },
+
+    The organiser of { $title } ({ $when }) could not accept your registration.
+
+    The event: { $link }

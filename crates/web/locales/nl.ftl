@@ -1383,3 +1383,83 @@ kind-event-field-requires_approval = Aanmeldingen wachten op goedkeuring door de
 kind-event-field-registration_closes = Aanmelden kan tot
 kind-event-field-cancellable_until = Afmelden kan tot
 kind-event-field-deadline-hint = Als JJJJ-MM-DD UU:MM; leeg voor het begin van het evenement.
+
+## Registration for events, the agenda and calendars
+registration-title = Aanmelding
+registration-yours = Uw aanmelding
+registration-register = Aanmelden
+registration-sign-in = Log in om u aan te melden
+registration-cancel = Mijn aanmelding annuleren
+registration-closed = Aanmelden is gesloten.
+registration-calendar-file = Aan mijn agenda toevoegen (.ics)
+registration-seats = { $taken } van { $capacity } plaatsen bezet{ $waiting ->
+    [0] {""}
+   *[other] , { $waiting } op de wachtlijst
+}
+registration-seats-open = Geen limiet; { $taken } aangemeld
+registration-state-pending = Wacht op goedkeuring van de organisator
+registration-state-confirmed = Bevestigd
+registration-state-waitlisted = Op de wachtlijst
+registration-state-cancelled = Geannuleerd
+registration-state-rejected = Afgewezen door de organisator
+registration-refused-closed = Aanmelden voor dit evenement is gesloten.
+registration-refused-cancellation-closed = De termijn om te annuleren is voorbij.
+registration-refused-already-registered = U bent al aangemeld voor dit evenement.
+registration-refused-not-pending = Alleen een aanmelding die op goedkeuring wacht kan worden goedgekeurd, en alleen een zonder plaats afgewezen.
+registration-refused-ended = Deze aanmelding is beëindigd.
+registration-refused-not-registered = U bent niet aangemeld voor dit evenement.
+registrations-title = Aanmeldingen
+registrations-none = Nog niemand heeft zich aangemeld.
+registrations-counts = { $confirmed } bevestigd, { $waiting } op de wachtlijst, { $pending } wachten op goedkeuring
+registrations-column-name = Naam
+registrations-column-email = E-mail
+registrations-column-state = Status
+registrations-column-registered = Aangemeld
+registrations-column-decision = Besluit
+registrations-approve = Goedkeuren
+registrations-reject = Afwijzen
+registrations-mine-title = Mijn aanmeldingen
+registrations-mine-none = U hebt zich nog niet voor een evenement aangemeld.
+registrations-calendar-title = Mijn agenda
+registrations-calendar-lead = Abonneer u in uw agendaprogramma op uw aanmeldingen, via een geheim adres. Wie het adres heeft, ziet uw evenementen; maak een nieuw adres en het oude werkt niet meer.
+registrations-calendar-make = Maak mijn agenda-adres
+registrations-calendar-renew = Maak een nieuw agenda-adres
+registrations-calendar-made = Het adres van uw agenda, alleen nu getoond:
+agenda-title = Agenda
+agenda-lead = Komende evenementen van de organisaties van het cluster, de eerstvolgende eerst.
+agenda-none = Geen komende evenementen.
+agenda-subscribe = Abonneer u in uw agenda (iCalendar)
+agenda-all = De hele agenda
+agenda-register = Aanmelding
+kind-event-registration = Aanmelding
+kind-event-register-link = Aanmelden, of uw aanmelding bekijken
+mail-registration-confirmed-subject = Aangemeld: { $title }
+mail-registration-confirmed-body = Beste { $name },
+
+    U hebt een plaats bij { $title }, { $when }, { $place }.
+
+    Het evenement zit als bijlage bij deze mail, voor uw agenda. Annuleren: { $link }
+mail-registration-pending-subject = Aanmelding ontvangen: { $title }
+mail-registration-pending-body = Beste { $name },
+
+    Uw aanmelding voor { $title } ({ $when }, { $place }) wacht op goedkeuring van de organisator. U hoort het zodra die beslist.
+
+    Uw aanmelding: { $link }
+mail-registration-waitlisted-subject = Op de wachtlijst: { $title }
+mail-registration-waitlisted-body = Beste { $name },
+
+    { $title } ({ $when }, { $place }) is vol; u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u die in volgorde van aanmelding, met een mail.
+
+    Uw aanmelding: { $link }
+mail-registration-cancelled-subject = Aanmelding geannuleerd: { $title }
+mail-registration-cancelled-body = Beste { $name },
+
+    Uw aanmelding voor { $title } ({ $when }) is geannuleerd. Het bijgevoegde bestand haalt het evenement uit uw agenda.
+
+    Opnieuw aanmelden: { $link }
+mail-registration-rejected-subject = Aanmelding niet geaccepteerd: { $title }
+mail-registration-rejected-body = Beste { $name },
+
+    De organisator van { $title } ({ $when }) kon uw aanmelding niet accepteren.
+
+    Het evenement: { $link }

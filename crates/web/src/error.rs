@@ -113,6 +113,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Throttled { retry_after } => AppError::TooManyRequests { retry_after },
             ServiceError::Internal(reason) => AppError::Internal(reason),
             ServiceError::Lifecycle(refused) => AppError::WrongState(refused.to_string()),
+            ServiceError::RegistrationRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::Storage(e) => AppError::Storage(e),
         }
     }

@@ -8,6 +8,7 @@ pub mod auth;
 mod connections;
 mod consortia;
 mod content;
+mod events;
 pub mod error;
 mod feeds;
 pub mod i18n;
@@ -57,6 +58,8 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(acquisition::pages::routes())
                 .merge(consortia::pages::routes())
                 .merge(introductions::pages::routes())
+                .merge(events::pages::routes())
+                .merge(events::agenda::routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
         )
@@ -68,6 +71,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(acquisition::api::routes())
                 .merge(consortia::api::routes())
                 .merge(introductions::api::routes())
+                .merge(events::api::routes())
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)

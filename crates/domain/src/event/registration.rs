@@ -78,6 +78,8 @@ pub enum RegistrationRefusal {
     NotPending,
     #[error("this registration has ended")]
     Ended,
+    #[error("you are not registered for this event")]
+    NotRegistered,
 }
 
 /// What a change does to one registration, and how many registrants on the waiting list

@@ -51,27 +51,22 @@ impl Mailer {
         match self {
             Mailer::Smtp { transport, from } => {
                 use lettre::Transport;
-                let to = mail.recipient.parse().map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
-                use lettre::message::header::{HeaderName, HeaderValue};
-                let mut builder = lettre::Message::builder()
-                    .from(from.clone())
-                    .to(to)
-                    .subject(mail.subject.clone())
-                    .header(lettre::message::header::ContentType::TEXT_PLAIN);
-                for (name, value) in list_headers(mail) {
-                    builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
-                }
-                let message = builder.body(mail.body.clone()).map_err(|e| format!("building the message: {e}"))?;
-                transport.send(&message).map(|_| ()).map_err(|e| format!("sending through SMTP: {e}"))
+                transport.send(&message(mail, from)?).map(|_| ()).map_err(|e| format!("sending through SMTP: {e}"))
             }
             Mailer::Files(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-                let headers: String =
-                    list_headers(mail).into_iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
-                let text = format!(
-                    "To: {}\r\nSubject: {}\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
-                    mail.recipient, mail.subject, mail.body
-                );
+                let text = if mail.attachment.is_some() {
+                    let from = FILES_SENDER.parse().map_err(|e| format!("the files' sender: {e}"))?;
+                    String::from_utf8_lossy(&message(mail, &from)?.formatted()).into_owned()
+                } else {
+                    // Plain text as it is, so that whoever reads the file reads its links.
+                    let headers: String =
+                        list_headers(mail).into_iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+                    format!(
+                        "To: {}\r\nSubject: {}\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+                        mail.recipient, mail.subject, mail.body
+                    )
+                };
                 // Written under a temporary name and renamed, so a reader never sees half.
                 let path = dir.join(format!("{}.eml", mail.id));
                 let partial = dir.join(format!(".{}.tmp", mail.id));
@@ -80,6 +75,31 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The sender of messages written to files, which no one replies to.
+const FILES_SENDER: &str = "LSH Hub <hub@localhost>";
+
+/// `mail` as an Internet message from `from`: plain text, or plain text and its attachment.
+fn message(mail: &QueuedMail, from: &lettre::message::Mailbox) -> Result<lettre::Message, String> {
+    use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+    use lettre::message::{MultiPart, SinglePart};
+    let to = mail.recipient.parse().map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
+    let mut builder = lettre::Message::builder().from(from.clone()).to(to).subject(mail.subject.clone());
+    for (name, value) in list_headers(mail) {
+        builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
+    }
+    let built = match &mail.attachment {
+        None => builder.header(ContentType::TEXT_PLAIN).body(mail.body.clone()),
+        Some(attachment) => {
+            let content_type = ContentType::parse(&attachment.content_type)
+                .map_err(|e| format!("the attachment's type {}: {e}", attachment.content_type))?;
+            let file = lettre::message::Attachment::new(attachment.filename.clone())
+                .body(attachment.content.clone(), content_type);
+            builder.multipart(MultiPart::mixed().singlepart(SinglePart::plain(mail.body.clone())).singlepart(file))
+        }
+    };
+    built.map_err(|e| format!("building the message: {e}"))
 }
 
 /// RFC 8058's one-click unsubscribe: the link, and that a POST to it is enough. (Mail
@@ -177,6 +197,7 @@ mod tests {
             body: "Open http://hub.test/verify?code=abc".into(),
             attempts: 0,
             unsubscribe_url: Some("http://hub.test/alerts/unsubscribe/abc".into()),
+            attachment: None,
         };
         tokio::task::spawn_blocking(move || mailer.deliver(&mail)).await.expect("task").expect("sent");
         let received = sink.await.expect("sink");

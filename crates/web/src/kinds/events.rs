@@ -101,19 +101,21 @@ impl From<EventInput> for EventDraft {
 
 #[derive(Template)]
 #[template(path = "events/body.html")]
-struct Body {
+struct Body<'a> {
+    t: &'a Translator,
+    slug: &'a str,
     facts: Vec<Field>,
     description_en: Option<String>,
     description_nl: Option<String>,
 }
 
 /// "26 March 2027, 09:30" in the event's own time zone.
-fn local(lang: Language, at: chrono::NaiveDateTime) -> String {
+pub(crate) fn local(lang: Language, at: chrono::NaiveDateTime) -> String {
     format!("{}, {}", format::date(lang, at.date()), at.format("%H:%M"))
 }
 
 /// "26 March 2027, 09:30 – 17:00 (Europe/Amsterdam)", the end's date only when it differs.
-fn when(lang: Language, event: &Event) -> String {
+pub(crate) fn when(lang: Language, event: &Event) -> String {
     let (start, end) = (event.local_start(), event.local_end());
     let end = if end.date() == start.date() { end.format("%H:%M").to_string() } else { local(lang, end) };
     format!("{} – {end} ({})", local(lang, start), event.time_zone)
@@ -200,8 +202,13 @@ impl Presented for Event {
         let local_at = |at| local(lang, lshub_domain::event::local_time_in(at, &event.time_zone));
         facts.extend(rules.closes_at.map(|at| fact("registration_closes", local_at(at))));
         facts.extend(rules.cancellable_until.map(|at| fact("cancellable_until", local_at(at))));
-        let body =
-            Body { facts, description_en: event.description.en.clone(), description_nl: event.description.nl.clone() };
+        let body = Body {
+            t,
+            slug: &item.slug,
+            facts,
+            description_en: event.description.en.clone(),
+            description_nl: event.description.nl.clone(),
+        };
         Ok(body.render()?)
     }
 

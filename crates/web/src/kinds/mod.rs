@@ -8,7 +8,7 @@
 
 pub(crate) mod calls;
 mod datasets;
-mod events;
+pub(crate) mod events;
 mod funder_calls;
 mod news;
 mod opportunities;
@@ -130,6 +130,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::acquisition::api::LeadsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::consortia::api::ConsortiaApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::introductions::api::IntroductionsApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::events::api::EventsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());
     if let Some(tags) = document.tags.as_mut() {
         let kinds = lshub_domain::content::KINDS;

@@ -1,0 +1,211 @@
+//! Registration for events: register, cancel, and the organiser's approval or refusal, each
+//! decided by the event's rules on the counts read in the change's own transaction, with a
+//! mail (and calendar entry) to every registrant whose registration changed, the waiting
+//! list moving up included. A registration is seen by its registrant and the event's
+//! organisers (the members of its owner and of each organising organisation) only. Each
+//! person also has a personal calendar of their registrations at a secret address.
+
+use chrono::{DateTime, Utc};
+use lshub_domain::authorization::{Action, RegistrationAction, Resource};
+use lshub_domain::content::{Item, State};
+use lshub_domain::event::{Event, RegistrationRefusal};
+use lshub_storage::credentials::{digest, new_secret};
+use lshub_storage::events::{EventSeats, Letter, RegistrationChange, StoredRegistration};
+use lshub_storage::Database;
+
+use crate::{Caller, ServiceError};
+
+/// Words the mail to a registrant about their registration's new state, for the event.
+pub type Compose<'a> = &'a (dyn Fn(&StoredRegistration, &Item<Event>) -> Letter + Sync);
+
+/// A published event and the ids of the organisations that organise it, its owner first.
+pub struct Organised {
+    pub item: Item<Event>,
+    pub organisers: Vec<String>,
+}
+
+impl Organised {
+    fn resource<'a>(&'a self, registrant: Option<&'a str>) -> Resource<'a> {
+        Resource::Event { organisers: &self.organisers, registrant }
+    }
+
+    fn seats(&self) -> EventSeats<'_> {
+        EventSeats {
+            event_id: &self.item.id,
+            rules: &self.item.record.registration,
+            starts_at: self.item.record.starts_at,
+        }
+    }
+}
+
+/// The published event at `slug` with its organisers' ids; drafts take no registrations.
+pub async fn organised(db: &Database, slug: &str) -> Result<Organised, ServiceError> {
+    let item = db.item::<Event>(slug).await?.filter(|i| i.state != State::Draft).ok_or(ServiceError::NotFound("event"))?;
+    let mut organisers = vec![item.owner.id.clone()];
+    for organiser in &item.record.organisers {
+        if let Some(organisation) = db.organisation_by_slug(organiser).await? {
+            if !organisers.contains(&organisation.id) {
+                organisers.push(organisation.id);
+            }
+        }
+    }
+    Ok(Organised { item, organisers })
+}
+
+/// Whether the caller organises the event: sees its registrations and decides on them.
+pub fn may_organise(caller: &Caller, event: &Organised) -> bool {
+    caller.may(Action::Registration(RegistrationAction::Organise), event.resource(None))
+}
+
+async fn change(
+    db: &Database,
+    caller: &Caller,
+    event: &Organised,
+    change: RegistrationChange<'_>,
+    now: DateTime<Utc>,
+    compose: Compose<'_>,
+) -> Result<StoredRegistration, ServiceError> {
+    let user = caller.user()?;
+    let (action, detail) = match change {
+        RegistrationChange::Register { .. } => ("event.registered", String::new()),
+        RegistrationChange::Cancel { .. } => ("event.registration-cancelled", String::new()),
+        RegistrationChange::Approve { registration_id } => ("event.registration-approved", registration_id.to_owned()),
+        RegistrationChange::Reject { registration_id } => ("event.registration-rejected", registration_id.to_owned()),
+    };
+    let letters = |registration: &StoredRegistration| compose(registration, &event.item);
+    let audit = caller.event(action, &event.item.slug, detail);
+    match db.change_registration(event.seats(), change, &user.id, now, &letters, audit).await? {
+        Ok(changed) => changed.into_iter().next().ok_or(ServiceError::Internal("a change without a registration".into())),
+        Err(refusal) => Err(ServiceError::RegistrationRefused(refusal)),
+    }
+}
+
+/// The caller registers for the event: a seat, the waiting list, or the organiser's approval.
+pub async fn register(
+    db: &Database,
+    caller: &Caller,
+    slug: &str,
+    now: DateTime<Utc>,
+    compose: Compose<'_>,
+) -> Result<StoredRegistration, ServiceError> {
+    let event = organised(db, slug).await?;
+    caller.require(Action::Registration(RegistrationAction::Register), event.resource(None))?;
+    if event.item.state != State::Published {
+        return Err(ServiceError::RegistrationRefused(RegistrationRefusal::Closed));
+    }
+    let user_id = caller.user()?.id.clone();
+    change(db, caller, &event, RegistrationChange::Register { user_id: &user_id }, now, compose).await
+}
+
+/// The caller cancels their registration; a seat it held goes to the waiting list.
+pub async fn cancel(
+    db: &Database,
+    caller: &Caller,
+    slug: &str,
+    now: DateTime<Utc>,
+    compose: Compose<'_>,
+) -> Result<StoredRegistration, ServiceError> {
+    let event = organised(db, slug).await?;
+    let user_id = caller.user()?.id.clone();
+    caller.require(Action::Registration(RegistrationAction::Own), event.resource(Some(&user_id)))?;
+    change(db, caller, &event, RegistrationChange::Cancel { user_id: &user_id }, now, compose).await
+}
+
+/// An organiser approves (`true`) or refuses a registration.
+pub async fn decide(
+    db: &Database,
+    caller: &Caller,
+    slug: &str,
+    registration_id: &str,
+    approve: bool,
+    now: DateTime<Utc>,
+    compose: Compose<'_>,
+) -> Result<StoredRegistration, ServiceError> {
+    let event = organised(db, slug).await?;
+    caller.require(Action::Registration(RegistrationAction::Organise), event.resource(None))?;
+    let change_made = if approve {
+        RegistrationChange::Approve { registration_id }
+    } else {
+        RegistrationChange::Reject { registration_id }
+    };
+    change(db, caller, &event, change_made, now, compose).await
+}
+
+/// The caller's latest registration for the event, if they ever registered.
+pub async fn own(db: &Database, caller: &Caller, event: &Organised) -> Result<Option<StoredRegistration>, ServiceError> {
+    let Some(user) = &caller.user else { return Ok(None) };
+    let registrations = db.registrations_of(&user.id).await?;
+    Ok(registrations.into_iter().find(|r| {
+        r.event_id == event.item.id && caller.may(Action::Registration(RegistrationAction::Own), event.resource(Some(&r.user_id)))
+    }))
+}
+
+/// Everyone who registered for the event, the earliest first: for its organisers.
+pub async fn registrations(
+    db: &Database,
+    caller: &Caller,
+    event: &Organised,
+) -> Result<Vec<StoredRegistration>, ServiceError> {
+    caller.require(Action::Registration(RegistrationAction::Organise), event.resource(None))?;
+    Ok(db.registrations_for(&event.item.id).await?)
+}
+
+/// The caller's registrations with their events, newest first.
+pub async fn mine(db: &Database, caller: &Caller) -> Result<Vec<(StoredRegistration, Item<Event>)>, ServiceError> {
+    let user = caller.user()?;
+    let mut out = Vec::new();
+    for registration in db.registrations_of(&user.id).await? {
+        if let Some(item) = db.item_by_id::<Event>(&registration.event_id).await? {
+            out.push((registration, item));
+        }
+    }
+    Ok(out)
+}
+
+/// A new secret address for the caller's calendar of registrations; the old one stops
+/// working. Shown once: only its digest is kept.
+pub async fn renew_calendar(db: &Database, caller: &Caller) -> Result<String, ServiceError> {
+    caller.require(Action::ManageOwnAccount, Resource::Hub)?;
+    let user = caller.user()?;
+    let secret = new_secret()?;
+    db.set_calendar_feed(&user.id, &digest(&secret), caller.event("calendar.renewed", &user.id, String::new()))
+        .await?;
+    Ok(secret)
+}
+
+/// The events of the person whose calendar secret this is, with their registrations that
+/// still hold or wait for a seat; anyone with the secret may read it, as calendar programs do.
+pub async fn calendar(db: &Database, secret: &str) -> Result<Vec<(StoredRegistration, Item<Event>)>, ServiceError> {
+    let user_id = db.calendar_feed_user(&digest(secret)).await?.ok_or(ServiceError::NotFound("calendar"))?;
+    let mut out = Vec::new();
+    for registration in db.registrations_of(&user_id).await? {
+        if !registration.state.is_active() {
+            continue;
+        }
+        if let Some(item) = db.item_by_id::<Event>(&registration.event_id).await? {
+            out.push((registration, item));
+        }
+    }
+    Ok(out)
+}
+
+/// Published events that end at or after `since`, by their start: the agenda, everyone's
+/// or (`organisation`, a slug) those an organisation owns or organises.
+pub async fn agenda(
+    db: &Database,
+    today: chrono::NaiveDate,
+    since: DateTime<Utc>,
+    organisation: Option<&str>,
+) -> Result<Vec<Item<Event>>, ServiceError> {
+    let mut events: Vec<Item<Event>> = db
+        .listed_items::<Event>(today)
+        .await?
+        .into_iter()
+        .filter(|item| item.record.ends_at >= since)
+        .filter(|item| {
+            organisation.is_none_or(|slug| item.owner.slug == slug || item.record.organisers.iter().any(|o| o == slug))
+        })
+        .collect();
+    events.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then_with(|| a.slug.cmp(&b.slug)));
+    Ok(events)
+}
