@@ -40,7 +40,8 @@ impl Organised {
 
 /// The published event at `slug` with its organisers' ids; drafts take no registrations.
 pub async fn organised(db: &Database, slug: &str) -> Result<Organised, ServiceError> {
-    let item = db.item::<Event>(slug).await?.filter(|i| i.state != State::Draft).ok_or(ServiceError::NotFound("event"))?;
+    let item =
+        db.item::<Event>(slug).await?.filter(|i| i.state != State::Draft).ok_or(ServiceError::NotFound("event"))?;
     let mut organisers = vec![item.owner.id.clone()];
     for organiser in &item.record.organisers {
         if let Some(organisation) = db.organisation_by_slug(organiser).await? {
@@ -75,7 +76,9 @@ async fn change(
     let letters = |registration: &StoredRegistration| compose(registration, &event.item);
     let audit = caller.event(action, &event.item.slug, detail);
     match db.change_registration(event.seats(), change, &user.id, now, &letters, audit).await? {
-        Ok(changed) => changed.into_iter().next().ok_or(ServiceError::Internal("a change without a registration".into())),
+        Ok(changed) => {
+            changed.into_iter().next().ok_or(ServiceError::Internal("a change without a registration".into()))
+        }
         Err(refusal) => Err(ServiceError::RegistrationRefused(refusal)),
     }
 }
@@ -132,11 +135,16 @@ pub async fn decide(
 }
 
 /// The caller's latest registration for the event, if they ever registered.
-pub async fn own(db: &Database, caller: &Caller, event: &Organised) -> Result<Option<StoredRegistration>, ServiceError> {
+pub async fn own(
+    db: &Database,
+    caller: &Caller,
+    event: &Organised,
+) -> Result<Option<StoredRegistration>, ServiceError> {
     let Some(user) = &caller.user else { return Ok(None) };
     let registrations = db.registrations_of(&user.id).await?;
     Ok(registrations.into_iter().find(|r| {
-        r.event_id == event.item.id && caller.may(Action::Registration(RegistrationAction::Own), event.resource(Some(&r.user_id)))
+        r.event_id == event.item.id
+            && caller.may(Action::Registration(RegistrationAction::Own), event.resource(Some(&r.user_id)))
     }))
 }
 
@@ -168,8 +176,7 @@ pub async fn renew_calendar(db: &Database, caller: &Caller) -> Result<String, Se
     caller.require(Action::ManageOwnAccount, Resource::Hub)?;
     let user = caller.user()?;
     let secret = new_secret()?;
-    db.set_calendar_feed(&user.id, &digest(&secret), caller.event("calendar.renewed", &user.id, String::new()))
-        .await?;
+    db.set_calendar_feed(&user.id, &digest(&secret), caller.event("calendar.renewed", &user.id, String::new())).await?;
     Ok(secret)
 }
 

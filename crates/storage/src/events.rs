@@ -153,7 +153,9 @@ async fn promote(
     let next = rows_in(
         backend,
         tx,
-        &format!("{SELECT} WHERE r.event_id = ? AND r.state = 'waitlisted' ORDER BY r.registered_at, r.id LIMIT {seats}"),
+        &format!(
+            "{SELECT} WHERE r.event_id = ? AND r.state = 'waitlisted' ORDER BY r.registered_at, r.id LIMIT {seats}"
+        ),
         binds![event.event_id.to_owned()],
     )
     .await?;
@@ -192,12 +194,8 @@ impl Database {
                 RegistrationChange::Register { user_id } => {
                     let (text, values) = active_of(user_id);
                     let active = rows_in(backend, tx, &text, values).await?.into_iter().next();
-                    let state = match event.rules.register(
-                        now_at,
-                        event.starts_at,
-                        confirmed,
-                        active.map(|r| r.state),
-                    ) {
+                    let state = match event.rules.register(now_at, event.starts_at, confirmed, active.map(|r| r.state))
+                    {
                         Ok(state) => state,
                         Err(refusal) => return Ok(Err(refusal)),
                     };
@@ -313,10 +311,21 @@ impl Database {
     }
 
     /// Sets the digest of a user's calendar secret; the previous address stops working.
-    pub async fn set_calendar_feed(&self, user_id: &str, digest: &str, audit: AuditEvent<'_>) -> Result<(), StorageError> {
+    pub async fn set_calendar_feed(
+        &self,
+        user_id: &str,
+        digest: &str,
+        audit: AuditEvent<'_>,
+    ) -> Result<(), StorageError> {
         transaction!(self, |backend, tx| {
-            exec(backend, tx, "DELETE FROM calendar_feeds WHERE user_id = ?", binds![user_id.to_owned()], "renewing a calendar")
-                .await?;
+            exec(
+                backend,
+                tx,
+                "DELETE FROM calendar_feeds WHERE user_id = ?",
+                binds![user_id.to_owned()],
+                "renewing a calendar",
+            )
+            .await?;
             exec(
                 backend,
                 tx,
@@ -333,7 +342,11 @@ impl Database {
     /// Whether the user has a calendar address now.
     pub async fn has_calendar_feed(&self, user_id: &str) -> Result<bool, StorageError> {
         let rows = self
-            .query_rows("SELECT user_id FROM calendar_feeds WHERE user_id = ?", binds![user_id.to_owned()], "reading a calendar")
+            .query_rows(
+                "SELECT user_id FROM calendar_feeds WHERE user_id = ?",
+                binds![user_id.to_owned()],
+                "reading a calendar",
+            )
             .await?;
         Ok(!rows.is_empty())
     }

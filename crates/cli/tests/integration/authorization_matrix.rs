@@ -279,6 +279,28 @@ const MATRIX: &[Row] = &[
     ("GET", "/api/v1/introductions/{id}", SIGNED_IN),
     ("POST", "/api/v1/introductions/{id}/answer", SIGNED_IN),
     ("POST", "/api/v1/introductions/{id}/outcome", SIGNED_IN),
+    // Registration for an event (one the organisation's member just published): anyone
+    // confirmed registers and cancels their own; only organisers list and decide; the
+    // calendar file, the agenda and its feeds are public, a personal calendar's secret
+    // authorises.
+    ("GET", "/events/{item}/registration", ALL),
+    ("POST", "/events/{item}/registration", VERIFIED),
+    ("POST", "/events/{item}/registration/cancel", VERIFIED),
+    ("GET", "/events/{item}/registrations", ORGANISATION_MEMBERS),
+    ("POST", "/events/{item}/registrations/{id}", ORGANISATION_MEMBERS),
+    ("GET", "/events/{item}/calendar.ics", ALL),
+    ("GET", "/api/v1/events/{item}/registration", VERIFIED),
+    ("POST", "/api/v1/events/{item}/registration", VERIFIED),
+    ("DELETE", "/api/v1/events/{item}/registration", VERIFIED),
+    ("GET", "/api/v1/events/{item}/registrations", ORGANISATION_MEMBERS),
+    ("POST", "/api/v1/events/{item}/registrations/{id}/decision", ORGANISATION_MEMBERS),
+    ("GET", "/api/v1/me/registrations", SIGNED_IN),
+    ("GET", "/account/registrations", SIGNED_IN),
+    ("POST", "/account/calendar", SIGNED_IN),
+    ("GET", "/agenda", ALL),
+    ("GET", "/feeds/agenda.ics", ALL),
+    ("GET", "/organisations/{slug}/agenda.ics", ALL),
+    ("GET", "/feeds/calendar/{secret}", ALL),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -324,6 +346,7 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("answer") if path.contains("/introductions/") => r#"{"side":"to","answer":"accept"}"#.to_owned(),
             Some("answer") => r#"{"answer":"accept"}"#.to_owned(),
             Some("outcome") => r#"{"side":"from","after":30,"outcome":"meeting"}"#.to_owned(),
+            Some("decision") => r#"{"decision":"approve"}"#.to_owned(),
             Some("introductions") => {
                 format!(r#"{{"from":"{ORGANISATION}","organisation":"no-such-organisation","message":"m"}}"#)
             }

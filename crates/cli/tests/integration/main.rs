@@ -43,6 +43,7 @@ mod operations;
 mod opportunities;
 mod pages;
 mod public_cache;
+mod registrations;
 mod resolve;
 mod search;
 mod shacl;

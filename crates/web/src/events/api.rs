@@ -66,7 +66,7 @@ fn wire(event: &str, registration: &StoredRegistration, with_registrant: bool) -
 }
 
 /// The caller's latest registration for the event (scope `write`).
-#[utoipa::path(get, path = "/api/v1/events/{slug}/registration", tag = "events",
+#[utoipa::path(get, path = "/api/v1/events/{slug}/registration", tag = "events", operation_id = "ownRegistration",
     params(("slug" = String, Path, description = "The event's address name")),
     security(("bearer" = [])),
     responses(
@@ -82,14 +82,17 @@ pub async fn own(
     let caller = auth.caller();
     let event = service::organised(&state.db, &slug).await?;
     let user_id = caller.user.as_ref().map(|u| u.id.as_str());
-    caller.require(Action::Registration(RegistrationAction::Own), Resource::Event { organisers: &event.organisers, registrant: user_id })?;
+    caller.require(
+        Action::Registration(RegistrationAction::Own),
+        Resource::Event { organisers: &event.organisers, registrant: user_id },
+    )?;
     let registration = service::own(&state.db, &caller, &event).await?.ok_or(AppError::not_found("registration"))?;
     Ok(Json(wire(&slug, &registration, false)))
 }
 
 /// Registers the caller (scope `write`): `confirmed`, `waitlisted` when the event is full,
 /// or `pending` the organiser's approval. A mail with the event as a calendar file follows.
-#[utoipa::path(post, path = "/api/v1/events/{slug}/registration", tag = "events",
+#[utoipa::path(post, path = "/api/v1/events/{slug}/registration", tag = "events", operation_id = "register",
     params(("slug" = String, Path, description = "The event's address name")),
     security(("bearer" = [])),
     responses(
@@ -110,7 +113,7 @@ pub async fn register(
 
 /// Cancels the caller's registration (scope `write`); a seat it held goes to the first on
 /// the waiting list.
-#[utoipa::path(delete, path = "/api/v1/events/{slug}/registration", tag = "events",
+#[utoipa::path(delete, path = "/api/v1/events/{slug}/registration", tag = "events", operation_id = "cancelRegistration",
     params(("slug" = String, Path, description = "The event's address name")),
     security(("bearer" = [])),
     responses(
@@ -131,7 +134,7 @@ pub async fn cancel(
 
 /// Everyone registered for the event, the earliest first, with names and addresses: for
 /// the members of its organising organisations (scope `write`).
-#[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "events",
+#[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "events", operation_id = "eventRegistrations",
     params(("slug" = String, Path, description = "The event's address name")),
     security(("bearer" = [])),
     responses(
@@ -159,7 +162,7 @@ pub struct DecisionBody {
 
 /// Approves or refuses a registration (scope `write`), for the event's organisers; the
 /// registrant is mailed.
-#[utoipa::path(post, path = "/api/v1/events/{slug}/registrations/{id}/decision", tag = "events",
+#[utoipa::path(post, path = "/api/v1/events/{slug}/registrations/{id}/decision", tag = "events", operation_id = "decideRegistration",
     params(
         ("slug" = String, Path, description = "The event's address name"),
         ("id" = String, Path, description = "The registration's id")
@@ -193,7 +196,7 @@ pub async fn decide(
 }
 
 /// The caller's registrations, newest first (scope `read`).
-#[utoipa::path(get, path = "/api/v1/me/registrations", tag = "events",
+#[utoipa::path(get, path = "/api/v1/me/registrations", tag = "events", operation_id = "myRegistrations",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Newest first", body = [RegistrationWire]),
