@@ -209,4 +209,39 @@ mod tests {
         assert!(Mailer::smtp("not a url", "hub@example.org").is_err());
         assert!(Mailer::smtp("smtps://smtp.example.org", "not an address").is_err());
     }
+
+    #[test]
+    fn an_attachment_goes_as_a_second_part() {
+        let dir = std::env::temp_dir().join(format!("lshub-mail-test-{}", std::process::id()));
+        let calendar = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n";
+        let mail = QueuedMail {
+            id: "with-attachment".into(),
+            recipient: "ann@example.org".into(),
+            subject: "Registered: Organoïds".into(),
+            body: "You have a seat.".into(),
+            attempts: 0,
+            unsubscribe_url: None,
+            attachment: Some(lshub_storage::accounts::Attachment {
+                filename: "organoids.ics".into(),
+                content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+                content: calendar.into(),
+            }),
+        };
+        Mailer::Files(dir.clone()).deliver(&mail).expect("written");
+        let written = std::fs::read_to_string(dir.join("with-attachment.eml")).expect("the file");
+        assert!(written.contains("To: ann@example.org\r\n"), "{written}");
+        assert!(written.contains("Content-Type: multipart/mixed;"), "{written}");
+        assert!(written.contains("Content-Disposition: attachment; filename=\"organoids.ics\""), "{written}");
+        assert!(written.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"), "{written}");
+        assert!(written.contains(calendar) && written.contains("You have a seat."), "{written}");
+        let broken = QueuedMail {
+            attachment: Some(lshub_storage::accounts::Attachment {
+                content_type: "not a type".into(),
+                ..mail.attachment.clone().expect("an attachment")
+            }),
+            ..mail
+        };
+        assert!(Mailer::Files(dir.clone()).deliver(&broken).is_err(), "an attachment's unusable type is an error");
+        std::fs::remove_dir_all(&dir).expect("cleaned up");
+    }
 }
