@@ -13,6 +13,7 @@ mod access;
 mod alerts;
 mod chrome;
 mod consortia;
+mod events;
 mod exchange;
 mod funder_calls;
 mod keyboard;
@@ -65,6 +66,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("partner enters another funder's call, is told a wrong amount, publishes it; a visitor finds it", |s| {
         Box::pin(funder_calls::enter_publish_and_find(s))
     }),
+    ("member registers for an event needing approval; the organiser approves; the member subscribes", |s| {
+        Box::pin(events::register_approve_and_subscribe(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -111,6 +115,11 @@ const PAGE_TYPES: &[&str] = &[
     "funder-calls",
     "funder-call-form",
     "funder-call",
+    "event",
+    "registration",
+    "registrations",
+    "my-registrations",
+    "agenda",
 ];
 
 #[tokio::test]
