@@ -1201,6 +1201,8 @@ mail-consortium-declined-subject = { $organisation } declined { $acronym }
 mail-consortium-declined-body = { $organisation } declined the invitation to the consortium { $acronym } for the call "{ $call }": { $link }
 
 ## Needs and offers
+nav-funder-calls = Other funders
+nav-events = Events
 nav-opportunities = Needs & offers
 kind-opportunity-title = Needs and offers
 kind-opportunity-lead = What the organisations of the cluster offer and look for: technology, business, R&D partners, expertise, equipment and data. Each is matched with the others and with calls.

@@ -1201,6 +1201,8 @@ mail-consortium-declined-subject = { $organisation } sloeg { $acronym } af
 mail-consortium-declined-body = { $organisation } sloeg de uitnodiging voor het consortium { $acronym } voor de oproep "{ $call }" af: { $link }
 
 ## Vraag en aanbod
+nav-funder-calls = Andere financiers
+nav-events = Evenementen
 nav-opportunities = Vraag & aanbod
 kind-opportunity-title = Vraag en aanbod
 kind-opportunity-lead = Wat de organisaties van het cluster aanbieden en zoeken: technologie, zaken, R&D-partners, expertise, apparatuur en data. Elk item wordt gekoppeld aan de andere en aan oproepen.

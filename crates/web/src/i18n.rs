@@ -358,6 +358,26 @@ mod tests {
         assert_eq!(nl.invalid(&error), "limit: moet tussen 1 en 100 liggen");
     }
 
+    /// Messages whose ids pages build from names (a kind's path, a state's id) exist in
+    /// both languages; a missing one would show its id.
+    #[test]
+    fn messages_named_from_values_exist() {
+        use lshub_domain::event::{EventType, RegistrationState};
+        let mut ids: Vec<String> =
+            lshub_domain::content::KINDS.iter().map(|kind| format!("nav-{}", kind.path)).collect();
+        ids.extend(EventType::ALL.iter().map(|t| format!("event-type-{}", t.id())));
+        for state in RegistrationState::ALL {
+            ids.push(format!("registration-state-{}", state.id()));
+            ids.push(format!("mail-registration-{}-subject", state.id()));
+            ids.push(format!("mail-registration-{}-body", state.id()));
+        }
+        for lang in Language::ALL {
+            let known = I18n::message_ids(lang);
+            let missing: Vec<_> = ids.iter().filter(|id| !known.contains(*id)).collect();
+            assert!(missing.is_empty(), "missing in {}.ftl: {missing:?}", lang.code());
+        }
+    }
+
     #[test]
     fn translations_parse_and_differ() {
         let i18n = I18n::load().expect("translations load");
