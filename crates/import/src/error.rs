@@ -28,6 +28,10 @@ pub enum ImportError {
     #[error("{}: {} refused; nothing was imported", path.display(), plural(rejected.len()))]
     Refused { path: PathBuf, rejected: Vec<Rejection> },
 
+    /// A calendar feed that is not valid iCalendar, at this line (of the file as sent).
+    #[error("{feed}, line {line}: {reason}; nothing was imported")]
+    BrokenFeed { feed: String, line: usize, reason: String },
+
     #[error("no organisation has the address name {0:?}")]
     NoSuchOrganisation(String),
 

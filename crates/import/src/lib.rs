@@ -14,6 +14,7 @@ mod duo;
 mod error;
 mod eu_calls;
 mod funder_calls;
+pub mod ical;
 mod json_stream;
 mod records;
 mod report;

@@ -70,6 +70,36 @@ pub struct Event {
     /// The language it is held in.
     pub language: Language,
     pub registration: RegistrationRules,
+    /// Held on whole days: `starts_at` is the first day's midnight where it is held,
+    /// `ends_at` the midnight after the last (iCalendar's exclusive end).
+    #[serde(default)]
+    pub all_day: bool,
+    /// The feed it was imported from, for events that came from an organisation's calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<EventSource>,
+}
+
+/// Where an imported event came from: its feed, its UID there, and for one occurrence of a
+/// recurring event, that occurrence's original start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSource {
+    pub feed: String,
+    pub uid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<DateTime<Utc>>,
+}
+
+/// The facet under which an imported event is found again, whatever its slug.
+pub const SOURCE_FACET: &str = "ical-uid";
+
+impl EventSource {
+    /// The event's identity in its feed: the UID, and the occurrence of a recurring one.
+    pub fn key(&self) -> String {
+        match self.occurrence {
+            Some(at) => format!("{}#{}", self.uid, at.format("%Y%m%dT%H%M%SZ")),
+            None => self.uid.clone(),
+        }
+    }
 }
 
 /// An event as an organiser submits it: every field as text. Times are local to
@@ -191,7 +221,10 @@ impl Written for Event {
     }
 
     fn facets(&self) -> Vec<(&'static str, String)> {
-        vec![("type", self.event_type.id().to_owned()), ("language", self.language.code().to_owned())]
+        let mut facets = vec![("type", self.event_type.id().to_owned()), ("language", self.language.code().to_owned())];
+        // A later import finds the event by its UID in its feed.
+        facets.extend(self.source.iter().map(|source| (SOURCE_FACET, source.key())));
+        facets
     }
 
     fn references(&self) -> Vec<Reference> {
@@ -345,6 +378,8 @@ impl Event {
                         closes_at,
                         cancellable_until,
                     },
+                    all_day: false,
+                    source: None,
                 })
             }
             _ => Err(errors),

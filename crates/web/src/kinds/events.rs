@@ -117,6 +117,14 @@ pub(crate) fn local(lang: Language, at: chrono::NaiveDateTime) -> String {
 /// "26 March 2027, 09:30 – 17:00 (Europe/Amsterdam)", the end's date only when it differs.
 pub(crate) fn when(lang: Language, event: &Event) -> String {
     let (start, end) = (event.local_start(), event.local_end());
+    if event.all_day {
+        // The end is the midnight after the last day.
+        let last = end.date().pred_opt().filter(|last| *last > start.date());
+        return match last {
+            Some(last) => format!("{} – {}", format::date(lang, start.date()), format::date(lang, last)),
+            None => format::date(lang, start.date()),
+        };
+    }
     let end = if end.date() == start.date() { end.format("%H:%M").to_string() } else { local(lang, end) };
     format!("{} – {end} ({})", local(lang, start), event.time_zone)
 }
