@@ -103,6 +103,10 @@ pub enum Action {
     Introduction(IntroductionAction),
     /// Something done to registrations for an event ([`Resource::Event`]).
     Registration(RegistrationAction),
+    /// Add, remove and import an organisation's own iCalendar feeds
+    /// ([`Resource::Organisation`]): the staff of a partner organisation who hold the
+    /// partner role, and admins.
+    ManageEventFeeds,
 }
 
 /// What can be done to registrations for an event.
@@ -296,7 +300,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
                 TokenScope::Read
             }
             Action::RequestIntroduction | Action::BrokerIntroductions | Action::Introduction(_) => TokenScope::Write,
-            Action::Registration(_) => TokenScope::Write,
+            Action::Registration(_) | Action::ManageEventFeeds => TokenScope::Write,
             Action::OpenConsortium | Action::Consortium(_) | Action::SetEligibilityRules => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
@@ -327,6 +331,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::ReadMembersOnly
         | Action::RequestIntroduction
         | Action::BrokerIntroductions
+        | Action::ManageEventFeeds
             if user.state != AccountState::Verified =>
         {
             Deny(Denial::EmailNotVerified)
@@ -343,6 +348,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         Action::Consortium(action) => decide_consortium(user, action, resource),
         Action::Introduction(action) => decide_introduction(user, action, resource),
         Action::Registration(action) => decide_registration(user, action, resource),
+        Action::ManageEventFeeds => match resource {
+            _ if user.role == Role::Admin => Allow,
+            Resource::Organisation { id }
+                if user.role == Role::Partner && user.organisations.iter().any(|o| o == id) =>
+            {
+                Allow
+            }
+            _ => Deny(Denial::Forbidden),
+        },
         Action::BrokerIntroductions if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::SetEligibilityRules if matches!(user.role, Role::Partner | Role::Admin) => Allow,
         Action::Content(action) => {
@@ -802,6 +816,21 @@ mod consortium_tests {
         assert!(decide(&actor(Role::Member, &["org-b"], verified), organise, event(None)).is_allowed());
         assert!(!decide(&actor(Role::Partner, &["org-c"], verified), organise, event(None)).is_allowed());
         assert!(decide(&actor(Role::Admin, &[], verified), organise, event(None)).is_allowed());
+    }
+
+    #[test]
+    fn partners_staff_manage_their_organisations_calendar_feeds() {
+        let verified = AccountState::Verified;
+        let own = Resource::Organisation { id: "p1" };
+        let feeds = Action::ManageEventFeeds;
+        assert!(decide(&actor(Role::Partner, &["p1"], verified), feeds, own).is_allowed());
+        assert!(!decide(&actor(Role::Partner, &["p2"], verified), feeds, own).is_allowed());
+        assert!(!decide(&actor(Role::Member, &["p1"], verified), feeds, own).is_allowed(), "members do not");
+        assert!(decide(&actor(Role::Admin, &[], verified), feeds, own).is_allowed());
+        assert_eq!(
+            decide(&actor(Role::Partner, &["p1"], AccountState::Unverified), feeds, own),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
     }
 }
 

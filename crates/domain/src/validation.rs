@@ -162,6 +162,10 @@ pub enum Reason {
     Duplicate {
         value: String,
     },
+    /// A value saved before, where it may be saved once.
+    AddedAlready {
+        value: String,
+    },
     /// A file larger than allowed.
     TooLarge {
         max_bytes: u64,
@@ -288,6 +292,7 @@ impl fmt::Display for Reason {
             Reason::TooManyLinks { max } => write!(f, "at most {max} links"),
             Reason::TooManyEntries { max } => write!(f, "at most {max} entries"),
             Reason::Duplicate { value } => write!(f, "'{value}' is given more than once"),
+            Reason::AddedAlready { value } => write!(f, "'{value}' is added already"),
             Reason::CallClosed { topic_id } => write!(f, "the call {topic_id} is closed"),
             Reason::AlreadyPartner { name } => write!(f, "{name} is a partner already"),
             Reason::ManagerStays => write!(f, "the organisation that manages the consortium cannot leave it"),

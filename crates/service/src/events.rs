@@ -3,14 +3,16 @@
 //! mail (and calendar entry) to every registrant whose registration changed, the waiting
 //! list moving up included. A registration is seen by its registrant and the event's
 //! organisers (the members of its owner and of each organising organisation) only. Each
-//! person also has a personal calendar of their registrations at a secret address.
+//! person also has a personal calendar of their registrations at a secret address, and
+//! partner organisations' staff add their own calendar feeds, which the hub imports.
 
 use chrono::{DateTime, Utc};
 use lshub_domain::authorization::{Action, RegistrationAction, Resource};
 use lshub_domain::content::{Item, State};
-use lshub_domain::event::{Event, RegistrationRefusal};
+use lshub_domain::event::{Event, EventType, RegistrationRefusal};
+use lshub_domain::{Language, Organisation, Reason, ValidationError};
 use lshub_storage::credentials::{digest, new_secret};
-use lshub_storage::events::{EventSeats, Letter, RegistrationChange, StoredRegistration};
+use lshub_storage::events::{EventFeed, EventSeats, Letter, NewEventFeed, RegistrationChange, StoredRegistration};
 use lshub_storage::Database;
 
 use crate::{Caller, ServiceError};
@@ -176,14 +178,15 @@ pub async fn renew_calendar(db: &Database, caller: &Caller) -> Result<String, Se
     caller.require(Action::ManageOwnAccount, Resource::Hub)?;
     let user = caller.user()?;
     let secret = new_secret()?;
-    db.set_calendar_feed(&user.id, &digest(&secret), caller.event("calendar.renewed", &user.id, String::new())).await?;
+    db.set_personal_calendar(&user.id, &digest(&secret), caller.event("calendar.renewed", &user.id, String::new()))
+        .await?;
     Ok(secret)
 }
 
 /// The events of the person whose calendar secret this is, with their registrations that
 /// still hold or wait for a seat; anyone with the secret may read it, as calendar programs do.
 pub async fn calendar(db: &Database, secret: &str) -> Result<Vec<(StoredRegistration, Item<Event>)>, ServiceError> {
-    let user_id = db.calendar_feed_user(&digest(secret)).await?.ok_or(ServiceError::NotFound("calendar"))?;
+    let user_id = db.personal_calendar_user(&digest(secret)).await?.ok_or(ServiceError::NotFound("calendar"))?;
     let mut out = Vec::new();
     for registration in db.registrations_of(&user_id).await? {
         if !registration.state.is_active() {
@@ -215,4 +218,100 @@ pub async fn agenda(
         .collect();
     events.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then_with(|| a.slug.cmp(&b.slug)));
     Ok(events)
+}
+
+/// An organisation's calendar feeds, for those who manage them.
+pub async fn feeds(
+    db: &Database,
+    caller: &Caller,
+    organisation_slug: &str,
+) -> Result<(Organisation, Vec<EventFeed>), ServiceError> {
+    let organisation = feed_owner(db, caller, organisation_slug).await?;
+    let feeds = db.event_feeds_of(&organisation.id).await?;
+    Ok((organisation, feeds))
+}
+
+async fn feed_owner(db: &Database, caller: &Caller, slug: &str) -> Result<Organisation, ServiceError> {
+    let organisation = db.organisation_by_slug(slug).await?.ok_or(ServiceError::NotFound("organisation"))?;
+    caller.require(Action::ManageEventFeeds, Resource::Organisation { id: &organisation.id })?;
+    Ok(organisation)
+}
+
+/// Adds an organisation's iCalendar feed: an http(s) address, the language of its titles,
+/// and the type its events are listed as. Every wrong field is named.
+pub async fn add_feed(
+    db: &Database,
+    caller: &Caller,
+    organisation_slug: &str,
+    url: &str,
+    language: &str,
+    event_type: &str,
+) -> Result<EventFeed, ServiceError> {
+    let organisation = feed_owner(db, caller, organisation_slug).await?;
+    let url = url.trim();
+    let mut errors = Vec::new();
+    if url.is_empty() {
+        errors.push(ValidationError::new("url", Reason::Empty));
+    } else if let Err(e) = lshub_domain::validation::optional_web_url("url", Some(url)) {
+        errors.push(e);
+    }
+    let (language_given, type_given) = (language.trim(), event_type.trim());
+    let language = Language::from_tag(language_given).filter(|l| l.code() == language_given);
+    if language.is_none() {
+        let value = language_given.to_owned();
+        errors.push(ValidationError::new("language", Reason::NotOneOf { value, allowed: "en, nl".into() }));
+    }
+    let event_type = EventType::from_id(type_given);
+    if event_type.is_none() {
+        let allowed = EventType::ALL.map(EventType::id).join(", ");
+        errors.push(ValidationError::new("event_type", Reason::NotOneOf { value: type_given.to_owned(), allowed }));
+    }
+    let (Some(language), Some(event_type), true) = (language, event_type, errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    let user = caller.user()?;
+    let new = NewEventFeed {
+        organisation_id: &organisation.id,
+        url,
+        language: language.code(),
+        event_type: event_type.id(),
+        added_by: &user.id,
+    };
+    let audit = caller.event("event-feed.added", &organisation.slug, url.to_owned());
+    let id = db
+        .add_event_feed(new, audit)
+        .await?
+        .ok_or_else(|| ValidationError::new("url", Reason::AddedAlready { value: url.to_owned() }))?;
+    let feeds = db.event_feeds_of(&organisation.id).await?;
+    feeds.into_iter().find(|f| f.id == id).ok_or(ServiceError::NotFound("event feed"))
+}
+
+/// Removes an organisation's feed; the events it brought stay.
+pub async fn remove_feed(
+    db: &Database,
+    caller: &Caller,
+    organisation_slug: &str,
+    id: &str,
+) -> Result<(), ServiceError> {
+    let organisation = feed_owner(db, caller, organisation_slug).await?;
+    let audit = caller.event("event-feed.removed", &organisation.slug, id.to_owned());
+    if db.remove_event_feed(&organisation.id, id, audit).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound("event feed"))
+    }
+}
+
+/// One of an organisation's feeds, to import now, marked fetched at `now`.
+pub async fn feed_to_import(
+    db: &Database,
+    caller: &Caller,
+    organisation_slug: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(Organisation, EventFeed), ServiceError> {
+    let (organisation, feeds) = feeds(db, caller, organisation_slug).await?;
+    let feed = feeds.into_iter().find(|f| f.id == id).ok_or(ServiceError::NotFound("event feed"))?;
+    db.take_event_feed(&feed.id, None, now).await?;
+    Ok((organisation, feed))
 }

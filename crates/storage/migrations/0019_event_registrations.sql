@@ -18,10 +18,27 @@ CREATE INDEX event_registrations_by_user ON event_registrations (user_id, state)
 
 -- A personal calendar of one's registrations at a secret address, stored as its SHA-256
 -- digest; a new secret replaces the old.
-CREATE TABLE calendar_feeds (
+CREATE TABLE personal_calendars (
     user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     feed_digest TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL
+);
+
+-- Organisations' own iCalendar feeds, imported on a schedule. `fetched_at` is when a node
+-- last took the feed (so that one node fetches it per round); `outcome` what that fetch did.
+CREATE TABLE event_feeds (
+    id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    -- en or nl: the language of its titles
+    language TEXT NOT NULL,
+    -- lecture, meeting, conference or matchmaking-day
+    event_type TEXT NOT NULL,
+    added_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    fetched_at TEXT,
+    outcome TEXT,
+    UNIQUE (organisation_id, url)
 );
 
 -- One attachment per message, as text (an iCalendar file): its file name and media type.

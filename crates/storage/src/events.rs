@@ -311,7 +311,7 @@ impl Database {
     }
 
     /// Sets the digest of a user's calendar secret; the previous address stops working.
-    pub async fn set_calendar_feed(
+    pub async fn set_personal_calendar(
         &self,
         user_id: &str,
         digest: &str,
@@ -321,7 +321,7 @@ impl Database {
             exec(
                 backend,
                 tx,
-                "DELETE FROM calendar_feeds WHERE user_id = ?",
+                "DELETE FROM personal_calendars WHERE user_id = ?",
                 binds![user_id.to_owned()],
                 "renewing a calendar",
             )
@@ -329,7 +329,7 @@ impl Database {
             exec(
                 backend,
                 tx,
-                "INSERT INTO calendar_feeds (user_id, feed_digest, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO personal_calendars (user_id, feed_digest, created_at) VALUES (?, ?, ?)",
                 binds![user_id.to_owned(), digest.to_owned(), now()],
                 "renewing a calendar",
             )
@@ -340,10 +340,10 @@ impl Database {
     }
 
     /// Whether the user has a calendar address now.
-    pub async fn has_calendar_feed(&self, user_id: &str) -> Result<bool, StorageError> {
+    pub async fn has_personal_calendar(&self, user_id: &str) -> Result<bool, StorageError> {
         let rows = self
             .query_rows(
-                "SELECT user_id FROM calendar_feeds WHERE user_id = ?",
+                "SELECT user_id FROM personal_calendars WHERE user_id = ?",
                 binds![user_id.to_owned()],
                 "reading a calendar",
             )
@@ -352,15 +352,212 @@ impl Database {
     }
 
     /// The user whose calendar secret has this digest.
-    pub async fn calendar_feed_user(&self, digest: &str) -> Result<Option<String>, StorageError> {
+    pub async fn personal_calendar_user(&self, digest: &str) -> Result<Option<String>, StorageError> {
         let rows = self
             .query_rows(
-                "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
+                "SELECT f.user_id FROM personal_calendars f JOIN users u ON u.id = f.user_id \
                  WHERE f.feed_digest = ? AND u.disabled_at IS NULL",
                 binds![digest.to_owned()],
                 "reading a calendar",
             )
             .await?;
         rows.first().map(|row| row.try_get::<String, _>("user_id").context("reading a calendar")).transpose()
+    }
+}
+
+/// An organisation's iCalendar feed, imported on a schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFeed {
+    pub id: String,
+    pub organisation_id: String,
+    pub url: String,
+    pub language: String,
+    pub event_type: String,
+    pub created_at: DateTime<Utc>,
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// What the last fetch did, in words.
+    pub outcome: Option<String>,
+}
+
+/// A feed to add.
+pub struct NewEventFeed<'a> {
+    pub organisation_id: &'a str,
+    pub url: &'a str,
+    pub language: &'a str,
+    pub event_type: &'a str,
+    pub added_by: &'a str,
+}
+
+const FEED_COLUMNS: &str = "id, organisation_id, url, language, event_type, created_at, fetched_at, outcome";
+
+fn event_feed(row: &AnyRow) -> Result<EventFeed, StorageError> {
+    const WHAT: &str = "reading an event feed";
+    let text = |c: &str| row.try_get::<String, _>(c).context(WHAT);
+    let id = text("id")?;
+    let fetched_at: Option<String> = row.try_get("fetched_at").context(WHAT)?;
+    Ok(EventFeed {
+        organisation_id: text("organisation_id")?,
+        url: text("url")?,
+        language: text("language")?,
+        event_type: text("event_type")?,
+        created_at: parse_time(&text("created_at")?, &id)?,
+        fetched_at: fetched_at.map(|t| parse_time(&t, &id)).transpose()?,
+        outcome: row.try_get("outcome").context(WHAT)?,
+        id,
+    })
+}
+
+impl Database {
+    /// Adds a feed and returns its id; `None` when the organisation has that address already.
+    pub async fn add_event_feed(
+        &self,
+        new: NewEventFeed<'_>,
+        audit: AuditEvent<'_>,
+    ) -> Result<Option<String>, StorageError> {
+        let id = Uuid::now_v7().to_string();
+        transaction!(self, |backend, tx| {
+            let existing: Option<(String,)> =
+                sqlx::query_as(&sql(backend, "SELECT id FROM event_feeds WHERE organisation_id = ? AND url = ?"))
+                    .bind(new.organisation_id.to_owned())
+                    .bind(new.url.to_owned())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .context("adding an event feed")?;
+            if existing.is_some() {
+                return Ok(None);
+            }
+            exec(
+                backend,
+                tx,
+                "INSERT INTO event_feeds (id, organisation_id, url, language, event_type, added_by, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                binds![
+                    id.clone(),
+                    new.organisation_id.to_owned(),
+                    new.url.to_owned(),
+                    new.language.to_owned(),
+                    new.event_type.to_owned(),
+                    new.added_by.to_owned(),
+                    now()
+                ],
+                "adding an event feed",
+            )
+            .await?;
+            audit::insert(backend, tx, &audit).await?;
+            Ok(Some(id.clone()))
+        })
+        .await
+    }
+
+    /// An organisation's feeds, oldest first.
+    pub async fn event_feeds_of(&self, organisation_id: &str) -> Result<Vec<EventFeed>, StorageError> {
+        let rows = self
+            .query_rows(
+                &format!("SELECT {FEED_COLUMNS} FROM event_feeds WHERE organisation_id = ? ORDER BY created_at, id"),
+                binds![organisation_id.to_owned()],
+                "listing event feeds",
+            )
+            .await?;
+        rows.iter().map(event_feed).collect()
+    }
+
+    /// Removes an organisation's feed (the events it brought stay); `false` when it has none
+    /// with that id.
+    pub async fn remove_event_feed(
+        &self,
+        organisation_id: &str,
+        id: &str,
+        audit: AuditEvent<'_>,
+    ) -> Result<bool, StorageError> {
+        transaction!(self, |backend, tx| {
+            let removed = exec(
+                backend,
+                tx,
+                "DELETE FROM event_feeds WHERE organisation_id = ? AND id = ?",
+                binds![organisation_id.to_owned(), id.to_owned()],
+                "removing an event feed",
+            )
+            .await?;
+            if removed > 0 {
+                audit::insert(backend, tx, &audit).await?;
+            }
+            Ok(removed > 0)
+        })
+        .await
+    }
+
+    /// Takes the feeds not fetched since `before` (or ever), marking them fetched at `now`:
+    /// another node asking meanwhile gets none of them.
+    pub async fn take_due_event_feeds(
+        &self,
+        before: DateTime<Utc>,
+        now_at: DateTime<Utc>,
+    ) -> Result<Vec<EventFeed>, StorageError> {
+        let rows = self
+            .query_rows(
+                &format!("SELECT {FEED_COLUMNS} FROM event_feeds WHERE fetched_at IS NULL OR fetched_at < ? ORDER BY fetched_at, id"),
+                binds![stamp(before)],
+                "finding due event feeds",
+            )
+            .await?;
+        let mut taken = Vec::new();
+        for feed in rows.iter().map(event_feed) {
+            let feed = feed?;
+            if self.take_event_feed(&feed.id, Some(before), now_at).await? {
+                taken.push(feed);
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Marks a feed fetched at `now`, if it was not fetched since `before` (any time when
+    /// `None`): whether this caller took it.
+    pub async fn take_event_feed(
+        &self,
+        id: &str,
+        before: Option<DateTime<Utc>>,
+        now_at: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        transaction!(self, |backend, tx| {
+            let taken =
+                match before {
+                    Some(before) => exec(
+                        backend,
+                        tx,
+                        "UPDATE event_feeds SET fetched_at = ? WHERE id = ? AND (fetched_at IS NULL OR fetched_at < ?)",
+                        binds![stamp(now_at), id.to_owned(), stamp(before)],
+                        "taking an event feed",
+                    )
+                    .await?,
+                    None => {
+                        exec(
+                            backend,
+                            tx,
+                            "UPDATE event_feeds SET fetched_at = ? WHERE id = ?",
+                            binds![stamp(now_at), id.to_owned()],
+                            "taking an event feed",
+                        )
+                        .await?
+                    }
+                };
+            Ok(taken == 1)
+        })
+        .await
+    }
+
+    /// Records what a fetch of a feed did.
+    pub async fn event_feed_fetched(&self, id: &str, outcome: &str) -> Result<(), StorageError> {
+        transaction!(self, |backend, tx| {
+            exec(
+                backend,
+                tx,
+                "UPDATE event_feeds SET outcome = ? WHERE id = ?",
+                binds![outcome.to_owned(), id.to_owned()],
+                "recording an event feed's fetch",
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 }

@@ -449,6 +449,7 @@ invalid-address-name = '{ $value }' is not an address name (lowercase letters, d
 invalid-too-many-links = at most { $max } links
 invalid-too-many-entries = at most { $max } entries
 invalid-duplicate = '{ $value }' is given more than once
+invalid-added-already = '{ $value }' is added already
 invalid-call-closed = the call { $topic } is closed
 invalid-already-partner = { $name } is a partner already
 invalid-manager-stays = the organisation that manages the consortium cannot leave it
@@ -1465,3 +1466,17 @@ mail-registration-rejected-body = Dear { $name },
     The organiser of { $title } ({ $when }) could not accept your registration.
 
     The event: { $link }
+event-feeds-title = Calendar feeds
+event-feeds-lead = The addresses of your organisation's own calendars (iCalendar, as Google Calendar, Outlook or Apple Calendar publish them). The hub imports them every six hours into your events, without duplicates; recurring events become one event per occurrence.
+event-feeds-none = No calendar feeds yet.
+event-feeds-not-yet = Not imported yet; within a few minutes, or now with the button.
+event-feeds-import = Import now
+event-feeds-remove = Remove
+event-feeds-add = Add a calendar feed
+event-feeds-field-url = The calendar's address
+event-feeds-field-url-hint = An http(s) address of an .ics calendar, e.g. the "public address in iCal format" of a Google calendar.
+event-feeds-field-language = Language of its titles
+event-feeds-field-type = List its events as
+event-feeds-imported = Imported: { $added } new, { $updated } changed, { $unchanged } unchanged, { $duplicates } already listed, { $skipped } left out (cancelled, untitled or outside the coming year).
+event-feeds-failed = Not imported, nothing changed: { $reason }
+organisation-event-feeds = Calendar feeds

@@ -449,6 +449,7 @@ invalid-address-name = '{ $value }' is geen adresnaam (kleine letters, cijfers e
 invalid-too-many-links = hoogstens { $max } links
 invalid-too-many-entries = hoogstens { $max } items
 invalid-duplicate = '{ $value }' staat er meer dan eens in
+invalid-added-already = '{ $value }' is al toegevoegd
 invalid-call-closed = de oproep { $topic } is gesloten
 invalid-already-partner = { $name } is al partner
 invalid-manager-stays = de organisatie die het consortium beheert kan het niet verlaten
@@ -1465,3 +1466,17 @@ mail-registration-rejected-body = Beste { $name },
     De organisator van { $title } ({ $when }) kon uw aanmelding niet accepteren.
 
     Het evenement: { $link }
+event-feeds-title = Agendafeeds
+event-feeds-lead = De adressen van de eigen agenda's van uw organisatie (iCalendar, zoals Google Agenda, Outlook of Apple Agenda ze publiceren). De hub importeert ze elke zes uur in uw evenementen, zonder dubbelingen; terugkerende afspraken worden één evenement per keer.
+event-feeds-none = Nog geen agendafeeds.
+event-feeds-not-yet = Nog niet geïmporteerd; binnen enkele minuten, of nu met de knop.
+event-feeds-import = Nu importeren
+event-feeds-remove = Verwijderen
+event-feeds-add = Een agendafeed toevoegen
+event-feeds-field-url = Het adres van de agenda
+event-feeds-field-url-hint = Een http(s)-adres van een .ics-agenda, bijvoorbeeld het "openbare adres in iCal-indeling" van een Google-agenda.
+event-feeds-field-language = Taal van de titels
+event-feeds-field-type = Toon de evenementen als
+event-feeds-imported = Geïmporteerd: { $added } nieuw, { $updated } gewijzigd, { $unchanged } ongewijzigd, { $duplicates } al vermeld, { $skipped } overgeslagen (geannuleerd, zonder titel of buiten het komende jaar).
+event-feeds-failed = Niet geïmporteerd, niets gewijzigd: { $reason }
+organisation-event-feeds = Agendafeeds

@@ -60,6 +60,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(introductions::pages::routes())
                 .merge(events::pages::routes())
                 .merge(events::agenda::routes())
+                .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
         )
@@ -72,6 +73,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(consortia::api::routes())
                 .merge(introductions::api::routes())
                 .merge(events::api::routes())
+                .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)
@@ -117,10 +119,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let refresher = tokio::spawn(keep_derived_content_current(state.clone()));
     let mail = tokio::spawn(deliver_mail(state.clone()));
+    let calendars = tokio::spawn(events::feeds::keep_feeds_current(state.clone()));
     let header_timeout = state.header_timeout;
     let served = connections::serve(listener, router(state), header_timeout, shutdown).await;
     refresher.abort();
     mail.abort();
+    calendars.abort();
     served
 }
 

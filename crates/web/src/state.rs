@@ -28,6 +28,9 @@ pub struct SiteConfig {
     /// The time, and the date in the region's time zone, by which calls open and close and
     /// items expire.
     pub clock: Clock,
+    /// Whether organisations' calendar feeds may be fetched from loopback and private
+    /// network addresses; off, so that a feed address cannot reach the hub's own network.
+    pub feeds_from_private_hosts: bool,
 }
 
 impl Default for SiteConfig {
@@ -38,6 +41,7 @@ impl Default for SiteConfig {
             contact_email: None,
             attachment_max_bytes: lshub_domain::access::attachment::DEFAULT_MAX_BYTES,
             clock: Clock::default(),
+            feeds_from_private_hosts: false,
         }
     }
 }

@@ -21,9 +21,17 @@ pub struct ImportArgs {
     /// do). Plain or gzip.
     path: String,
     /// For dcat: the organisation (its address name) that holds the datasets whose
-    /// publisher matches no organisation in the directory.
+    /// publisher matches no organisation in the directory. For ical: the organisation whose
+    /// calendar it is (required).
     #[arg(long)]
     organisation: Option<String>,
+    /// For ical: the language of the calendar's titles and descriptions (en or nl).
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// For ical: the type its events are listed as (lecture, meeting, conference,
+    /// matchmaking-day).
+    #[arg(long, default_value = "meeting")]
+    event_type: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -44,6 +52,9 @@ enum ImportKind {
     /// EU research projects and their participants from CORDIS (JSON lines of its XML
     /// edition); participants are then linked to the directory's organisations.
     Cordis,
+    /// An organisation's calendar (iCalendar, .ics): its events from a month ago to a year
+    /// ahead, each occurrence of a recurring one an event; all or none.
+    Ical,
 }
 
 /// Exit status when some records were rejected and the rest saved.
@@ -64,7 +75,8 @@ pub async fn run(
         None => (PathBuf::from(&args.path), None),
     };
     let db = crate::open_database(database_url).await?;
-    let encoder = model.load()?;
+    // Calendars are not embedded; the others load the model before anything is written.
+    let encoder = if matches!(args.kind, ImportKind::Ical) { None } else { model.load()? };
     let progress = TerminalProgress::new("saving");
     let result = match args.kind {
         ImportKind::Ror => lshub_import::import_ror(&db, &path, &progress).await,
@@ -74,6 +86,11 @@ pub async fn run(
         ImportKind::Duo => lshub_import::import_duo(&db, &path, &progress).await,
         ImportKind::Sssom => lshub_import::import_sssom(&db, &path, &progress).await,
         ImportKind::Cordis => lshub_import::import_cordis(&db, &path, &progress).await,
+        ImportKind::Ical => {
+            let imported = import_calendar(&db, &path, &args).await;
+            db.close().await;
+            return imported;
+        }
     };
     if let (Ok(_), ImportKind::Cordis) = (&result, args.kind) {
         let links = lshub_search::relink_participants(&db).await.context("linking participants")?;
@@ -108,6 +125,46 @@ pub async fn run(
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("importing {}", args.path))),
     }
+}
+
+/// Imports an organisation's calendar file; the search index follows on its own.
+async fn import_calendar(
+    db: &lshub_storage::Database,
+    path: &std::path::Path,
+    args: &ImportArgs,
+) -> anyhow::Result<ExitCode> {
+    let slug = args.organisation.as_deref().context("--organisation names whose calendar it is")?;
+    let organisation =
+        db.organisation_by_slug(slug).await?.ok_or_else(|| ImportError::NoSuchOrganisation(slug.to_owned()))?;
+    let language = lshub_domain::Language::from_tag(&args.language)
+        .filter(|l| l.code() == args.language)
+        .with_context(|| format!("--language {:?}: en or nl", args.language))?;
+    let event_type = lshub_domain::event::EventType::from_id(&args.event_type).with_context(|| {
+        format!("--event-type {:?}: lecture, meeting, conference or matchmaking-day", args.event_type)
+    })?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let clock = lshub_service::clock::Clock::default();
+    let now = clock.now();
+    let settings = lshub_import::ical::FeedSettings {
+        feed: args.path.clone(),
+        language,
+        event_type,
+        time_zone: clock.time_zone().to_owned(),
+        from: now - chrono::Duration::days(30),
+        until: now + chrono::Duration::days(366),
+    };
+    let progress = TerminalProgress::new("saving");
+    let report = lshub_import::ical::import_ical(db, &organisation, &text, &settings, &progress).await?;
+    println!(
+        "{}: {} inserted, {} updated, {} unchanged, {} already listed, {} left out",
+        args.path,
+        report.counts.added,
+        report.counts.updated,
+        report.counts.unchanged,
+        report.duplicates,
+        report.skipped
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Fetches `url` into a new folder, under a name whose extension says what syntax the server

@@ -59,6 +59,11 @@ pub struct ServeArgs {
     /// get it (behind a proxy, judged by the address from --trust-forwarded-for).
     #[arg(long, env = "LSHUB_METRICS_FOR_EVERYONE")]
     metrics_for_everyone: bool,
+    /// Fetch organisations' calendar feeds from loopback and private network addresses too
+    /// (an intranet calendar server); off, so that a feed address cannot reach the hub's own
+    /// network.
+    #[arg(long, env = "LSHUB_FEEDS_FROM_PRIVATE_HOSTS")]
+    feeds_from_private_hosts: bool,
     /// Sign-in attempts a client address may make per minute.
     #[arg(long, env = "LSHUB_LOGIN_RATE_LIMIT", default_value_t = RateLimits::default().login, value_parser = per_minute())]
     login_rate_limit: u32,
@@ -122,6 +127,7 @@ pub async fn run(
         contact_email,
         attachment_max_bytes: args.attachment_max_mb as usize * 1024 * 1024,
         clock,
+        feeds_from_private_hosts: args.feeds_from_private_hosts,
     };
     let state = AppState::open_with_model(db.clone(), site, encoder.clone())
         .await

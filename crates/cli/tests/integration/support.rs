@@ -162,6 +162,8 @@ fn boot(database_url: String) -> TestApp {
                 region: "Amsterdam".into(),
                 public_url: PUBLIC_URL.into(),
                 contact_email: Some(CONTACT_EMAIL.into()),
+                // The tests serve calendar feeds on loopback.
+                feeds_from_private_hosts: true,
                 ..SiteConfig::default()
             };
             let encoder = model();

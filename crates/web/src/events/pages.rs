@@ -305,7 +305,7 @@ async fn mine_page(
             slug: item.slug,
         })
         .collect();
-    let has_calendar = state.db.has_calendar_feed(&caller.user()?.id).await?;
+    let has_calendar = state.db.has_personal_calendar(&caller.user()?.id).await?;
     Ok(MinePage { csrf: auth.csrf.clone(), registrations, has_calendar, calendar_url, ctx })
 }
 

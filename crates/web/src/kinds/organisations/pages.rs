@@ -161,6 +161,8 @@ struct OrganisationPage {
     maintain_url: String,
     /// Where a member asks to be introduced to it.
     introduction_url: String,
+    /// Its upcoming events.
+    agenda_url: String,
     /// The datasets it holds (the first few) and how many there are in all.
     datasets: Vec<HeldDataset>,
     datasets_total: i64,
@@ -203,6 +205,7 @@ pub async fn show(
     }
     view.maintain_url = format!("/organisations/{}/claim", organisation.slug);
     view.introduction_url = format!("/introductions/new?organisation={}", organisation.slug);
+    view.agenda_url = format!("/agenda?organisation={}", organisation.slug);
     let held = ItemFilter {
         owner_id: Some(organisation.id.clone()),
         listed_on: Some(state.today()),
@@ -305,6 +308,7 @@ impl OrganisationPage {
             matches: Vec::new(),
             maintain_url: String::new(),
             introduction_url: String::new(),
+            agenda_url: String::new(),
             datasets: Vec::new(),
             datasets_total: 0,
             datasets_url: String::new(),

@@ -88,6 +88,13 @@ fn edit_page(ctx: PageContext, auth: &Auth, organisation: &Organisation, values:
         FormField::new("city", t.t("field-city"), "text").value(v.city).autocomplete("address-level2"),
     ];
     page.submit = t.t("edit-submit");
+    let feeds = lshub_domain::authorization::Action::ManageEventFeeds;
+    let organisation_resource = lshub_domain::authorization::Resource::Organisation { id: &organisation.id };
+    let page = if auth.caller().may(feeds, organisation_resource) {
+        page.link(&format!("/organisations/{}/event-feeds", organisation.slug), t.t("organisation-event-feeds"))
+    } else {
+        page
+    };
     page.link(&format!("/organisations/{}", organisation.slug), t.t("claim-back"))
 }
 
