@@ -301,6 +301,16 @@ const MATRIX: &[Row] = &[
     ("GET", "/feeds/agenda.ics", ALL),
     ("GET", "/organisations/{slug}/agenda.ics", ALL),
     ("GET", "/feeds/calendar/{secret}", ALL),
+    // An organisation's own calendar feeds: its partner staff and admins (no column is the
+    // partner staff of the matrix's organisation).
+    ("GET", "/organisations/{slug}/event-feeds", ADMINS),
+    ("POST", "/organisations/{slug}/event-feeds", ADMINS),
+    ("POST", "/organisations/{slug}/event-feeds/{id}/delete", ADMINS),
+    ("POST", "/organisations/{slug}/event-feeds/{id}/import", ADMINS),
+    ("GET", "/api/v1/organisations/{slug}/event-feeds", ADMINS),
+    ("POST", "/api/v1/organisations/{slug}/event-feeds", ADMINS),
+    ("DELETE", "/api/v1/organisations/{slug}/event-feeds/{id}", ADMINS),
+    ("POST", "/api/v1/organisations/{slug}/event-feeds/{id}/import", ADMINS),
     ("GET", "/healthz", ALL),
     ("GET", "/metrics", ALL),
     // Last: they end the sessions the rows above use.
@@ -347,6 +357,7 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("answer") => r#"{"answer":"accept"}"#.to_owned(),
             Some("outcome") => r#"{"side":"from","after":30,"outcome":"meeting"}"#.to_owned(),
             Some("decision") => r#"{"decision":"approve"}"#.to_owned(),
+            Some("event-feeds") => r#"{"url":"https://calendar.example.org/matrix.ics","language":"en","type":"meeting"}"#.to_owned(),
             Some("introductions") => {
                 format!(r#"{{"from":"{ORGANISATION}","organisation":"no-such-organisation","message":"m"}}"#)
             }

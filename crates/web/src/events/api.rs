@@ -173,7 +173,7 @@ pub struct DecisionBody {
         (status = 200, description = "Decided", body = RegistrationWire),
         (status = 403, description = "Not an organiser", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The registration is not waiting for a decision", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither approve nor reject", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "Neither approve nor reject", body = Problem, content_type = "application/problem+json")
     ))]
 pub async fn decide(
     State(state): State<AppState>,

@@ -483,7 +483,7 @@ pub struct EventFeedBody {
     responses(
         (status = 201, description = "Added", body = EventFeedWire),
         (status = 403, description = "Not the organisation's partner staff", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "A field is wrong, or the address is added already", body = Problem, content_type = "application/problem+json")
     ))]
 pub async fn api_add(
     State(state): State<AppState>,
@@ -537,4 +537,44 @@ pub async fn api_import(
     let outcome = import_feed(&state, &organisation, &feed).await;
     let status = if matches!(outcome, Outcome::Failed(_)) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, Json(FeedImportWire::from(&outcome))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hubs_own_network_is_private() {
+        for address in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(private(address.parse().expect("an address")), "{address}");
+        }
+        for address in ["145.97.39.155", "2001:610:1:40ba:145:100:190:243"] {
+            assert!(!private(address.parse().expect("an address")), "{address}");
+        }
+    }
+
+    #[test]
+    fn outcomes_read_back_as_stored() {
+        let imported = Outcome::Imported(FeedReport {
+            counts: lshub_storage::content::ImportedCounts { added: 3, updated: 1, unchanged: 7 },
+            duplicates: 2,
+            skipped: 4,
+        });
+        let failed = Outcome::Failed("line 8: BEGIN:VEVENT is never closed".into());
+        for outcome in [imported, failed] {
+            assert_eq!(Outcome::read(&outcome.stored()), Some(outcome));
+        }
+        assert_eq!(Outcome::read("ok 1 2"), None);
+    }
 }
