@@ -74,6 +74,7 @@ async fn change(
         RegistrationChange::Cancel { .. } => ("event.registration-cancelled", String::new()),
         RegistrationChange::Approve { registration_id } => ("event.registration-approved", registration_id.to_owned()),
         RegistrationChange::Reject { registration_id } => ("event.registration-rejected", registration_id.to_owned()),
+        RegistrationChange::Settle => ("event.waiting-list-moved", String::new()),
     };
     let letters = |registration: &StoredRegistration| compose(registration, &event.item);
     let audit = caller.event(action, &event.item.slug, detail);
@@ -134,6 +135,36 @@ pub async fn decide(
         RegistrationChange::Reject { registration_id }
     };
     change(db, caller, &event, change_made, now, compose).await
+}
+
+/// Gives the seats a larger capacity freed to those waiting, earliest first, with a mail to
+/// each; run by the hub's periodic work. How many got a seat.
+pub async fn settle_waiting_lists(
+    db: &Database,
+    now: DateTime<Utc>,
+    compose: Compose<'_>,
+) -> Result<usize, ServiceError> {
+    let mut seated = 0;
+    for event_id in db.events_with_waiting_lists().await? {
+        let Some(item) = db.item_by_id::<Event>(&event_id).await? else { continue };
+        let event = organised(db, &item.slug).await?;
+        let letters = |registration: &StoredRegistration| compose(registration, &event.item);
+        let audit = lshub_storage::audit::AuditEvent {
+            actor_id: None,
+            actor_label: "the hub",
+            action: "event.waiting-list-moved",
+            subject: &event.item.slug,
+            detail: String::new(),
+            client: "",
+        };
+        // Nobody changes a registration here: only the waiting list moves.
+        let nobody = "";
+        match db.change_registration(event.seats(), RegistrationChange::Settle, nobody, now, &letters, audit).await? {
+            Ok(changed) => seated += changed.len(),
+            Err(refusal) => return Err(ServiceError::RegistrationRefused(refusal)),
+        }
+    }
+    Ok(seated)
 }
 
 /// The caller's latest registration for the event, if they ever registered.

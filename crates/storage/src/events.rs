@@ -49,6 +49,8 @@ pub enum RegistrationChange<'a> {
     Approve { registration_id: &'a str },
     /// The organiser refuses a registration that holds no seat.
     Reject { registration_id: &'a str },
+    /// Nothing but the waiting list moving up into seats a larger capacity freed.
+    Settle,
 }
 
 /// A mail to one registrant whose registration changed.
@@ -191,6 +193,7 @@ impl Database {
                 )
             };
             let subject = match change {
+                RegistrationChange::Settle => None,
                 RegistrationChange::Register { user_id } => {
                     let (text, values) = active_of(user_id);
                     let active = rows_in(backend, tx, &text, values).await?.into_iter().next();
@@ -217,7 +220,7 @@ impl Database {
                         "registering",
                     )
                     .await?;
-                    id
+                    Some(id)
                 }
                 RegistrationChange::Cancel { user_id } => {
                     let (text, values) = active_of(user_id);
@@ -228,7 +231,7 @@ impl Database {
                         Ok(outcome) => set_state(backend, tx, &active.id, outcome.state, Some(by), &at).await?,
                         Err(refusal) => return Ok(Err(refusal)),
                     }
-                    active.id
+                    Some(active.id)
                 }
                 RegistrationChange::Approve { registration_id } | RegistrationChange::Reject { registration_id } => {
                     let Some(current) = rows_in(
@@ -250,10 +253,12 @@ impl Database {
                         Ok(state) => set_state(backend, tx, &current.id, state, Some(by), &at).await?,
                         Err(refusal) => return Ok(Err(refusal)),
                     }
-                    current.id
+                    Some(current.id)
                 }
             };
-            changed.insert(0, subject);
+            if let Some(subject) = subject {
+                changed.insert(0, subject);
+            }
             changed.extend(promote(backend, tx, event, &at).await?);
             let mut out = Vec::new();
             for id in &changed {
@@ -265,10 +270,25 @@ impl Database {
                 let mail = Mail { recipient: &registration.email, subject: &letter.subject, body: &letter.body };
                 queue_message(backend, tx, mail, None, letter.attachment.as_ref()).await?;
             }
-            audit::insert(backend, tx, &audit).await?;
+            if !out.is_empty() {
+                audit::insert(backend, tx, &audit).await?;
+            }
             Ok(Ok(out))
         })
         .await
+    }
+
+    /// Events (ids) where some wait for a seat while seats may be free: those whose waiting
+    /// list a larger capacity could move.
+    pub async fn events_with_waiting_lists(&self) -> Result<Vec<String>, StorageError> {
+        let rows = self
+            .query_rows(
+                "SELECT DISTINCT event_id FROM event_registrations WHERE state = 'waitlisted' ORDER BY event_id",
+                Vec::new(),
+                "finding waiting lists",
+            )
+            .await?;
+        rows.iter().map(|row| row.try_get::<String, _>("event_id").context("finding waiting lists")).collect()
     }
 
     /// Seats taken and registrants waiting for one, now.

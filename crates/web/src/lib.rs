@@ -202,6 +202,7 @@ async fn deliver_mail(state: AppState) {
             remind_of_expiry(&state).await;
             kinds::calls::send_alerts(&state).await;
             introductions::run_due(&state).await;
+            events::settle_waiting_lists(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }

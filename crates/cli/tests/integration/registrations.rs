@@ -115,6 +115,19 @@ async fn the_waiting_list_moves_up_and_every_change_is_mailed(hub: Hub) {
     let back = service::register(&hub.db, &people[1], &slug, now, &compose).await.expect("registered again");
     assert_eq!(back.state, Waitlisted);
 
+    // The organiser adds a seat: the first who waits gets it, and a mail.
+    mails(&hub).await;
+    let draft = EventDraft { capacity: "3".into(), ..lshub_domain::content::Written::to_draft(&item.record) };
+    let current = hub.db.item::<Event>(&slug).await.expect("read").expect("the event");
+    let lifetime = lshub_service::content::Lifetime { expires_on: None };
+    let today = lshub_service::clock::Clock::default().today();
+    lshub_service::content::edit::<Event>(&hub.db, &organiser, &slug, current.revision, draft, lifetime, today)
+        .await
+        .expect("a seat more");
+    assert_eq!(service::settle_waiting_lists(&hub.db, now, &compose).await.expect("settled"), 1);
+    assert_eq!(mails(&hub).await, [(email(&people[3]), format!("confirmed: {slug}"))]);
+    assert_eq!(service::settle_waiting_lists(&hub.db, now, &compose).await.expect("settled"), 0, "once");
+
     // The deadlines: no cancelling after 25 March 12:00, no registering from the start.
     let late = service::cancel(&hub.db, &people[0], &slug, at(25, 13), &compose).await;
     assert!(matches!(late, Err(ServiceError::RegistrationRefused(RegistrationRefusal::CancellationClosed))));

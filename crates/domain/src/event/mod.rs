@@ -220,6 +220,13 @@ impl Written for Event {
         Some(self.language)
     }
 
+    /// Keeps where an imported event came from through a member's edits, and that it takes
+    /// whole days while its times stay those days' midnights.
+    fn carry_over(&mut self, previous: &Self) {
+        self.source.clone_from(&previous.source);
+        self.all_day = previous.all_day && (self.starts_at, self.ends_at) == (previous.starts_at, previous.ends_at);
+    }
+
     fn facets(&self) -> Vec<(&'static str, String)> {
         let mut facets = vec![("type", self.event_type.id().to_owned()), ("language", self.language.code().to_owned())];
         // A later import finds the event by its UID in its feed.

@@ -111,3 +111,15 @@ pub(crate) fn state_label(t: &crate::i18n::Translator, state: RegistrationState)
 pub(crate) fn now(state: &AppState) -> DateTime<Utc> {
     state.site.clock.now()
 }
+
+/// Seats a larger capacity freed go to those who waited; run by the mail worker.
+pub(crate) async fn settle_waiting_lists(state: &AppState) {
+    match lshub_service::events::settle_waiting_lists(&state.db, now(state), &compose(state)).await {
+        Ok(0) => {}
+        Ok(seated) => {
+            tracing::info!(seated, "waiting lists moved up");
+            state.accounts.mail_queued.notify_one();
+        }
+        Err(e) => tracing::error!(error = %e, "moving waiting lists up failed"),
+    }
+}
