@@ -57,6 +57,9 @@ enum Command {
     /// Measure search and matchmaking against SQLite FTS5 and PostgreSQL full-text search,
     /// at the real data size and with synthetic organisations (never the hub's database).
     Bench(commands::bench::BenchArgs),
+    /// Measure the scheduler of a matchmaking day's one-to-one meetings against taking the
+    /// requests in the order they came.
+    BenchMeetings(commands::bench_meetings::BenchMeetingsArgs),
     /// Operator tasks on accounts, e.g. `lshub admin grant EMAIL --role admin`.
     Admin(commands::admin::AdminArgs),
     /// Compute the sentence vectors the database lacks and check that the index builds.
@@ -172,6 +175,7 @@ fn main() -> ExitCode {
             Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
+            Command::BenchMeetings(args) => commands::bench_meetings::run(args).map(|()| ExitCode::SUCCESS),
             Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => {
                 commands::search::run(&url, args, &model, clock.today()).await.map(|()| ExitCode::SUCCESS)

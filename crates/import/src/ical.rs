@@ -547,12 +547,15 @@ pub async fn import_ical(
         .collect();
     let mut report = FeedReport { skipped: read.skipped, ..FeedReport::default() };
     let mut items = Vec::new();
+    let mut keys = HashSet::new();
     for event in read.events {
-        if known.contains(&(lshub_domain::text::fold(event.title()), event.starts_at)) {
+        let key = event.source.as_ref().map(EventSource::key).unwrap_or_default();
+        // A feed that lists one event twice (the same UID and occurrence) brings it once.
+        let listed = known.contains(&(lshub_domain::text::fold(event.title()), event.starts_at));
+        if listed || !keys.insert(key.clone()) {
             report.duplicates += 1;
             continue;
         }
-        let key = event.source.as_ref().map(EventSource::key).unwrap_or_default();
         items.push(ImportedItem {
             owner_id: owner.id.clone(),
             key: (SOURCE_FACET, key),

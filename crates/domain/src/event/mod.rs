@@ -2,6 +2,7 @@
 //! place, their start and end in a named time zone, the organisations that organise them,
 //! and how they take registrations ([`registration`]).
 
+pub mod meetings;
 pub mod registration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};

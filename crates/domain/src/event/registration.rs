@@ -103,6 +103,16 @@ impl RegistrationRules {
         }
     }
 
+    /// Whether registrations are taken at `now`: until the deadline, and never from the start.
+    pub fn is_open(&self, now: DateTime<Utc>, starts_at: DateTime<Utc>) -> bool {
+        now < self.closes_at.unwrap_or(starts_at).min(starts_at)
+    }
+
+    /// Whether registrations can be cancelled at `now`.
+    pub fn is_cancellable(&self, now: DateTime<Utc>, starts_at: DateTime<Utc>) -> bool {
+        now < self.cancellable_until.unwrap_or(starts_at).min(starts_at)
+    }
+
     /// A new registration, `confirmed` seats being taken; `active` is the person's current
     /// registration for the event, if any.
     pub fn register(
@@ -112,7 +122,7 @@ impl RegistrationRules {
         confirmed: u32,
         active: Option<RegistrationState>,
     ) -> Result<RegistrationState, RegistrationRefusal> {
-        if now >= self.closes_at.unwrap_or(starts_at).min(starts_at) {
+        if !self.is_open(now, starts_at) {
             return Err(RegistrationRefusal::Closed);
         }
         if active.is_some_and(RegistrationState::is_active) {
@@ -133,7 +143,7 @@ impl RegistrationRules {
         if !state.is_active() {
             return Err(RegistrationRefusal::Ended);
         }
-        if now >= self.cancellable_until.unwrap_or(starts_at).min(starts_at) {
+        if !self.is_cancellable(now, starts_at) {
             return Err(RegistrationRefusal::CancellationClosed);
         }
         let confirmed = if state == RegistrationState::Confirmed { confirmed.saturating_sub(1) } else { confirmed };

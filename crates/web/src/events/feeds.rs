@@ -149,6 +149,14 @@ async fn fetch(state: &AppState, address: &str) -> Result<String, String> {
         .send()
         .await
         .map_err(|e| format!("{address} did not answer: {e}"))?;
+    if response.status().is_redirection() {
+        // Each address fetched is checked first; a move is followed by adding its target.
+        let target = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or("?");
+        return Err(format!(
+            "{address} answered {}: the calendar has moved to {target}; add that address",
+            response.status()
+        ));
+    }
     if !response.status().is_success() {
         return Err(format!("{address} answered {}", response.status()));
     }

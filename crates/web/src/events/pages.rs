@@ -114,8 +114,7 @@ async fn registration_page(
     let at = now(state);
     let starts = event.item.record.starts_at;
     let active = own.as_ref().is_some_and(|r| r.state.is_active());
-    let open = at < rules.closes_at.unwrap_or(starts).min(starts);
-    let cancellable = at < rules.cancellable_until.unwrap_or(starts).min(starts);
+    let (open, cancellable) = (rules.is_open(at, starts), rules.is_cancellable(at, starts));
     Ok(RegistrationPage {
         csrf: auth.csrf.clone(),
         event: heading(t, &event),
