@@ -53,15 +53,20 @@ const COLUMNS: [Organisations; 8] = [
 
 impl Database {
     pub async fn organisation_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StorageError> {
+        self.organisation_where(Organisations::Slug, slug).await
+    }
+
+    pub async fn organisation_by_id(&self, id: &str) -> Result<Option<Organisation>, StorageError> {
+        self.organisation_where(Organisations::Id, id).await
+    }
+
+    async fn organisation_where(&self, key: Organisations, value: &str) -> Result<Option<Organisation>, StorageError> {
         // No key holds NUL (PostgreSQL text cannot), and PostgreSQL refuses it as a parameter.
-        if slug.contains('\0') {
+        if value.contains('\0') {
             return Ok(None);
         }
-        let query = Query::select()
-            .columns(COLUMNS)
-            .from(Organisations::Table)
-            .and_where(Expr::col(Organisations::Slug).eq(slug))
-            .to_owned();
+        let query =
+            Query::select().columns(COLUMNS).from(Organisations::Table).and_where(Expr::col(key).eq(value)).to_owned();
         self.fetch_optional(query, "reading an organisation").await?.as_ref().map(organisation_from_row).transpose()
     }
 

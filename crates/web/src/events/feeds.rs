@@ -212,8 +212,8 @@ pub(crate) async fn keep_feeds_current(state: AppState) {
             }
         };
         for feed in due {
-            let organisation = match state.db.all_organisations().await {
-                Ok(all) => all.into_iter().find(|o| o.id == feed.organisation_id),
+            let organisation = match state.db.organisation_by_id(&feed.organisation_id).await {
+                Ok(organisation) => organisation,
                 Err(e) => {
                     tracing::error!(error = %e, "reading a feed's organisation failed");
                     continue;
