@@ -103,6 +103,9 @@ pub enum Action {
     Introduction(IntroductionAction),
     /// Something done to registrations for an event ([`Resource::Event`]).
     Registration(RegistrationAction),
+    /// Something done about one-to-one meetings at a matchmaking day: taking part
+    /// ([`Resource::Event`]) or one request ([`Resource::Meeting`]).
+    Meeting(MeetingAction),
     /// Add, remove and import an organisation's own iCalendar feeds
     /// ([`Resource::Organisation`]): the staff of a partner organisation who hold the
     /// partner role, and admins.
@@ -119,6 +122,21 @@ pub enum RegistrationAction {
     /// See who registered, with their addresses, and approve or refuse registrations: the
     /// members of the event's owner or of an organising organisation, and admins.
     Organise,
+}
+
+/// What can be done about one-to-one meetings. Their dashboard and attendance belong to
+/// the event's organisers ([`RegistrationAction::Organise`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MeetingAction {
+    /// Publish a profile, see the others' and ask for meetings: those who hold a confirmed
+    /// seat (the service names them as `registrant`).
+    TakePart,
+    /// See a request: its two sides and the event's organisers.
+    Read,
+    /// Accept or decline: the one asked.
+    Answer,
+    /// Withdraw a request or call off a meeting: either side.
+    CallOff,
 }
 
 /// What can be done to one introduction.
@@ -232,6 +250,13 @@ pub enum Resource<'a> {
         organisers: &'a [String],
         registrant: Option<&'a str>,
     },
+    /// A meeting request at a matchmaking day: the event's organisers and the two sides
+    /// (user ids).
+    Meeting {
+        organisers: &'a [String],
+        requester: &'a str,
+        recipient: &'a str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,7 +325,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
                 TokenScope::Read
             }
             Action::RequestIntroduction | Action::BrokerIntroductions | Action::Introduction(_) => TokenScope::Write,
-            Action::Registration(_) | Action::ManageEventFeeds => TokenScope::Write,
+            Action::Meeting(MeetingAction::Read) => TokenScope::Read,
+            Action::Registration(_) | Action::Meeting(_) | Action::ManageEventFeeds => TokenScope::Write,
             Action::OpenConsortium | Action::Consortium(_) | Action::SetEligibilityRules => TokenScope::Write,
             Action::Content(ContentAction::ReadUnpublished) => TokenScope::Read,
             Action::Content(_) => TokenScope::Write,
@@ -348,6 +374,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         Action::Consortium(action) => decide_consortium(user, action, resource),
         Action::Introduction(action) => decide_introduction(user, action, resource),
         Action::Registration(action) => decide_registration(user, action, resource),
+        Action::Meeting(action) => decide_meeting(user, action, resource),
         Action::ManageEventFeeds => match resource {
             _ if user.role == Role::Admin => Allow,
             Resource::Organisation { id }
@@ -457,6 +484,31 @@ fn decide_registration(user: &Principal, action: RegistrationAction, resource: R
         RegistrationAction::Organise => {
             user.role == Role::Admin || user.organisations.iter().any(|o| organisers.contains(o))
         }
+    };
+    if !allowed {
+        Decision::Deny(Denial::Forbidden)
+    } else if user.state != AccountState::Verified {
+        Decision::Deny(Denial::EmailNotVerified)
+    } else {
+        Decision::Allow
+    }
+}
+
+/// Taking part is for those with a confirmed seat; a request is its two sides', and its
+/// event's organisers may read it. Nobody else learns who asked whom.
+fn decide_meeting(user: &Principal, action: MeetingAction, resource: Resource<'_>) -> Decision {
+    let me = user.user_id.as_str();
+    let allowed = match (action, resource) {
+        (MeetingAction::TakePart, Resource::Event { registrant, .. }) => registrant == Some(me),
+        (MeetingAction::Read, Resource::Meeting { organisers, requester, recipient }) => {
+            requester == me
+                || recipient == me
+                || user.role == Role::Admin
+                || user.organisations.iter().any(|o| organisers.contains(o))
+        }
+        (MeetingAction::Answer, Resource::Meeting { recipient, .. }) => recipient == me,
+        (MeetingAction::CallOff, Resource::Meeting { requester, recipient, .. }) => requester == me || recipient == me,
+        _ => false,
     };
     if !allowed {
         Decision::Deny(Denial::Forbidden)
@@ -816,6 +868,35 @@ mod consortium_tests {
         assert!(decide(&actor(Role::Member, &["org-b"], verified), organise, event(None)).is_allowed());
         assert!(!decide(&actor(Role::Partner, &["org-c"], verified), organise, event(None)).is_allowed());
         assert!(decide(&actor(Role::Admin, &[], verified), organise, event(None)).is_allowed());
+    }
+
+    #[test]
+    fn meetings_are_for_participants_and_their_two_sides() {
+        let verified = AccountState::Verified;
+        let organisers = ["org-a".to_owned()];
+        let take_part = Action::Meeting(MeetingAction::TakePart);
+        let seated = Resource::Event { organisers: &organisers, registrant: Some("u") };
+        let anyone = actor(Role::Member, &[], verified);
+        assert!(decide(&anyone, take_part, seated).is_allowed());
+        let unseated = Resource::Event { organisers: &organisers, registrant: None };
+        assert!(!decide(&anyone, take_part, unseated).is_allowed(), "no confirmed seat");
+        assert!(!decide(&actor(Role::Admin, &[], verified), take_part, unseated).is_allowed(), "admins do not meet");
+        let asked = Resource::Meeting { organisers: &organisers, requester: "other", recipient: "u" };
+        let asking = Resource::Meeting { organisers: &organisers, requester: "u", recipient: "other" };
+        let theirs = Resource::Meeting { organisers: &organisers, requester: "x", recipient: "y" };
+        let [read, answer, call_off] =
+            [MeetingAction::Read, MeetingAction::Answer, MeetingAction::CallOff].map(Action::Meeting);
+        assert!(decide(&anyone, answer, asked).is_allowed());
+        assert!(!decide(&anyone, answer, asking).is_allowed(), "the one who asked does not answer");
+        assert!(decide(&anyone, call_off, asking).is_allowed() && decide(&anyone, call_off, asked).is_allowed());
+        assert!(!decide(&anyone, read, theirs).is_allowed());
+        assert!(decide(&actor(Role::Member, &["org-a"], verified), read, theirs).is_allowed(), "organisers read");
+        assert!(!decide(&actor(Role::Member, &["org-a"], verified), answer, theirs).is_allowed());
+        assert_eq!(
+            decide(&actor(Role::Member, &[], AccountState::Unverified), answer, asked),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
+        assert_eq!(decide(&Actor::visitor(), read, asked), Decision::Deny(Denial::SignInRequired));
     }
 
     #[test]

@@ -506,6 +506,7 @@ pub fn read_feed(text: &str, settings: &FeedSettings) -> Result<ReadFeed, FeedEr
                 },
                 all_day: event.all_day,
                 source: Some(EventSource { feed: settings.feed.clone(), uid: event.uid.clone(), occurrence }),
+                meetings: None,
             });
         }
     }

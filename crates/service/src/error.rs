@@ -22,6 +22,9 @@ pub enum ServiceError {
     /// The event's registration rules refused the change.
     #[error(transparent)]
     RegistrationRefused(lshub_domain::event::RegistrationRefusal),
+    /// The matchmaking day's rules refused a meeting request or its change.
+    #[error(transparent)]
+    MeetingRefused(lshub_domain::event::meetings::MeetingRefusal),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// Someone saved a newer version since the caller loaded it; nothing was written.

@@ -27,7 +27,7 @@ pub struct Organised {
 }
 
 impl Organised {
-    fn resource<'a>(&'a self, registrant: Option<&'a str>) -> Resource<'a> {
+    pub(crate) fn resource<'a>(&'a self, registrant: Option<&'a str>) -> Resource<'a> {
         Resource::Event { organisers: &self.organisers, registrant }
     }
 

@@ -11,6 +11,7 @@ pub mod content;
 mod error;
 pub mod events;
 pub mod introductions;
+pub mod meetings;
 pub mod profile;
 pub mod sign_in;
 

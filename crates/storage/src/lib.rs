@@ -20,6 +20,7 @@ mod error;
 pub mod events;
 pub mod introductions;
 pub mod leads;
+pub mod meetings;
 pub mod memberships;
 mod migrations;
 mod organisations;

@@ -53,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "event registrations",
         sql: include_str!("../migrations/0019_event_registrations.sql"),
     },
+    Migration { version: 20, name: "meetings", sql: include_str!("../migrations/0020_meetings.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -1480,3 +1480,106 @@ event-feeds-field-type = List its events as
 event-feeds-imported = Imported: { $added } new, { $updated } changed, { $unchanged } unchanged, { $duplicates } already listed, { $skipped } left out (cancelled, untitled or outside the coming year).
 event-feeds-failed = Not imported, nothing changed: { $reason }
 organisation-event-feeds = Calendar feeds
+
+## One-to-one meetings at matchmaking days
+kind-event-field-meeting_minutes = Meeting length (minutes)
+kind-event-field-meeting_minutes-hint = Matchmaking days only: how long each one-to-one meeting lasts, from 5 to 240; empty for 20. Slots run from the start to the end.
+kind-event-field-meeting_tables = Meeting tables
+kind-event-field-meeting_tables-hint = Matchmaking days only: how many meetings can be held at once; empty for 10.
+meetings-title = One-to-one meetings
+meetings-lead = Participants with a confirmed seat publish a short profile, ask each other for meetings and get a personal agenda.
+meetings-link = Profiles and meeting requests
+meetings-grid = { $minutes }-minute meetings, { $slots } slots, { $tables } tables
+meetings-participants-only = Only participants with a confirmed seat take part in the one-to-one meetings. Register for the event first; once your seat is confirmed you can publish a profile and ask others.
+meetings-register = Registration
+meetings-profile-edit = Edit my profile
+meetings-profile-create = Publish my profile
+meetings-profile-first = Publish your profile first: the others see it, and you can ask for meetings once it is there.
+meetings-agenda-link = My agenda
+meetings-requests = My requests
+meetings-requests-none = No meeting requests yet.
+meetings-asked-by-me = You asked { $name }
+meetings-asked-me = { $name } asked you
+meetings-table = table { $table }
+meetings-to-answer = waiting for your answer
+meetings-participants = Participants
+meetings-participants-none = No other participant has published a profile yet.
+meetings-open-request = Your request
+meetings-message-to = A short message to { $name } (optional)
+meetings-ask = Ask { $name } for a meeting
+meetings-dashboard-title = Meetings dashboard
+meetings-request-title = Meeting request
+meetings-requester = Asked by
+meetings-recipient = Asked
+meetings-state = State
+meetings-when = When
+meetings-message = Message
+meetings-contact = Address of { $name }
+meetings-contact-hidden = Addresses are shared once the meeting is accepted.
+meetings-no-slot-left = You two have no free slot left in common; decline, or call off another meeting first.
+meetings-slot = Time slot
+meetings-slot-hint = The slots in which you are both free and a table is; the first free table is yours.
+meetings-accept = Accept
+meetings-decline = Decline
+meetings-withdraw = Withdraw my request
+meetings-call-off = Call the meeting off
+meetings-agenda-title = My meetings at { $event }
+meetings-agenda-none = No accepted meetings yet.
+meetings-table-column = Table
+meetings-with = With
+meetings-agenda-ics = Add to my calendar (.ics)
+meetings-agenda-pdf = Print (PDF)
+meetings-agenda-line = { $time }, table { $table }: { $name }
+meetings-no-shows = No-shows
+meetings-attendance = Attendance
+meetings-attendance-save = Save
+meetings-profile-title = My profile for the meetings
+meetings-profile-intro = The other participants see your name and this profile. Your e-mail address reaches only those whose meeting you accept, or who accept yours.
+meetings-profile-organisation = Organisation
+meetings-profile-offers = What I offer
+meetings-profile-offers-hint = Expertise, a technology, data, facilities: what others could meet you for.
+meetings-profile-seeks = Whom I want to meet
+meetings-profile-seeks-hint = Partners, expertise or investors you are looking for.
+meetings-profile-save = Publish
+meeting-state-pending = Waiting for an answer
+meeting-state-accepted = Accepted
+meeting-state-declined = Declined
+meeting-state-expired = Expired without an answer
+meeting-state-cancelled = Called off
+meeting-attendance-met = Both came
+meeting-attendance-requester-absent = The one who asked did not come
+meeting-attendance-recipient-absent = The one asked did not come
+meeting-attendance-both-absent = Neither came
+meeting-refused-not-matchmaking-day = This event has no one-to-one meetings.
+meeting-refused-no-profile = Only participants who published a profile ask and are asked: publish yours first.
+meeting-refused-asked-self = You cannot ask yourself for a meeting.
+meeting-refused-asked-already = You two have an open or accepted request already.
+meeting-refused-answers-closed = Requests are made and answered until a day before the event; that time has passed.
+meeting-refused-not-pending = This request no longer waits for an answer.
+meeting-refused-no-such-slot = There is no such time slot.
+meeting-refused-busy = One of you has a meeting in that slot already; choose another.
+meeting-refused-no-table = Every table is taken in that slot; choose another.
+meeting-refused-not-accepted = Only an accepted meeting has a slot and attendance.
+meeting-refused-not-started = Attendance is entered once the event has begun.
+meeting-refused-begun = The event has begun.
+meeting-calendar-summary = Meeting with { $name } ({ $event })
+meeting-calendar-location = { $place }, table { $table }
+mail-meeting-asked-subject = { $name } asks to meet you at { $event }
+mail-meeting-asked-body = { $name } would like a one-to-one meeting with you at { $event }.
+
+    { $message }
+
+    Accept (choosing a time) or decline: { $link }
+    Unanswered requests expire a day before the event.
+mail-meeting-accepted-subject = Meeting accepted: { $name } at { $event }
+mail-meeting-accepted-body = { $name } accepted your request. You meet at { $time }, table { $table }, at { $event }.
+
+    The meeting is attached for your calendar. Your agenda: { $link }
+mail-meeting-declined-subject = Meeting declined: { $name } at { $event }
+mail-meeting-declined-body = { $name } declined your request for a meeting at { $event }.
+
+    The request: { $link }
+mail-meeting-called-off-subject = Meeting called off: { $name } at { $event }
+mail-meeting-called-off-body = { $name } called off the meeting with you at { $event }.
+
+    The request: { $link }

@@ -1480,3 +1480,106 @@ event-feeds-field-type = Toon de evenementen als
 event-feeds-imported = Geïmporteerd: { $added } nieuw, { $updated } gewijzigd, { $unchanged } ongewijzigd, { $duplicates } al vermeld, { $skipped } overgeslagen (geannuleerd, zonder titel of buiten het komende jaar).
 event-feeds-failed = Niet geïmporteerd, niets gewijzigd: { $reason }
 organisation-event-feeds = Agendafeeds
+
+## Een-op-eengesprekken op matchmakingdagen
+kind-event-field-meeting_minutes = Duur van een gesprek (minuten)
+kind-event-field-meeting_minutes-hint = Alleen matchmakingdagen: hoe lang elk een-op-eengesprek duurt, van 5 tot 240; leeg voor 20. De tijdvakken lopen van begin tot eind.
+kind-event-field-meeting_tables = Gesprekstafels
+kind-event-field-meeting_tables-hint = Alleen matchmakingdagen: hoeveel gesprekken tegelijk kunnen; leeg voor 10.
+meetings-title = Een-op-eengesprekken
+meetings-lead = Deelnemers met een bevestigde plaats publiceren een kort profiel, vragen elkaar om een gesprek en krijgen een persoonlijke agenda.
+meetings-link = Profielen en gespreksverzoeken
+meetings-grid = Gesprekken van { $minutes } minuten, { $slots } tijdvakken, { $tables } tafels
+meetings-participants-only = Alleen deelnemers met een bevestigde plaats doen mee aan de een-op-eengesprekken. Meld u eerst aan voor het evenement; is uw plaats bevestigd, dan kunt u een profiel publiceren en anderen vragen.
+meetings-register = Aanmelding
+meetings-profile-edit = Mijn profiel bewerken
+meetings-profile-create = Mijn profiel publiceren
+meetings-profile-first = Publiceer eerst uw profiel: de anderen zien het, en daarna kunt u om gesprekken vragen.
+meetings-agenda-link = Mijn agenda
+meetings-requests = Mijn verzoeken
+meetings-requests-none = Nog geen gespreksverzoeken.
+meetings-asked-by-me = U vroeg { $name }
+meetings-asked-me = { $name } vroeg u
+meetings-table = tafel { $table }
+meetings-to-answer = wacht op uw antwoord
+meetings-participants = Deelnemers
+meetings-participants-none = Nog geen andere deelnemer heeft een profiel gepubliceerd.
+meetings-open-request = Uw verzoek
+meetings-message-to = Een kort bericht aan { $name } (niet verplicht)
+meetings-ask = { $name } om een gesprek vragen
+meetings-dashboard-title = Overzicht van de gesprekken
+meetings-request-title = Gespreksverzoek
+meetings-requester = Gevraagd door
+meetings-recipient = Gevraagd
+meetings-state = Status
+meetings-when = Wanneer
+meetings-message = Bericht
+meetings-contact = Adres van { $name }
+meetings-contact-hidden = Adressen worden gedeeld zodra het gesprek is geaccepteerd.
+meetings-no-slot-left = U hebt samen geen vrij tijdvak meer; wijs af, of zeg eerst een ander gesprek af.
+meetings-slot = Tijdvak
+meetings-slot-hint = De tijdvakken waarin u beiden vrij bent en er een tafel is; de eerste vrije tafel is voor u.
+meetings-accept = Accepteren
+meetings-decline = Afwijzen
+meetings-withdraw = Mijn verzoek intrekken
+meetings-call-off = Het gesprek afzeggen
+meetings-agenda-title = Mijn gesprekken op { $event }
+meetings-agenda-none = Nog geen geaccepteerde gesprekken.
+meetings-table-column = Tafel
+meetings-with = Met
+meetings-agenda-ics = Toevoegen aan mijn agenda (.ics)
+meetings-agenda-pdf = Afdrukken (pdf)
+meetings-agenda-line = { $time }, tafel { $table }: { $name }
+meetings-no-shows = Niet verschenen
+meetings-attendance = Aanwezigheid
+meetings-attendance-save = Opslaan
+meetings-profile-title = Mijn profiel voor de gesprekken
+meetings-profile-intro = De andere deelnemers zien uw naam en dit profiel. Uw e-mailadres krijgen alleen zij van wie u een gesprek accepteert, of die het uwe accepteren.
+meetings-profile-organisation = Organisatie
+meetings-profile-offers = Wat ik bied
+meetings-profile-offers-hint = Expertise, een technologie, data, faciliteiten: waarvoor anderen u zouden willen spreken.
+meetings-profile-seeks = Wie ik wil spreken
+meetings-profile-seeks-hint = Partners, expertise of investeerders die u zoekt.
+meetings-profile-save = Publiceren
+meeting-state-pending = Wacht op antwoord
+meeting-state-accepted = Geaccepteerd
+meeting-state-declined = Afgewezen
+meeting-state-expired = Verlopen zonder antwoord
+meeting-state-cancelled = Afgezegd
+meeting-attendance-met = Beiden kwamen
+meeting-attendance-requester-absent = De vrager kwam niet
+meeting-attendance-recipient-absent = De gevraagde kwam niet
+meeting-attendance-both-absent = Geen van beiden kwam
+meeting-refused-not-matchmaking-day = Dit evenement heeft geen een-op-eengesprekken.
+meeting-refused-no-profile = Alleen deelnemers met een gepubliceerd profiel vragen en worden gevraagd: publiceer eerst het uwe.
+meeting-refused-asked-self = U kunt uzelf niet om een gesprek vragen.
+meeting-refused-asked-already = U hebt samen al een open of geaccepteerd verzoek.
+meeting-refused-answers-closed = Verzoeken worden gedaan en beantwoord tot een dag voor het evenement; die tijd is voorbij.
+meeting-refused-not-pending = Dit verzoek wacht niet meer op een antwoord.
+meeting-refused-no-such-slot = Dat tijdvak bestaat niet.
+meeting-refused-busy = Een van u heeft in dat tijdvak al een gesprek; kies een ander.
+meeting-refused-no-table = Alle tafels zijn bezet in dat tijdvak; kies een ander.
+meeting-refused-not-accepted = Alleen een geaccepteerd gesprek heeft een tijdvak en aanwezigheid.
+meeting-refused-not-started = Aanwezigheid wordt ingevoerd zodra het evenement begonnen is.
+meeting-refused-begun = Het evenement is begonnen.
+meeting-calendar-summary = Gesprek met { $name } ({ $event })
+meeting-calendar-location = { $place }, tafel { $table }
+mail-meeting-asked-subject = { $name } wil u spreken op { $event }
+mail-meeting-asked-body = { $name } wil graag een een-op-eengesprek met u op { $event }.
+
+    { $message }
+
+    Accepteer (en kies een tijd) of wijs af: { $link }
+    Onbeantwoorde verzoeken verlopen een dag voor het evenement.
+mail-meeting-accepted-subject = Gesprek geaccepteerd: { $name } op { $event }
+mail-meeting-accepted-body = { $name } heeft uw verzoek geaccepteerd. U spreekt elkaar om { $time }, tafel { $table }, op { $event }.
+
+    Het gesprek zit als bijlage bij deze mail, voor uw agenda. Uw agenda: { $link }
+mail-meeting-declined-subject = Gesprek afgewezen: { $name } op { $event }
+mail-meeting-declined-body = { $name } heeft uw verzoek om een gesprek op { $event } afgewezen.
+
+    Het verzoek: { $link }
+mail-meeting-called-off-subject = Gesprek afgezegd: { $name } op { $event }
+mail-meeting-called-off-body = { $name } heeft het gesprek met u op { $event } afgezegd.
+
+    Het verzoek: { $link }

@@ -114,6 +114,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Internal(reason) => AppError::Internal(reason),
             ServiceError::Lifecycle(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::RegistrationRefused(refused) => AppError::WrongState(refused.to_string()),
+            ServiceError::MeetingRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::Storage(e) => AppError::Storage(e),
         }
     }

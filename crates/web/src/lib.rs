@@ -19,6 +19,7 @@ mod metrics;
 pub mod operations;
 pub mod pages;
 pub mod params;
+mod pdf;
 mod projects;
 pub mod public_cache;
 pub mod routes;
@@ -60,6 +61,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(introductions::pages::routes())
                 .merge(events::pages::routes())
                 .merge(events::agenda::routes())
+                .merge(events::meetings::pages::routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
@@ -73,6 +75,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(consortia::api::routes())
                 .merge(introductions::api::routes())
                 .merge(events::api::routes())
+                .merge(events::meetings::api::routes())
                 .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )

@@ -37,8 +37,8 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, SET_COOKIE};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, REFERRER_POLICY, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::MethodRouter;
@@ -395,6 +395,16 @@ fn answer_from_cache(state: &AppState, request: Request, (headers, body): (Heade
     response
 }
 
+/// Pages and files that are nobody's to keep or pass on by accident: one's own agenda, a
+/// soft-landing package.
+pub(crate) fn private(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -686,3 +696,4 @@ mod tests {
         assert!(!anonymous(&headers));
     }
 }
+

@@ -32,6 +32,8 @@ const ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden
 const OWNERS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Forbidden, Forbidden, Forbidden];
 const MEMBERS_AND_MODERATORS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Served, Served, Forbidden];
 const PARTNERS_AND_ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Served, Served, Forbidden];
+/// Those with a confirmed seat at the event, which no column holds.
+const PARTICIPANTS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
 
 /// (method, route, outcome per role in the order of [`ROLES`]).
 type Row = (&'static str, &'static str, [Outcome; 7]);
@@ -298,6 +300,31 @@ const MATRIX: &[Row] = &[
     ("GET", "/account/registrations", SIGNED_IN),
     ("POST", "/account/calendar", SIGNED_IN),
     ("GET", "/agenda", ALL),
+    // One-to-one meetings at a matchmaking day (one the organisation's member just
+    // published, where nobody holds a seat): the page explains itself to everyone; taking
+    // part is for those with a confirmed seat; a request (none here: each answers 404 once
+    // signed in) for its sides and the organisers; the dashboard and attendance for the
+    // organisers.
+    ("GET", "/events/{item}/meetings", ALL),
+    ("GET", "/events/{item}/meetings/profile", PARTICIPANTS),
+    ("POST", "/events/{item}/meetings/profile", PARTICIPANTS),
+    ("POST", "/events/{item}/meetings/requests", PARTICIPANTS),
+    ("GET", "/events/{item}/meetings/requests/{id}", SIGNED_IN),
+    ("POST", "/events/{item}/meetings/requests/{id}", SIGNED_IN),
+    ("POST", "/events/{item}/meetings/requests/{id}/attendance", ORGANISATION_MEMBERS),
+    ("GET", "/events/{item}/meetings/agenda", SIGNED_IN),
+    ("GET", "/events/{item}/meetings/agenda.ics", SIGNED_IN),
+    ("GET", "/events/{item}/meetings/agenda.pdf", SIGNED_IN),
+    ("GET", "/events/{item}/meetings/dashboard", ORGANISATION_MEMBERS),
+    ("GET", "/api/v1/events/{item}/meetings", PARTICIPANTS),
+    ("PUT", "/api/v1/events/{item}/meetings/profile", PARTICIPANTS),
+    ("POST", "/api/v1/events/{item}/meetings/requests", PARTICIPANTS),
+    ("GET", "/api/v1/events/{item}/meetings/requests/{id}", SIGNED_IN),
+    ("DELETE", "/api/v1/events/{item}/meetings/requests/{id}", SIGNED_IN),
+    ("POST", "/api/v1/events/{item}/meetings/requests/{id}/answer", SIGNED_IN),
+    ("PUT", "/api/v1/events/{item}/meetings/requests/{id}/attendance", ORGANISATION_MEMBERS),
+    ("GET", "/api/v1/events/{item}/meetings/agenda", SIGNED_IN),
+    ("GET", "/api/v1/events/{item}/meetings/dashboard", ORGANISATION_MEMBERS),
     ("GET", "/feeds/agenda.ics", ALL),
     ("GET", "/organisations/{slug}/agenda.ics", ALL),
     ("GET", "/feeds/calendar/{secret}", ALL),
@@ -354,6 +381,9 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("partners") => format!(r#"{{"organisation":"{ORGANISATION}"}}"#),
             Some("no-such-key") => r#"{"statement":""}"#.to_owned(),
             Some("answer") if path.contains("/introductions/") => r#"{"side":"to","answer":"accept"}"#.to_owned(),
+            Some("answer") if path.contains("/meetings/") => r#"{"decision":"decline"}"#.to_owned(),
+            Some("requests") if path.contains("/meetings/") => r#"{"recipient":"nobody","message":"m"}"#.to_owned(),
+            Some("attendance") => r#"{"attendance":"met"}"#.to_owned(),
             Some("answer") => r#"{"answer":"accept"}"#.to_owned(),
             Some("outcome") => r#"{"side":"from","after":30,"outcome":"meeting"}"#.to_owned(),
             Some("decision") => r#"{"decision":"approve"}"#.to_owned(),
@@ -451,6 +481,7 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
         }
     }
     let mut registration_event: Option<String> = None;
+    let mut matchmaking_day: Option<String> = None;
     for (method, route, expected) in &matrix {
         if route == "/logout" {
             // After "log out everywhere" each browser is a visitor with a visitor's token.
@@ -464,6 +495,14 @@ async fn every_route_answers_every_role_as_the_policy_says(app: &TestApp) {
                 false => route.clone(),
                 // Registration changes no event: one serves every case (each new item is
                 // indexed, and the shared server's search must keep up with the other tests).
+                true if route.contains("/meetings") => {
+                    let event = match &matchmaking_day {
+                        Some(slug) => slug.clone(),
+                        None => published_item(&mut browsers[3], &tokens[3], ORGANISATION, "matchmaking-days").await,
+                    };
+                    matchmaking_day = Some(event.clone());
+                    route.replace("{item}", &event)
+                }
                 true if route.contains("/registration") || route.ends_with("/calendar.ics") => {
                     let event = match &registration_event {
                         Some(slug) => slug.clone(),
@@ -507,6 +546,9 @@ fn valid_fields(path: &str) -> &'static str {
         "events" => {
             "event_type=lecture&title_en=Matrix+item&place=Amsterdam&starts=2099-01-01+10%3A00&ends=2099-01-01+12%3A00&language=en"
         }
+        "matchmaking-days" => {
+            "event_type=matchmaking-day&title_en=Matrix+item&place=Amsterdam&starts=2099-01-01+10%3A00&ends=2099-01-01+12%3A00&language=en"
+        }
         // Forthcoming and without a deadline: other tests count the shared server's open
         // calls and deadlines.
         "funder-calls" => "funder=NWO&title=Matrix+item&opening_date=2099-01-01",
@@ -518,9 +560,11 @@ fn valid_fields(path: &str) -> &'static str {
 /// who maintains it; its slug.
 async fn published_item(owner: &mut Browser<'_>, csrf: &str, organisation: &str, kind: &str) -> String {
     let form = |fields: &str| format!("csrf={csrf}&{fields}");
+    // Matchmaking days are events of that type.
+    let path = if kind == "matchmaking-days" { "events" } else { kind };
     let created = owner
         .post_raw(
-            &format!("/{kind}"),
+            &format!("/{path}"),
             form(&format!("organisation={organisation}&{}", valid_fields(kind))).as_bytes(),
             "application/x-www-form-urlencoded",
             Some(owner.app.base_url.clone()),

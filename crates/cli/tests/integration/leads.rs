@@ -288,7 +288,7 @@ async fn the_public_sees_counts_of_landed_companies_only(hub: Hub) {
 
 /// The text layer of a PDF, by Poppler's `pdftotext` (`scripts/test` installs it); `None`
 /// where it is missing outside CI.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
+pub(crate) fn pdf_text(pdf: &[u8]) -> Option<String> {
     use std::io::Write;
     let child = std::process::Command::new("pdftotext")
         .args(["-", "-"])

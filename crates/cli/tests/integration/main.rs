@@ -37,6 +37,7 @@ mod import_cli;
 mod introductions;
 mod leads;
 mod matching;
+mod meetings;
 mod news;
 mod oidc;
 mod oidc_provider;

@@ -210,7 +210,7 @@ async fn concurrent_registrations_never_overbook(hub: Hub) {
 }
 
 /// The mail file to `recipient` holding `needle`, waiting for the mail worker to write it.
-async fn mail_with(app: &TestApp, recipient: &str, needle: &str) -> String {
+pub(crate) async fn mail_with(app: &TestApp, recipient: &str, needle: &str) -> String {
     for _ in 0..100 {
         let entries = std::fs::read_dir(app.data_dir.join("mail")).into_iter().flatten().flatten();
         let found = entries

@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::validation::{optional_language_text, text, Reason, ValidationError};
+
 /// How long before the event an unanswered request expires: the participants need time to
 /// plan their day.
 pub const ANSWER_BEFORE_HOURS: i64 = 24;
@@ -99,6 +101,188 @@ impl RequestState {
 /// The moment unanswered requests expire.
 pub fn answer_deadline(event_starts: DateTime<Utc>) -> DateTime<Utc> {
     event_starts - Duration::hours(ANSWER_BEFORE_HOURS)
+}
+
+/// How long a slot is and how many tables a matchmaking day has when its organiser does not
+/// say: b2match's usual 20 minutes, and ten tables.
+pub const DEFAULT_SLOT_MINUTES: u32 = 20;
+pub const DEFAULT_TABLES: u32 = 10;
+pub const SLOT_MINUTES: std::ops::RangeInclusive<u32> = 5..=240;
+pub const TABLES: std::ops::RangeInclusive<u32> = 1..=500;
+/// More slots than a day has hours of 5 minutes are not a day.
+const MAX_SLOTS: i64 = 288;
+
+impl MeetingGrid {
+    /// The slots of `slot_minutes` that fit between the event's start and end, at `tables`
+    /// tables; `None` when not one slot fits.
+    pub fn spanning(starts: DateTime<Utc>, ends: DateTime<Utc>, slot_minutes: u32, tables: u32) -> Option<Self> {
+        let slots = (ends - starts).num_minutes() / i64::from(slot_minutes.max(1));
+        let slots = u32::try_from(slots.min(MAX_SLOTS)).ok().filter(|s| *s > 0)?;
+        Some(MeetingGrid { first_slot: starts, slot_minutes, slots, tables })
+    }
+}
+
+/// What a participant tells the others about themselves for one matchmaking day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingProfile {
+    /// The organisation they come for, as they name it.
+    pub organisation: Option<String>,
+    /// What they bring: expertise, a technology, data, a product.
+    pub offers: String,
+    /// Whom or what they want to meet.
+    pub seeks: String,
+}
+
+pub const PROFILE_LINE_MAX_CHARS: usize = 150;
+pub const PROFILE_TEXT_MAX_CHARS: usize = 1_000;
+pub const MESSAGE_MAX_CHARS: usize = 1_000;
+
+/// A profile as submitted: every field as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MeetingProfileDraft {
+    pub organisation: String,
+    pub offers: String,
+    pub seeks: String,
+}
+
+impl MeetingProfile {
+    /// Checks a draft, naming every wrong field.
+    pub fn from_draft(d: &MeetingProfileDraft) -> Result<Self, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let mut keep =
+            |result: Result<Option<String>, ValidationError>| result.map_err(|e| errors.push(e)).ok().flatten();
+        let organisation = keep(optional_language_text("organisation", &d.organisation, PROFILE_LINE_MAX_CHARS, true));
+        let offers = keep(optional_language_text("offers", &d.offers, PROFILE_TEXT_MAX_CHARS, false));
+        let seeks = keep(optional_language_text("seeks", &d.seeks, PROFILE_TEXT_MAX_CHARS, false));
+        if text(&d.offers).is_none() && text(&d.seeks).is_none() {
+            errors.push(ValidationError::new("offers", Reason::GiveOneOf { choices: "offers, seeks" }));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(MeetingProfile { organisation, offers: offers.unwrap_or_default(), seeks: seeks.unwrap_or_default() })
+    }
+
+    pub fn to_draft(&self) -> MeetingProfileDraft {
+        MeetingProfileDraft {
+            organisation: self.organisation.clone().unwrap_or_default(),
+            offers: self.offers.clone(),
+            seeks: self.seeks.clone(),
+        }
+    }
+}
+
+/// The short message that comes with a request; it may be empty.
+pub fn request_message(value: &str) -> Result<String, ValidationError> {
+    Ok(optional_language_text("message", value, MESSAGE_MAX_CHARS, false)?.unwrap_or_default())
+}
+
+/// Who came to an accepted meeting, as the organiser enters it after the event has begun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attendance {
+    Met,
+    RequesterAbsent,
+    RecipientAbsent,
+    BothAbsent,
+}
+
+impl Attendance {
+    pub const ALL: [Attendance; 4] =
+        [Attendance::Met, Attendance::RequesterAbsent, Attendance::RecipientAbsent, Attendance::BothAbsent];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Attendance::Met => "met",
+            Attendance::RequesterAbsent => "requester-absent",
+            Attendance::RecipientAbsent => "recipient-absent",
+            Attendance::BothAbsent => "both-absent",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    /// How many of the two did not come.
+    pub fn no_shows(self) -> usize {
+        match self {
+            Attendance::Met => 0,
+            Attendance::RequesterAbsent | Attendance::RecipientAbsent => 1,
+            Attendance::BothAbsent => 2,
+        }
+    }
+}
+
+/// Why a meeting request cannot be made or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MeetingRefusal {
+    #[error("this event has no one-to-one meetings")]
+    NotMatchmakingDay,
+    #[error("only participants with a profile for this event ask and are asked")]
+    NoProfile,
+    #[error("one cannot ask oneself for a meeting")]
+    AskedSelf,
+    #[error("a request between you two is open or accepted already")]
+    AskedAlready,
+    #[error("requests are answered until a day before the event; that time has passed")]
+    AnswersClosed,
+    #[error("the request no longer waits for an answer")]
+    NotPending,
+    #[error("{0}")]
+    Slot(SlotRefusal),
+    #[error("only an accepted meeting has a slot, and attendance")]
+    NotAccepted,
+    #[error("attendance is entered once the event has begun")]
+    NotStarted,
+    #[error("the event has begun")]
+    Begun,
+}
+
+/// Asking is open until unanswered requests would expire.
+pub fn may_ask(now: DateTime<Utc>, event_starts: DateTime<Utc>) -> Result<(), MeetingRefusal> {
+    if now >= answer_deadline(event_starts) {
+        Err(MeetingRefusal::AnswersClosed)
+    } else {
+        Ok(())
+    }
+}
+
+impl RequestState {
+    /// A request in this stored state can be answered at `now`.
+    pub fn answerable(self, now: DateTime<Utc>, event_starts: DateTime<Utc>) -> Result<(), MeetingRefusal> {
+        match self.at(now, event_starts) {
+            RequestState::Pending => Ok(()),
+            RequestState::Expired => Err(MeetingRefusal::AnswersClosed),
+            _ => Err(MeetingRefusal::NotPending),
+        }
+    }
+
+    /// A pending or accepted request can be called off until the event begins.
+    pub fn cancellable(self, now: DateTime<Utc>, event_starts: DateTime<Utc>) -> Result<(), MeetingRefusal> {
+        if now >= event_starts {
+            return Err(MeetingRefusal::Begun);
+        }
+        match self.at(now, event_starts) {
+            RequestState::Pending | RequestState::Accepted => Ok(()),
+            _ => Err(MeetingRefusal::NotPending),
+        }
+    }
+
+    /// Attendance is entered for accepted meetings once the event has begun.
+    pub fn takes_attendance(self, now: DateTime<Utc>, event_starts: DateTime<Utc>) -> Result<(), MeetingRefusal> {
+        match self {
+            RequestState::Accepted if now >= event_starts => Ok(()),
+            RequestState::Accepted => Err(MeetingRefusal::NotStarted),
+            _ => Err(MeetingRefusal::NotAccepted),
+        }
+    }
+
+    /// Pending and accepted requests are open: a pair has at most one.
+    pub fn is_open(self) -> bool {
+        matches!(self, RequestState::Pending | RequestState::Accepted)
+    }
 }
 
 /// Who has which slot, and which tables each slot has given out.
@@ -346,6 +530,53 @@ mod tests {
             assert!(count(&placed) >= count(&baseline), "never fewer than the order asked");
         }
         assert_eq!(count(&schedule(&grid(18, 60), &mut Bookings::default(), &pairs)), 18 * 60, "every table used");
+    }
+
+    #[test]
+    fn a_grid_spans_the_day() {
+        let starts = Utc.with_ymd_and_hms(2027, 3, 26, 9, 0, 0).single().expect("a time");
+        let grid = MeetingGrid::spanning(starts, starts + Duration::minutes(130), 20, 8).expect("a grid");
+        assert_eq!((grid.slots, grid.tables, grid.first_slot), (6, 8, starts), "the last 10 minutes hold no slot");
+        assert_eq!(MeetingGrid::spanning(starts, starts + Duration::minutes(15), 20, 8), None);
+    }
+
+    #[test]
+    fn profiles_name_their_wrong_fields() {
+        let empty = MeetingProfile::from_draft(&MeetingProfileDraft::default()).expect_err("empty");
+        assert_eq!(empty.iter().map(|e| e.field).collect::<Vec<_>>(), ["offers"]);
+        let long = MeetingProfileDraft {
+            organisation: "Two\nlines".into(),
+            offers: "x".repeat(PROFILE_TEXT_MAX_CHARS + 1),
+            seeks: "Hospitals with imaging data".into(),
+        };
+        let errors = MeetingProfile::from_draft(&long).expect_err("invalid");
+        assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["organisation", "offers"]);
+        let profile =
+            MeetingProfile::from_draft(&MeetingProfileDraft { seeks: " A partner ".into(), ..Default::default() })
+                .expect("valid");
+        assert_eq!((profile.organisation, profile.seeks.as_str()), (None, "A partner"));
+    }
+
+    #[test]
+    fn requests_are_answered_and_called_off_in_time() {
+        let starts = Utc.with_ymd_and_hms(2027, 3, 26, 9, 0, 0).single().expect("a time");
+        let early = starts - Duration::days(3);
+        let late = starts - Duration::hours(2);
+        assert_eq!(may_ask(early, starts), Ok(()));
+        assert_eq!(may_ask(late, starts), Err(MeetingRefusal::AnswersClosed));
+        assert_eq!(RequestState::Pending.answerable(early, starts), Ok(()));
+        assert_eq!(RequestState::Pending.answerable(late, starts), Err(MeetingRefusal::AnswersClosed));
+        assert_eq!(RequestState::Declined.answerable(early, starts), Err(MeetingRefusal::NotPending));
+        assert_eq!(RequestState::Accepted.cancellable(late, starts), Ok(()));
+        assert_eq!(RequestState::Pending.cancellable(late, starts), Err(MeetingRefusal::NotPending), "expired");
+        assert_eq!(RequestState::Accepted.cancellable(starts, starts), Err(MeetingRefusal::Begun));
+        assert_eq!(RequestState::Accepted.takes_attendance(late, starts), Err(MeetingRefusal::NotStarted));
+        assert_eq!(RequestState::Accepted.takes_attendance(starts, starts), Ok(()));
+        assert_eq!(RequestState::Declined.takes_attendance(starts, starts), Err(MeetingRefusal::NotAccepted));
+        for attendance in Attendance::ALL {
+            assert_eq!(Attendance::from_id(attendance.id()), Some(attendance));
+        }
+        assert_eq!(Attendance::BothAbsent.no_shows(), 2);
     }
 
     #[test]

@@ -78,6 +78,10 @@ pub struct Event {
     /// The feed it was imported from, for events that came from an organisation's calendar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<EventSource>,
+    /// A matchmaking day's slots and tables for one-to-one meetings, as its organiser set
+    /// them; see [`Event::meeting_grid`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meetings: Option<meetings::MeetingGrid>,
 }
 
 /// Where an imported event came from: its feed, its UID there, and for one occurrence of a
@@ -126,6 +130,10 @@ pub struct EventDraft {
     /// Local times, like `starts`; empty for the event's start.
     pub registration_closes: String,
     pub cancellable_until: String,
+    /// A matchmaking day's slot length in minutes and number of tables; empty for the
+    /// defaults. Slots run from the start to the end.
+    pub meeting_minutes: String,
+    pub meeting_tables: String,
 }
 
 /// A local date and time in `zone` as an instant. A time that a change to summer time skips
@@ -210,6 +218,8 @@ impl Written for Event {
             requires_approval: self.registration.requires_approval,
             registration_closes: local(self.registration.closes_at),
             cancellable_until: local(self.registration.cancellable_until),
+            meeting_minutes: self.meetings.as_ref().map(|g| g.slot_minutes.to_string()).unwrap_or_default(),
+            meeting_tables: self.meetings.as_ref().map(|g| g.tables.to_string()).unwrap_or_default(),
         }
     }
 
@@ -257,6 +267,8 @@ impl Written for Event {
             ("requires_approval", d.requires_approval.to_string()),
             ("registration_closes", d.registration_closes),
             ("cancellable_until", d.cancellable_until),
+            ("meeting_minutes", d.meeting_minutes),
+            ("meeting_tables", d.meeting_tables),
         ]
     }
 
@@ -368,6 +380,32 @@ impl Event {
                 }
             },
         };
+        let mut number =
+            |field: &'static str, value: &str, range: std::ops::RangeInclusive<u32>, default: u32| match text(value) {
+                None => Some(default),
+                Some(value) => value.parse::<u32>().ok().filter(|n| range.contains(n)).or_else(|| {
+                    let (min, max) = (i64::from(*range.start()), i64::from(*range.end()));
+                    errors.push(ValidationError::new(field, Reason::NotWholeNumberInRange { min, max }));
+                    None
+                }),
+            };
+        let slot_minutes =
+            number("meeting_minutes", &d.meeting_minutes, meetings::SLOT_MINUTES, meetings::DEFAULT_SLOT_MINUTES);
+        let tables = number("meeting_tables", &d.meeting_tables, meetings::TABLES, meetings::DEFAULT_TABLES);
+        let mut meetings = None;
+        if let (Some(EventType::MatchmakingDay), Some(starts), Some(ends), Some(minutes), Some(tables)) =
+            (event_type, starts_at, ends_at, slot_minutes, tables)
+        {
+            meetings = meetings::MeetingGrid::spanning(starts, ends, minutes, tables);
+            if meetings.is_none() && ends > starts {
+                let reason = Reason::ValueMoreThan {
+                    value: i64::from(minutes),
+                    other: "the event's minutes",
+                    limit: (ends - starts).num_minutes(),
+                };
+                errors.push(ValidationError::new("meeting_minutes", reason));
+            }
+        }
         match (event_type, language, place, starts_at, ends_at) {
             (Some(event_type), Some(language), Some(place), Some(starts_at), Some(ends_at)) if errors.is_empty() => {
                 Ok(Event {
@@ -388,10 +426,28 @@ impl Event {
                     },
                     all_day: false,
                     source: None,
+                    meetings,
                 })
             }
             _ => Err(errors),
         }
+    }
+
+    /// A matchmaking day's grid of meeting slots and tables: as its organiser set it, or
+    /// the default slots across the day for one that came without (an imported one).
+    /// Other events have no one-to-one meetings.
+    pub fn meeting_grid(&self) -> Option<meetings::MeetingGrid> {
+        if self.event_type != EventType::MatchmakingDay {
+            return None;
+        }
+        self.meetings.clone().or_else(|| {
+            meetings::MeetingGrid::spanning(
+                self.starts_at,
+                self.ends_at,
+                meetings::DEFAULT_SLOT_MINUTES,
+                meetings::DEFAULT_TABLES,
+            )
+        })
     }
 
     /// The place on OpenStreetMap, found by its text.
@@ -494,6 +550,24 @@ mod tests {
         let again = Event::validate(event.to_draft()).expect("valid");
         assert_eq!(again, event);
         assert_eq!(event.to_draft().starts, "2027-03-26 09:30");
+    }
+
+    #[test]
+    fn matchmaking_days_have_a_grid_of_meetings() {
+        let event = Event::from_draft(&draft()).expect("valid");
+        let grid = event.meeting_grid().expect("a grid");
+        assert_eq!((grid.slot_minutes, grid.tables, grid.slots), (20, 10, 22), "09:30 to 17:00 in 20 minutes");
+        let set =
+            Event::from_draft(&EventDraft { meeting_minutes: "30".into(), meeting_tables: "4".into(), ..draft() })
+                .expect("valid");
+        assert_eq!(set.meetings.as_ref().map(|g| (g.slots, g.tables)), Some((15, 4)));
+        assert_eq!(Event::validate(set.to_draft()).expect("valid"), set);
+        let lecture = Event::from_draft(&EventDraft { event_type: "lecture".into(), ..draft() }).expect("valid");
+        assert_eq!(lecture.meeting_grid(), None);
+        let wrong = EventDraft { meeting_minutes: "600".into(), meeting_tables: "none".into(), ..draft() };
+        assert_eq!(fields(&Event::from_draft(&wrong).expect_err("invalid")), ["meeting_minutes", "meeting_tables"]);
+        let short = EventDraft { ends: "2027-03-26 09:40".into(), ..draft() };
+        assert_eq!(fields(&Event::from_draft(&short).expect_err("invalid")), ["meeting_minutes"]);
     }
 
     #[test]

@@ -5,8 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, REFERRER_POLICY};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use lshub_domain::acquisition::{LeadDetails, LeadEvent, SECTORS};
@@ -23,6 +22,7 @@ use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::forms::{Choice, FormField, FormFields, FormPage, Posted};
 use crate::pages::{render, see_other, PageContext};
+use crate::public_cache::private;
 use crate::routes::RouteTable;
 use crate::state::AppState;
 
@@ -415,23 +415,6 @@ struct PackagePage {
     back_url: Option<String>,
 }
 
-/// Pages and files of a package are nobody's to keep or pass on by accident.
-fn private(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
-    response
-}
-
-fn pdf_response(bytes: Vec<u8>) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    headers.insert(CONTENT_DISPOSITION, HeaderValue::from_static("inline; filename=\"soft-landing-package.pdf\""));
-    private(response)
-}
-
 pub async fn package_page(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -452,7 +435,7 @@ pub async fn package_pdf(
 ) -> Result<Response, AppError> {
     let view = service::find(&state.db, &auth.caller(), &id).await?;
     let package = assemble(&state, &ctx.t, &view.lead).await?;
-    Ok(pdf_response(super::pdf::render(&package, &ctx.t)?))
+    Ok(crate::pdf::response(super::pdf::render(&package, &ctx.t)?, "soft-landing-package.pdf"))
 }
 
 /// A secret link's query.
@@ -481,7 +464,7 @@ pub async fn shared_pdf(
 ) -> Result<Response, AppError> {
     let (lead, _) = service::shared_package(&state.db, &key, state.today()).await?;
     let package = assemble(&state, &ctx.t, &lead).await?;
-    Ok(pdf_response(super::pdf::render(&package, &ctx.t)?))
+    Ok(crate::pdf::response(super::pdf::render(&package, &ctx.t)?, "soft-landing-package.pdf"))
 }
 
 // ---------------------------------------------------------------------------------------

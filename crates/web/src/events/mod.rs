@@ -1,10 +1,13 @@
 //! Events beyond their kernel pages: registration (`pages.rs`, `api.rs` over
 //! `lshub_service::events`), the agenda and its iCalendar feeds (`agenda.rs`), the
-//! organisations' own calendars imported on a schedule (`feeds.rs`), and what they share: an event as a calendar entry, and the mail each registrant gets with one.
+//! organisations' own calendars imported on a schedule (`feeds.rs`), one-to-one meetings at
+//! matchmaking days (`meetings/`), and what they share: an event as a calendar entry, and
+//! the mail each registrant gets with one.
 
 pub mod agenda;
 pub mod api;
 pub mod feeds;
+pub mod meetings;
 pub mod pages;
 
 use chrono::{DateTime, Utc};

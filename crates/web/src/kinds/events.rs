@@ -47,6 +47,19 @@ pub struct EventWire {
     pub requires_approval: bool,
     pub registration_closes_at: Option<chrono::DateTime<chrono::Utc>>,
     pub cancellable_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// A matchmaking day's grid of one-to-one meetings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meetings: Option<MeetingGridWire>,
+}
+
+/// The slots and tables of a matchmaking day's one-to-one meetings.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingGridWire {
+    pub first_slot_at: chrono::DateTime<chrono::Utc>,
+    pub slot_minutes: u32,
+    pub slots: u32,
+    pub tables: u32,
 }
 
 /// An event as the API takes it. Times are local to `timeZone`, as `2027-03-26 09:30`.
@@ -75,6 +88,10 @@ pub struct EventInput {
     pub registration_closes: String,
     /// Local to `timeZone`; the start when empty.
     pub cancellable_until: String,
+    /// A matchmaking day's meeting length in minutes (5 to 240); 20 when none.
+    pub meeting_minutes: Option<u32>,
+    /// A matchmaking day's number of tables (1 to 500); 10 when none.
+    pub meeting_tables: Option<u32>,
 }
 
 impl From<EventInput> for EventDraft {
@@ -95,6 +112,8 @@ impl From<EventInput> for EventDraft {
             requires_approval: i.requires_approval,
             registration_closes: i.registration_closes,
             cancellable_until: i.cancellable_until,
+            meeting_minutes: i.meeting_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            meeting_tables: i.meeting_tables.map(|t| t.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -105,6 +124,8 @@ struct Body<'a> {
     t: &'a Translator,
     slug: &'a str,
     facts: Vec<Field>,
+    /// A matchmaking day, with one-to-one meetings.
+    meetings: bool,
     description_en: Option<String>,
     description_nl: Option<String>,
 }
@@ -182,6 +203,8 @@ impl Presented for Event {
             field("requires_approval", "checkbox", if d.requires_approval { "true" } else { "" }),
             field("registration_closes", "text", &d.registration_closes).hint(hint("deadline")),
             field("cancellable_until", "text", &d.cancellable_until).hint(hint("deadline")),
+            field("meeting_minutes", "text", &d.meeting_minutes).hint(hint("meeting_minutes")),
+            field("meeting_tables", "text", &d.meeting_tables).hint(hint("meeting_tables")),
         ]
     }
 
@@ -210,10 +233,20 @@ impl Presented for Event {
         let local_at = |at| local(lang, lshub_domain::event::local_time_in(at, &event.time_zone));
         facts.extend(rules.closes_at.map(|at| fact("registration_closes", local_at(at))));
         facts.extend(rules.cancellable_until.map(|at| fact("cancellable_until", local_at(at))));
+        let grid = event.meeting_grid();
+        if let Some(grid) = &grid {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("minutes", grid.slot_minutes);
+            args.set("slots", grid.slots);
+            args.set("tables", grid.tables);
+            let value = state.i18n.format(lang, "meetings-grid", Some(&args));
+            facts.push(Field { label: t.t("meetings-title"), value, link: None });
+        }
         let body = Body {
             t,
             slug: &item.slug,
             facts,
+            meetings: grid.is_some(),
             description_en: event.description.en.clone(),
             description_nl: event.description.nl.clone(),
         };
@@ -251,6 +284,12 @@ impl Presented for Event {
             requires_approval: rules.requires_approval,
             registration_closes_at: rules.closes_at,
             cancellable_until: rules.cancellable_until,
+            meetings: self.meeting_grid().map(|g| MeetingGridWire {
+                first_slot_at: g.first_slot,
+                slot_minutes: g.slot_minutes,
+                slots: g.slots,
+                tables: g.tables,
+            }),
         }
     }
 }
