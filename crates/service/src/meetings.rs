@@ -122,7 +122,8 @@ pub async fn ask(
 
 /// One request, for its two sides and the event's organisers.
 pub async fn request(db: &Database, caller: &Caller, day: &Day, id: &str) -> Result<StoredMeeting, ServiceError> {
-    caller.user()?;
+    // Visitors and disabled accounts learn nothing, not even whether the request exists.
+    caller.require(Action::ReadOwnAccount, Resource::Hub)?;
     let meeting = db.meeting_request(&day.event.item.id, id).await?.ok_or(ServiceError::NotFound("meeting request"))?;
     caller.require(Action::Meeting(MeetingAction::Read), day.request_resource(&meeting))?;
     Ok(meeting)
@@ -166,6 +167,7 @@ pub async fn open_slots(db: &Database, day: &Day, meeting: &StoredMeeting) -> Re
 
 /// The caller's accepted meetings at the day, by slot: their personal agenda.
 pub async fn agenda(db: &Database, caller: &Caller, day: &Day) -> Result<Vec<StoredMeeting>, ServiceError> {
+    caller.require(Action::ReadOwnAccount, Resource::Hub)?;
     let me = caller.user()?.id.clone();
     let mut accepted: Vec<StoredMeeting> = db
         .meeting_requests_of(&day.event.item.id, &me)

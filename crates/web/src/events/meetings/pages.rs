@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use lshub_domain::authorization::{Action, Resource};
 use lshub_domain::event::meetings::{Attendance, MeetingProfileDraft, RequestState};
 use lshub_domain::{Reason, ValidationError};
 use lshub_service::meetings::{self as service, Day};
@@ -408,7 +409,7 @@ pub async fn answer(
     Path((slug, id)): Path<(String, String)>,
     Posted(fields): Posted<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    auth.caller().user()?;
+    auth.caller().require(Action::ReadOwnAccount, Resource::Hub)?;
     let change = posted_change(&FormFields(fields))?;
     let day = service::day(&state.db, &slug).await?;
     let compose = letters(&state, &day.event.item, &day.grid);
