@@ -395,8 +395,9 @@ fn answer_from_cache(state: &AppState, request: Request, (headers, body): (Heade
     response
 }
 
-/// Pages and files that are nobody's to keep or pass on by accident: one's own agenda, a
-/// soft-landing package.
+/// Pages and files that are nobody's to keep or pass on by accident: one's own agenda file, a
+/// soft-landing package. Not for pages with forms: without a referrer, browsers send their
+/// posts with `Origin: null`, which the CSRF check refuses.
 pub(crate) fn private(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
@@ -696,4 +697,3 @@ mod tests {
         assert!(!anonymous(&headers));
     }
 }
-

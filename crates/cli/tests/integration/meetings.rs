@@ -262,7 +262,7 @@ async fn concurrent_acceptances_never_double_book(hub: Hub) {
 }
 
 /// An organisation no other test writes for.
-const ORGANISER: &str = "dutch-cancer-society";
+const ORGANISER: &str = "prinses-beatrix-spierfonds";
 
 async fn meetings_work_through_pages_and_api(app: &TestApp) {
     let mut admin = Browser::at(app, 336);

@@ -18,6 +18,7 @@ mod exchange;
 mod funder_calls;
 mod keyboard;
 mod leads;
+mod meetings;
 mod member;
 mod projects;
 mod visitor;
@@ -68,6 +69,9 @@ const FLOWS: &[(&str, Flow)] = &[
     }),
     ("member registers for an event needing approval; the organiser approves; the member subscribes", |s| {
         Box::pin(events::register_approve_and_subscribe(s))
+    }),
+    ("participant publishes a profile and asks for a meeting; the one asked accepts in a slot", |s| {
+        Box::pin(meetings::ask_and_accept_a_meeting(s))
     }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
@@ -120,6 +124,10 @@ const PAGE_TYPES: &[&str] = &[
     "registrations",
     "my-registrations",
     "agenda",
+    "meetings",
+    "meeting-profile",
+    "meeting-request",
+    "meeting-agenda",
 ];
 
 #[tokio::test]

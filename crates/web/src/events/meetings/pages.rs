@@ -196,7 +196,7 @@ pub async fn overview(
     auth: Auth,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    Ok(private(render(&overview_page(&state, ctx, &auth, &slug, None).await?)?))
+    render(&overview_page(&state, ctx, &auth, &slug, None).await?)
 }
 
 /// The words for a refusal of the rules, in the caller's language.
@@ -293,7 +293,7 @@ pub async fn ask(
         Err(ServiceError::MeetingRefused(refusal)) => {
             let error = refusal_text(&ctx.t, refusal);
             let page = overview_page(&state, ctx, &auth, &slug, Some(error)).await?;
-            Ok((StatusCode::CONFLICT, private(render(&page)?)).into_response())
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -380,7 +380,7 @@ pub async fn request_page(
     auth: Auth,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    Ok(private(render(&request_view(&state, ctx, &auth, &slug, &id, None).await?)?))
+    render(&request_view(&state, ctx, &auth, &slug, &id, None).await?)
 }
 
 /// Reads the change a request page's form asks for.
@@ -421,7 +421,7 @@ pub async fn answer(
         Err(ServiceError::MeetingRefused(refusal)) => {
             let error = refusal_text(&ctx.t, refusal);
             let page = request_view(&state, ctx, &auth, &slug, &id, Some(error)).await?;
-            Ok((StatusCode::CONFLICT, private(render(&page)?)).into_response())
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -447,7 +447,7 @@ pub async fn agenda(
     let meetings = service::agenda(&state.db, &caller, &day).await?;
     let t = &ctx.t;
     let meetings = meetings.iter().map(|m| listed(&state, t, &day, m, &me)).collect();
-    Ok(private(render(&AgendaPage { event: heading(t, &day), meetings, ctx })?))
+    render(&AgendaPage { event: heading(t, &day), meetings, ctx })
 }
 
 pub async fn agenda_calendar(
@@ -538,7 +538,7 @@ pub async fn dashboard(
     let requests = all.iter().map(|m| listed(&state, t, &day, m, "")).collect();
     let attendance_choices =
         Attendance::ALL.iter().map(|a| (a.id().to_owned(), t.t(&format!("meeting-attendance-{}", a.id())))).collect();
-    Ok(private(render(&DashboardPage {
+    render(&DashboardPage {
         csrf: auth.csrf.clone(),
         event: heading(t, &day),
         counts,
@@ -546,7 +546,7 @@ pub async fn dashboard(
         requests,
         attendance_choices,
         ctx,
-    })?))
+    })
 }
 
 pub async fn attendance(
