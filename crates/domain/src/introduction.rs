@@ -5,7 +5,7 @@
 //! [`ANSWER_DAYS`]. After an accepted introduction both sides are asked, at
 //! [`FOLLOW_UP_DAYS`], what came of it; the public sees only the totals.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::validation::{no_direction_controls, required_text};
@@ -161,6 +161,79 @@ pub fn check_message(message: &str) -> Result<(), ValidationError> {
     no_direction_controls("message", message)
 }
 
+/// How many introductions the matcher suggests to an organisation each week.
+pub const SUGGESTIONS_PER_WEEK: usize = 3;
+
+/// The ISO week a date falls in, by which the weekly suggestions are named: `2027-W12`.
+pub fn iso_week(date: NaiveDate) -> String {
+    let week = date.iso_week();
+    format!("{}-W{:02}", week.year(), week.week())
+}
+
+/// A call two organisations both fit, for a suggestion to meet before it closes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestedCall {
+    pub topic_id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDate>,
+}
+
+/// Why the matcher suggests an introduction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestionReasons {
+    /// A call both fit: meet before it closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<SuggestedCall>,
+    /// Telling words both organisations' descriptions use.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// How alike the two are in meaning (cosine, -1 to 1), when the hub has sentence vectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
+}
+
+/// An organisation the matcher could suggest, with how well it fits and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuggestionCandidate {
+    pub organisation_id: String,
+    pub score: f32,
+    pub reasons: SuggestionReasons,
+}
+
+/// The week's suggestions from the matcher's candidates: the best first, one per
+/// organisation, none of `excluded` (the organisation itself, those dismissed, suggested
+/// before or introduced already), at most [`SUGGESTIONS_PER_WEEK`]. A candidate with a call
+/// to meet for beats the same organisation found alike only.
+pub fn pick_suggestions(
+    mut candidates: Vec<SuggestionCandidate>,
+    excluded: &std::collections::HashSet<String>,
+) -> Vec<SuggestionCandidate> {
+    candidates.sort_by(|a, b| {
+        b.reasons
+            .call
+            .is_some()
+            .cmp(&a.reasons.call.is_some())
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.organisation_id.cmp(&b.organisation_id))
+    });
+    let mut picked: Vec<SuggestionCandidate> = Vec::new();
+    for candidate in candidates {
+        if excluded.contains(&candidate.organisation_id)
+            || picked.iter().any(|p| p.organisation_id == candidate.organisation_id)
+        {
+            continue;
+        }
+        picked.push(candidate);
+        if picked.len() == SUGGESTIONS_PER_WEEK {
+            break;
+        }
+    }
+    picked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +285,37 @@ mod tests {
         assert!(check_message("We would like to discuss a joint proposal.").is_ok());
         assert!(check_message(" ").is_err());
         assert!(check_message(&"x".repeat(1_001)).is_err());
+    }
+
+    #[test]
+    fn weeks_are_named_as_iso_8601_does() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        assert_eq!(iso_week(date(2027, 3, 26)), "2027-W12");
+        assert_eq!(iso_week(date(2027, 1, 1)), "2026-W53", "a Friday in the last week of 2026");
+    }
+
+    #[test]
+    fn suggestions_are_the_best_distinct_and_never_excluded() {
+        let candidate = |id: &str, score: f32, call: bool| SuggestionCandidate {
+            organisation_id: id.into(),
+            score,
+            reasons: SuggestionReasons {
+                call: call.then(|| SuggestedCall { topic_id: "T".into(), title: "A call".into(), deadline: None }),
+                ..SuggestionReasons::default()
+            },
+        };
+        let candidates = vec![
+            candidate("alike", 0.9, false),
+            candidate("b", 0.5, true),
+            candidate("b", 0.8, false),
+            candidate("dismissed", 1.0, true),
+            candidate("c", 0.4, true),
+            candidate("d", 0.3, true),
+        ];
+        let excluded = ["dismissed".to_owned()].into_iter().collect();
+        let picked = pick_suggestions(candidates, &excluded);
+        let ids: Vec<_> = picked.iter().map(|c| c.organisation_id.as_str()).collect();
+        assert_eq!(ids, ["b", "c", "d"], "calls first, each organisation once, never a dismissed one");
+        assert!(picked[0].reasons.call.is_some(), "b with its call");
     }
 }

@@ -10,6 +10,7 @@ pub mod consortium;
 pub mod content;
 mod error;
 pub mod events;
+pub mod introduction_suggestions;
 pub mod introductions;
 pub mod meetings;
 pub mod profile;

@@ -18,6 +18,7 @@ mod database;
 mod embeddings;
 mod error;
 pub mod events;
+pub mod introduction_suggestions;
 pub mod introductions;
 pub mod leads;
 pub mod meetings;

@@ -54,6 +54,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0019_event_registrations.sql"),
     },
     Migration { version: 20, name: "meetings", sql: include_str!("../migrations/0020_meetings.sql") },
+    Migration {
+        version: 21,
+        name: "introduction suggestions",
+        sql: include_str!("../migrations/0021_introduction_suggestions.sql"),
+    },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -1583,3 +1583,17 @@ mail-meeting-called-off-subject = Meeting called off: { $name } at { $event }
 mail-meeting-called-off-body = { $name } called off the meeting with you at { $event }.
 
     The request: { $link }
+
+## Suggested introductions
+suggestions-title = Suggested introductions
+suggestions-intro = Once a week the matcher suggests organisations your organisation could meet: partners for an open call you both fit, and organisations that work on the same. Dismiss a suggestion and it is not made again.
+suggestions-no-organisation = Suggestions are made to organisations; once you are a member of one, its suggestions appear here.
+suggestions-none = No suggestions this week.
+suggestions-meet = You could meet
+suggestions-before = before
+suggestions-before-call = “{ $call }” closes on { $date }
+suggestions-for-call = “{ $call }”
+suggestions-words = you both mention { $words }
+suggestions-alike = your descriptions are { $percent }% alike in meaning
+suggestions-ask = Ask for an introduction
+suggestions-dismiss = Dismiss

@@ -1583,3 +1583,17 @@ mail-meeting-called-off-subject = Gesprek afgezegd: { $name } op { $event }
 mail-meeting-called-off-body = { $name } heeft het gesprek met u op { $event } afgezegd.
 
     Het verzoek: { $link }
+
+## Voorgestelde introducties
+suggestions-title = Voorgestelde introducties
+suggestions-intro = Eens per week stelt de matcher organisaties voor die uw organisatie zou kunnen ontmoeten: partners voor een open oproep waar u beiden bij past, en organisaties die aan hetzelfde werken. Wijst u een voorstel af, dan komt het niet terug.
+suggestions-no-organisation = Voorstellen gaan naar organisaties; zodra u lid bent van een organisatie, verschijnen haar voorstellen hier.
+suggestions-none = Deze week geen voorstellen.
+suggestions-meet = U zou kunnen kennismaken met
+suggestions-before = voordat
+suggestions-before-call = “{ $call }” sluit op { $date }
+suggestions-for-call = “{ $call }”
+suggestions-words = u noemt allebei { $words }
+suggestions-alike = uw beschrijvingen lijken voor { $percent }% op elkaar
+suggestions-ask = Om een introductie vragen
+suggestions-dismiss = Afwijzen

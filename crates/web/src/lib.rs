@@ -35,6 +35,7 @@ use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
+pub use introductions::suggestions::propose_weekly as suggest_introductions;
 pub use kinds::calls::send_alerts;
 pub use kinds::{documents, exports, Export};
 pub use routes::RouteTable;
@@ -59,6 +60,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(acquisition::pages::routes())
                 .merge(consortia::pages::routes())
                 .merge(introductions::pages::routes())
+                .merge(introductions::suggestions::page_routes())
                 .merge(events::pages::routes())
                 .merge(events::agenda::routes())
                 .merge(events::meetings::pages::routes())
@@ -74,6 +76,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(acquisition::api::routes())
                 .merge(consortia::api::routes())
                 .merge(introductions::api::routes())
+                .merge(introductions::suggestions::api_routes())
                 .merge(events::api::routes())
                 .merge(events::meetings::api::routes())
                 .merge(events::feeds::api_routes())
@@ -205,6 +208,7 @@ async fn deliver_mail(state: AppState) {
             remind_of_expiry(&state).await;
             kinds::calls::send_alerts(&state).await;
             introductions::run_due(&state).await;
+            introductions::propose_weekly(&state).await;
             events::settle_waiting_lists(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;

@@ -281,6 +281,12 @@ const MATRIX: &[Row] = &[
     ("GET", "/api/v1/introductions/{id}", SIGNED_IN),
     ("POST", "/api/v1/introductions/{id}/answer", SIGNED_IN),
     ("POST", "/api/v1/introductions/{id}/outcome", SIGNED_IN),
+    // Suggested introductions: each signed-in person sees those of their organisations
+    // (none, for most); dismissing one that is not theirs is a 404.
+    ("GET", "/introductions/suggestions", SIGNED_IN),
+    ("POST", "/introductions/suggestions/{id}/dismiss", SIGNED_IN),
+    ("GET", "/api/v1/introductions/suggestions", SIGNED_IN),
+    ("POST", "/api/v1/introductions/suggestions/{id}/dismiss", SIGNED_IN),
     // Registration for an event (one the organisation's member just published): anyone
     // confirmed registers and cancels their own; only organisers list and decide; the
     // calendar file, the agenda and its feeds are public, a personal calendar's secret

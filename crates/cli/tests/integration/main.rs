@@ -34,6 +34,7 @@ mod funder_calls;
 mod hardening;
 mod hostile_input;
 mod import_cli;
+mod introduction_suggestions;
 mod introductions;
 mod leads;
 mod matching;

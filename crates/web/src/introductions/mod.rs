@@ -1,9 +1,11 @@
 //! Introductions on the web: the pages (`pages.rs`) and the API (`api.rs`) over
-//! `lshub_service::introductions`, the mails, and the daily job that tells of expired
-//! requests and asks what came of accepted ones.
+//! `lshub_service::introductions`, the mails, the daily job that tells of expired requests
+//! and asks what came of accepted ones, and the introductions the matcher suggests each
+//! week (`suggestions.rs`).
 
 pub mod api;
 pub mod pages;
+pub mod suggestions;
 
 use fluent_bundle::FluentArgs;
 use lshub_domain::Language;
@@ -42,5 +44,14 @@ pub(crate) async fn run_due(state: &AppState) {
             state.accounts.mail_queued.notify_one();
         }
         Err(e) => tracing::error!(error = %e, "the introductions' daily work failed"),
+    }
+}
+
+/// Writes this week's suggested introductions where they are missing; run by the mail worker.
+pub(crate) async fn propose_weekly(state: &AppState) {
+    match suggestions::propose_weekly(state).await {
+        Ok(0) => {}
+        Ok(written) => tracing::info!(written, "suggested introductions written"),
+        Err(e) => tracing::error!(error = %e, "suggesting introductions failed"),
     }
 }

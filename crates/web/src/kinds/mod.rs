@@ -130,6 +130,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::acquisition::api::LeadsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::consortia::api::ConsortiaApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::introductions::api::IntroductionsApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::introductions::suggestions::SuggestionsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::api::EventsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::meetings::api::MeetingsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::feeds::EventFeedsApi as utoipa::OpenApi>::openapi());
