@@ -12,6 +12,7 @@ pub mod call;
 pub mod consortium;
 pub mod content;
 pub mod dataset;
+pub mod digest;
 pub mod event;
 pub mod funder_call;
 pub mod introduction;

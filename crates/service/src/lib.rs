@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod clock;
 pub mod consortium;
 pub mod content;
+pub mod digest;
 mod error;
 pub mod events;
 pub mod introduction_suggestions;

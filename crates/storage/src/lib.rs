@@ -15,6 +15,7 @@ pub mod consortia;
 pub mod content;
 pub mod credentials;
 mod database;
+pub mod digest;
 mod embeddings;
 mod error;
 pub mod events;

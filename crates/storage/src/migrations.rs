@@ -59,6 +59,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "introduction suggestions",
         sql: include_str!("../migrations/0021_introduction_suggestions.sql"),
     },
+    Migration { version: 22, name: "weekly digest", sql: include_str!("../migrations/0022_weekly_digest.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -1597,3 +1597,28 @@ suggestions-words = you both mention { $words }
 suggestions-alike = your descriptions are { $percent }% alike in meaning
 suggestions-ask = Ask for an introduction
 suggestions-dismiss = Dismiss
+
+## The weekly digest
+digest-title = Weekly digest
+digest-intro = Once a week, an e-mail in your language with what is new for you: calls, needs and offers, and events, the best fits for your organisation first; news from the organisations you follow; and your organisations' suggested introductions. Every digest has a one-click unsubscribe link.
+digest-subscribed = Send me the weekly digest
+digest-following = Organisations I follow
+digest-following-none = You follow no organisation yet. An organisation's page has a link to follow it.
+digest-unfollow = Stop following
+digest-subject = Your week in LSH Hub ({ $week })
+digest-greeting = Dear { $name }, this is what is new for you this week.
+digest-calls = New calls
+digest-opportunities = New needs and offers
+digest-events = New events
+digest-news = News from organisations you follow
+digest-suggestions = Introductions suggested to your organisation
+digest-footer = Your settings: { $settings }
+    Unsubscribe: { $unsubscribe }
+digest-unsubscribe-title = Stop the weekly digest?
+digest-unsubscribe-submit = Stop the weekly digest
+digest-unsubscribed-title = Unsubscribed
+digest-unsubscribed-text = You will get no more weekly digests. You can turn them on again in your account.
+follow-link = Follow
+follow-title = Follow { $name }
+follow-intro = Its news will come in your weekly digest. You can stop following it in your digest settings.
+follow-submit = Follow

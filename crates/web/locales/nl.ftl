@@ -1597,3 +1597,28 @@ suggestions-words = u noemt allebei { $words }
 suggestions-alike = uw beschrijvingen lijken voor { $percent }% op elkaar
 suggestions-ask = Om een introductie vragen
 suggestions-dismiss = Afwijzen
+
+## De wekelijkse samenvatting
+digest-title = Wekelijkse samenvatting
+digest-intro = Eens per week een e-mail in uw taal met wat nieuw is voor u: oproepen, vragen en aanbod, en evenementen, met wat het best bij uw organisatie past eerst; nieuws van de organisaties die u volgt; en de voorgestelde introducties van uw organisaties. Elke samenvatting heeft een link om u met één klik af te melden.
+digest-subscribed = Stuur mij de wekelijkse samenvatting
+digest-following = Organisaties die ik volg
+digest-following-none = U volgt nog geen organisatie. De pagina van een organisatie heeft een link om haar te volgen.
+digest-unfollow = Niet meer volgen
+digest-subject = Uw week in LSH Hub ({ $week })
+digest-greeting = Beste { $name }, dit is nieuw voor u deze week.
+digest-calls = Nieuwe oproepen
+digest-opportunities = Nieuwe vragen en aanbod
+digest-events = Nieuwe evenementen
+digest-news = Nieuws van organisaties die u volgt
+digest-suggestions = Introducties voorgesteld aan uw organisatie
+digest-footer = Uw instellingen: { $settings }
+    Afmelden: { $unsubscribe }
+digest-unsubscribe-title = De wekelijkse samenvatting stoppen?
+digest-unsubscribe-submit = De wekelijkse samenvatting stoppen
+digest-unsubscribed-title = Afgemeld
+digest-unsubscribed-text = U krijgt geen wekelijkse samenvattingen meer. In uw account kunt u ze weer aanzetten.
+follow-link = Volgen
+follow-title = { $name } volgen
+follow-intro = Haar nieuws komt in uw wekelijkse samenvatting. In de instellingen van uw samenvatting kunt u stoppen met volgen.
+follow-submit = Volgen

@@ -8,6 +8,7 @@ pub mod auth;
 mod connections;
 mod consortia;
 mod content;
+pub mod digest;
 pub mod error;
 mod events;
 mod feeds;
@@ -35,6 +36,7 @@ use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
 pub use connections::DEFAULT_HEADER_TIMEOUT;
+pub use digest::send_weekly as send_digests;
 pub use introductions::suggestions::propose_weekly as suggest_introductions;
 pub use kinds::calls::send_alerts;
 pub use kinds::{documents, exports, Export};
@@ -64,6 +66,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(events::pages::routes())
                 .merge(events::agenda::routes())
                 .merge(events::meetings::pages::routes())
+                .merge(digest::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
@@ -79,6 +82,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(introductions::suggestions::api_routes())
                 .merge(events::api::routes())
                 .merge(events::meetings::api::routes())
+                .merge(digest::api_routes())
                 .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )
@@ -209,6 +213,7 @@ async fn deliver_mail(state: AppState) {
             kinds::calls::send_alerts(&state).await;
             introductions::run_due(&state).await;
             introductions::propose_weekly(&state).await;
+            digest::send_due(&state).await;
             events::settle_waiting_lists(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;

@@ -23,7 +23,13 @@ per_backend_hub!(
 );
 
 /// An EU Funding & Tenders record of a call, as the importer reads them.
-fn call_record(topic_id: &str, title: &str, status: &str, deadline: NaiveDate, budget_max: i64) -> serde_json::Value {
+pub(crate) fn call_record(
+    topic_id: &str,
+    title: &str,
+    status: &str,
+    deadline: NaiveDate,
+    budget_max: i64,
+) -> serde_json::Value {
     json!({
         "topicId": topic_id,
         "title": title,
@@ -36,7 +42,7 @@ fn call_record(topic_id: &str, title: &str, status: &str, deadline: NaiveDate, b
 }
 
 /// Imports `records` as one call file, the way `lshub import eu-calls` does.
-async fn import(hub: &Hub, dir: &Path, records: &[serde_json::Value]) {
+pub(crate) async fn import(hub: &Hub, dir: &Path, records: &[serde_json::Value]) {
     let path = dir.join("calls.jsonl");
     let lines: Vec<String> = records.iter().map(ToString::to_string).collect();
     std::fs::write(&path, lines.join("\n")).expect("call file");
@@ -92,7 +98,7 @@ async fn reimports_record_new_changed_and_closed_calls(hub: Hub) {
 }
 
 /// The hub's server on the test's database, writing its mail under `dir`; its address.
-async fn serve(hub: &Hub, dir: &Path) -> (String, AppState) {
+pub(crate) async fn serve(hub: &Hub, dir: &Path) -> (String, AppState) {
     let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into(), ..SiteConfig::default() };
     let state =
         AppState::open(hub.db.clone(), site).await.expect("state").with_accounts(AccountsConfig::with_data_dir(dir));
@@ -103,7 +109,7 @@ async fn serve(hub: &Hub, dir: &Path) -> (String, AppState) {
 }
 
 /// The mails written to `dir`/mail so far.
-fn mails(dir: &Path) -> Vec<String> {
+pub(crate) fn mails(dir: &Path) -> Vec<String> {
     let entries = std::fs::read_dir(dir.join("mail")).into_iter().flatten().flatten();
     entries
         .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))

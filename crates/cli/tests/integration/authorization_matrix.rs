@@ -304,6 +304,18 @@ const MATRIX: &[Row] = &[
     ("POST", "/api/v1/events/{item}/registrations/{id}/decision", ORGANISATION_MEMBERS),
     ("GET", "/api/v1/me/registrations", SIGNED_IN),
     ("GET", "/account/registrations", SIGNED_IN),
+    // The weekly digest: one's own settings and follows; the unsubscribe link's secret
+    // authorises (none here: a 404 for everyone).
+    ("GET", "/account/digest", SIGNED_IN),
+    ("POST", "/account/digest", SIGNED_IN),
+    ("GET", "/organisations/{slug}/follow", SIGNED_IN),
+    ("POST", "/organisations/{slug}/follow", SIGNED_IN),
+    ("GET", "/digest/unsubscribe/{secret}", ALL),
+    ("POST", "/digest/unsubscribe/{secret}", ALL),
+    ("GET", "/api/v1/me/digest", SIGNED_IN),
+    ("PUT", "/api/v1/me/digest", SIGNED_IN),
+    ("PUT", "/api/v1/me/follows/{slug}", SIGNED_IN),
+    ("DELETE", "/api/v1/me/follows/{slug}", SIGNED_IN),
     ("POST", "/account/calendar", SIGNED_IN),
     ("GET", "/agenda", ALL),
     // One-to-one meetings at a matchmaking day (one the organisation's member just
@@ -390,6 +402,7 @@ async fn outcome(browser: &mut Browser<'_>, csrf: &str, method: &str, route: &st
             Some("answer") if path.contains("/meetings/") => r#"{"decision":"decline"}"#.to_owned(),
             Some("requests") if path.contains("/meetings/") => r#"{"recipient":"nobody","message":"m"}"#.to_owned(),
             Some("attendance") => r#"{"attendance":"met"}"#.to_owned(),
+            Some("digest") => r#"{"subscribed":false}"#.to_owned(),
             Some("answer") => r#"{"answer":"accept"}"#.to_owned(),
             Some("outcome") => r#"{"side":"from","after":30,"outcome":"meeting"}"#.to_owned(),
             Some("decision") => r#"{"decision":"approve"}"#.to_owned(),

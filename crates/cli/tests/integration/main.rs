@@ -27,6 +27,7 @@ mod cordis;
 mod crash_profile_edits;
 mod datasets;
 mod dcat_import;
+mod digest;
 mod event_feeds;
 mod events;
 mod feeds;

@@ -163,6 +163,8 @@ struct OrganisationPage {
     introduction_url: String,
     /// Its upcoming events.
     agenda_url: String,
+    /// Where a signed-in person follows it, for its news in their weekly digest.
+    follow_url: String,
     /// The datasets it holds (the first few) and how many there are in all.
     datasets: Vec<HeldDataset>,
     datasets_total: i64,
@@ -206,6 +208,7 @@ pub async fn show(
     view.maintain_url = format!("/organisations/{}/claim", organisation.slug);
     view.introduction_url = format!("/introductions/new?organisation={}", organisation.slug);
     view.agenda_url = format!("/agenda?organisation={}", organisation.slug);
+    view.follow_url = format!("/organisations/{}/follow", organisation.slug);
     let held = ItemFilter {
         owner_id: Some(organisation.id.clone()),
         listed_on: Some(state.today()),
@@ -309,6 +312,7 @@ impl OrganisationPage {
             maintain_url: String::new(),
             introduction_url: String::new(),
             agenda_url: String::new(),
+            follow_url: String::new(),
             datasets: Vec::new(),
             datasets_total: 0,
             datasets_url: String::new(),
