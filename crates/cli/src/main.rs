@@ -60,6 +60,8 @@ enum Command {
     /// Measure the scheduler of a matchmaking day's one-to-one meetings against taking the
     /// requests in the order they came.
     BenchMeetings(commands::bench_meetings::BenchMeetingsArgs),
+    /// Measure the weekly digest for 10,000 readers against queueing as many fixed mails.
+    BenchDigest(commands::bench_digest::BenchDigestArgs),
     /// Operator tasks on accounts, e.g. `lshub admin grant EMAIL --role admin`.
     Admin(commands::admin::AdminArgs),
     /// Compute the sentence vectors the database lacks and check that the index builds.
@@ -176,6 +178,7 @@ fn main() -> ExitCode {
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::BenchMeetings(args) => commands::bench_meetings::run(args).map(|()| ExitCode::SUCCESS),
+            Command::BenchDigest(args) => commands::bench_digest::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => {
                 commands::search::run(&url, args, &model, clock.today()).await.map(|()| ExitCode::SUCCESS)
