@@ -9,10 +9,16 @@ use lshub_service::digest as service;
 use lshub_web::{AccountsConfig, AppState, SiteConfig};
 
 use crate::alerts::{call_record, import, mails, serve};
+use crate::browser::{Browser, PASSWORD};
 use crate::builders::{per_backend_hub, Hub};
-use crate::support::{client, PUBLIC_URL};
+use crate::support::{client, TestApp, PUBLIC_URL};
 
 per_backend_hub!(the_digest_goes_once_a_week_to_those_who_opted_in);
+/// On the shared running hub of each database.
+mod served {
+    use super::*;
+    crate::support::per_backend!(the_digest_is_set_on_pages_and_through_the_api);
+}
 
 /// A node of the hub on the test's database, writing its mail under `dir`.
 async fn node(hub: &Hub, dir: &std::path::Path) -> AppState {
@@ -90,4 +96,42 @@ async fn the_digest_goes_once_a_week_to_those_who_opted_in(hub: Hub) {
     hub.news(&author, &followed, State::Published).await;
     import(&hub, dir.path(), &[call_record("TEST-DIGEST-2", "Cardiac organoids", "open", deadline, 1)]).await;
     assert_eq!(lshub_web::send_digests(&later).await.expect("next week"), 2, "Ann and Cas, not Bob");
+}
+
+/// An organisation no other test follows.
+const FOLLOWED: &str = "royal-academy-of-art";
+
+async fn the_digest_is_set_on_pages_and_through_the_api(app: &TestApp) {
+    let mut reader = Browser::at(app, 344);
+    reader.sign_up("Digest Reader", "reader@digest.example", PASSWORD).await;
+    let settings = reader.get("/account/digest").await;
+    assert_eq!(settings.status, 200);
+    assert!(settings.body.contains(r#"value="true">"#), "opt-in: off until turned on");
+    let saved = reader.submit("/account/digest", "/account/digest", &[("subscribed", "true")]).await;
+    assert_eq!((saved.status, saved.location.as_deref()), (303, Some("/account/digest")));
+    assert!(reader.get("/account/digest").await.body.contains(r#"value="true" checked>"#));
+
+    // Following from the organisation's page, and stopping from the settings.
+    let follow = format!("/organisations/{FOLLOWED}/follow");
+    assert!(reader.get(&format!("/organisations/{FOLLOWED}")).await.body.contains(&follow));
+    let followed = reader.submit(&follow, &follow, &[("follow", "yes")]).await;
+    assert_eq!(followed.status, 303);
+    let (status, api) = reader.api(reqwest::Method::GET, "/api/v1/me/digest", &serde_json::json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(api, serde_json::json!({"subscribed": true, "following": [FOLLOWED]}));
+    let stopped = reader.submit("/account/digest", &follow, &[("follow", "no")]).await;
+    assert_eq!(stopped.status, 303);
+    assert!(!reader.get("/account/digest").await.body.contains(&format!("/organisations/{FOLLOWED}\"")));
+
+    // The same through the API.
+    let path = format!("/api/v1/me/follows/{FOLLOWED}");
+    assert_eq!(reader.api(reqwest::Method::PUT, &path, &serde_json::json!({})).await.0, 204);
+    let off = serde_json::json!({"subscribed": false});
+    let (status, api) = reader.api(reqwest::Method::PUT, "/api/v1/me/digest", &off).await;
+    assert_eq!((status, api["following"][0].as_str()), (200, Some(FOLLOWED)), "{api}");
+    assert_eq!(api["subscribed"], false);
+    assert_eq!(reader.api(reqwest::Method::DELETE, &path, &serde_json::json!({})).await.0, 204);
+    let missing =
+        reader.api(reqwest::Method::PUT, "/api/v1/me/follows/no-such-organisation", &serde_json::json!({})).await;
+    assert_eq!(missing.0, 404);
 }
