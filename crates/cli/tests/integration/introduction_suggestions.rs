@@ -12,7 +12,7 @@ use lshub_web::{AppState, SiteConfig};
 use serde_json::json;
 
 use crate::builders::{per_backend_hub, Hub};
-use crate::support::PUBLIC_URL;
+use crate::support::{client, PUBLIC_URL};
 
 per_backend_hub!(the_matcher_suggests_partners_for_a_call_and_remembers_dismissals);
 
@@ -83,11 +83,36 @@ async fn the_matcher_suggests_partners_for_a_call_and_remembers_dismissals(hub: 
     assert!(reasons.words.iter().any(|w| w == "screening"), "the words both share: {reasons:?}");
     assert!(suggestions.iter().all(|s| s.suggested_id != ours.id && s.suggested_id != unrelated.id), "{suggestions:?}");
 
-    // Someone else cannot dismiss it; the member can, and it is gone.
+    // The member's page and API show it with its reasons; someone else cannot dismiss it;
+    // the member can, on the page, and it is gone.
+    let (base, _served) = crate::alerts::serve(&hub, dir.path()).await;
+    let user_id = member.user.as_ref().expect("a user").id.clone();
+    let audit = lshub_storage::audit::AuditEvent::by(None, "test", "test", String::new(), "test");
+    let session = hub.db.create_session(&user_id, chrono::Duration::hours(1), audit).await.expect("a session");
+    let cookie = format!("{}={session}", lshub_web::auth::SESSION_COOKIE);
+    let get = |path: &str| client().get(format!("{base}{path}")).header("cookie", &cookie).send();
+    let page = get("/introductions/suggestions").await.expect("page").text().await.expect("text");
+    for shown in ["Organoid Screening Utrecht", "Tumour organoids for cancer drug screening", "screening"] {
+        assert!(page.contains(shown), "{shown} on the page: {page}");
+    }
+    let api: serde_json::Value =
+        get("/api/v1/introductions/suggestions").await.expect("API").json().await.expect("JSON");
+    assert_eq!(api[0]["suggested"], partner.slug.as_str(), "{api}");
+    assert_eq!(api[0]["reasons"]["call"]["topicId"], "TEST-SUGGEST-1");
     let outsider = hub.stranger().await;
     let by_outsider = service::dismiss(&hub.db, &outsider, &first.id, Utc::now()).await;
     assert!(matches!(by_outsider, Err(ServiceError::NotFound(_))), "{by_outsider:?}");
-    service::dismiss(&hub.db, &member, &first.id, Utc::now()).await.expect("dismissed");
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("a form's token");
+    let dismissed = client()
+        .post(format!("{base}/introductions/suggestions/{}/dismiss", first.id))
+        .header("cookie", &cookie)
+        .header("origin", &base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(dismissed.status().as_u16(), 303);
     let left = service::mine(&hub.db, &member).await.expect("suggestions");
     assert!(left[0].suggestions.iter().all(|s| s.id != first.id));
     let twice = service::dismiss(&hub.db, &member, &first.id, Utc::now()).await;
