@@ -13,6 +13,7 @@ mod access;
 mod alerts;
 mod chrome;
 mod consortia;
+mod digest;
 mod events;
 mod exchange;
 mod funder_calls;
@@ -73,6 +74,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ("participant publishes a profile and asks for a meeting; the one asked accepts in a slot", |s| {
         Box::pin(meetings::ask_and_accept_a_meeting(s))
     }),
+    ("member turns the weekly digest on, follows and unfollows an organisation, sees suggested introductions", |s| {
+        Box::pin(digest::turn_on_follow_and_see_suggestions(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -128,6 +132,9 @@ const PAGE_TYPES: &[&str] = &[
     "meeting-profile",
     "meeting-request",
     "meeting-agenda",
+    "digest",
+    "follow",
+    "suggestions",
 ];
 
 #[tokio::test]
