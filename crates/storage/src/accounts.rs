@@ -230,6 +230,22 @@ pub(crate) async fn exec(
     Ok(query.execute(&mut **tx).await.context(context)?.rows_affected())
 }
 
+/// The rows a query reads inside a transaction (so that it sees the transaction's writes).
+pub(crate) async fn fetch_in(
+    backend: Backend,
+    tx: &mut Transaction<'static, Any>,
+    text: &str,
+    binds: Vec<Option<String>>,
+    context: &'static str,
+) -> Result<Vec<AnyRow>, StorageError> {
+    let statement = sql(backend, text);
+    let mut query = sqlx::query(&statement);
+    for value in binds {
+        query = query.bind(value);
+    }
+    query.fetch_all(&mut **tx).await.context(context)
+}
+
 /// Runs `body` in one write transaction (`tx`), committed when it returns `Ok`; an `Err` or
 /// an early `return` of an error rolls everything back. A macro rather than a function taking
 /// an async closure, because such closures' futures cannot yet be shown to be `Send`.

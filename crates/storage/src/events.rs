@@ -9,7 +9,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::accounts::{binds, exec, now, parse_time, queue_message, sql, stamp, transaction, Attachment, Mail};
+use crate::accounts::{
+    binds, exec, fetch_in, now, parse_time, queue_message, sql, stamp, transaction, Attachment, Mail,
+};
 use crate::audit::{self, AuditEvent};
 use crate::error::{QueryContext, StorageError};
 use crate::{Backend, Database};
@@ -93,12 +95,7 @@ async fn rows_in(
     text: &str,
     binds: Vec<Option<String>>,
 ) -> Result<Vec<StoredRegistration>, StorageError> {
-    let statement = sql(backend, text);
-    let mut query = sqlx::query(&statement);
-    for value in binds {
-        query = query.bind(value);
-    }
-    query.fetch_all(&mut **tx).await.context("reading registrations")?.iter().map(registration).collect()
+    fetch_in(backend, tx, text, binds, "reading registrations").await?.iter().map(registration).collect()
 }
 
 /// Seats taken and registrants waiting for one.

@@ -36,30 +36,20 @@ pub struct StoredSuggestion {
 }
 
 impl Database {
-    /// The organisations with at least one member: those the matcher makes suggestions to.
-    pub async fn organisations_with_members(&self) -> Result<Vec<String>, StorageError> {
+    /// The organisations with members (those the matcher makes suggestions to) whose round
+    /// for `week` is not written yet.
+    pub async fn suggestion_rounds_due(&self, week: &str) -> Result<Vec<String>, StorageError> {
+        const WHAT: &str = "listing the suggestion rounds due";
         let rows = self
             .query_rows(
-                "SELECT DISTINCT organisation_id FROM organisation_members ORDER BY organisation_id",
-                Vec::new(),
-                "listing organisations with members",
+                "SELECT DISTINCT m.organisation_id FROM organisation_members m WHERE NOT EXISTS \
+                 (SELECT 1 FROM suggestion_rounds r WHERE r.organisation_id = m.organisation_id AND r.week = ?) \
+                 ORDER BY m.organisation_id",
+                binds![week.to_owned()],
+                WHAT,
             )
             .await?;
-        rows.iter()
-            .map(|row| row.try_get::<String, _>("organisation_id").context("listing organisations with members"))
-            .collect()
-    }
-
-    /// Whether the organisation's suggestions for `week` are written.
-    pub async fn has_suggestion_round(&self, organisation_id: &str, week: &str) -> Result<bool, StorageError> {
-        let rows = self
-            .query_rows(
-                "SELECT week FROM suggestion_rounds WHERE organisation_id = ? AND week = ?",
-                binds![organisation_id.to_owned(), week.to_owned()],
-                "reading a suggestion round",
-            )
-            .await?;
-        Ok(!rows.is_empty())
+        rows.iter().map(|row| row.try_get::<String, _>("organisation_id").context(WHAT)).collect()
     }
 
     /// Organisations never to suggest to this one: those suggested before (dismissed or

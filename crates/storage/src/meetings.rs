@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::accounts::{binds, exec, parse_time, queue_message, sql, stamp, transaction, Mail};
+use crate::accounts::{binds, exec, fetch_in, parse_time, queue_message, stamp, transaction, Mail};
 use crate::audit::{self, AuditEvent};
 use crate::error::{QueryContext, StorageError};
 use crate::events::Letter;
@@ -151,12 +151,8 @@ async fn meetings_in(
     condition: &str,
     values: Vec<Option<String>>,
 ) -> Result<Vec<StoredMeeting>, StorageError> {
-    let statement = sql(backend, &format!("{SELECT} WHERE {condition} ORDER BY m.asked_at, m.id"));
-    let mut query = sqlx::query(&statement);
-    for value in values {
-        query = query.bind(value);
-    }
-    query.fetch_all(&mut **tx).await.context("reading meeting requests")?.iter().map(meeting).collect()
+    let text = format!("{SELECT} WHERE {condition} ORDER BY m.asked_at, m.id");
+    fetch_in(backend, tx, &text, values, "reading meeting requests").await?.iter().map(meeting).collect()
 }
 
 /// The request just written, as stored.
@@ -263,16 +259,14 @@ impl Database {
             if requester_id == recipient_id {
                 return Ok(Err(MeetingRefusal::AskedSelf));
             }
-            let profiles: Vec<(String,)> = sqlx::query_as(&sql(
+            let profiles = fetch_in(
                 backend,
+                tx,
                 "SELECT user_id FROM meeting_profiles WHERE event_id = ? AND user_id IN (?, ?)",
-            ))
-            .bind(event_id.to_owned())
-            .bind(requester_id.to_owned())
-            .bind(recipient_id.to_owned())
-            .fetch_all(&mut **tx)
-            .await
-            .context("reading meeting profiles")?;
+                binds![event_id.to_owned(), requester_id.to_owned(), recipient_id.to_owned()],
+                "reading meeting profiles",
+            )
+            .await?;
             if profiles.len() < 2 {
                 return Ok(Err(MeetingRefusal::NoProfile));
             }

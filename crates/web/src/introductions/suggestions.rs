@@ -110,10 +110,7 @@ pub async fn propose_weekly(state: &AppState) -> Result<usize, AppError> {
     let today = state.today();
     let week = lshub_domain::introduction::iso_week(today);
     let mut written = 0;
-    for id in state.db.organisations_with_members().await? {
-        if state.db.has_suggestion_round(&id, &week).await? {
-            continue;
-        }
+    for id in state.db.suggestion_rounds_due(&week).await? {
         let Some(organisation) = state.db.organisation_by_id(&id).await? else { continue };
         let found = candidates(state, &organisation, today).await?;
         if service::write_round(&state.db, &id, today, state.site.clock.now(), found).await?.is_some() {
