@@ -11,7 +11,7 @@ use crate::call::{parse_whole_euros, CallContent, CallStatus};
 use crate::content::{Item, SearchDocument, Written, FUNDER_CALL};
 use crate::language::Language;
 use crate::record::Versioned;
-use crate::validation::{optional_web_url, required_line, Reason, ValidationError};
+use crate::validation::{optional_date as date, optional_web_url, required_line, Reason, ValidationError};
 
 /// At most this many keywords, as a call's keywords are facets of search.
 pub const MAX_KEYWORDS: usize = 30;
@@ -258,16 +258,6 @@ fn optional(text: &str) -> Option<String> {
 
 fn split<'a>(text: &'a str, separators: &'a [char]) -> impl Iterator<Item = &'a str> {
     text.split(separators).map(str::trim).filter(|part| !part.is_empty())
-}
-
-fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, ValidationError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ValidationError::new(field, Reason::NotDate { value: text.to_owned() }))
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod project;
 pub mod provenance;
 pub mod record;
 pub mod stats;
+pub mod talent;
 pub mod text;
 pub mod validation;
 

@@ -147,6 +147,11 @@ pub enum Reason {
     NoSuchCall {
         topic_id: String,
     },
+    /// No published item of the kind (its id) has the address name.
+    NoSuchItem {
+        kind: &'static str,
+        slug: String,
+    },
     /// Not an address name (a slug: lowercase letters, digits and hyphens).
     NotAddressName {
         value: String,
@@ -193,6 +198,23 @@ pub enum Reason {
     },
     /// A date that has already passed, where only today or later makes sense.
     InThePast {
+        value: String,
+    },
+    /// A field the kernel takes from another one of the record (a vacancy's expiry from its
+    /// deadline).
+    SetBy {
+        other: &'static str,
+    },
+    /// A vacancy its owner marked filled already.
+    FilledAlready {
+        date: String,
+    },
+    /// Not a language code with a CEFR level (`en C1`).
+    NotLanguageLevel {
+        value: String,
+    },
+    /// Neither a web address nor an e-mail address (how to apply).
+    NotWebOrEmail {
         value: String,
     },
     /// A call of another source already has the topic id an item would be listed under.
@@ -286,6 +308,7 @@ impl fmt::Display for Reason {
             Reason::NotCountryCode { value } => write!(f, "'{value}' is not a two-letter country code"),
             Reason::NoSuchOrganisation { slug } => write!(f, "no organisation has the address name '{slug}'"),
             Reason::NoSuchCall { topic_id } => write!(f, "no call has the topic id '{topic_id}'"),
+            Reason::NoSuchItem { kind, slug } => write!(f, "no published {kind} has the address name '{slug}'"),
             Reason::NotAddressName { value } => {
                 write!(f, "'{value}' is not an address name (lowercase letters, digits and hyphens)")
             }
@@ -318,6 +341,14 @@ impl fmt::Display for Reason {
                 write!(f, "a call with the topic id '{topic_id}' is listed already; give this one another title")
             }
             Reason::InThePast { value } => write!(f, "{value} has passed; give today or a later date"),
+            Reason::SetBy { other } => write!(f, "is set by {other}"),
+            Reason::FilledAlready { date } => write!(f, "was marked filled on {date}"),
+            Reason::NotLanguageLevel { value } => {
+                write!(f, "'{value}' is not a language code with a CEFR level (like en C1)")
+            }
+            Reason::NotWebOrEmail { value } => {
+                write!(f, "'{value}' is neither an http(s) web address nor an e-mail address")
+            }
             Reason::ConfirmationMismatch => write!(f, "This is not the e-mail address of your account."),
             Reason::LastAdmin => write!(f, "the hub needs at least one admin; make someone else admin first"),
             Reason::WrongPassword => write!(f, "is not your current password"),
@@ -395,6 +426,53 @@ pub fn no_direction_controls(field: &'static str, value: &str) -> Result<(), Val
         return Err(ValidationError::new(field, Reason::DirectionControls));
     }
     Ok(())
+}
+
+/// A date written `YYYY-MM-DD`, or `None` when left empty.
+pub fn optional_date(field: &'static str, value: &str) -> Result<Option<chrono::NaiveDate>, ValidationError> {
+    let Some(value) = text(value) else { return Ok(None) };
+    chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ValidationError::new(field, Reason::NotDate { value }))
+}
+
+/// One line of text without control or direction characters, or `None` when left empty.
+pub fn optional_line(field: &'static str, value: &str, max_chars: usize) -> Result<Option<String>, ValidationError> {
+    let Some(value) = text(value) else { return Ok(None) };
+    required_line(field, &value, max_chars)?;
+    Ok(Some(value))
+}
+
+/// Collects every refused field of a draft while reading it, in the order of the form.
+#[derive(Debug, Default)]
+pub struct Checks(pub Vec<ValidationError>);
+
+impl Checks {
+    /// The value read, or `None` with its error kept.
+    pub fn keep<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// The value read, or its error kept and the default standing in, so reading goes on.
+    pub fn take<T: Default>(&mut self, result: Result<T, ValidationError>) -> T {
+        result.unwrap_or_else(|error| {
+            self.0.push(error);
+            T::default()
+        })
+    }
+
+    pub fn refuse(&mut self, field: &'static str, reason: Reason) {
+        self.0.push(ValidationError::new(field, reason));
+    }
+
+    /// `value` when nothing was refused.
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<ValidationError>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
+    }
 }
 
 /// Accepts absolute http(s) URLs only: anything else could become a `javascript:` link.

@@ -75,6 +75,22 @@ impl Clock {
         local.unwrap_or_else(|| moment.date_naive())
     }
 
+    /// The last second of `date` in the region, as the local time with its offset
+    /// (`2027-02-01T23:59:59+01:00`): when a deadline on that date passes.
+    pub fn end_of_day(&self, date: NaiveDate) -> String {
+        use chrono::Datelike;
+        let local = i8::try_from(date.month())
+            .ok()
+            .zip(i8::try_from(date.day()).ok())
+            .zip(i16::try_from(date.year()).ok())
+            .and_then(|((month, day), year)| jiff::civil::Date::new(year, month, day).ok())
+            .and_then(|day| day.at(23, 59, 59, 0).to_zoned_datetime(self.zone.clone()).ok());
+        match local {
+            Some(zoned) => zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            None => format!("{date}T23:59:59Z"),
+        }
+    }
+
     /// Moves this clock (and every clone of it) by `by`.
     pub fn advance(&self, by: chrono::Duration) {
         self.shift_seconds.fetch_add(by.num_seconds(), Ordering::Relaxed);
@@ -96,6 +112,14 @@ mod tests {
         // ... and in summer time (CEST, UTC+2) midnight is at 22:00 UTC.
         assert_eq!(clock.date_at(at("2026-07-01T22:00:00Z")), day("2026-07-02"));
         assert_eq!(clock.date_at(at("2026-07-01T21:59:59Z")), day("2026-07-01"));
+    }
+
+    #[test]
+    fn a_day_ends_at_the_regions_midnight() {
+        let clock = Clock::system(DEFAULT_TIME_ZONE).expect("zone");
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert_eq!(clock.end_of_day(day("2027-02-01")), "2027-02-01T23:59:59+01:00");
+        assert_eq!(clock.end_of_day(day("2027-07-01")), "2027-07-01T23:59:59+02:00");
     }
 
     #[test]

@@ -38,8 +38,9 @@ pub async fn create<T: Written>(
 ) -> Result<Item<T>, ServiceError> {
     let owner = db.organisation_by_slug(owner_slug).await?.ok_or(ServiceError::NotFound("organisation"))?;
     caller.require(content(ContentAction::Create), resource::<T>(&owner.id))?;
-    let record = checked::<T>(db, draft, lifetime, today).await?;
-    let lifetime = Lifetime { expires_on: lifetime.expires_on.or_else(|| default_expiry::<T>(today)) };
+    let record = checked::<T>(db, draft, None, lifetime, today).await?;
+    let lifetime =
+        Lifetime { expires_on: record.ends_on().or(lifetime.expires_on).or_else(|| default_expiry::<T>(today)) };
     let audit = caller.event("content.created", &owner.slug, format!("{} \"{}\"", T::KIND.id, record.title()));
     Ok(db.create_item(&owner.id, &record, lifetime.expires_on, caller.author()?, audit).await?)
 }
@@ -56,11 +57,12 @@ pub async fn edit<T: Written>(
 ) -> Result<Item<T>, ServiceError> {
     let item = find::<T>(db, caller, slug).await?;
     caller.require(content(ContentAction::Edit), resource::<T>(&item.owner.id))?;
-    let mut record = checked::<T>(db, draft, lifetime, today).await?;
+    let mut record = checked::<T>(db, draft, Some(&item.record), lifetime, today).await?;
     record.carry_over(&item.record);
     // A kind whose items expire keeps an expiry: left empty, the one it had stays.
-    let lifetime = match (lifetime.expires_on, T::KIND.lifetime_days()) {
-        (None, Some(_)) => Lifetime { expires_on: item.expires_on.or_else(|| default_expiry::<T>(today)) },
+    let lifetime = match (record.ends_on(), lifetime.expires_on, T::KIND.lifetime_days()) {
+        (Some(end), _, _) => Lifetime { expires_on: Some(end) },
+        (None, None, Some(_)) => Lifetime { expires_on: item.expires_on.or_else(|| default_expiry::<T>(today)) },
         _ => lifetime,
     };
     let audit = caller.event("content.edited", &item.slug, format!("{} revision {}", T::KIND.id, item.revision + 1));
@@ -248,20 +250,28 @@ pub async fn remind_of_expiry(
     Ok(reminded)
 }
 
-/// The kind's rules, an expiry that has not passed, and references that exist; every
-/// refusal is reported at once.
+/// The kind's rules, its dates on `today` (against the `previous` record of an edit), an
+/// expiry that has not passed, and references that exist; every refusal is reported at once.
 async fn checked<T: Written>(
     db: &Database,
     draft: T::Draft,
+    previous: Option<&T>,
     lifetime: Lifetime,
     today: NaiveDate,
 ) -> Result<T, ServiceError> {
     let (record, mut errors) = match T::validate(draft) {
-        Ok(record) => (Some(record), Vec::new()),
+        Ok(record) => {
+            let errors = record.check_dates(previous, today);
+            (Some(record), errors)
+        }
         Err(errors) => (None, errors),
     };
-    if let Some(date) = lifetime.expires_on.filter(|date| *date < today) {
-        errors.push(ValidationError::new("expiresOn", Reason::InThePast { value: date.to_string() }));
+    match (T::ENDS_BY, lifetime.expires_on) {
+        (Some(other), Some(_)) => errors.push(ValidationError::new("expiresOn", Reason::SetBy { other })),
+        (None, Some(date)) if date < today => {
+            errors.push(ValidationError::new("expiresOn", Reason::InThePast { value: date.to_string() }));
+        }
+        _ => {}
     }
     for reference in record.as_ref().map(Written::references).unwrap_or_default() {
         match reference {
@@ -278,6 +288,11 @@ async fn checked<T: Written>(
             Reference::Term { field, scheme, code } => {
                 if db.term(scheme, &code).await?.is_none() {
                     errors.push(ValidationError::new(field, Reason::NoSuchTerm { scheme, code }));
+                }
+            }
+            Reference::Item { field, kind, slug } => {
+                if !db.item_is_published(kind, &slug).await? {
+                    errors.push(ValidationError::new(field, Reason::NoSuchItem { kind: kind.id, slug }));
                 }
             }
         }

@@ -16,6 +16,7 @@ pub mod introductions;
 pub mod meetings;
 pub mod profile;
 pub mod sign_in;
+pub mod talent;
 
 use lshub_domain::account::User;
 use lshub_domain::authorization::{decide, Action, Actor, Decision, Resource};

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lshub_domain::content::{Item, LifecycleError, Owner, Revision, State, Transition, Written};
+use lshub_domain::content::{Item, Kind, LifecycleError, Owner, Revision, State, Transition, Written};
 use lshub_domain::text::{fold, slugify};
 use lshub_domain::{CallStatus, NewCallTopic, Page, Pagination, SourceRef};
 use sqlx::any::AnyRow;
@@ -271,6 +271,18 @@ impl Database {
     /// The item of kind `T` at `slug`, in whatever state.
     pub async fn item<T: Written>(&self, slug: &str) -> Result<Option<Item<T>>, StorageError> {
         self.item_where::<T>("slug", slug).await
+    }
+
+    /// Whether a published item of `kind` has the address name `slug`.
+    pub async fn item_is_published(&self, kind: &Kind, slug: &str) -> Result<bool, StorageError> {
+        let rows = self
+            .query_rows(
+                "SELECT id FROM content_items WHERE kind = ? AND slug = ? AND state = 'published'",
+                binds![kind.id.to_owned(), slug.to_owned()],
+                "finding a published item",
+            )
+            .await?;
+        Ok(!rows.is_empty())
     }
 
     pub async fn item_by_id<T: Written>(&self, id: &str) -> Result<Option<Item<T>>, StorageError> {

@@ -203,6 +203,13 @@ impl Translator {
                 ("invalid-no-such-term", vec![("scheme", (*scheme).to_owned()), ("code", code.clone())])
             }
             Reason::InThePast { value: v } => ("invalid-in-the-past", value(v)),
+            Reason::NoSuchItem { kind, slug } => {
+                ("invalid-no-such-item", vec![("kind", (*kind).to_owned()), ("slug", slug.clone())])
+            }
+            Reason::SetBy { other } => ("invalid-set-by", vec![("other", (*other).to_owned())]),
+            Reason::FilledAlready { date } => ("invalid-filled-already", vec![("date", date.clone())]),
+            Reason::NotLanguageLevel { value: v } => ("invalid-language-level", value(v)),
+            Reason::NotWebOrEmail { value: v } => ("invalid-web-or-email", value(v)),
             Reason::ConfirmationMismatch => ("delete-confirm-mismatch", vec![]),
             Reason::LastAdmin => ("invalid-last-admin", vec![]),
             Reason::WrongPassword => ("invalid-wrong-password", vec![]),
@@ -347,6 +354,11 @@ mod tests {
             Reason::NotDpvTerm { value: value() },
             Reason::NoSuchTerm { scheme: "DUO", code: value() },
             Reason::InThePast { value: value() },
+            Reason::NoSuchItem { kind: "programme", slug: value() },
+            Reason::SetBy { other: "deadline" },
+            Reason::FilledAlready { date: value() },
+            Reason::NotLanguageLevel { value: value() },
+            Reason::NotWebOrEmail { value: value() },
             Reason::ConfirmationMismatch,
             Reason::LastAdmin,
             Reason::WrongPassword,

@@ -25,6 +25,7 @@ mod projects;
 pub mod public_cache;
 pub mod routes;
 mod security;
+mod sitemap;
 pub mod state;
 
 use axum::extract::State;
@@ -87,6 +88,8 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)
+        .route("/sitemap.xml", public(get(sitemap::sitemap)))
+        .route("/robots.txt", public(get(sitemap::robots)))
         .route("/api/openapi.json", public(get(api::openapi_json)))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::show))

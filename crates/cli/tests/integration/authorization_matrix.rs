@@ -120,6 +120,11 @@ const MATRIX: &[Row] = &[
     ("GET", "/organisations/{slug}", ALL),
     ("GET", "/calls", ALL),
     ("GET", "/calls/{topic_id}", ALL),
+    ("GET", "/sitemap.xml", ALL),
+    ("GET", "/robots.txt", ALL),
+    ("GET", "/feeds/vacancies.json", ALL),
+    ("POST", "/vacancies/{item}/filled", ORGANISATION_MEMBERS),
+    ("POST", "/api/v1/vacancies/{item}/filled", ORGANISATION_MEMBERS),
     ("GET", "/search", ALL),
     ("GET", "/language/{code}", ALL),
     ("GET", "/static/{file}", ALL),
@@ -571,6 +576,12 @@ fn valid_fields(path: &str) -> &'static str {
         // Forthcoming and without a deadline: other tests count the shared server's open
         // calls and deadlines.
         "funder-calls" => "funder=NWO&title=Matrix+item&opening_date=2099-01-01",
+        "vacancies" => {
+            "title_en=Matrix+item&description_en=For+the+matrix&places=Amsterdam&deadline=2099-01-01&apply=https%3A%2F%2Fexample.org%2Fapply"
+        }
+        "programmes" => {
+            "type=course&title_en=Matrix+item&description_en=For+the+matrix&eligibility_en=Anyone&apply_url=https%3A%2F%2Fexample.org%2Fapply"
+        }
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }
 }

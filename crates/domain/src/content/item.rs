@@ -68,6 +68,9 @@ pub enum Reference {
     Call { field: &'static str, topic_id: String },
     /// A term of a vocabulary the hub has imported (`scheme` is e.g. `DUO`), named in `field`.
     Term { field: &'static str, scheme: &'static str, code: String },
+    /// A published item of a member-written kind, by slug, named in `field` (the programme
+    /// a vacancy belongs to).
+    Item { field: &'static str, kind: &'static Kind, slug: String },
 }
 
 /// What the search index knows of one item of any kind.
@@ -121,6 +124,23 @@ pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
 
     /// Facet values lists filter by, beyond the owner (which every item has).
     fn facets(&self) -> Vec<(&'static str, String)>;
+
+    /// The field that sets the record's own end ([`Written::ends_on`]), for kinds whose
+    /// records have one: their form and API then take no expiry date of the kernel's.
+    const ENDS_BY: Option<&'static str> = None;
+
+    /// The last day the item is listed, for kinds whose records say when they end (a
+    /// vacancy's deadline, or the day before it was filled); the kernel stores it as the
+    /// item's expiry.
+    fn ends_on(&self) -> Option<NaiveDate> {
+        None
+    }
+
+    /// Rules on dates that hold on the day a record is written: a date the writer enters
+    /// (new, or changed from `previous`) must not have passed on `today`.
+    fn check_dates(&self, _previous: Option<&Self>, _today: NaiveDate) -> Vec<ValidationError> {
+        Vec::new()
+    }
 
     /// The organisations and calls the record points at, which must exist when it is saved.
     fn references(&self) -> Vec<Reference> {

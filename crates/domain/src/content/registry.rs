@@ -63,8 +63,28 @@ pub static EVENT: Kind = Kind {
     facets: &["organisation", "type", "language"],
 };
 
+/// Vacancies of the region's organisations; each is listed until its deadline or until it
+/// is filled.
+pub static VACANCY: Kind = Kind {
+    id: "vacancy",
+    path: "vacancies",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: None },
+    facets: &["organisation", "employment", "profile", "workplace", "programme", "status", "eu-funded"],
+};
+
+/// Talent programmes: PhD tracks, fellowships, traineeships, courses, summer schools.
+pub static PROGRAMME: Kind = Kind {
+    id: "programme",
+    path: "programmes",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: None },
+    facets: &["organisation", "type", "host"],
+};
+
 /// Every kind, in the order pages and figures list them.
-pub static KINDS: &[&Kind] = &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY, &EVENT];
+pub static KINDS: &[&Kind] =
+    &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY, &EVENT, &VACANCY, &PROGRAMME];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

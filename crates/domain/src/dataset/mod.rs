@@ -16,7 +16,9 @@ use crate::account::Email;
 use crate::content::{Item, Reference, SearchDocument, Written, DATASET};
 use crate::language::Language;
 use crate::record::Versioned;
-use crate::validation::{no_direction_controls, optional_text, optional_web_url, Reason, ValidationError};
+use crate::validation::{
+    optional_date as date, optional_line as line, optional_text, optional_web_url, Checks, Reason, ValidationError,
+};
 use terms::TermKind;
 
 pub const TITLE_MAX_CHARS: usize = 300;
@@ -208,31 +210,8 @@ impl Versioned for Dataset {
     const RECORD_VERSION: u32 = 1;
 }
 
-/// Collects every refused field of one draft, in the order of the form.
-#[derive(Default)]
-struct Checks(Vec<ValidationError>);
-
-impl Checks {
-    fn keep<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
-        result.map_err(|e| self.0.push(e)).ok()
-    }
-}
-
 fn present(text: &str) -> Option<String> {
     Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
-}
-
-/// One line of text, without control or direction characters.
-fn line(field: &'static str, text: &str, max_chars: usize) -> Result<Option<String>, ValidationError> {
-    let value = present(text);
-    if let Some(v) = &value {
-        optional_text(field, Some(v), max_chars)?;
-        no_direction_controls(field, v)?;
-        if v.contains(['\n', '\r']) {
-            return Err(ValidationError::new(field, Reason::NotOneLine));
-        }
-    }
-    Ok(value)
 }
 
 fn long_text(field: &'static str, text: &str) -> Result<Option<String>, ValidationError> {
@@ -322,13 +301,6 @@ fn number(field: &'static str, text: &str, max: i64) -> Result<Option<i64>, Vali
         Ok(n) if (0..=max).contains(&n) => Ok(Some(n)),
         _ => Err(ValidationError::new(field, Reason::NotWholeNumberInRange { min: 0, max })),
     }
-}
-
-fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, ValidationError> {
-    let Some(text) = present(text) else { return Ok(None) };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ValidationError::new(field, Reason::NotDate { value: text }))
 }
 
 /// An e-mail address, or nothing where the field may be left empty.

@@ -23,6 +23,7 @@ use crate::state::AppState;
 
 pub use api::ItemWire;
 pub use openapi::describe;
+pub(crate) use openapi::describe_item_action;
 
 /// A facet lists of a kind are filtered by, besides the owning organisation.
 pub struct ListFilter {
@@ -64,6 +65,31 @@ pub trait Presented: Written {
     fn html(&self) -> String;
 
     fn wire(&self) -> Self::Wire;
+
+    /// What its page says instead of the kernel's "expired" once the item has left the lists
+    /// by its own end (a vacancy closed or filled).
+    fn ended_notice(_item: &Item<Self>, _t: &Translator) -> Option<String> {
+        None
+    }
+
+    /// Buttons of the kind's own on an item's page, for those who may edit it: the path
+    /// under the item's address each posts to (one of [`Presented::own_pages`]), and its label.
+    fn actions(_item: &Item<Self>, _t: &Translator) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Pages of the kind's own beside the kernel's (a form's action on one item).
+    fn own_pages() -> RouteTable {
+        RouteTable::new()
+    }
+
+    /// API routes of the kind's own under `/api/v1`, described by [`Presented::describe_own`].
+    fn own_api() -> RouteTable {
+        RouteTable::new()
+    }
+
+    /// Adds the kind's own API routes to the OpenAPI document.
+    fn describe_own(_openapi: &mut utoipa::openapi::OpenApi) {}
 
     /// Machine-readable routes of the kind's own beside the kernel's feed (the catalogue's
     /// linked data, for datasets); like feeds, their errors are problem details.
@@ -183,6 +209,7 @@ pub fn page_routes<K: Presented>() -> RouteTable {
         .route(&format!("{base}/{{slug}}/state"), post(pages::change_state::<K>))
         .route(&format!("{base}/{{slug}}/delete"), get(pages::delete_form::<K>).post(pages::delete::<K>))
         .route(&format!("{base}/{{slug}}/history"), get(pages::history::<K>))
+        .merge(K::own_pages())
 }
 
 /// The feed of kind `K`, outside the pages (its errors are problem details).
@@ -197,4 +224,5 @@ pub fn api_routes<K: Presented>() -> RouteTable {
         .route(&base, public(get(api::list::<K>)).post(api::create::<K>))
         .route(&format!("{base}/{{slug}}"), get(api::show::<K>).put(api::update::<K>).delete(api::delete::<K>))
         .route(&format!("{base}/{{slug}}/state"), post(api::change_state::<K>))
+        .merge(K::own_api())
 }

@@ -212,4 +212,29 @@ pub fn describe<K: Presented>(openapi: &mut OpenApi) {
         ),
     );
     openapi.tags.get_or_insert_with(Vec::new).push(utoipa::openapi::tag::Tag::new(tag));
+    K::describe_own(openapi);
+}
+
+/// Adds `POST /api/v1/{path}/{slug}/{action}` of kind `K`: an action of the kind's own on one
+/// item, without a body, answered with the item.
+pub(crate) fn describe_item_action<K: Presented>(openapi: &mut OpenApi, action: &str, summary: &str) {
+    let item_name = format!("{}Item", K::Wire::name().trim_end_matches("Wire"));
+    let operation = OperationBuilder::new()
+        .tag(K::KIND.path)
+        .operation_id(Some(format!("{}_{}", K::KIND.id, action.replace('-', "_"))))
+        .summary(Some(summary))
+        .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+        .parameter(string_param("slug", ParameterIn::Path, "The item's address name"))
+        .response("200", json("The item", Ref::from_schema_name(item_name.as_str())))
+        .response("400", problem("The item's state or fields do not allow this"))
+        .response("401", problem("No token, or an unknown or revoked one"))
+        .response("403", problem("Not allowed for this caller, or the token lacks the write scope"))
+        .response("404", problem("No such item"))
+        .response("409", problem("The item's state does not allow this"))
+        .build();
+    openapi.paths.add_path_operation(
+        format!("/api/v1/{}/{{slug}}/{action}", K::KIND.path),
+        vec![HttpMethod::Post],
+        operation,
+    );
 }

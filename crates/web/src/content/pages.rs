@@ -233,6 +233,8 @@ struct ItemPage {
     can_delete: bool,
     can_read_history: bool,
     transitions: Vec<(String, String)>,
+    /// The kind's own buttons: the path under the item's address, and the label.
+    actions: Vec<(&'static str, String)>,
 }
 
 pub async fn show<K: Presented>(
@@ -251,11 +253,13 @@ pub async fn show<K: Presented>(
     let t = ctx.t.clone();
     let notice = match item.state {
         ItemState::Archived => Some(t.t("content-archived-notice")),
-        ItemState::Published if item.has_expired(state.today()) => Some(t.t1(
-            "content-expired-notice",
-            "date",
-            item.expires_on.map(|d| crate::pages::format::date(t.lang, d)).unwrap_or_default(),
-        )),
+        ItemState::Published if item.has_expired(state.today()) => K::ended_notice(&item, &t).or_else(|| {
+            Some(t.t1(
+                "content-expired-notice",
+                "date",
+                item.expires_on.map(|d| crate::pages::format::date(t.lang, d)).unwrap_or_default(),
+            ))
+        }),
         ItemState::Published => None,
         ItemState::Draft | ItemState::InReview => {
             Some(t.t1("content-unpublished-notice", "state", state_label(&t, item.state)))
@@ -283,6 +287,7 @@ pub async fn show<K: Presented>(
         updated: crate::pages::format::date(t.lang, item.updated_at.date_naive()),
         updated_iso: item.updated_at.date_naive().to_string(),
         body: K::page_html(&state, &item, &t).await?,
+        actions: if service::may_edit(&caller, &item) { K::actions(&item, &t) } else { Vec::new() },
         can_edit: service::may_edit(&caller, &item),
         can_delete: service::may_delete(&caller, &item),
         can_read_history: service::may_read_unpublished(&caller, &item),
@@ -348,11 +353,14 @@ fn item_form<K: Presented>(
         page.fields.push(FormField::new("organisation", t.t("content-field-organisation"), "select").choices(choices));
     }
     page.fields.extend(K::form_fields(&t, draft));
-    page.fields.push(
-        FormField::new("expires_on", t.t("content-field-expires-on"), "date")
-            .value(kernel.expires_on.clone())
-            .hint(t.t("content-field-expires-on-hint")),
-    );
+    // A kind whose records end by themselves (a vacancy at its deadline) asks no expiry.
+    if K::ENDS_BY.is_none() {
+        page.fields.push(
+            FormField::new("expires_on", t.t("content-field-expires-on"), "date")
+                .value(kernel.expires_on.clone())
+                .hint(t.t("content-field-expires-on-hint")),
+        );
+    }
     if !kernel.revision.is_empty() {
         page.hidden.push(("revision".to_owned(), kernel.revision.clone()));
     }

@@ -13,6 +13,8 @@ mod funder_calls;
 mod news;
 mod opportunities;
 pub(crate) mod organisations;
+mod programmes;
+pub(crate) mod vacancies;
 mod written;
 
 use std::future::Future;
@@ -23,6 +25,7 @@ use lshub_domain::content::{Kind, SearchDocument};
 use lshub_storage::{Database, StorageError};
 
 use crate::routes::RouteTable;
+use crate::sitemap::SitemapEntry;
 
 /// What the web layer serves of one kind of content.
 pub trait Served {
@@ -43,6 +46,13 @@ pub trait Served {
     ) -> impl Future<Output = Result<Vec<SearchDocument>, StorageError>> + Send;
     /// Everything it holds, whatever the state, for `lshub export`.
     fn export(db: &Database) -> impl Future<Output = Result<Export, StorageError>> + Send;
+    /// The pages of it the public sees on a day, for the sitemap.
+    fn sitemap(
+        _db: &Database,
+        _today: NaiveDate,
+    ) -> impl Future<Output = Result<Vec<SitemapEntry>, StorageError>> + Send {
+        async { Ok(Vec::new()) }
+    }
 }
 
 type Documents<'a> = Pin<Box<dyn Future<Output = Result<Vec<SearchDocument>, StorageError>> + Send + 'a>>;
@@ -51,6 +61,11 @@ type Documents<'a> = Pin<Box<dyn Future<Output = Result<Vec<SearchDocument>, Sto
 pub type DocumentSource = for<'a> fn(&'a Database, NaiveDate) -> Documents<'a>;
 
 type Exported<'a> = Pin<Box<dyn Future<Output = Result<Export, StorageError>> + Send + 'a>>;
+
+type Sitemap<'a> = Pin<Box<dyn Future<Output = Result<Vec<SitemapEntry>, StorageError>> + Send + 'a>>;
+
+/// Reads the sitemap's pages of one kind on a day.
+pub type SitemapSource = for<'a> fn(&'a Database, NaiveDate) -> Sitemap<'a>;
 
 /// Reads everything of one kind, as an export.
 pub type ExportSource = for<'a> fn(&'a Database) -> Exported<'a>;
@@ -90,6 +105,7 @@ pub struct Kinds {
     pub documents: Vec<DocumentSource>,
     pub openapi: Vec<fn(&mut utoipa::openapi::OpenApi)>,
     pub exports: Vec<(&'static Kind, ExportSource)>,
+    pub sitemaps: Vec<SitemapSource>,
     /// The ids of the kinds registered.
     pub served: Vec<&'static str>,
 }
@@ -102,6 +118,7 @@ impl Kinds {
         self.documents.push(|db, today| Box::pin(S::documents(db, today)));
         self.openapi.push(S::describe);
         self.exports.push((S::KIND, |db| Box::pin(S::export(db))));
+        self.sitemaps.push(|db, today| Box::pin(S::sitemap(db, today)));
         self.served.push(S::KIND.id);
         self
     }
@@ -117,6 +134,8 @@ pub fn registered() -> Kinds {
         .with::<lshub_domain::dataset::Dataset>()
         .with::<lshub_domain::opportunity::Opportunity>()
         .with::<lshub_domain::event::Event>()
+        .with::<lshub_domain::talent::Vacancy>()
+        .with::<lshub_domain::talent::Programme>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in
@@ -146,6 +165,15 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The export of every kind.
 pub fn exports() -> Vec<(&'static Kind, ExportSource)> {
     registered().exports
+}
+
+/// The pages of every kind that the public sees on `today`, for the sitemap.
+pub async fn sitemap_entries(db: &Database, today: NaiveDate) -> Result<Vec<SitemapEntry>, StorageError> {
+    let mut entries = Vec::new();
+    for source in registered().sitemaps {
+        entries.extend(source(db, today).await?);
+    }
+    Ok(entries)
 }
 
 /// The search documents of every kind that the public sees on `today`.

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::content::{ListFilter, Presented};
 use crate::error::AppError;
 use crate::i18n::Translator;
-use crate::pages::forms::{Choice, FormField};
+use crate::pages::forms::{choices, FormField};
 use crate::pages::matching::{row, MatchRow};
 use crate::state::AppState;
 
@@ -93,17 +93,6 @@ struct Body<'a> {
     answers_heading: String,
     answers: Vec<MatchRow>,
     calls: Vec<MatchRow>,
-}
-
-fn choices(t: &Translator, prefix: &str, ids: &[&str], selected: &str, blank: Option<String>) -> Vec<Choice> {
-    let mut out: Vec<Choice> =
-        blank.into_iter().map(|label| Choice { value: String::new(), label, selected: selected.is_empty() }).collect();
-    out.extend(ids.iter().map(|id| Choice {
-        value: (*id).to_owned(),
-        label: t.t(&format!("{prefix}-{id}")),
-        selected: *id == selected,
-    }));
-    out
 }
 
 /// Items of the complementary types that match `item`, and open or forthcoming calls that fit

@@ -8,6 +8,7 @@ use lshub_storage::{Database, StorageError};
 use super::{Export, Served};
 use crate::content::{api_routes, describe, feed_routes, page_routes, ItemWire, Presented};
 use crate::routes::RouteTable;
+use crate::sitemap::SitemapEntry;
 
 /// The columns every item has, before its kind's own fields.
 const ITEM_COLUMNS: [&str; 8] =
@@ -36,6 +37,17 @@ impl<K: Presented> Served for K {
     async fn documents(db: &Database, today: NaiveDate) -> Result<Vec<SearchDocument>, StorageError> {
         let items = db.listed_items::<K>(today).await?;
         Ok(items.iter().filter(|item| item.record.as_call(&item.slug).is_none()).map(K::search_document).collect())
+    }
+
+    async fn sitemap(db: &Database, today: NaiveDate) -> Result<Vec<SitemapEntry>, StorageError> {
+        let items = db.listed_items::<K>(today).await?;
+        Ok(items
+            .iter()
+            .map(|item| SitemapEntry {
+                path: format!("/{}/{}", <Self as Served>::KIND.path, item.slug),
+                last_modified: item.updated_at.date_naive(),
+            })
+            .collect())
     }
 
     /// Every item, whatever its state; the JSON is the API's, with page addresses relative

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::{render, PageContext};
 use crate::error::AppError;
+use crate::i18n::Translator;
 
 /// A form body; a body that is not a readable form is a 400.
 pub struct Posted<T>(pub T);
@@ -197,4 +198,23 @@ impl FormFields {
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
     }
+}
+
+/// The choices of a select whose labels are the messages `{prefix}-{id}`, with a blank
+/// first choice labelled `blank` where the field may be left empty.
+pub(crate) fn choices(
+    t: &Translator,
+    prefix: &str,
+    ids: &[&str],
+    selected: &str,
+    blank: Option<String>,
+) -> Vec<Choice> {
+    let mut out: Vec<Choice> =
+        blank.into_iter().map(|label| Choice { value: String::new(), label, selected: selected.is_empty() }).collect();
+    out.extend(ids.iter().map(|id| Choice {
+        value: (*id).to_owned(),
+        label: t.t(&format!("{prefix}-{id}")),
+        selected: *id == selected,
+    }));
+    out
 }
