@@ -259,12 +259,13 @@ async fn checked<T: Written>(
     lifetime: Lifetime,
     today: NaiveDate,
 ) -> Result<T, ServiceError> {
+    let dates = T::check_dates(&draft, previous, today);
     let (record, mut errors) = match T::validate(draft) {
-        Ok(record) => {
-            let errors = record.check_dates(previous, today);
-            (Some(record), errors)
+        Ok(record) => (Some(record), dates),
+        Err(mut errors) => {
+            errors.extend(dates);
+            (None, errors)
         }
-        Err(errors) => (None, errors),
     };
     match (T::ENDS_BY, lifetime.expires_on) {
         (Some(other), Some(_)) => errors.push(ValidationError::new("expiresOn", Reason::SetBy { other })),

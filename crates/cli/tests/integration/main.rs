@@ -53,3 +53,4 @@ mod search;
 mod shacl;
 mod snapshots;
 mod support;
+mod talent;

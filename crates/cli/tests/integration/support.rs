@@ -81,6 +81,18 @@ impl TestApp {
         false
     }
 
+    /// Whether a search stops finding the item with `id` within 30 s.
+    pub async fn search_forgets(&self, query: &str, id: &str) -> bool {
+        for _ in 0..60 {
+            let (_, hits) = self.get_json(&format!("/api/v1/search?{query}")).await;
+            if !hits["items"].as_array().is_some_and(|items| items.iter().any(|h| h["id"] == id)) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        false
+    }
+
     pub async fn get_text(&self, path: &str, accept_language: &str) -> (u16, String) {
         let response =
             client().get(self.url(path)).header("accept-language", accept_language).send().await.expect("request");

@@ -136,9 +136,11 @@ pub trait Written: Versioned + Clone + PartialEq + Send + Sync + 'static {
         None
     }
 
-    /// Rules on dates that hold on the day a record is written: a date the writer enters
-    /// (new, or changed from `previous`) must not have passed on `today`.
-    fn check_dates(&self, _previous: Option<&Self>, _today: NaiveDate) -> Vec<ValidationError> {
+    /// Rules on dates that hold on the day a draft is written: a date the writer enters
+    /// (new, or changed from the `previous` record) must not have passed on `today`. Read from
+    /// the draft, so that they are reported with the rest of the form's refusals; a date that
+    /// does not parse is left to [`Written::validate`].
+    fn check_dates(_draft: &Self::Draft, _previous: Option<&Self>, _today: NaiveDate) -> Vec<ValidationError> {
         Vec::new()
     }
 

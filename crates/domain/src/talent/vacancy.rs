@@ -589,17 +589,17 @@ impl Written for Vacancy {
         Some(filled.map_or(self.deadline, |day| day.min(self.deadline)))
     }
 
-    fn check_dates(&self, previous: Option<&Self>, today: NaiveDate) -> Vec<ValidationError> {
-        let mut errors = Vec::new();
-        let entered = |now: Option<NaiveDate>, before: Option<NaiveDate>| {
-            now.filter(|d| previous.is_none() || before != Some(*d))
+    fn check_dates(draft: &VacancyDraft, previous: Option<&Self>, today: NaiveDate) -> Vec<ValidationError> {
+        let entered = |field: &'static str, text: &str, before: Option<NaiveDate>| {
+            optional_date(field, text)
+                .ok()
+                .flatten()
+                .filter(|date| *date < today && before != Some(*date))
+                .map(|date| ValidationError::new(field, Reason::InThePast { value: date.to_string() }))
         };
-        if let Some(deadline) = entered(Some(self.deadline), previous.map(|p| p.deadline)).filter(|d| *d < today) {
-            errors.push(ValidationError::new("deadline", Reason::InThePast { value: deadline.to_string() }));
-        }
-        if let Some(start) = entered(self.starts_on, previous.and_then(|p| p.starts_on)).filter(|d| *d < today) {
-            errors.push(ValidationError::new("starts_on", Reason::InThePast { value: start.to_string() }));
-        }
+        let mut errors: Vec<ValidationError> = Vec::new();
+        errors.extend(entered("deadline", &draft.deadline, previous.map(|p| p.deadline)));
+        errors.extend(entered("starts_on", &draft.starts_on, previous.and_then(|p| p.starts_on)));
         errors
     }
 
@@ -745,14 +745,15 @@ mod tests {
 
     #[test]
     fn dates_entered_must_not_have_passed() {
-        let record = Vacancy::validate(draft()).unwrap();
-        assert!(record.check_dates(None, day(2027, 1, 15)).is_empty());
-        let late: Vec<_> = record.check_dates(None, day(2027, 3, 1)).iter().map(|e| e.field).collect();
-        assert_eq!(late, ["deadline"]);
-        let later: Vec<_> = record.check_dates(None, day(2027, 5, 1)).iter().map(|e| e.field).collect();
-        assert_eq!(later, ["deadline", "starts_on"]);
+        let fields = |previous: Option<&Vacancy>, today| -> Vec<&str> {
+            Vacancy::check_dates(&draft(), previous, today).iter().map(|e| e.field).collect()
+        };
+        assert!(fields(None, day(2027, 1, 15)).is_empty());
+        assert_eq!(fields(None, day(2027, 3, 1)), ["deadline"]);
+        assert_eq!(fields(None, day(2027, 5, 1)), ["deadline", "starts_on"]);
         // An edit after the start keeps the dates it does not change.
-        assert!(record.check_dates(Some(&record), day(2027, 5, 1)).is_empty());
+        let record = Vacancy::validate(draft()).unwrap();
+        assert!(fields(Some(&record), day(2027, 5, 1)).is_empty());
     }
 
     #[test]

@@ -1,0 +1,343 @@
+//! Vacancies and talent programmes on the real server, on both databases: a member posts a
+//! programme and vacancies through the pages and the API; bad input is refused field by
+//! field in the page's language; an open vacancy is listed, found, in the feeds, the
+//! JobPosting export and the sitemap, and its page carries JobPosting JSON-LD with Google's
+//! required and recommended properties; its programme lists it; filled, it leaves them all
+//! and its page says so. On a hub of its own, a vacancy closes at the end of its deadline in
+//! the region's date as the clock moves.
+
+use lshub_domain::content::State;
+use lshub_domain::talent::{Vacancy, VacancyDraft};
+use lshub_service::clock::Clock;
+use lshub_web::{AppState, SiteConfig};
+use serde_json::{json, Value};
+
+use crate::browser::{grant, Browser, PASSWORD};
+use crate::builders::{per_backend_hub, Hub};
+use crate::news::member_of;
+use crate::support::{client, per_backend, TestApp, PUBLIC_URL};
+
+per_backend!(vacancies_and_programmes_reach_search_engines_feeds_and_partners_until_filled);
+
+mod closing {
+    use super::*;
+    per_backend_hub!(a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date);
+}
+
+const OWNER: &str = "hanze-university-of-applied-sciences";
+const OWNER_NAME: &str = "Hanze University of Applied Sciences";
+const HOST: &str = "fontys-university-of-applied-sciences";
+
+/// The JobPosting JSON-LD on a vacancy's page, if any.
+pub(crate) fn job_posting_on(page: &str) -> Option<Value> {
+    let start = page.find(r#"<script type="application/ld+json">"#)?;
+    let rest = &page[start..];
+    let json = &rest[rest.find('>')? + 1..rest.find("</script>")?];
+    let value: Value = serde_json::from_str(json).expect("the JSON-LD is JSON");
+    (value["@type"] == "JobPosting").then_some(value)
+}
+
+/// Checks Google's required and recommended JobPosting properties.
+pub(crate) fn assert_job_posting(posting: &Value) {
+    assert_eq!(posting["@context"], "https://schema.org", "{posting}");
+    for property in ["datePosted", "description", "title", "validThrough", "employmentType", "identifier"] {
+        assert!(
+            posting[property].as_str().is_some_and(|v| !v.is_empty())
+                || posting[property].is_array()
+                || posting[property].is_object(),
+            "{property} in {posting}"
+        );
+    }
+    assert_eq!(posting["hiringOrganization"]["@type"], "Organization", "{posting}");
+    assert!(posting["hiringOrganization"]["name"].as_str().is_some_and(|n| !n.is_empty()));
+    assert_eq!(posting["directApply"].as_bool(), Some(false), "{posting}");
+    let located = posting["jobLocation"].as_array().is_some_and(|places| {
+        !places.is_empty()
+            && places
+                .iter()
+                .all(|p| p["address"]["addressLocality"].is_string() && p["address"]["addressCountry"].is_string())
+    });
+    let remote = posting["jobLocationType"] == "TELECOMMUTE"
+        && posting["applicantLocationRequirements"].as_array().is_some_and(|c| !c.is_empty());
+    assert!(located || remote, "jobLocation, or jobLocationType with applicantLocationRequirements: {posting}");
+    chrono::DateTime::parse_from_rfc3339(posting["validThrough"].as_str().unwrap_or_default())
+        .expect("validThrough is a time");
+    chrono::NaiveDate::parse_from_str(posting["datePosted"].as_str().unwrap_or_default(), "%Y-%m-%d")
+        .expect("datePosted");
+    let identifier = &posting["identifier"];
+    assert_eq!(identifier["@type"], "PropertyValue");
+    assert!(identifier["value"].is_string() && identifier["name"].is_string(), "{posting}");
+    if let Some(salary) = posting.get("baseSalary") {
+        assert_eq!(salary["currency"], "EUR");
+        assert!(salary["value"]["minValue"].as_u64() <= salary["value"]["maxValue"].as_u64(), "{salary}");
+        assert!(["MONTH", "YEAR"].contains(&salary["value"]["unitText"].as_str().unwrap_or_default()));
+    }
+}
+
+fn in_days(days: u64) -> String {
+    let today = Clock::default().today();
+    today.checked_add_days(chrono::Days::new(days)).expect("date").to_string()
+}
+
+async fn publish(browser: &mut Browser<'_>, path: &str) {
+    let published = browser.submit(path, &format!("{path}/state"), &[("transition", "publish")]).await;
+    assert_eq!(published.status, 303, "{}", published.body);
+}
+
+async fn vacancies_and_programmes_reach_search_engines_feeds_and_partners_until_filled(app: &TestApp) {
+    let mut admin = Browser::new(app, 243);
+    admin.sign_up("Talent Admin", "admin@talent.example", PASSWORD).await;
+    grant(app, "admin@talent.example", "admin");
+    let mut owner = member_of(app, &mut admin, 244, "hr@talent.example", OWNER).await;
+    let mut visitor = Browser::new(app, 245);
+    let deadline = in_days(40);
+    let intake = in_days(120);
+    let yesterday = Clock::default().today().pred_opt().expect("date").to_string();
+
+    // A programme with a host besides the owner; an intake that has passed is refused.
+    let mut programme_form = vec![
+        ("organisation", OWNER),
+        ("type", "ai-for-health"),
+        ("title_en", "Talent track in clinical machine learning"),
+        ("description_en", "Two years of applied machine learning in hospitals of the north."),
+        ("hosts", HOST),
+        ("eligibility_nl", "Een masterdiploma in informatica, wiskunde of geneeskunde."),
+        ("intakes", yesterday.as_str()),
+        ("apply_url", "https://example.org/talent-track"),
+    ];
+    let refused = owner.submit("/programmes/new", "/programmes", &programme_form).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("f-intakes-error"), "{}", refused.body);
+    programme_form[6] = ("intakes", intake.as_str());
+    let created = owner.submit("/programmes/new", "/programmes", &programme_form).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let programme = created.location.expect("the programme's page");
+    publish(&mut owner, &programme).await;
+    let programme_slug = programme.trim_start_matches("/programmes/").to_owned();
+
+    // Bad input, field by field, in Dutch on a Dutch page.
+    owner.get("/language/nl").await;
+    let refused = owner
+        .submit(
+            "/vacancies/new",
+            "/vacancies",
+            &[
+                ("organisation", OWNER),
+                ("title_en", "Lecturer"),
+                ("description_en", "Teaching."),
+                ("places", "Groningen"),
+                ("salary_min", "5000"),
+                ("salary_max", "4000"),
+                ("deadline", yesterday.as_str()),
+                ("starts_on", yesterday.as_str()),
+                ("apply", "call us"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    for field in ["salary_min", "deadline", "starts_on", "apply"] {
+        assert!(refused.body.contains(&format!("f-{field}-error")), "{field}: {}", refused.body);
+    }
+    assert!(refused.body.contains("mag niet meer zijn dan salary_max"), "{}", refused.body);
+    assert!(refused.body.contains("is voorbij; geef vandaag of een latere datum"), "{}", refused.body);
+    let unknown = [
+        ("organisation", OWNER),
+        ("title_en", "Lecturer"),
+        ("description_en", "Teaching."),
+        ("places", "Groningen"),
+        ("deadline", deadline.as_str()),
+        ("apply", "https://example.org/jobs/lecturer"),
+        ("programme", "no-such-programme"),
+    ];
+    let refused = owner.submit("/vacancies/new", "/vacancies", &unknown).await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.body.contains("geen gepubliceerd item van de soort programme heeft de adresnaam"),
+        "{}",
+        refused.body
+    );
+    owner.get("/language/en").await;
+
+    // A vacancy through the pages, in the programme.
+    let created = owner
+        .submit(
+            "/vacancies/new",
+            "/vacancies",
+            &[
+                ("organisation", OWNER),
+                ("title_en", "PhD candidate in federated learning on hospital data"),
+                ("title_nl", "Promovendus federatief leren op ziekenhuisdata"),
+                ("description_en", "Train models across hospitals without moving patient data."),
+                ("researcher_profiles", "R1"),
+                ("research_field", "Computer science"),
+                ("contract", "fixed-term"),
+                ("hours_per_week", "38"),
+                ("employment_type", "full-time"),
+                ("positions", "2"),
+                ("places", "Groningen\nLeuven, BE"),
+                ("workplace", "hybrid"),
+                ("education", "master"),
+                ("languages", "en C1"),
+                ("salary_min", "2901"),
+                ("salary_max", "3707"),
+                ("salary_unit", "month"),
+                ("salary_scale", "CAO NU PhD"),
+                ("eu_funding", "MSCA Doctoral Networks"),
+                ("deadline", deadline.as_str()),
+                ("starts_on", intake.as_str()),
+                ("apply", "https://example.org/jobs/federated"),
+                ("programme", programme_slug.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let vacancy = created.location.expect("the vacancy's page");
+    let draft = visitor.get(&vacancy).await;
+    assert_eq!(draft.status, 404, "a draft is not public");
+    publish(&mut owner, &vacancy).await;
+    let slug = vacancy.trim_start_matches("/vacancies/").to_owned();
+
+    // Its page: the facts, how to apply, and the JobPosting.
+    let page = visitor.get(&vacancy).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("https://example.org/jobs/federated") && page.body.contains("MSCA Doctoral Networks"));
+    let posting = job_posting_on(&page.body).expect("JobPosting JSON-LD on an open vacancy");
+    assert_job_posting(&posting);
+    assert_eq!(posting["employmentType"], json!(["FULL_TIME"]));
+    assert_eq!(posting["jobLocationType"], "TELECOMMUTE", "hybrid work");
+    assert_eq!(posting["applicantLocationRequirements"][1]["name"], "BE", "{posting}");
+    assert_eq!(posting["baseSalary"]["value"]["minValue"], 2901);
+    assert_eq!(posting["hiringOrganization"]["name"], OWNER_NAME);
+    assert!(posting["validThrough"].as_str().expect("time").starts_with(&format!("{deadline}T23:59:59+0")));
+    assert!(!page.body.contains("/filled"), "visitors get no button");
+    let own = owner.get(&vacancy).await;
+    assert!(own.body.contains(&format!("action=\"{vacancy}/filled\"")), "its owner may mark it filled");
+
+    // A second one through the API, remote from two countries.
+    let (status, body) = owner
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/vacancies",
+            &json!({ "organisation": OWNER, "titleEn": "Data engineer", "descriptionEn": "Pipelines for imaging data.",
+                     "workplace": "remote", "applicantCountries": ["NL", "DE"], "employmentType": "contractor",
+                     "deadline": deadline, "apply": "jobs@example.org" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let api_slug = body["slug"].as_str().expect("slug").to_owned();
+    assert_eq!(body["apply"], "mailto:jobs@example.org");
+    assert_eq!(body["expiresOn"], deadline.as_str(), "it expires at its deadline");
+    let (status, _) = owner
+        .api(reqwest::Method::POST, &format!("/api/v1/vacancies/{api_slug}/state"), &json!({"transition": "publish"}))
+        .await;
+    assert_eq!(status, 200);
+    let posting = job_posting_on(&visitor.get(&format!("/vacancies/{api_slug}")).await.body).expect("JobPosting");
+    assert_job_posting(&posting);
+    assert!(posting.get("jobLocation").is_none() && posting["applicantLocationRequirements"][1]["name"] == "DE");
+    let (status, refused) = owner
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/vacancies",
+            &json!({ "organisation": OWNER, "titleEn": "X", "descriptionEn": "Y", "places": ["Groningen"],
+                     "deadline": deadline, "apply": "https://example.org", "expiresOn": deadline }),
+        )
+        .await;
+    assert_eq!(status, 400, "a vacancy's expiry is its deadline: {refused}");
+
+    // Listed, found, in the feeds, the export and the sitemap; its programme lists it.
+    assert!(visitor.get("/vacancies").await.body.contains(&slug));
+    assert!(visitor.get(&format!("/vacancies?programme={programme_slug}")).await.body.contains(&slug));
+    assert!(visitor.get(&programme).await.body.contains(&vacancy), "the programme lists its open vacancy");
+    assert!(app.search_finds("q=federated+learning+hospital&type=vacancy", &slug).await);
+    for feed in ["/feeds/vacancies.atom".to_owned(), format!("/feeds/vacancies.atom?organisation={OWNER}")] {
+        assert!(visitor.get(&feed).await.body.contains(&slug), "{feed}");
+    }
+    let export = visitor.get(&format!("/feeds/vacancies.json?organisation={OWNER}")).await;
+    assert_eq!(export.headers["content-type"], "application/ld+json");
+    let postings: Vec<Value> = serde_json::from_str(&export.body).expect("JSON");
+    assert_eq!(postings.len(), 2, "{}", export.body);
+    postings.iter().for_each(assert_job_posting);
+    let sitemap = visitor.get("/sitemap.xml").await;
+    let today = Clock::default().today().to_string();
+    assert!(sitemap.body.contains(&format!("{PUBLIC_URL}{vacancy}</loc>")), "{}", sitemap.body);
+    assert!(sitemap.body.contains(&format!("<lastmod>{today}</lastmod>")));
+    assert!(visitor.get("/robots.txt").await.body.contains("/sitemap.xml"));
+
+    // Filled through the page: it leaves every list, and its page says so without a JobPosting.
+    let filled = owner.submit(&vacancy, &format!("{vacancy}/filled"), &[]).await;
+    assert_eq!(filled.status, 303, "{}", filled.body);
+    let page = visitor.get(&vacancy).await;
+    assert_eq!(page.status, 200, "its page stays");
+    assert!(page.body.contains("This vacancy was filled on"), "{}", page.body);
+    assert!(job_posting_on(&page.body).is_none() && !page.body.contains("example.org/jobs/federated"));
+    assert!(!visitor.get("/vacancies").await.body.contains(&slug));
+    assert!(!visitor.get("/feeds/vacancies.atom").await.body.contains(&slug));
+    assert!(!visitor.get("/feeds/vacancies.json").await.body.contains(&slug));
+    assert!(!visitor.get("/sitemap.xml").await.body.contains(&vacancy));
+    assert!(!visitor.get(&programme).await.body.contains(&vacancy));
+    assert!(app.search_finds("q=data+engineer+imaging&type=vacancy", &api_slug).await);
+    assert!(
+        app.search_forgets("q=federated+learning+hospital&type=vacancy", &slug).await,
+        "a filled vacancy leaves search"
+    );
+
+    // Filled through the API; a second time is refused.
+    let (status, body) =
+        owner.api(reqwest::Method::POST, &format!("/api/v1/vacancies/{api_slug}/filled"), &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["filledOn"], today.as_str());
+    let (status, body) =
+        owner.api(reqwest::Method::POST, &format!("/api/v1/vacancies/{api_slug}/filled"), &json!({})).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) =
+        visitor.api(reqwest::Method::POST, &format!("/api/v1/vacancies/{api_slug}/filled"), &json!({})).await;
+    assert_eq!(status, 401);
+}
+
+async fn a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date(hub: Hub) {
+    let clock = Clock::system("Europe/Amsterdam").expect("zone");
+    let today = clock.today();
+    let owner = hub.organisation("Closing Time Labs").await;
+    let member = hub.member_of(&owner).await;
+    let draft = VacancyDraft {
+        title_en: "Research technician in organoid culture".into(),
+        description_en: "Culture and image intestinal organoids.".into(),
+        places: "Utrecht".into(),
+        deadline: today.to_string(),
+        apply: "https://example.org/organoids".into(),
+        ..VacancyDraft::default()
+    };
+    let item = hub.item::<Vacancy>(&member, &owner, draft, State::Published, None).await;
+    assert_eq!(item.expires_on, Some(today));
+    let site = SiteConfig { public_url: PUBLIC_URL.into(), clock: clock.clone(), ..SiteConfig::default() };
+    let state = AppState::open(hub.db.clone(), site).await.expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let server = tokio::spawn(async move {
+        lshub_web::serve(listener, state, std::future::pending()).await.expect("serve");
+    });
+    let get = |path: String| {
+        let url = format!("{base}{path}");
+        async move {
+            let response = client().get(url).header("accept-language", "en").send().await.expect("request");
+            assert_eq!(response.status().as_u16(), 200);
+            response.text().await.expect("text")
+        }
+    };
+    let page_path = format!("/vacancies/{}", item.slug);
+    for open in [true, false] {
+        let page = get(page_path.clone()).await;
+        assert_eq!(job_posting_on(&page).is_some(), open, "JobPosting only while open: {page}");
+        assert_eq!(page.contains("This vacancy closed on"), !open);
+        for listing in ["/vacancies", "/feeds/vacancies.atom", "/feeds/vacancies.json", "/sitemap.xml"] {
+            assert_eq!(
+                get(listing.to_owned()).await.contains(&item.slug),
+                open,
+                "{listing} on the day it is open: {open}"
+            );
+        }
+        // The last day ends at the region's midnight.
+        clock.advance(chrono::Duration::days(1));
+    }
+    server.abort();
+}
