@@ -106,6 +106,12 @@ pub enum Action {
     /// Something done about one-to-one meetings at a matchmaking day: taking part
     /// ([`Resource::Event`]) or one request ([`Resource::Meeting`]).
     Meeting(MeetingAction),
+    /// Keep one's own talent profile: create, change, hide, export and delete it. Any
+    /// confirmed account.
+    KeepTalentProfile,
+    /// See the talent pool: the visible profiles, and those that fit a vacancy
+    /// ([`Resource::Recruiters`]). Members of organisations that recruit only.
+    ReadTalentPool,
     /// Add, remove and import an organisation's own iCalendar feeds
     /// ([`Resource::Organisation`]): the staff of a partner organisation who hold the
     /// partner role, and admins.
@@ -250,6 +256,10 @@ pub enum Resource<'a> {
         organisers: &'a [String],
         registrant: Option<&'a str>,
     },
+    /// The organisations that recruit: those with a published vacancy or programme.
+    Recruiters {
+        organisations: &'a [String],
+    },
     /// A meeting request at a matchmaking day: the event's organisers and the two sides
     /// (user ids).
     Meeting {
@@ -317,7 +327,9 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             | Action::ReadOwnAccount
             | Action::ReadPartnerContent
             | Action::ReadApplications
-            | Action::ReadMembersOnly => TokenScope::Read,
+            | Action::ReadMembersOnly
+            | Action::ReadTalentPool => TokenScope::Read,
+            Action::KeepTalentProfile => TokenScope::Write,
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
             Action::Lead(_) => TokenScope::Write,
@@ -358,6 +370,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::RequestIntroduction
         | Action::BrokerIntroductions
         | Action::ManageEventFeeds
+        | Action::KeepTalentProfile
+        | Action::ReadTalentPool
             if user.state != AccountState::Verified =>
         {
             Deny(Denial::EmailNotVerified)
@@ -366,7 +380,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::CreateApiToken
         | Action::ReadApplications
         | Action::TakePartInApplications
-        | Action::ReadMembersOnly => Allow,
+        | Action::ReadMembersOnly
+        | Action::KeepTalentProfile => Allow,
+        // Recruiting, not a role, opens the pool: admins see it only as members of one.
+        Action::ReadTalentPool => match resource {
+            Resource::Recruiters { organisations } if user.organisations.iter().any(|o| organisations.contains(o)) => {
+                Allow
+            }
+            _ => Deny(Denial::Forbidden),
+        },
         Action::ManageCatalogue | Action::OpenConsortium | Action::RequestIntroduction => match resource {
             Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
             _ => Deny(Denial::Forbidden),
@@ -868,6 +890,23 @@ mod consortium_tests {
         assert!(decide(&actor(Role::Member, &["org-b"], verified), organise, event(None)).is_allowed());
         assert!(!decide(&actor(Role::Partner, &["org-c"], verified), organise, event(None)).is_allowed());
         assert!(decide(&actor(Role::Admin, &[], verified), organise, event(None)).is_allowed());
+    }
+
+    #[test]
+    fn the_talent_pool_is_for_members_of_organisations_that_recruit() {
+        let verified = AccountState::Verified;
+        let recruiters = ["org-a".to_owned()];
+        let pool = Resource::Recruiters { organisations: &recruiters };
+        let read = Action::ReadTalentPool;
+        assert!(decide(&actor(Role::Member, &["org-a"], verified), read, pool).is_allowed());
+        assert!(!decide(&actor(Role::Member, &["org-b"], verified), read, pool).is_allowed());
+        assert!(!decide(&actor(Role::Admin, &[], verified), read, pool).is_allowed(), "admins only as recruiters");
+        assert_eq!(
+            decide(&actor(Role::Member, &["org-a"], AccountState::Unverified), read, pool),
+            Decision::Deny(Denial::EmailNotVerified)
+        );
+        assert_eq!(decide(&Actor::visitor(), read, pool), Decision::Deny(Denial::SignInRequired));
+        assert!(decide(&actor(Role::Member, &[], verified), Action::KeepTalentProfile, Resource::Hub).is_allowed());
     }
 
     #[test]

@@ -205,6 +205,14 @@ pub enum Reason {
     SetBy {
         other: &'static str,
     },
+    /// Not an ORCID iD (`0000-0002-1825-0097`).
+    NotOrcid {
+        value: String,
+    },
+    /// An ORCID iD whose check digit is wrong.
+    OrcidChecksum {
+        value: String,
+    },
     /// A vacancy its owner marked filled already.
     FilledAlready {
         date: String,
@@ -343,6 +351,8 @@ impl fmt::Display for Reason {
             Reason::InThePast { value } => write!(f, "{value} has passed; give today or a later date"),
             Reason::SetBy { other } => write!(f, "is set by {other}"),
             Reason::FilledAlready { date } => write!(f, "was marked filled on {date}"),
+            Reason::NotOrcid { value } => write!(f, "'{value}' is not an ORCID iD (like 0000-0002-1825-0097)"),
+            Reason::OrcidChecksum { value } => write!(f, "'{value}' has a wrong ORCID check digit"),
             Reason::NotLanguageLevel { value } => {
                 write!(f, "'{value}' is not a language code with a CEFR level (like en C1)")
             }

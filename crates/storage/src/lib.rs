@@ -33,6 +33,7 @@ mod record;
 pub mod saved_searches;
 mod sql;
 mod stats;
+pub mod talent;
 mod upsert;
 mod vocabulary;
 

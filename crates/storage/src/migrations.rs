@@ -60,6 +60,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0021_introduction_suggestions.sql"),
     },
     Migration { version: 22, name: "weekly digest", sql: include_str!("../migrations/0022_weekly_digest.sql") },
+    Migration { version: 23, name: "talent profiles", sql: include_str!("../migrations/0023_talent_profiles.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -78,6 +78,7 @@ impl Database {
             "apiTokens": self.api_tokens(user_id).await?,
             "sessions": sessions,
             "profileEdits": edits,
+            "talentProfile": self.talent_profile(user_id).await?,
             "auditLog": audit,
         })))
     }

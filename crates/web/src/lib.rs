@@ -27,6 +27,7 @@ pub mod routes;
 mod security;
 mod sitemap;
 pub mod state;
+mod talent;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -43,6 +44,7 @@ pub use kinds::calls::send_alerts;
 pub use kinds::{documents, exports, Export};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
+pub use talent::send_weekly as send_weekly_fits;
 
 /// How often each node checks whether the database's content changed (an import, another
 /// node), to empty its public cache: three small aggregate queries.
@@ -68,6 +70,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(events::agenda::routes())
                 .merge(events::meetings::pages::routes())
                 .merge(digest::page_routes())
+                .merge(talent::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
@@ -84,6 +87,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(events::api::routes())
                 .merge(events::meetings::api::routes())
                 .merge(digest::api_routes())
+                .merge(talent::api_routes())
                 .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )
@@ -217,6 +221,7 @@ async fn deliver_mail(state: AppState) {
             introductions::run_due(&state).await;
             introductions::propose_weekly(&state).await;
             digest::send_due(&state).await;
+            talent::send_due(&state).await;
             events::settle_waiting_lists(&state).await;
         }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;

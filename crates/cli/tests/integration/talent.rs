@@ -7,8 +7,9 @@
 //! the region's date as the clock moves.
 
 use lshub_domain::content::State;
-use lshub_domain::talent::{Vacancy, VacancyDraft};
+use lshub_domain::talent::{TalentProfileDraft, Vacancy, VacancyDraft};
 use lshub_service::clock::Clock;
+use lshub_web::AccountsConfig;
 use lshub_web::{AppState, SiteConfig};
 use serde_json::{json, Value};
 
@@ -17,16 +18,29 @@ use crate::builders::{per_backend_hub, Hub};
 use crate::news::member_of;
 use crate::support::{client, per_backend, TestApp, PUBLIC_URL};
 
-per_backend!(vacancies_and_programmes_reach_search_engines_feeds_and_partners_until_filled);
+per_backend!(
+    vacancies_and_programmes_reach_search_engines_feeds_and_partners_until_filled,
+    the_talent_pool_is_seen_by_recruiters_only_and_matches_both_ways
+);
 
 mod closing {
     use super::*;
     per_backend_hub!(a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date);
 }
 
+mod weekly {
+    use super::*;
+    per_backend_hub!(vacancies_that_fit_are_mailed_once_a_week_to_those_who_asked);
+}
+
 const OWNER: &str = "hanze-university-of-applied-sciences";
 const OWNER_NAME: &str = "Hanze University of Applied Sciences";
 const HOST: &str = "fontys-university-of-applied-sciences";
+/// Recruits in the pool's story; the other has no vacancy.
+const RECRUITER: &str = "avans-university-of-applied-sciences";
+const NOT_RECRUITING: &str = "saxion-university-of-applied-sciences";
+/// A skill only the pool's profile names, to find any place it leaks to.
+const SECRET_SKILL: &str = "zebrafishmorphometry";
 
 /// The JobPosting JSON-LD on a vacancy's page, if any.
 pub(crate) fn job_posting_on(page: &str) -> Option<Value> {
@@ -340,4 +354,188 @@ async fn a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date(hub: Hu
         clock.advance(chrono::Duration::days(1));
     }
     server.abort();
+}
+
+async fn the_talent_pool_is_seen_by_recruiters_only_and_matches_both_ways(app: &TestApp) {
+    let mut admin = Browser::new(app, 246);
+    admin.sign_up("Pool Admin", "admin@pool.example", PASSWORD).await;
+    grant(app, "admin@pool.example", "admin");
+    let mut recruiter = member_of(app, &mut admin, 247, "hr@pool.example", RECRUITER).await;
+    let mut outsider = member_of(app, &mut admin, 248, "staff@pool.example", NOT_RECRUITING).await;
+    let mut person = Browser::new(app, 249);
+    person.sign_up("Robin Talent", "robin@pool.example", PASSWORD).await;
+    let mut visitor = Browser::new(app, 242);
+
+    // The profile: an ORCID with a wrong check digit is refused in the page's language.
+    let mut form = vec![
+        ("career_stage", "r1"),
+        ("skills", "deep learning, zebrafishmorphometry"),
+        ("places", "Breda"),
+        ("employment_types", "full-time"),
+        ("orcid", "0000-0002-1825-0098"),
+        ("statement_en", "I measure zebrafish with deep learning."),
+        ("weekly", "true"),
+    ];
+    person.get("/language/nl").await;
+    let refused = person.submit("/talent/profile", "/talent/profile", &form).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("heeft een verkeerd ORCID-controlecijfer"), "{}", refused.body);
+    person.get("/language/en").await;
+    form[4] = ("orcid", "0000-0002-1825-0097");
+    let saved = person.submit("/talent/profile", "/talent/profile", &form).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // A vacancy of the recruiter that names the person's skill.
+    let deadline = in_days(30);
+    let created = recruiter
+        .submit(
+            "/vacancies/new",
+            "/vacancies",
+            &[
+                ("organisation", RECRUITER),
+                ("title_en", "Research assistant in zebrafish imaging"),
+                ("description_en", "Deep learning on zebrafish images; zebrafishmorphometry experience welcome."),
+                ("researcher_profiles", "R1"),
+                ("places", "Breda"),
+                ("deadline", deadline.as_str()),
+                ("apply", "https://example.org/jobs/zebrafish"),
+            ],
+        )
+        .await;
+    let vacancy = created.location.expect("the vacancy's page");
+    publish(&mut recruiter, &vacancy).await;
+    let slug = vacancy.trim_start_matches("/vacancies/").to_owned();
+    assert_job_posting(&job_posting_on(&visitor.get(&vacancy).await.body).expect("JobPosting"));
+
+    // The recruiter sees the person, with reasons, on the pages and through the API.
+    let pool = recruiter.get("/talent").await;
+    assert_eq!(pool.status, 200);
+    assert!(pool.body.contains("Robin Talent") && pool.body.contains(SECRET_SKILL));
+    assert!(pool.body.contains("https://orcid.org/0000-0002-1825-0097"));
+    let candidates = recruiter.get(&format!("{vacancy}/candidates")).await;
+    assert_eq!(candidates.status, 200);
+    assert!(
+        candidates.body.contains("Robin Talent") && candidates.body.contains("career stage R1"),
+        "{}",
+        candidates.body
+    );
+    let (status, api) =
+        recruiter.api(reqwest::Method::GET, &format!("/api/v1/vacancies/{slug}/candidates"), &json!(null)).await;
+    assert_eq!(status, 200, "{api}");
+    assert_eq!(api[0]["name"], "Robin Talent");
+    assert!(api[0]["reasons"].as_array().is_some_and(|r| r.iter().any(|x| x == "place Breda")), "{api}");
+    for page in [&pool.body, &candidates.body, &api.to_string()] {
+        assert!(!page.contains("robin@pool.example"), "no address is ever shown");
+    }
+    assert!(recruiter.get(&vacancy).await.body.contains(&format!("{vacancy}/candidates")));
+
+    // The person sees what fits them, both ways.
+    let matches = person.get("/talent/matches").await;
+    assert!(
+        matches.body.contains(&vacancy) && matches.body.contains("names deep learning, zebrafishmorphometry"),
+        "{}",
+        matches.body
+    );
+    let (_, mine) = person.api(reqwest::Method::GET, "/api/v1/me/talent-matches", &json!(null)).await;
+    assert_eq!(mine["vacancies"][0]["slug"], slug.as_str(), "{mine}");
+
+    // Nobody else sees a talent-pool field: not visitors, not members of an organisation
+    // without vacancies, not search, feeds, exports or the public API.
+    assert_eq!(visitor.get("/talent").await.status, 303, "visitors are sent to sign in");
+    for path in ["/talent".to_owned(), format!("{vacancy}/candidates")] {
+        let page = outsider.get(&path).await;
+        assert_eq!(page.status, 403, "{path}");
+        assert!(!page.body.contains(SECRET_SKILL) && !page.body.contains("Robin Talent"));
+    }
+    let (status, _) = outsider.api(reqwest::Method::GET, "/api/v1/talent", &json!(null)).await;
+    assert_eq!(status, 403);
+    for path in [
+        "/".to_owned(),
+        "/vacancies".to_owned(),
+        vacancy.clone(),
+        "/feeds/vacancies.atom".to_owned(),
+        "/feeds/vacancies.json".to_owned(),
+        "/sitemap.xml".to_owned(),
+        "/api/v1/vacancies".to_owned(),
+        format!("/api/v1/search?q={SECRET_SKILL}"),
+        format!("/search?q={SECRET_SKILL}"),
+    ] {
+        for browser in [&mut visitor, &mut outsider] {
+            let page = browser.get(&path).await;
+            assert!(!page.body.contains("Robin Talent") && !page.body.contains("0000-0002-1825-0097"), "{path}");
+        }
+    }
+
+    // Hidden, the profile leaves the pool; exported with the account; deleted, it is gone.
+    let mut hidden = form.clone();
+    hidden.push(("visibility", "hidden"));
+    assert_eq!(person.submit("/talent/profile", "/talent/profile", &hidden).await.status, 303);
+    assert!(!recruiter.get("/talent").await.body.contains("Robin Talent"));
+    assert!(!recruiter.get(&format!("{vacancy}/candidates")).await.body.contains("Robin Talent"));
+    let exported = person.get("/talent/profile.json").await;
+    assert!(exported.body.contains(SECRET_SKILL) && exported.body.contains("\"hidden\":true"), "{}", exported.body);
+    assert!(person.get("/account/export").await.body.contains(SECRET_SKILL), "the account's export holds it");
+    let deleted = person.submit("/talent/profile", "/talent/profile/delete", &[]).await;
+    assert_eq!(deleted.status, 303);
+    let (status, _) = person.api(reqwest::Method::GET, "/api/v1/me/talent-profile", &json!(null)).await;
+    assert_eq!(status, 404);
+    let (status, body) = person
+        .api(
+            reqwest::Method::PUT,
+            "/api/v1/me/talent-profile",
+            &json!({"careerStage": "r2", "skills": ["imaging"], "orcid": "1234"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = person
+        .api(reqwest::Method::PUT, "/api/v1/me/talent-profile", &json!({"careerStage": "r2", "skills": ["imaging"]}))
+        .await;
+    assert_eq!((status, body["careerStage"].as_str()), (200, Some("r2")));
+    let (status, _) = person.api(reqwest::Method::DELETE, "/api/v1/me/talent-profile", &json!(null)).await;
+    assert_eq!(status, 204);
+}
+
+async fn vacancies_that_fit_are_mailed_once_a_week_to_those_who_asked(hub: Hub) {
+    let dir = tempfile::tempdir().expect("folder");
+    let lab = hub.organisation("Weekly Fit Lab").await;
+    let recruiter = hub.member_of(&lab).await;
+    let (asked, quiet) = (hub.stranger().await, hub.stranger().await);
+    let profile = |weekly: &str| TalentProfileDraft {
+        career_stage: "r2".into(),
+        skills: "proteomics".into(),
+        weekly: weekly.into(),
+        ..TalentProfileDraft::default()
+    };
+    lshub_service::talent::save_profile(&hub.db, &asked, profile("true")).await.expect("asked");
+    lshub_service::talent::save_profile(&hub.db, &quiet, profile("")).await.expect("quiet");
+    let draft = VacancyDraft {
+        title_en: "Postdoc in clinical proteomics".into(),
+        description_en: "Mass-spectrometry proteomics of plasma.".into(),
+        places: "Leiden".into(),
+        deadline: in_days(20),
+        apply: "https://example.org/proteomics".into(),
+        ..VacancyDraft::default()
+    };
+    hub.item::<Vacancy>(&recruiter, &lab, draft, State::Published, None).await;
+    let node = || async {
+        let site = SiteConfig { public_url: PUBLIC_URL.into(), ..SiteConfig::default() };
+        AppState::open(hub.db.clone(), site)
+            .await
+            .expect("state")
+            .with_accounts(AccountsConfig::with_data_dir(dir.path()))
+    };
+    let (first, second) = (node().await, node().await);
+    let (a, b) = tokio::join!(lshub_web::send_weekly_fits(&first), lshub_web::send_weekly_fits(&second));
+    assert_eq!(a.expect("a node") + b.expect("a node"), 1, "only the one who asked, once");
+    assert_eq!(lshub_web::send_weekly_fits(&first).await.expect("again"), 0, "once a week");
+    lshub_web::auth::mail::deliver_pending(&first).await;
+    let sent = crate::alerts::mails(dir.path());
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let email = asked.user.as_ref().expect("a user").email.clone();
+    assert!(
+        sent[0].contains(&format!("To: {email}")) && sent[0].contains("Postdoc in clinical proteomics"),
+        "{}",
+        sent[0]
+    );
+    assert!(sent[0].contains("names proteomics"), "with why: {}", sent[0]);
 }

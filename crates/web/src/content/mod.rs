@@ -72,9 +72,9 @@ pub trait Presented: Written {
         None
     }
 
-    /// Buttons of the kind's own on an item's page, for those who may edit it: the path
-    /// under the item's address each posts to (one of [`Presented::own_pages`]), and its label.
-    fn actions(_item: &Item<Self>, _t: &Translator) -> Vec<(&'static str, String)> {
+    /// Actions of the kind's own on an item's page, for those who may edit it (pages of
+    /// [`Presented::own_pages`] under the item's address).
+    fn actions(_item: &Item<Self>, _t: &Translator) -> Vec<ItemAction> {
         Vec::new()
     }
 
@@ -102,6 +102,15 @@ pub trait Presented: Written {
     fn negotiate(_state: &AppState, _item: &Item<Self>, _accept: &str) -> Result<Option<Response>, AppError> {
         Ok(None)
     }
+}
+
+/// An action of a kind's own on an item's page.
+pub struct ItemAction {
+    /// The path under the item's address.
+    pub path: &'static str,
+    pub label: String,
+    /// A button that posts (a change), or else a link (a page).
+    pub post: bool,
 }
 
 /// The parameters of a list: the organisation, the kind's filters, the page.

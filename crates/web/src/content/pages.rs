@@ -233,8 +233,8 @@ struct ItemPage {
     can_delete: bool,
     can_read_history: bool,
     transitions: Vec<(String, String)>,
-    /// The kind's own buttons: the path under the item's address, and the label.
-    actions: Vec<(&'static str, String)>,
+    /// The kind's own actions.
+    actions: Vec<super::ItemAction>,
 }
 
 pub async fn show<K: Presented>(

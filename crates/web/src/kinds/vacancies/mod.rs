@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 pub use jobposting::job_posting;
 
 use crate::auth::Auth;
-use crate::content::{describe_item_action, ItemWire, ListFilter, Presented};
+use crate::content::{describe_item_action, ItemAction, ItemWire, ListFilter, Presented};
 use crate::error::AppError;
 use crate::i18n::Translator;
 use crate::pages::facts::Field;
@@ -350,13 +350,12 @@ impl Presented for Vacancy {
         Ok(body.render()?)
     }
 
-    fn actions(item: &Item<Self>, t: &Translator) -> Vec<(&'static str, String)> {
-        let fillable = item.state == lshub_domain::content::State::Published && item.record.filled_on.is_none();
-        if fillable {
-            vec![("filled", t.t("vacancy-fill"))]
-        } else {
-            Vec::new()
+    fn actions(item: &Item<Self>, t: &Translator) -> Vec<ItemAction> {
+        let mut actions = vec![ItemAction { path: "candidates", label: t.t("vacancy-candidates"), post: false }];
+        if item.state == lshub_domain::content::State::Published && item.record.filled_on.is_none() {
+            actions.push(ItemAction { path: "filled", label: t.t("vacancy-fill"), post: true });
         }
+        actions
     }
 
     fn ended_notice(item: &Item<Self>, t: &Translator) -> Option<String> {
