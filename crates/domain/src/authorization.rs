@@ -106,8 +106,8 @@ pub enum Action {
     /// Something done about one-to-one meetings at a matchmaking day: taking part
     /// ([`Resource::Event`]) or one request ([`Resource::Meeting`]).
     Meeting(MeetingAction),
-    /// Keep one's own talent profile: create, change, hide, export and delete it. Any
-    /// confirmed account.
+    /// Keep one's own talent profile (create, change, hide, export and delete it) and saved
+    /// searches of vacancies and programmes. Any confirmed account.
     KeepTalentProfile,
     /// See the talent pool: the visible profiles, and those that fit a vacancy
     /// ([`Resource::Recruiters`]). Members of organisations that recruit only.

@@ -8,7 +8,7 @@ pub struct CountByKey {
 }
 
 /// The hub's key figures, the same for the home page, the API and every partner's site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HubStats {
     pub organisations: i64,
@@ -18,6 +18,8 @@ pub struct HubStats {
     pub calls_by_status: Vec<CountByKey>,
     /// Published, unexpired items of each member-written kind, by the kind's id.
     pub items_by_kind: Vec<CountByKey>,
+    /// Vacancies posted, open and filled, and the median days to fill, per sector.
+    pub vacancies_by_sector: Vec<crate::talent::SectorVacancies>,
 }
 
 impl HubStats {

@@ -9,7 +9,7 @@ use lshub_domain::talent::matching::{best, programme_fit, vacancy_fit};
 use lshub_domain::talent::{Fit, Programme, TalentProfile, TalentProfileDraft, Vacancy};
 use lshub_domain::{Reason, ValidationError};
 use lshub_storage::content::ItemSave;
-use lshub_storage::talent::PooledProfile;
+use lshub_storage::talent::{PooledProfile, SavedOpeningSearch};
 use lshub_storage::Database;
 
 use crate::{content, Caller, ServiceError};
@@ -140,4 +140,156 @@ pub async fn my_fits(
 ) -> Result<(Vec<(Item<Vacancy>, Fit)>, Vec<(Item<Programme>, Fit)>), ServiceError> {
     let profile = my_profile(db, caller).await?.ok_or(ServiceError::NotFound("talent profile"))?;
     fits_for(db, &profile, today, limit).await
+}
+
+/// An opening a saved search finds: its id, address and title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    pub id: String,
+    /// The page under the hub: `/vacancies/{slug}`.
+    pub path: String,
+    pub title: String,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub summary: String,
+}
+
+/// The most a saved search lists or mails at once.
+const OPENINGS_PER_SEARCH: u32 = 100;
+
+async fn openings_of<T: lshub_domain::content::Written>(
+    db: &Database,
+    search: &lshub_domain::talent::OpeningSearch,
+    today: NaiveDate,
+) -> Result<Vec<Opening>, ServiceError> {
+    let owner_id = match &search.organisation {
+        Some(slug) => match db.organisation_by_slug(slug).await? {
+            Some(o) => Some(o.id),
+            None => return Ok(Vec::new()),
+        },
+        None => None,
+    };
+    let filter = lshub_storage::content::ItemFilter {
+        owner_id,
+        facets: search.filters.clone(),
+        listed_on: Some(today),
+        pagination: lshub_domain::Pagination { limit: OPENINGS_PER_SEARCH, offset: 0 },
+    };
+    Ok(db
+        .list_items::<T>(&filter)
+        .await?
+        .items
+        .into_iter()
+        .filter_map(|item| {
+            let document = T::search_document(&item);
+            let text = format!("{} {} {}", document.title, document.aliases.join(" "), document.body);
+            search.matches_text(&text).then(|| Opening {
+                id: item.id.clone(),
+                path: format!("/{}/{}", T::KIND.path, item.slug),
+                title: document.title.clone(),
+                published_at: item.published_at,
+                summary: document.body.chars().take(280).collect(),
+            })
+        })
+        .collect())
+}
+
+/// The open vacancies or programmes a saved search finds on `today`, newest first.
+pub async fn openings(
+    db: &Database,
+    search: &lshub_domain::talent::OpeningSearch,
+    today: NaiveDate,
+) -> Result<Vec<Opening>, ServiceError> {
+    if search.kind == Programme::KIND.id {
+        openings_of::<Programme>(db, search, today).await
+    } else {
+        openings_of::<Vacancy>(db, search, today).await
+    }
+}
+
+/// Saves a search of vacancies or programmes from a form's or the API's pairs; the saved
+/// search and its feed's secret, which is shown once.
+pub async fn save_search(
+    db: &Database,
+    caller: &Caller,
+    pairs: &[(String, String)],
+) -> Result<(String, String), ServiceError> {
+    caller.require(Action::KeepTalentProfile, Resource::Hub)?;
+    let search = lshub_domain::talent::OpeningSearch::read(pairs).map_err(ServiceError::Invalid)?;
+    let user = caller.user()?;
+    let secret = lshub_storage::credentials::new_secret()?;
+    let audit = caller.event("talent.search.saved", &user.id, search.kind.clone());
+    match db.save_opening_search(&user.id, &search, &lshub_storage::credentials::digest(&secret), audit).await? {
+        Some(id) => Ok((id, secret)),
+        None => Err(ValidationError::new(
+            "kind",
+            Reason::TooManyEntries { max: lshub_domain::talent::alerts::MAX_SEARCHES },
+        )
+        .into()),
+    }
+}
+
+pub async fn my_searches(db: &Database, caller: &Caller) -> Result<Vec<SavedOpeningSearch>, ServiceError> {
+    caller.require(Action::KeepTalentProfile, Resource::Hub)?;
+    Ok(db.opening_searches(&caller.user()?.id).await?)
+}
+
+pub async fn delete_search(db: &Database, caller: &Caller, id: &str) -> Result<(), ServiceError> {
+    caller.require(Action::KeepTalentProfile, Resource::Hub)?;
+    let user = caller.user()?;
+    match db.delete_opening_search(&user.id, id, caller.event("talent.search.deleted", &user.id, id.to_owned())).await?
+    {
+        true => Ok(()),
+        false => Err(ServiceError::NotFound("saved search")),
+    }
+}
+
+/// The search behind a feed's secret and what it finds: the secret is the key, no sign-in.
+pub async fn feed(
+    db: &Database,
+    secret: &str,
+    today: NaiveDate,
+) -> Result<(SavedOpeningSearch, Vec<Opening>), ServiceError> {
+    let saved = db
+        .opening_search_by_feed(&lshub_storage::credentials::digest(secret))
+        .await?
+        .ok_or(ServiceError::NotFound("feed"))?;
+    let found = openings(db, &saved.search, today).await?;
+    Ok((saved, found))
+}
+
+/// The search an alert's one-click unsubscribe link stands for.
+pub async fn unsubscribe_target(db: &Database, secret: &str) -> Result<SavedOpeningSearch, ServiceError> {
+    db.opening_search_by_unsubscribe(&lshub_storage::credentials::digest(secret))
+        .await?
+        .ok_or(ServiceError::NotFound("unsubscribe link"))
+}
+
+/// Turns off the alerts of the search an unsubscribe link stands for, in one click.
+pub async fn unsubscribe(db: &Database, caller: &Caller, secret: &str) -> Result<SavedOpeningSearch, ServiceError> {
+    let saved = unsubscribe_target(db, secret).await?;
+    db.opening_alerts_off(&saved.id, caller.event("talent.search.unsubscribed", &saved.user_id, saved.id.clone()))
+        .await?;
+    Ok(saved)
+}
+
+/// For each saved search with alerts on, the openings new to it: published since it was
+/// saved and not alerted before.
+pub async fn alerts_due(
+    db: &Database,
+    today: NaiveDate,
+) -> Result<Vec<(lshub_storage::talent::OpeningAlertReader, Vec<Opening>)>, ServiceError> {
+    let mut due = Vec::new();
+    for reader in db.opening_alert_readers().await? {
+        let sent = db.opening_alerts_sent(&reader.saved.id).await?;
+        let since = reader.saved.created_at;
+        let new: Vec<Opening> = openings(db, &reader.saved.search, today)
+            .await?
+            .into_iter()
+            .filter(|o| !sent.contains(&o.id) && o.published_at.is_some_and(|at| at >= since))
+            .collect();
+        if !new.is_empty() {
+            due.push((reader, new));
+        }
+    }
+    Ok(due)
 }

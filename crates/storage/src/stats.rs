@@ -1,5 +1,7 @@
 //! The hub's key figures.
 
+use lshub_domain::content::VACANCY;
+use lshub_domain::talent::{PostedVacancy, Vacancy};
 use lshub_domain::{CountByKey, HubStats};
 use sea_query::{Expr, ExprTrait, IntoIden, Order, Query};
 use sqlx::Row;
@@ -22,6 +24,7 @@ impl Database {
             .map(|(status, count)| CountByKey { key: status.id().to_owned(), count })
             .collect::<Vec<_>>();
         let items_by_kind = self.listed_items_by_kind(today).await?;
+        let vacancies_by_sector = lshub_domain::talent::figures::by_sector(&self.posted_vacancies(today).await?);
         Ok(HubStats {
             organisations: organisations_by_kind.iter().map(|c| c.count).sum(),
             organisations_by_kind,
@@ -29,7 +32,41 @@ impl Database {
             calls: calls_by_status.iter().map(|c| c.count).sum(),
             calls_by_status,
             items_by_kind,
+            vacancies_by_sector,
         })
+    }
+
+    /// Every vacancy ever published, with its owner's kind as its sector.
+    async fn posted_vacancies(&self, today: chrono::NaiveDate) -> Result<Vec<PostedVacancy>, StorageError> {
+        let rows = self
+            .query_rows(
+                "SELECT c.id, c.record, c.record_version, c.state, c.published_at, c.expires_on, o.kind AS sector \
+                 FROM content_items c JOIN organisations o ON o.id = c.owner_id \
+                 WHERE c.kind = ? AND c.published_at IS NOT NULL",
+                crate::accounts::binds![VACANCY.id.to_owned()],
+                "reading the vacancies' figures",
+            )
+            .await?;
+        let mut vacancies = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id").context("reading a vacancy")?;
+            let vacancy: Vacancy = crate::record::record_from_row(row, &id)?;
+            let published_at: String = row.try_get("published_at").context("reading a vacancy")?;
+            let posted_on = published_at
+                .get(..10)
+                .and_then(|day| day.parse().ok())
+                .ok_or_else(|| StorageError::CorruptRecord { id: id.clone(), reason: "published_at".into() })?;
+            let state: String = row.try_get("state").context("reading a vacancy")?;
+            let expires_on: Option<String> = row.try_get("expires_on").context("reading a vacancy")?;
+            let unexpired = expires_on.is_none_or(|day| day.as_str() >= today.to_string().as_str());
+            vacancies.push(PostedVacancy {
+                sector: row.try_get("sector").context("reading a vacancy")?,
+                posted_on,
+                filled_on: vacancy.filled_on,
+                open: state == "published" && unexpired && vacancy.filled_on.is_none(),
+            });
+        }
+        Ok(vacancies)
     }
 
     /// How many items of each member-written kind the public sees on `today`.

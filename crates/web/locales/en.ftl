@@ -28,6 +28,12 @@ home-action-financing = Point people to funding and financing.
 home-action-ecosystem = Strengthen the ecosystem as a whole.
 home-action-data = Make health data findable, so that AI research can request it.
 home-figures = Key figures
+home-vacancies-by-sector = Vacancies by sector
+home-vacancies-sector = Sector (kind of organisation)
+home-vacancies-posted = Posted
+home-vacancies-open = Open
+home-vacancies-filled = Filled
+home-vacancies-median = Median days to fill
 home-organisations-total = { $count ->
     [one] { $shown } organisation
    *[other] { $shown } organisations
@@ -1810,3 +1816,30 @@ talent-weekly-subject = { $count ->
 }
 talent-weekly-intro = The open vacancies in the region that fit your talent profile this week:
 talent-weekly-footer = Change your profile or stop this mail: { $url }
+talent-searches-title = Saved searches of vacancies and programmes
+talent-searches-intro = Save a list's filters, with some words if you like: the hub mails you what is new that matches, and each search has a feed at a secret address for your feed reader.
+talent-searches-saved = Saved. The search's feed is at this address; keep it to yourself, as anyone who has it can read the feed:
+talent-searches-words = Words every match holds (optional)
+talent-searches-words-hint = E.g. imaging, or deep learning; searched in the title, description and places.
+talent-searches-save = Save the search and mail me what is new
+talent-searches-yours = Your saved searches
+talent-searches-none = You have no saved searches. Filter the vacancies or programmes and choose “Alert me of new ones”.
+talent-searches-alerts-off = alerts off
+talent-searches-delete = Delete
+talent-searches-organisation = Organisation
+talent-searches-alert-me = Alert me of new ones
+talent-searches-link = Saved searches and alerts
+kind-vacancy-filter-status = Status
+kind-vacancy-filter-eu-funded = EU-funded
+talent-unsubscribe-title = Stop the alerts for “{ $search }”?
+talent-unsubscribe-intro = You will get no more mail for this saved search. The search and its feed stay until you delete them.
+talent-unsubscribe-submit = Stop the alerts
+talent-unsubscribe-already = The alerts for this search are off already.
+talent-unsubscribe-done-title = The alerts are off
+talent-unsubscribe-done = You will get no more mail for “{ $search }”.
+talent-alert-subject = { $count ->
+    [one] { $shown } new match for your saved search
+   *[other] { $shown } new matches for your saved search
+}
+talent-alert-intro = New on the hub for your saved search “{ $search }”:
+talent-alert-footer = Stop these mails with one click: { $url }

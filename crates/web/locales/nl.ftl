@@ -28,6 +28,12 @@ home-action-financing = De weg wijzen naar subsidies en financiering.
 home-action-ecosystem = Het ecosysteem als geheel versterken.
 home-action-data = Gezondheidsdata vindbaar maken, zodat AI-onderzoek ze kan aanvragen.
 home-figures = Kerncijfers
+home-vacancies-by-sector = Vacatures per sector
+home-vacancies-sector = Sector (soort organisatie)
+home-vacancies-posted = Geplaatst
+home-vacancies-open = Open
+home-vacancies-filled = Vervuld
+home-vacancies-median = Mediaan dagen tot vervulling
 home-organisations-total = { $count ->
     [one] { $shown } organisatie
    *[other] { $shown } organisaties
@@ -1810,3 +1816,30 @@ talent-weekly-subject = { $count ->
 }
 talent-weekly-intro = De open vacatures in de regio die deze week bij je talentprofiel passen:
 talent-weekly-footer = Je profiel wijzigen of deze mail stoppen: { $url }
+talent-searches-title = Bewaarde zoekopdrachten naar vacatures en programma's
+talent-searches-intro = Bewaar de filters van een lijst, desgewenst met een paar woorden: de hub mailt je wat er nieuw bij komt, en elke zoekopdracht heeft een feed op een geheim adres voor je feedlezer.
+talent-searches-saved = Bewaard. De feed van de zoekopdracht staat op dit adres; houd het voor jezelf, want iedereen die het heeft kan de feed lezen:
+talent-searches-words = Woorden die elke treffer bevat (niet verplicht)
+talent-searches-words-hint = Bijvoorbeeld imaging, of deep learning; gezocht in de titel, de beschrijving en de plaatsen.
+talent-searches-save = Bewaar de zoekopdracht en mail me wat nieuw is
+talent-searches-yours = Je bewaarde zoekopdrachten
+talent-searches-none = Je hebt geen bewaarde zoekopdrachten. Filter de vacatures of programma's en kies “Meld me nieuwe”.
+talent-searches-alerts-off = meldingen uit
+talent-searches-delete = Verwijderen
+talent-searches-organisation = Organisatie
+talent-searches-alert-me = Meld me nieuwe
+talent-searches-link = Bewaarde zoekopdrachten en meldingen
+kind-vacancy-filter-status = Status
+kind-vacancy-filter-eu-funded = EU-gefinancierd
+talent-unsubscribe-title = De meldingen voor “{ $search }” stoppen?
+talent-unsubscribe-intro = Je krijgt geen mail meer voor deze bewaarde zoekopdracht. De zoekopdracht en de feed blijven tot je ze verwijdert.
+talent-unsubscribe-submit = Stop de meldingen
+talent-unsubscribe-already = De meldingen voor deze zoekopdracht staan al uit.
+talent-unsubscribe-done-title = De meldingen staan uit
+talent-unsubscribe-done = Je krijgt geen mail meer voor “{ $search }”.
+talent-alert-subject = { $count ->
+    [one] { $shown } nieuwe treffer voor je bewaarde zoekopdracht
+   *[other] { $shown } nieuwe treffers voor je bewaarde zoekopdracht
+}
+talent-alert-intro = Nieuw op de hub voor je bewaarde zoekopdracht “{ $search }”:
+talent-alert-footer = Stop deze mails met één klik: { $url }

@@ -44,11 +44,13 @@ pub use kinds::calls::send_alerts;
 pub use kinds::{documents, exports, Export};
 pub use routes::RouteTable;
 pub use state::{AppState, SiteConfig, StartError};
-pub use talent::send_weekly as send_weekly_fits;
+pub use talent::{send_alerts as send_opening_alerts, send_weekly as send_weekly_fits};
 
 /// How often each node checks whether the database's content changed (an import, another
 /// node), to empty its public cache: three small aggregate queries.
 const CONTENT_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often the scheduled jobs run (the first round runs at start).
+const SCHEDULED_JOBS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 /// Every how many checks the search index and figures are refreshed; a rebuild is costly,
 /// so a burst of edits rebuilds once, not once per check.
 const CHECKS_PER_SEARCH_REFRESH: u32 = 5;
@@ -92,6 +94,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)
+        .merge(talent::feed_routes())
         .route("/sitemap.xml", public(get(sitemap::sitemap)))
         .route("/robots.txt", public(get(sitemap::robots)))
         .route("/api/openapi.json", public(get(api::openapi_json)))
@@ -136,11 +139,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let refresher = tokio::spawn(keep_derived_content_current(state.clone()));
     let mail = tokio::spawn(deliver_mail(state.clone()));
+    let scheduled = tokio::spawn(run_scheduled_jobs(state.clone()));
     let calendars = tokio::spawn(events::feeds::keep_feeds_current(state.clone()));
     let header_timeout = state.header_timeout;
     let served = connections::serve(listener, router(state), header_timeout, shutdown).await;
     refresher.abort();
     mail.abort();
+    scheduled.abort();
     calendars.abort();
     served
 }
@@ -202,28 +207,33 @@ fn kind_path(id: &str) -> &'static str {
     lshub_domain::content::kind_by_id(id).map_or("", |kind| kind.path)
 }
 
+/// About once a minute: clears expired sessions and codes and runs the jobs that queue mail
+/// (reminders, alerts, introductions, digests) or settle waiting lists. Apart from delivery,
+/// so a slow round never holds up a sign-up's verification mail.
+async fn run_scheduled_jobs(state: AppState) {
+    let mut ticks = tokio::time::interval(SCHEDULED_JOBS_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = state.db.purge_expired().await {
+            tracing::error!(error = %e, "purging expired sessions failed");
+        }
+        remind_of_expiry(&state).await;
+        kinds::calls::send_alerts(&state).await;
+        introductions::run_due(&state).await;
+        introductions::propose_weekly(&state).await;
+        digest::send_due(&state).await;
+        talent::send_due(&state).await;
+        events::settle_waiting_lists(&state).await;
+    }
+}
+
 /// Answers queued reset requests and delivers queued mail when a handler queues either, and
 /// every few seconds for what other nodes queued or what failed before.
 async fn deliver_mail(state: AppState) {
-    // About once a minute, also clear expired sessions and used or expired codes.
-    const PURGE_EVERY: u32 = 12;
-    let mut rounds = 0u32;
     loop {
         auth::reset::answer_reset_requests(&state).await;
         auth::mail::deliver_pending(&state).await;
-        rounds = rounds.wrapping_add(1);
-        if rounds % PURGE_EVERY == 1 {
-            if let Err(e) = state.db.purge_expired().await {
-                tracing::error!(error = %e, "purging expired sessions failed");
-            }
-            remind_of_expiry(&state).await;
-            kinds::calls::send_alerts(&state).await;
-            introductions::run_due(&state).await;
-            introductions::propose_weekly(&state).await;
-            digest::send_due(&state).await;
-            talent::send_due(&state).await;
-            events::settle_waiting_lists(&state).await;
-        }
         let _ = tokio::time::timeout(auth::mail::POLL_INTERVAL, state.accounts.mail_queued.notified()).await;
     }
 }

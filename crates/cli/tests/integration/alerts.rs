@@ -108,6 +108,28 @@ pub(crate) async fn serve(hub: &Hub, dir: &Path) -> (String, AppState) {
     (base, state)
 }
 
+/// The one-click unsubscribe address of a mail (RFC 8058), which it must offer.
+pub(crate) fn list_unsubscribe(mail: &str) -> String {
+    assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), "{mail}");
+    mail.split("List-Unsubscribe: <")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("a List-Unsubscribe header")
+        .to_owned()
+}
+
+/// What a mail client's one-click unsubscribe sends: a POST without session or token.
+pub(crate) async fn one_click(link: &str) -> u16 {
+    let response = client()
+        .post(link)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("POST");
+    response.status().as_u16()
+}
+
 /// The mails written to `dir`/mail so far.
 pub(crate) fn mails(dir: &Path) -> Vec<String> {
     let entries = std::fs::read_dir(dir.join("mail")).into_iter().flatten().flatten();
@@ -147,13 +169,7 @@ async fn a_saved_search_alerts_once_and_unsubscribes_in_one_click(hub: Hub) {
     assert!(mail.contains(&format!("To: {}", user.email)));
     assert!(mail.contains("Subject: Financieringsoproepen voor “Zebravis”"), "in the user's language: {mail}");
     assert!(mail.contains("Zebrafish models of heart disease") && !mail.contains("Quantum sensors"));
-    assert!(mail.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
-    let unsubscribe = mail
-        .split("List-Unsubscribe: <")
-        .nth(1)
-        .and_then(|rest| rest.split('>').next())
-        .expect("a List-Unsubscribe header")
-        .to_owned();
+    let unsubscribe = list_unsubscribe(mail);
     assert!(unsubscribe.starts_with(&format!("{PUBLIC_URL}/alerts/unsubscribe/")), "{unsubscribe}");
 
     // Reminders 30 and 7 days before the deadline, each once, as the clock moves.
@@ -180,14 +196,7 @@ async fn a_saved_search_alerts_once_and_unsubscribes_in_one_click(hub: Hub) {
     assert_eq!(asked.status().as_u16(), 200);
     assert!(asked.text().await.expect("page").contains("<button type=\"submit\">"));
     assert!(alerts::mine(&hub.db, &member).await.expect("searches")[0].alerts, "a GET changes nothing");
-    let one_click = client()
-        .post(&link)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("List-Unsubscribe=One-Click")
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(one_click.status().as_u16(), 200);
+    assert_eq!(one_click(&link).await, 200);
     assert!(!alerts::mine(&hub.db, &member).await.expect("searches")[0].alerts, "the POST turned alerts off");
     let newer = call_record("TEST-ALERTS-3", "Zebrafish toxicology", "open", deadline, 500_000);
     import(&hub, dir.path(), &[matching, newer]).await;

@@ -11,6 +11,8 @@ use lshub_domain::talent::{TalentProfileDraft, Vacancy, VacancyDraft};
 use lshub_service::clock::Clock;
 use lshub_web::AccountsConfig;
 use lshub_web::{AppState, SiteConfig};
+use std::str::FromStr;
+
 use serde_json::{json, Value};
 
 use crate::browser::{grant, Browser, PASSWORD};
@@ -20,17 +22,26 @@ use crate::support::{client, per_backend, TestApp, PUBLIC_URL};
 
 per_backend!(
     vacancies_and_programmes_reach_search_engines_feeds_and_partners_until_filled,
-    the_talent_pool_is_seen_by_recruiters_only_and_matches_both_ways
+    the_talent_pool_is_seen_by_recruiters_only_and_matches_both_ways,
+    searches_of_openings_are_saved_from_the_lists_on_pages_and_through_the_api
 );
 
 mod closing {
     use super::*;
-    per_backend_hub!(a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date);
+    per_backend_hub!(
+        a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date,
+        vacancies_are_counted_per_sector_with_the_median_time_to_fill
+    );
 }
 
 mod weekly {
     use super::*;
     per_backend_hub!(vacancies_that_fit_are_mailed_once_a_week_to_those_who_asked);
+}
+
+mod alerts {
+    use super::*;
+    per_backend_hub!(a_saved_search_of_vacancies_alerts_once_with_a_feed_and_one_click_unsubscribe);
 }
 
 const OWNER: &str = "hanze-university-of-applied-sciences";
@@ -324,7 +335,12 @@ async fn a_vacancy_closes_at_the_end_of_its_deadline_in_the_regions_date(hub: Hu
     let item = hub.item::<Vacancy>(&member, &owner, draft, State::Published, None).await;
     assert_eq!(item.expires_on, Some(today));
     let site = SiteConfig { public_url: PUBLIC_URL.into(), clock: clock.clone(), ..SiteConfig::default() };
-    let state = AppState::open(hub.db.clone(), site).await.expect("state");
+    // Its scheduled jobs mail the owner of the vacancy about to close: into a folder of its own.
+    let dir = tempfile::tempdir().expect("folder");
+    let state = AppState::open(hub.db.clone(), site)
+        .await
+        .expect("state")
+        .with_accounts(AccountsConfig::with_data_dir(dir.path()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let server = tokio::spawn(async move {
@@ -538,4 +554,179 @@ async fn vacancies_that_fit_are_mailed_once_a_week_to_those_who_asked(hub: Hub) 
         sent[0]
     );
     assert!(sent[0].contains("names proteomics"), "with why: {}", sent[0]);
+}
+
+async fn a_saved_search_of_vacancies_alerts_once_with_a_feed_and_one_click_unsubscribe(hub: Hub) {
+    let dir = tempfile::tempdir().expect("folder");
+    let lab = hub.organisation("Saved Search Lab").await;
+    let recruiter = hub.member_of(&lab).await;
+    let member = hub.stranger().await;
+    let user = member.user.clone().expect("a user");
+    hub.db.set_language(&user.id, "nl").await.expect("language");
+    let vacancy = |title: &str, employment: &str| VacancyDraft {
+        title_en: title.into(),
+        description_en: "Work on patient-derived tissue models.".into(),
+        employment_type: employment.into(),
+        places: "Utrecht".into(),
+        deadline: in_days(25),
+        apply: "https://example.org/organoids".into(),
+        ..VacancyDraft::default()
+    };
+    // Published before the search was saved: in the feed, never in an alert.
+    hub.item::<Vacancy>(&recruiter, &lab, vacancy("Organoid technician", "full-time"), State::Published, None).await;
+    // Times are kept to the second: a vacancy published in the second a search is saved counts as new.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let pairs: Vec<(String, String)> = [("kind", "vacancy"), ("employment", "full-time"), ("words", "organoid")]
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    let (_, secret) = lshub_service::talent::save_search(&hub.db, &member, &pairs).await.expect("saved");
+    hub.item::<Vacancy>(&recruiter, &lab, vacancy("Organoid engineer", "full-time"), State::Published, None).await;
+    hub.item::<Vacancy>(&recruiter, &lab, vacancy("Organoid intern", "intern"), State::Published, None).await;
+    hub.item::<Vacancy>(&recruiter, &lab, vacancy("Cryo-EM engineer", "full-time"), State::Published, None).await;
+
+    // Two nodes run the job at once, then again: one mail, in the reader's language.
+    let site = SiteConfig { region: "Amsterdam".into(), public_url: PUBLIC_URL.into(), ..SiteConfig::default() };
+    let node = || async {
+        AppState::open(hub.db.clone(), site.clone())
+            .await
+            .expect("state")
+            .with_accounts(AccountsConfig::with_data_dir(dir.path()))
+    };
+    let (first, second) = (node().await, node().await);
+    let (a, b) = tokio::join!(lshub_web::send_opening_alerts(&first), lshub_web::send_opening_alerts(&second));
+    assert_eq!(a.expect("a node") + b.expect("a node"), 1, "one mail for the one new match");
+    assert_eq!(lshub_web::send_opening_alerts(&first).await.expect("again"), 0, "each opening once");
+    lshub_web::auth::mail::deliver_pending(&first).await;
+    let sent = crate::alerts::mails(dir.path());
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let mail = &sent[0];
+    assert!(mail.contains(&format!("To: {}", user.email)));
+    assert!(mail.contains("1 nieuwe treffer voor je bewaarde zoekopdracht"), "in the reader's language: {mail}");
+    assert!(mail.contains("Organoid engineer"), "{mail}");
+    for other in ["Organoid technician", "Organoid intern", "Cryo-EM engineer"] {
+        assert!(!mail.contains(other), "{other} in {mail}");
+    }
+    let unsubscribe = crate::alerts::list_unsubscribe(mail);
+    assert!(unsubscribe.starts_with(&format!("{PUBLIC_URL}/talent/unsubscribe/")), "{unsubscribe}");
+
+    // The feed: what the search finds now, at its secret address, without signing in.
+    let (base, _state) = crate::alerts::serve(&hub, dir.path()).await;
+    let feed = client().get(format!("{base}/feeds/talent/{secret}")).send().await.expect("feed");
+    assert_eq!(feed.status().as_u16(), 200);
+    let feed = atom_syndication::Feed::from_str(&feed.text().await.expect("text")).expect("Atom");
+    let mut titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["Organoid engineer", "Organoid technician"]);
+    let wrong = client().get(format!("{base}/feeds/talent/{secret}0")).send().await.expect("feed");
+    assert_eq!(wrong.status().as_u16(), 404);
+
+    // The mail's link: a GET asks, a POST without session or token turns the alerts off.
+    let link = unsubscribe.replace(PUBLIC_URL, &base);
+    let asked = client().get(&link).send().await.expect("GET");
+    assert_eq!(asked.status().as_u16(), 200);
+    assert!(asked.text().await.expect("page").contains("<button type=\"submit\">"));
+    let mine = || lshub_service::talent::my_searches(&hub.db, &member);
+    assert!(mine().await.expect("searches")[0].alerts, "a GET changes nothing");
+    assert_eq!(crate::alerts::one_click(&link).await, 200);
+    assert!(!mine().await.expect("searches")[0].alerts, "the POST turned the alerts off");
+    hub.item::<Vacancy>(&recruiter, &lab, vacancy("Organoid biologist", "full-time"), State::Published, None).await;
+    assert_eq!(lshub_web::send_opening_alerts(&first).await.expect("job"), 0, "no mail after unsubscribing");
+    let wrong = client().post(format!("{base}/talent/unsubscribe/not-a-secret")).send().await.expect("POST");
+    assert_eq!(wrong.status().as_u16(), 404);
+}
+
+async fn searches_of_openings_are_saved_from_the_lists_on_pages_and_through_the_api(app: &TestApp) {
+    let mut person = Browser::new(app, 225);
+    person.sign_up("Sam Searcher", "sam@searches.example", PASSWORD).await;
+    let mut visitor = Browser::new(app, 226);
+
+    // A filtered list links to saving its filters; a visitor is sent to sign in.
+    let list = visitor.get("/vacancies?employment=part-time&profile=r2").await;
+    let link = "/talent/searches?kind=vacancy&#38;employment=part-time&#38;profile=r2";
+    assert!(list.body.contains(link), "{}", list.body);
+    let asked = visitor.get("/talent/searches?kind=vacancy&employment=part-time").await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    assert!(visitor.get("/programmes").await.body.contains("/talent/searches?kind=programme"));
+
+    // Signed in, the page shows the search and saves it with words; the feed's address once.
+    let form = person.get("/talent/searches?kind=vacancy&employment=part-time&profile=r2").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Vacancies · Employment: part-time · Researcher profile: r2"), "{}", form.body);
+    let fields = [("kind", "vacancy"), ("employment", "part-time"), ("profile", "r2"), ("words", "single-cell")];
+    let saved = person.submit("/talent/searches?kind=vacancy", "/talent/searches", &fields).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains(&format!("{PUBLIC_URL}/feeds/talent/")), "{}", saved.body);
+    assert!(saved.body.contains("“single-cell”"));
+    let refused = person.submit("/talent/searches", "/talent/searches", &[("kind", "news"), ("colour", "red")]).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+
+    // The API lists it without its feed, saves another, refuses a filter the kind lacks, deletes.
+    let (status, body) = person.api(reqwest::Method::GET, "/api/v1/me/opening-searches", &json!(null)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body[0]["filters"], json!({"employment": "part-time", "profile": "r2"}));
+    assert!(body[0].get("feed").is_none() && body[0]["alerts"] == true, "{body}");
+    let (status, body) = person
+        .api(reqwest::Method::POST, "/api/v1/me/opening-searches", &json!({"kind": "programme", "type": "fellowship"}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(body["feed"].as_str().is_some_and(|f| f.starts_with(&format!("{PUBLIC_URL}/feeds/talent/"))));
+    let (status, body) = person
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/me/opening-searches",
+            &json!({"kind": "programme", "employment": "intern"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let id =
+        body_id(&person.api(reqwest::Method::GET, "/api/v1/me/opening-searches", &json!(null)).await.1, "programme");
+    let (status, _) =
+        person.api(reqwest::Method::DELETE, &format!("/api/v1/me/opening-searches/{id}"), &json!(null)).await;
+    assert_eq!(status, 204);
+    let (status, _) = visitor.api(reqwest::Method::GET, "/api/v1/me/opening-searches", &json!(null)).await;
+    assert_eq!(status, 401);
+
+    // Deleted through the page.
+    let page = person.get("/talent/searches").await;
+    let vacancy_id =
+        page.body.split("/talent/searches/").nth(1).and_then(|rest| rest.split('/').next()).expect("an id");
+    let deleted = person.submit("/talent/searches", &format!("/talent/searches/{vacancy_id}/delete"), &[]).await;
+    assert_eq!(deleted.status, 303);
+    assert!(person.get("/talent/searches").await.body.contains("You have no saved searches"));
+}
+
+/// The id of the saved search of `kind` in the API's list.
+fn body_id(list: &Value, kind: &str) -> String {
+    let found = list.as_array().and_then(|l| l.iter().find(|s| s["kind"] == kind));
+    found.and_then(|s| s["id"].as_str()).expect("a saved search of the kind").to_owned()
+}
+
+async fn vacancies_are_counted_per_sector_with_the_median_time_to_fill(hub: Hub) {
+    let today = Clock::default().today();
+    let company = hub.organisation("Figures Company").await;
+    let recruiter = hub.member_of(&company).await;
+    let vacancy = |title: &str| VacancyDraft {
+        title_en: title.into(),
+        description_en: "Counted in the figures.".into(),
+        places: "Delft".into(),
+        deadline: in_days(30),
+        apply: "https://example.org/figures".into(),
+        ..VacancyDraft::default()
+    };
+    let mut slugs = Vec::new();
+    for title in ["Figures one", "Figures two", "Figures three"] {
+        slugs.push(hub.item::<Vacancy>(&recruiter, &company, vacancy(title), State::Published, None).await.slug);
+    }
+    hub.item::<Vacancy>(&recruiter, &company, vacancy("Figures draft"), State::Draft, None).await;
+    // Filled 4 and 10 days after publishing, as the figures count from the day it was posted.
+    for (slug, days) in slugs.iter().zip([4u64, 10]) {
+        let day = today.checked_add_days(chrono::Days::new(days)).expect("a day");
+        lshub_service::talent::fill_vacancy(&hub.db, &recruiter, slug, day).await.expect("filled");
+    }
+    let later = today.checked_add_days(chrono::Days::new(11)).expect("a day");
+    let stats = hub.db.stats(later).await.expect("figures");
+    let companies = stats.vacancies_by_sector.iter().find(|s| s.sector == "company").expect("the company sector");
+    assert_eq!((companies.posted, companies.open, companies.filled), (3, 1, 2), "{companies:?}");
+    assert_eq!(companies.median_days_to_fill, Some(7.0));
 }

@@ -238,9 +238,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         // RFC 8058: mail clients POST one-click unsubscribes from anywhere; the secret in the
         // address authorises them, and they change nothing but that search's alerts, or
         // that person's digest.
-        let one_click = [crate::kinds::calls::UNSUBSCRIBE_PATH, crate::digest::UNSUBSCRIBE_PATH]
-            .iter()
-            .any(|prefix| parts.uri.path().starts_with(prefix));
+        let one_click =
+            [crate::kinds::calls::UNSUBSCRIBE_PATH, crate::digest::UNSUBSCRIBE_PATH, crate::talent::UNSUBSCRIBE_PATH]
+                .iter()
+                .any(|prefix| parts.uri.path().starts_with(prefix));
         if !by_token && !api_without_session && !one_click {
             if let Err(e) = check_csrf(&state, &parts.headers, parts.uri.query(), &bytes, &auth.csrf) {
                 return fail(&parts, e);

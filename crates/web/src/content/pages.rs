@@ -105,6 +105,8 @@ struct ListPage {
     filters: Vec<FilterField>,
     organisation: Option<(String, String)>,
     feed_url: String,
+    /// For kinds a search can be saved of: saving this list's filters, with alerts.
+    alert_url: Option<String>,
     write_url: Option<String>,
     empty: String,
 }
@@ -148,6 +150,11 @@ pub async fn list<K: Presented>(
         &format!("/feeds/{}.atom", K::KIND.path),
         &[("organisation", owner.as_ref().map(|o| o.slug.clone()).unwrap_or_default())],
     );
+    let alert_url = lshub_domain::talent::OpeningSearch::KINDS.iter().any(|k| k.id == K::KIND.id).then(|| {
+        let mut pairs = vec![("kind", K::KIND.id.to_owned())];
+        pairs.extend(query.pairs::<K>().into_iter().filter(|(name, _)| *name != "offset"));
+        url_with(crate::talent::alerts::SEARCHES_PAGE, &pairs)
+    });
     let write_url = match &owner {
         Some(owner) if service::may_create::<K>(&caller, &owner.id) => {
             Some(format!("{base}/new?organisation={}", owner.slug))
@@ -182,6 +189,7 @@ pub async fn list<K: Presented>(
             .collect(),
         organisation: owner.as_ref().map(|o| (o.slug.clone(), o.profile.display_name(t.lang).to_owned())),
         feed_url,
+        alert_url,
         write_url,
         empty: kind_text::<K>(&t, "none"),
         base,

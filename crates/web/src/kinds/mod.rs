@@ -153,6 +153,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::events::api::EventsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::digest::DigestApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::talent::TalentApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::talent::OpeningSearchesApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::meetings::api::MeetingsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::feeds::EventFeedsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());

@@ -32,6 +32,15 @@ pub struct KindFigure {
     pub url: String,
 }
 
+/// A sector's vacancies: posted, open, filled and the median days to fill.
+pub struct SectorRow {
+    pub sector: String,
+    pub posted: String,
+    pub open: String,
+    pub filled: String,
+    pub median_days: String,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -43,6 +52,7 @@ struct HomePage {
     /// One figure per member-written kind, in the registry's order.
     written: Vec<KindFigure>,
     next_deadlines: Vec<CallRow>,
+    vacancy_sectors: Vec<SectorRow>,
     actions: Vec<String>,
 }
 
@@ -82,6 +92,20 @@ pub async fn show(State(state): State<AppState>, ctx: PageContext) -> Result<Res
                 label: t.count(&format!("kind-{}-count", kind.id), stats.items_of_kind(kind)),
                 count: format::number(t.lang, stats.items_of_kind(kind)),
                 url: format!("/{}", kind.path),
+            })
+            .collect(),
+        vacancy_sectors: stats
+            .vacancies_by_sector
+            .iter()
+            .map(|figure| SectorRow {
+                sector: OrganisationKind::from_id(&figure.sector)
+                    .map_or_else(|| figure.sector.clone(), |kind| t.t(&format!("kind-{}", kind.id()))),
+                posted: format::number(t.lang, figure.posted),
+                open: format::number(t.lang, figure.open),
+                filled: format::number(t.lang, figure.filled),
+                median_days: figure
+                    .median_days_to_fill
+                    .map_or_else(|| "–".to_owned(), |days| format::one_decimal(t.lang, days)),
             })
             .collect(),
         next_deadlines: upcoming.iter().take(NEXT_DEADLINES).map(|(_, call)| CallRow::new(t, call, today)).collect(),

@@ -450,6 +450,16 @@ impl Session {
         field.send_keys(text).await.with_context(|| format!("typing into #{id}"))
     }
 
+    /// Sets the form field `#id` to `value`: date fields are typed in the browser's own
+    /// format, and setting their value is the same as picking a day.
+    pub async fn set_value(&self, id: &str, value: &str) -> Result<()> {
+        let field = self.find(&format!("#{id}")).await?;
+        self.client
+            .execute("arguments[0].value = arguments[1]", vec![serde_json::to_value(&field)?, value.into()])
+            .await?;
+        Ok(())
+    }
+
     /// The page's language, from `<html lang>`.
     pub async fn lang(&self) -> Result<String> {
         Ok(self.find("html").await?.attr("lang").await?.unwrap_or_default())

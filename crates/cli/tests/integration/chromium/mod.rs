@@ -22,6 +22,7 @@ mod leads;
 mod meetings;
 mod member;
 mod projects;
+mod talent;
 mod visitor;
 
 use std::future::Future;
@@ -77,6 +78,10 @@ const FLOWS: &[(&str, Flow)] = &[
     ("member turns the weekly digest on, follows and unfollows an organisation, sees suggested introductions", |s| {
         Box::pin(digest::turn_on_follow_and_see_suggestions(s))
     }),
+    (
+        "member posts a vacancy; a person's profile fits it and saves a search with alerts; the member marks it filled",
+        |s| Box::pin(talent::post_match_alert_and_fill(s)),
+    ),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -135,6 +140,13 @@ const PAGE_TYPES: &[&str] = &[
     "digest",
     "follow",
     "suggestions",
+    "vacancies",
+    "vacancy-form",
+    "vacancy",
+    "talent-profile",
+    "talent-matches",
+    "talent-searches",
+    "vacancy-candidates",
 ];
 
 #[tokio::test]

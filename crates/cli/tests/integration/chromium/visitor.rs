@@ -179,12 +179,8 @@ pub async fn error_pages(s: &mut Session) -> Result<()> {
 /// and linked to the field, which keeps what the visitor entered.
 pub async fn calls_filter_problem(s: &mut Session) -> Result<()> {
     s.open("/calls", "calls", Arrival::Page).await?;
-    // Date fields are typed in the browser's own format; setting their value is the same
-    // as picking a day.
-    for (field, day) in [("deadlineFrom", "2027-12-31"), ("deadlineTo", "2027-01-01")] {
-        let input = s.find(&format!("input#{field}")).await?;
-        s.client.execute("arguments[0].value = arguments[1]", vec![serde_json::to_value(&input)?, day.into()]).await?;
-    }
+    s.set_value("deadlineFrom", "2027-12-31").await?;
+    s.set_value("deadlineTo", "2027-01-01").await?;
     s.find("form.filters button[type=submit]").await?.click().await?;
     s.arrived("calls-problem", Arrival::ErrorPage).await?;
     let title = s.client.title().await?;

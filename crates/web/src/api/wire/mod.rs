@@ -15,7 +15,7 @@ pub use call::{CallContentWire, CallStatusWire, CallTopicWire};
 pub use organisation::{
     AddressWire, IdentifiersWire, OrganisationKindWire, OrganisationProfileWire, OrganisationWire, RorIdWire,
 };
-pub use stats::{CountByKeyWire, HubStatsWire};
+pub use stats::{CountByKeyWire, HubStatsWire, SectorVacanciesWire};
 
 /// A text that may exist in Dutch, English or both.
 #[derive(Debug, Serialize, ToSchema)]

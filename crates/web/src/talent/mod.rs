@@ -4,6 +4,8 @@
 //! or answer here carries an e-mail address, and none is public: visitors are sent to sign
 //! in, and the pages are kept out of search engines and caches.
 
+pub(crate) mod alerts;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -36,8 +38,10 @@ const PROFILE_PAGE: &str = "/talent/profile";
 /// Openings shown to a person, and candidates to a recruiter.
 const SHOWN: usize = 20;
 
+pub use alerts::{send_alerts, OpeningSearchesApi, UNSUBSCRIBE_PATH};
+
 pub fn page_routes() -> RouteTable {
-    RouteTable::new()
+    alerts::page_routes()
         .route(PROFILE_PAGE, get(profile_form).post(save_profile))
         .route("/talent/profile.json", get(export_profile))
         .route("/talent/profile/delete", post(delete_profile))
@@ -46,8 +50,12 @@ pub fn page_routes() -> RouteTable {
         .route("/vacancies/{slug}/candidates", get(candidates_page))
 }
 
+pub fn feed_routes() -> RouteTable {
+    alerts::feed_routes()
+}
+
 pub fn api_routes() -> RouteTable {
-    RouteTable::new()
+    alerts::api_routes()
         .route("/me/talent-profile", get(profile_api).put(save_profile_api).delete(delete_profile_api))
         .route("/me/talent-matches", get(matches_api))
         .route("/talent", get(pool_api))
@@ -94,6 +102,7 @@ fn profile_page(ctx: PageContext, csrf: &str, draft: &TalentProfileDraft, exists
     page.intro.push(t.t("talent-profile-intro"));
     page.fields = profile_fields(&t, draft);
     page.submit = t.t("talent-profile-save");
+    page = page.link(alerts::SEARCHES_PAGE, t.t("talent-searches-link"));
     if exists {
         page = page
             .link("/talent/matches", t.t("talent-matches-title"))
@@ -560,14 +569,17 @@ pub async fn send_weekly(state: &AppState) -> Result<usize, AppError> {
     Ok(queued)
 }
 
-/// Runs [`send_weekly`] for the mail worker.
+/// Runs [`send_weekly`] and [`send_alerts`] for the mail worker.
 pub(crate) async fn send_due(state: &AppState) {
-    match send_weekly(state).await {
-        Ok(0) => {}
-        Ok(queued) => {
-            tracing::info!(queued, "weekly vacancies queued");
-            state.accounts.mail_queued.notify_one();
+    for (job, outcome) in [("weekly vacancies", send_weekly(state).await), ("vacancy alerts", send_alerts(state).await)]
+    {
+        match outcome {
+            Ok(0) => {}
+            Ok(queued) => {
+                tracing::info!(queued, job, "mail queued");
+                state.accounts.mail_queued.notify_one();
+            }
+            Err(e) => tracing::error!(error = %e, job, "queueing mail failed"),
         }
-        Err(e) => tracing::error!(error = %e, "queueing the weekly vacancies failed"),
     }
 }
