@@ -573,7 +573,7 @@ impl Database {
     /// more than an hour ago.
     pub async fn purge_expired(&self) -> Result<u64, StorageError> {
         let now = now();
-        transaction!(self, |backend, tx| {
+        let purged = transaction!(self, |backend, tx| {
             let sessions =
                 exec(backend, tx, "DELETE FROM sessions WHERE expires_at < ?", binds![now.clone()], "purging sessions")
                     .await?;
@@ -595,7 +595,8 @@ impl Database {
             .await?;
             Ok(sessions + codes + requests)
         })
-        .await
+        .await?;
+        Ok(purged + self.purge_rate_limit_windows(Utc::now().timestamp()).await?)
     }
 
     /// "Sign out everywhere", and an admin's revoking: ends every session of a user, revokes

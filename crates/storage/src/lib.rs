@@ -29,6 +29,7 @@ mod organisations;
 mod privacy;
 mod progress;
 pub mod projects;
+mod rate_limits;
 mod record;
 pub mod saved_searches;
 mod sql;

@@ -62,6 +62,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 22, name: "weekly digest", sql: include_str!("../migrations/0022_weekly_digest.sql") },
     Migration { version: 23, name: "talent profiles", sql: include_str!("../migrations/0023_talent_profiles.sql") },
     Migration { version: 24, name: "opening searches", sql: include_str!("../migrations/0024_opening_searches.sql") },
+    Migration {
+        version: 25,
+        name: "rate limit windows",
+        sql: include_str!("../migrations/0025_rate_limit_windows.sql"),
+    },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -341,7 +341,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         day: state.today(),
     };
     if let Some(hit) = cache.get(&key) {
-        return answer_from_cache(&state, request, hit);
+        return answer_from_cache(&state, request, hit).await;
     }
     let render = match cache.start_render(&key) {
         Ok(guard) => Some(guard),
@@ -354,7 +354,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
                 let _ = tokio::time::timeout(RENDER_WAIT, finished).await;
             }
             if let Some(hit) = cache.get(&key) {
-                return answer_from_cache(&state, request, hit);
+                return answer_from_cache(&state, request, hit).await;
             }
             None // The other render was not stored (or is slow): render it here too.
         }
@@ -383,9 +383,9 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     }
 }
 
-fn answer_from_cache(state: &AppState, request: Request, (headers, body): (HeaderMap, Bytes)) -> Response {
+async fn answer_from_cache(state: &AppState, request: Request, (headers, body): (HeaderMap, Bytes)) -> Response {
     let (parts, _) = request.into_parts();
-    if let Some(refused) = crate::auth::count_against_rate_limit(state, &parts) {
+    if let Some(refused) = crate::auth::count_against_rate_limit(state, &parts).await {
         return refused;
     }
     state.public_cache.hits.fetch_add(1, Ordering::Relaxed);

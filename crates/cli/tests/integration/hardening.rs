@@ -1,10 +1,12 @@
 //! The edges of the hub that a careful attacker probes: look-alike addresses, methods that
 //! dodge rate limits, requests that empty the public cache, slow and idle connections,
-//! metrics for everyone, bytes that are not text in a path, names that turn around.
+//! metrics for everyone, bytes that are not text in a path, names that turn around, and a
+//! sign-in limit that must hold across nodes.
 
 use std::time::{Duration, Instant};
 
 use lshub_storage::Database;
+use lshub_web::auth::rate_limit::RateLimits;
 use lshub_web::{AccountsConfig, AppState, SiteConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -167,6 +169,7 @@ mod own_node {
         signing_out_as_a_visitor_leaves_the_public_cache,
         metrics_are_for_the_loopback_interface_by_default,
         slow_and_idle_connections_are_cut_off,
+        the_sign_in_limit_holds_across_nodes,
     );
 
     async fn signing_out_as_a_visitor_leaves_the_public_cache(database_url: String) {
@@ -219,6 +222,33 @@ mod own_node {
         let node = Node::start(&database_url, |state| behind_proxy(state).with_metrics_for_everyone(true)).await;
         let remote = client().get(node.url("/metrics")).header("x-forwarded-for", "203.0.113.9").send().await;
         assert_eq!(remote.expect("metrics").status().as_u16(), 200, "when the operator opens it to everyone");
+    }
+
+    async fn the_sign_in_limit_holds_across_nodes(database_url: String) {
+        let dir = tempfile::tempdir().expect("folder");
+        let limited = |state: AppState| {
+            let limits = RateLimits { login: 5, ..RateLimits::default() };
+            state.with_accounts(AccountsConfig { limits, ..AccountsConfig::with_data_dir(dir.path()) })
+        };
+        let nodes = [Node::start(&database_url, limited).await, Node::start(&database_url, limited).await];
+        let sign_in = |node: &Node| {
+            client()
+                .post(node.url("/login"))
+                .header("origin", PUBLIC_URL)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("email=nobody%40cluster.example&password=wrong")
+                .send()
+        };
+        // Five attempts in all, taken in turns by the two nodes; the sixth is refused by either.
+        let mut statuses = Vec::new();
+        for attempt in 0..7 {
+            statuses.push(sign_in(&nodes[attempt % 2]).await.expect("POST /login").status().as_u16());
+        }
+        assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
+        assert_eq!(statuses[5..], [429, 429], "the allowance is the cluster's, not each node's: {statuses:?}");
+        let refused = sign_in(&nodes[0]).await.expect("POST /login");
+        let retry: u64 = refused.headers()["retry-after"].to_str().expect("text").parse().expect("seconds");
+        assert!((1..=60).contains(&retry), "{retry}");
     }
 
     /// How long until the server closes `stream`, sending `trickle` every second meanwhile;

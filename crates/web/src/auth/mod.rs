@@ -204,7 +204,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let (mut parts, body) = request.into_parts();
     let client = client_address(&parts, state.accounts.trust_forwarded_for);
     let fail = |parts: &Parts, error: AppError| refusal(&state, parts, error);
-    if let Some(refused) = count_against_rate_limit(&state, &parts) {
+    if let Some(refused) = count_against_rate_limit(&state, &parts).await {
         return refused;
     }
     // No route takes such a path, and the routers would refuse it in plain text.
@@ -289,10 +289,10 @@ fn refusal(state: &AppState, parts: &Parts, error: AppError) -> Response {
 /// Counts the request against its rate limit, if one applies; the 429 answer when the client
 /// is over it. Answers from the public cache count too, so that a client's allowance does not
 /// depend on what others asked before.
-pub(crate) fn count_against_rate_limit(state: &AppState, parts: &Parts) -> Option<Response> {
+pub(crate) async fn count_against_rate_limit(state: &AppState, parts: &Parts) -> Option<Response> {
     let bucket = bucket(&parts.method, parts.uri.path())?;
     let client = client_address(parts, state.accounts.trust_forwarded_for);
-    let retry_after = state.accounts.limiter.hit(bucket, &client).err()?;
+    let retry_after = state.accounts.limiter.count(&state.db, bucket, &client).await.err()?;
     Some(refusal(state, parts, AppError::TooManyRequests { retry_after }))
 }
 

@@ -1,14 +1,17 @@
-//! Request rate limits per client address, kept in memory on each node.
+//! Request rate limits per client address.
 //!
-//! Why in memory: a limit only has to stop one client from hammering one endpoint, and a
-//! counter in the database would put a write on every search. Behind a load balancer with
-//! N nodes a client gets at most N times the limit, which still stops scripted abuse; the
-//! limits that must hold across nodes — failed sign-ins per account, mails per account — are
-//! counted in the database (see `lshub_service::sign_in` and `auth::reset`).
+//! Sign-ins, registrations and the mails of resets and verifications are counted in the
+//! database, so a limit of 20 sign-ins a minute is 20 however many nodes serve the hub.
+//! Searches are counted in memory on each node: a counter in the database would put a write
+//! on every search, and a search limit only has to stop one client from hammering one node.
+//! Failed sign-ins and mails per account are limited besides (`lshub_service::sign_in`,
+//! `auth::reset`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use lshub_storage::Database;
 
 /// What is limited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +21,23 @@ pub enum Bucket {
     PasswordReset,
     VerificationMail,
     Search,
+}
+
+impl Bucket {
+    fn id(self) -> &'static str {
+        match self {
+            Bucket::Login => "login",
+            Bucket::Registration => "registration",
+            Bucket::PasswordReset => "password-reset",
+            Bucket::VerificationMail => "verification-mail",
+            Bucket::Search => "search",
+        }
+    }
+
+    /// Whether the bucket's count is shared by every node, in the database.
+    fn is_shared(self) -> bool {
+        !matches!(self, Bucket::Search)
+    }
 }
 
 /// How many requests per window each bucket allows.
@@ -71,8 +91,28 @@ impl RateLimiter {
         Self { limits, windows: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts a request; `Err(seconds)` says when the client may try again.
-    pub fn hit(&self, bucket: Bucket, client: &str) -> Result<(), u64> {
+    /// Counts a request, in the database for the buckets every node shares (in memory, on
+    /// this node, should the database fail); `Err(seconds)` says when the client may try again.
+    pub async fn count(&self, db: &Database, bucket: Bucket, client: &str) -> Result<(), u64> {
+        if !bucket.is_shared() {
+            return self.hit(bucket, client);
+        }
+        let window = i64::try_from(self.limits.window.as_secs().max(1)).unwrap_or(i64::MAX);
+        let now = chrono::Utc::now().timestamp();
+        match db.count_request(bucket.id(), client, now, window).await {
+            Ok((hits, start)) if hits > i64::from(self.limits.allowed(bucket)) => {
+                Err(u64::try_from(start + window - now).unwrap_or(1).max(1))
+            }
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::error!(error = %e, "counting a request in the database failed; counting it on this node");
+                self.hit(bucket, client)
+            }
+        }
+    }
+
+    /// Counts a request on this node; `Err(seconds)` says when the client may try again.
+    fn hit(&self, bucket: Bucket, client: &str) -> Result<(), u64> {
         let now = Instant::now();
         let window = self.limits.window;
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
