@@ -60,6 +60,8 @@ pub struct Database {
     /// timeout or PostgreSQL's advisory lock.
     writer: AnyPool,
     backend: Backend,
+    /// PostgreSQL's address, for the listener of other nodes' changes.
+    pub(crate) listen_url: Option<std::sync::Arc<str>>,
 }
 
 /// How long a write may queue in this process for the writer connection.
@@ -110,7 +112,8 @@ impl Database {
                 }
             }
         };
-        Ok(Self { pool, writer, backend })
+        let listen_url = (backend == Backend::Postgres).then(|| std::sync::Arc::from(url));
+        Ok(Self { pool, writer, backend, listen_url })
     }
 
     pub fn backend(&self) -> Backend {
@@ -132,10 +135,15 @@ impl Database {
         match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await.context("starting a transaction"),
             // One statement string: awaiting an executor on `&mut *tx` here would make every
-            // caller's future lose `Send` (sqlx's higher-ranked `Executor` bound).
+            // caller's future lose `Send` (sqlx's higher-ranked `Executor` bound). The
+            // notification reaches every node's listener at commit, and not at all on a
+            // rollback.
             Backend::Postgres => self
                 .writer
-                .begin_with(format!("BEGIN; SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})"))
+                .begin_with(format!(
+                    "BEGIN; SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK}); NOTIFY {}",
+                    crate::changes::CHANGES_CHANNEL
+                ))
                 .await
                 .context("starting a transaction and waiting for the write lock"),
         }

@@ -11,6 +11,7 @@ pub mod audit;
 mod backup;
 mod call_changes;
 mod calls;
+pub mod changes;
 pub mod consortia;
 pub mod content;
 pub mod credentials;

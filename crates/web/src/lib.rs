@@ -51,6 +51,11 @@ pub use talent::{send_alerts as send_opening_alerts, send_weekly as send_weekly_
 const CONTENT_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 /// How often the scheduled jobs run (the first round runs at start).
 const SCHEDULED_JOBS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+/// With a listener for changes, how often to check anyway (the date turns at midnight).
+const FALLBACK_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+/// With a listener, the least time between two rebuilds of the search index and figures: a
+/// rebuild is costly, and a stream of writes should not keep a node rebuilding.
+const MIN_REBUILD_GAP: std::time::Duration = std::time::Duration::from_secs(5);
 /// Every how many checks the search index and figures are refreshed; a rebuild is costly,
 /// so a burst of edits rebuilds once, not once per check.
 const CHECKS_PER_SEARCH_REFRESH: u32 = 5;
@@ -152,12 +157,35 @@ pub async fn serve(
 
 /// Empties the public cache when the database's content changes, and rebuilds the search
 /// index and figures (emptying the cache again, as pages rendered meanwhile used the old).
+/// On PostgreSQL it acts when any node commits a write, and polls only rarely, and at once
+/// after its listening connection was lost; on SQLite it polls.
 async fn keep_derived_content_current(state: AppState) {
-    let mut ticks = tokio::time::interval(CONTENT_CHECK_INTERVAL);
+    let mut listener = match state.db.listen_for_changes().await {
+        Ok(listener) => listener,
+        Err(e) => {
+            tracing::error!(error = %e, "listening for other nodes' changes failed; polling instead");
+            None
+        }
+    };
+    let interval = if listener.is_some() { FALLBACK_CHECK_INTERVAL } else { CONTENT_CHECK_INTERVAL };
+    let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut checks = 0u32;
+    let mut last_rebuild =
+        tokio::time::Instant::now().checked_sub(MIN_REBUILD_GAP).unwrap_or_else(tokio::time::Instant::now);
     loop {
-        ticks.tick().await;
+        match listener.as_mut() {
+            Some(listener) => tokio::select! {
+                _ = ticks.tick() => {}
+                heard = listener.next() => if let Err(e) = heard {
+                    tracing::error!(error = %e, "listening for changes failed; checking now");
+                    tokio::time::sleep(CONTENT_CHECK_INTERVAL).await;
+                },
+            },
+            None => {
+                ticks.tick().await;
+            }
+        }
         if state.public_cache.enabled() {
             match state.db.content_version(state.today()).await {
                 Ok(version) => state.public_cache.content_is(version),
@@ -165,9 +193,18 @@ async fn keep_derived_content_current(state: AppState) {
             }
         }
         checks = checks.wrapping_add(1);
-        if checks % CHECKS_PER_SEARCH_REFRESH == 1 {
+        // Polling rebuilds every few checks, so a burst of edits rebuilds once. A change
+        // heard is acted on at once, unless a rebuild ran moments ago: then once the gap
+        // has passed, for all the changes heard meanwhile.
+        if listener.is_some() {
+            tokio::time::sleep_until(last_rebuild + MIN_REBUILD_GAP).await;
+        }
+        if listener.is_some() || checks % CHECKS_PER_SEARCH_REFRESH == 1 {
             match state.derived.refresh(&state.db, state.today()).await {
-                Ok(true) => state.public_cache.invalidate(),
+                Ok(true) => {
+                    last_rebuild = tokio::time::Instant::now();
+                    state.public_cache.invalidate();
+                }
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "refreshing the search index and figures failed"),
             }

@@ -46,6 +46,7 @@ mod oidc_provider;
 mod operations;
 mod opportunities;
 mod pages;
+mod propagation;
 mod public_cache;
 mod registrations;
 mod resolve;
