@@ -652,7 +652,11 @@ async fn searches_of_openings_are_saved_from_the_lists_on_pages_and_through_the_
     // Signed in, the page shows the search and saves it with words; the feed's address once.
     let form = person.get("/talent/searches?kind=vacancy&employment=part-time&profile=r2").await;
     assert_eq!(form.status, 200);
-    assert!(form.body.contains("Vacancies · Employment: part-time · Researcher profile: r2"), "{}", form.body);
+    assert!(
+        form.body.contains("Vacancies · Employment: Part-time · Researcher profile: R2 Recognised researcher"),
+        "{}",
+        form.body
+    );
     let fields = [("kind", "vacancy"), ("employment", "part-time"), ("profile", "r2"), ("words", "single-cell")];
     let saved = person.submit("/talent/searches?kind=vacancy", "/talent/searches", &fields).await;
     assert_eq!(saved.status, 200, "{}", saved.body);

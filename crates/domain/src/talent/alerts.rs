@@ -16,7 +16,8 @@ pub const MAX_SEARCHES: usize = 20;
 pub struct OpeningSearch {
     /// `vacancy` or `programme`.
     pub kind: String,
-    /// Words every match holds, in its title, description or places.
+    /// Words every match holds, in the text search knows it by: title and description in
+    /// both languages, field, places, funding and the organisation's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use lshub_domain::talent::OpeningSearch;
+use lshub_domain::content::Written;
+use lshub_domain::talent::{OpeningSearch, Programme, Vacancy};
 use lshub_domain::Language;
 use lshub_service::talent as service;
 use lshub_storage::accounts::Mail;
@@ -20,6 +21,7 @@ use utoipa::ToSchema;
 
 use crate::api::JsonBody;
 use crate::auth::Auth;
+use crate::content::Presented;
 use crate::error::{AppError, Problem};
 use crate::feeds::{atom_link, atom_response};
 use crate::i18n::Translator;
@@ -78,18 +80,22 @@ struct SearchesPage {
 fn describe(t: &Translator, search: &OpeningSearch) -> String {
     let mut parts = vec![t.t(&format!("kind-{}-title", search.kind))];
     parts.extend(search.organisation.iter().map(|o| format!("{}: {o}", t.t("talent-searches-organisation"))));
-    parts.extend(
-        search
-            .filters
-            .iter()
-            .map(|(facet, value)| format!("{}: {value}", t.t(&format!("kind-{}-filter-{facet}", search.kind)))),
-    );
+    parts.extend(search.filters.iter().map(|(facet, value)| {
+        // A value the list offers as a choice by its label; one typed in (a programme) as it is.
+        let choices = if search.kind == Programme::KIND.id {
+            Programme::filter_choices(t, facet)
+        } else {
+            Vacancy::filter_choices(t, facet)
+        };
+        let shown = choices.into_iter().find(|(id, _)| id == value).map_or_else(|| value.clone(), |(_, label)| label);
+        format!("{}: {shown}", t.t(&format!("kind-{}-filter-{facet}", search.kind)))
+    }));
     parts.extend(search.words.iter().map(|w| format!("“{w}”")));
     parts.join(" · ")
 }
 
 fn list_url(saved: &SavedOpeningSearch) -> String {
-    let path = if saved.search.kind == "programme" { "/programmes" } else { "/vacancies" };
+    let path = if saved.search.kind == Programme::KIND.id { "/programmes" } else { "/vacancies" };
     let mut pairs: Vec<(String, String)> =
         saved.search.organisation.iter().map(|o| ("organisation".to_owned(), o.clone())).collect();
     pairs.extend(saved.search.filters.iter().cloned());

@@ -91,7 +91,7 @@ pub async fn post_match_alert_and_fill(s: &mut Session) -> Result<()> {
     ensure!(feed.contains("/feeds/talent/"), "the feed's secret address: {feed}");
     let saved = s.find_all("main li").await?;
     ensure!(saved.len() == 1, "one saved search, not {}", saved.len());
-    ensure!(saved[0].text().await?.contains("Employment: part-time"), "described by its filters");
+    ensure!(saved[0].text().await?.contains("Employment: Part-time"), "described by its filters");
 
     // The recruiter sees who fits, then marks the vacancy filled.
     take_session(s, &recruiter).await?;
