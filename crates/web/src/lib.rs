@@ -51,7 +51,8 @@ pub use talent::{send_alerts as send_opening_alerts, send_weekly as send_weekly_
 const CONTENT_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 /// How often the scheduled jobs run (the first round runs at start).
 const SCHEDULED_JOBS_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
-/// With a listener for changes, how often to check anyway (the date turns at midnight).
+/// With a listener for changes, how often to check anyway (a turn of the region's date is
+/// noticed at the next tick).
 const FALLBACK_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
 /// With a listener, the least time between two rebuilds of the search index and figures: a
 /// rebuild is costly, and a stream of writes should not keep a node rebuilding.
@@ -167,25 +168,38 @@ async fn keep_derived_content_current(state: AppState) {
             None
         }
     };
-    let interval = if listener.is_some() { FALLBACK_CHECK_INTERVAL } else { CONTENT_CHECK_INTERVAL };
-    let mut ticks = tokio::time::interval(interval);
+    let mut ticks = tokio::time::interval(CONTENT_CHECK_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut checks = 0u32;
-    let mut last_rebuild =
-        tokio::time::Instant::now().checked_sub(MIN_REBUILD_GAP).unwrap_or_else(tokio::time::Instant::now);
+    let long_ago = |gap| tokio::time::Instant::now().checked_sub(gap).unwrap_or_else(tokio::time::Instant::now);
+    let mut last_rebuild = long_ago(MIN_REBUILD_GAP);
+    let mut last_check = long_ago(FALLBACK_CHECK_INTERVAL);
+    let mut checked_on = state.today();
     loop {
-        match listener.as_mut() {
+        let heard = match listener.as_mut() {
             Some(listener) => tokio::select! {
-                _ = ticks.tick() => {}
-                heard = listener.next() => if let Err(e) = heard {
-                    tracing::error!(error = %e, "listening for changes failed; checking now");
-                    tokio::time::sleep(CONTENT_CHECK_INTERVAL).await;
-                },
+                _ = ticks.tick() => false,
+                heard = listener.next() => {
+                    if let Err(e) = heard {
+                        tracing::error!(error = %e, "listening for changes failed; checking now");
+                        tokio::time::sleep(CONTENT_CHECK_INTERVAL).await;
+                    }
+                    true
+                }
             },
             None => {
                 ticks.tick().await;
+                false
             }
+        };
+        // With a listener, a tick only matters when the region's date turned (items expire,
+        // calls open and close) or the fallback check is due.
+        let quiet = !heard && checked_on == state.today() && last_check.elapsed() < FALLBACK_CHECK_INTERVAL;
+        if listener.is_some() && quiet {
+            continue;
         }
+        last_check = tokio::time::Instant::now();
+        checked_on = state.today();
         if state.public_cache.enabled() {
             match state.db.content_version(state.today()).await {
                 Ok(version) => state.public_cache.content_is(version),
