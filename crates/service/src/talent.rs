@@ -168,18 +168,19 @@ async fn openings_of<T: lshub_domain::content::Written>(
         },
         None => None,
     };
-    let filter = lshub_storage::content::ItemFilter {
-        owner_id,
-        facets: search.filters.clone(),
-        listed_on: Some(today),
-        pagination: lshub_domain::Pagination { limit: OPENINGS_PER_SEARCH, offset: 0 },
-    };
-    Ok(db
-        .list_items::<T>(&filter)
-        .await?
-        .items
-        .into_iter()
-        .filter_map(|item| {
+    // The words are checked here, so the list is read a page at a time until enough match.
+    let mut found = Vec::new();
+    let mut offset = 0;
+    loop {
+        let filter = lshub_storage::content::ItemFilter {
+            owner_id: owner_id.clone(),
+            facets: search.filters.clone(),
+            listed_on: Some(today),
+            pagination: lshub_domain::Pagination { limit: OPENINGS_PER_SEARCH, offset },
+        };
+        let page = db.list_items::<T>(&filter).await?.items;
+        let read = page.len();
+        found.extend(page.into_iter().filter_map(|item| {
             let document = T::search_document(&item);
             let text = format!("{} {} {}", document.title, document.aliases.join(" "), document.body);
             search.matches_text(&text).then(|| Opening {
@@ -189,8 +190,14 @@ async fn openings_of<T: lshub_domain::content::Written>(
                 published_at: item.published_at,
                 summary: document.body.chars().take(280).collect(),
             })
-        })
-        .collect())
+        }));
+        if found.len() >= OPENINGS_PER_SEARCH as usize || read < OPENINGS_PER_SEARCH as usize {
+            break;
+        }
+        offset += OPENINGS_PER_SEARCH;
+    }
+    found.truncate(OPENINGS_PER_SEARCH as usize);
+    Ok(found)
 }
 
 /// The open vacancies or programmes a saved search finds on `today`, newest first.
