@@ -232,7 +232,7 @@ pub async fn send_weekly(state: &AppState) -> Result<usize, AppError> {
     Ok(queued)
 }
 
-/// Runs [`send_weekly`] for the mail worker.
+/// Runs [`send_weekly`] for the scheduled jobs.
 pub(crate) async fn send_due(state: &AppState) {
     match send_weekly(state).await {
         Ok(0) => {}

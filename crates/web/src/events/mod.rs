@@ -115,7 +115,7 @@ pub(crate) fn now(state: &AppState) -> DateTime<Utc> {
     state.site.clock.now()
 }
 
-/// Seats a larger capacity freed go to those who waited; run by the mail worker.
+/// Seats a larger capacity freed go to those who waited; run by the scheduled jobs.
 pub(crate) async fn settle_waiting_lists(state: &AppState) {
     match lshub_service::events::settle_waiting_lists(&state.db, now(state), &compose(state)).await {
         Ok(0) => {}

@@ -35,7 +35,7 @@ pub(crate) fn compose<'a>(state: &'a AppState) -> impl Fn(&Notice<'_>, Language)
     }
 }
 
-/// Tells of expired requests and asks for outcomes that are due; run by the mail worker.
+/// Tells of expired requests and asks for outcomes that are due; run by the scheduled jobs.
 pub(crate) async fn run_due(state: &AppState) {
     match lshub_service::introductions::run_due(&state.db, state.today(), &compose(state)).await {
         Ok(0) => {}
@@ -47,7 +47,7 @@ pub(crate) async fn run_due(state: &AppState) {
     }
 }
 
-/// Writes this week's suggested introductions where they are missing; run by the mail worker.
+/// Writes this week's suggested introductions where they are missing; run by the scheduled jobs.
 pub(crate) async fn propose_weekly(state: &AppState) {
     match suggestions::propose_weekly(state).await {
         Ok(0) => {}

@@ -104,7 +104,7 @@ async fn candidates(
 }
 
 /// Writes this week's suggestions for every organisation with members that has none yet;
-/// run by the mail worker (every node: the first to write a round wins). How many rounds it
+/// run by the scheduled jobs (every node: the first to write a round wins). How many rounds it
 /// wrote.
 pub async fn propose_weekly(state: &AppState) -> Result<usize, AppError> {
     let today = state.today();

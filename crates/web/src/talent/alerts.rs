@@ -1,6 +1,6 @@
 //! Saved searches of vacancies and programmes: saved from a list's filters (and some
 //! words), each with an Atom feed at a secret address and mail alerts of what is new, with
-//! RFC 8058's one-click unsubscribe. The alert job runs in the mail worker on every node;
+//! RFC 8058's one-click unsubscribe. The alert job is one of the scheduled jobs of every node;
 //! each opening is mailed once per search.
 
 use askama::Template;

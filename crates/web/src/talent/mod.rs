@@ -1,6 +1,6 @@
 //! The talent pool in the web layer: one's own profile (form, export, delete), the vacancies
 //! and programmes that fit it, the pool and a vacancy's candidates for recruiters, the API
-//! of each, and the weekly mail of vacancies that fit, which the mail worker sends. No page
+//! of each, and the weekly mail of vacancies that fit, which the scheduled jobs send. No page
 //! or answer here carries an e-mail address, and none is public: visitors are sent to sign
 //! in, and the pages are kept out of search engines and caches.
 
@@ -536,7 +536,7 @@ async fn candidates_api(
 }
 
 /// Queues this week's mail of vacancies that fit for everyone who asked and has not had it;
-/// run by the mail worker on every node (each week is recorded with its mail, so it goes
+/// run by the scheduled jobs on every node (each week is recorded with its mail, so it goes
 /// once). How many mails it queued.
 pub async fn send_weekly(state: &AppState) -> Result<usize, AppError> {
     let today = state.today();
@@ -569,7 +569,7 @@ pub async fn send_weekly(state: &AppState) -> Result<usize, AppError> {
     Ok(queued)
 }
 
-/// Runs [`send_weekly`] and [`send_alerts`] for the mail worker.
+/// Runs [`send_weekly`] and [`send_alerts`] for the scheduled jobs.
 pub(crate) async fn send_due(state: &AppState) {
     for (job, outcome) in [("weekly vacancies", send_weekly(state).await), ("vacancy alerts", send_alerts(state).await)]
     {

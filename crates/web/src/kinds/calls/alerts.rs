@@ -194,7 +194,7 @@ pub async fn unsubscribe(
     .respond(StatusCode::OK)
 }
 
-/// Queues the alert mails that are due; run by the mail worker about once a minute.
+/// Queues the alert mails that are due; run by the scheduled jobs about once a minute.
 pub async fn send_alerts(state: &AppState) {
     let today = state.today();
     match alerts::send_due(&state.db, today, state.site.clock.now(), |letter| compose(state, today, letter)).await {
