@@ -232,18 +232,6 @@ pub async fn send_weekly(state: &AppState) -> Result<usize, AppError> {
     Ok(queued)
 }
 
-/// Runs [`send_weekly`] for the scheduled jobs.
-pub(crate) async fn send_due(state: &AppState) {
-    match send_weekly(state).await {
-        Ok(0) => {}
-        Ok(queued) => {
-            tracing::info!(queued, "weekly digests queued");
-            state.accounts.mail_queued.notify_one();
-        }
-        Err(e) => tracing::error!(error = %e, "queueing weekly digests failed"),
-    }
-}
-
 pub fn page_routes() -> RouteTable {
     RouteTable::new()
         .route(SETTINGS_PAGE, get(settings_page).post(save_settings))

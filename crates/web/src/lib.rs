@@ -270,12 +270,25 @@ async fn run_scheduled_jobs(state: AppState) {
             tracing::error!(error = %e, "purging expired sessions failed");
         }
         remind_of_expiry(&state).await;
-        kinds::calls::send_alerts(&state).await;
+        report_queued(&state, "call alerts", kinds::calls::send_alerts(&state).await);
         introductions::run_due(&state).await;
         introductions::propose_weekly(&state).await;
-        digest::send_due(&state).await;
-        talent::send_due(&state).await;
+        report_queued(&state, "weekly digests", digest::send_weekly(&state).await);
+        report_queued(&state, "weekly vacancies", talent::send_weekly(&state).await);
+        report_queued(&state, "vacancy alerts", talent::send_alerts(&state).await);
         events::settle_waiting_lists(&state).await;
+    }
+}
+
+/// Logs what a scheduled job that queues mail did, and wakes delivery when it queued any.
+fn report_queued(state: &AppState, job: &'static str, outcome: Result<usize, impl std::fmt::Display>) {
+    match outcome {
+        Ok(0) => {}
+        Ok(queued) => {
+            tracing::info!(queued, job, "mail queued");
+            state.accounts.mail_queued.notify_one();
+        }
+        Err(e) => tracing::error!(error = %e, job, "queueing mail failed"),
     }
 }
 

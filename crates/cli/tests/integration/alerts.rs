@@ -160,7 +160,7 @@ async fn a_saved_search_alerts_once_and_unsubscribes_in_one_click(hub: Hub) {
         .expect("state")
         .with_accounts(AccountsConfig::with_data_dir(dir.path()));
     for _ in 0..2 {
-        lshub_web::send_alerts(&state).await;
+        lshub_web::send_alerts(&state).await.expect("the alert job");
         lshub_web::auth::mail::deliver_pending(&state).await;
     }
     let sent = mails(dir.path());

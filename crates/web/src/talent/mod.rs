@@ -568,18 +568,3 @@ pub async fn send_weekly(state: &AppState) -> Result<usize, AppError> {
     }
     Ok(queued)
 }
-
-/// Runs [`send_weekly`] and [`send_alerts`] for the scheduled jobs.
-pub(crate) async fn send_due(state: &AppState) {
-    for (job, outcome) in [("weekly vacancies", send_weekly(state).await), ("vacancy alerts", send_alerts(state).await)]
-    {
-        match outcome {
-            Ok(0) => {}
-            Ok(queued) => {
-                tracing::info!(queued, job, "mail queued");
-                state.accounts.mail_queued.notify_one();
-            }
-            Err(e) => tracing::error!(error = %e, job, "queueing mail failed"),
-        }
-    }
-}

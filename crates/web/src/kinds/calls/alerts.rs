@@ -194,17 +194,11 @@ pub async fn unsubscribe(
     .respond(StatusCode::OK)
 }
 
-/// Queues the alert mails that are due; run by the scheduled jobs about once a minute.
-pub async fn send_alerts(state: &AppState) {
+/// Queues the alert mails that are due; run by the scheduled jobs about once a minute. How
+/// many mails it queued.
+pub async fn send_alerts(state: &AppState) -> Result<usize, lshub_service::ServiceError> {
     let today = state.today();
-    match alerts::send_due(&state.db, today, state.site.clock.now(), |letter| compose(state, today, letter)).await {
-        Ok(0) => {}
-        Ok(queued) => {
-            tracing::info!(queued, "call alerts queued");
-            state.accounts.mail_queued.notify_one();
-        }
-        Err(e) => tracing::error!(error = %e, "queueing call alerts failed"),
-    }
+    alerts::send_due(&state.db, today, state.site.clock.now(), |letter| compose(state, today, letter)).await
 }
 
 /// Words an alert in its recipient's language: each call with why it is there, and the
