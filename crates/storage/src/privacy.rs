@@ -79,6 +79,12 @@ impl Database {
             "sessions": sessions,
             "profileEdits": edits,
             "talentProfile": self.talent_profile(user_id).await?,
+            "openingSearches": self
+                .opening_searches(user_id)
+                .await?
+                .iter()
+                .map(|s| json!({"id": s.id, "search": s.search, "alerts": s.alerts, "createdAt": s.created_at}))
+                .collect::<Vec<_>>(),
             "auditLog": audit,
         })))
     }

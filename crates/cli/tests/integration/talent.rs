@@ -662,6 +662,7 @@ async fn searches_of_openings_are_saved_from_the_lists_on_pages_and_through_the_
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert!(saved.body.contains(&format!("{PUBLIC_URL}/feeds/talent/")), "{}", saved.body);
     assert!(saved.body.contains("“single-cell”"));
+    assert!(person.get("/account/export").await.body.contains("single-cell"), "the account's export holds it");
     let refused = person.submit("/talent/searches", "/talent/searches", &[("kind", "news"), ("colour", "red")]).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
 
