@@ -109,6 +109,9 @@ pub enum Action {
     /// Keep one's own talent profile (create, change, hide, export and delete it) and saved
     /// searches of vacancies and programmes. Any confirmed account.
     KeepTalentProfile,
+    /// Book a shared facility for an organisation ([`Resource::Organisation`]): its
+    /// confirmed members. (A facility's staff act on its bookings as its editors.)
+    BookFacility,
     /// See the talent pool: the visible profiles, and those that fit a vacancy
     /// ([`Resource::Recruiters`]). Members of organisations that recruit only.
     ReadTalentPool,
@@ -329,7 +332,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             | Action::ReadApplications
             | Action::ReadMembersOnly
             | Action::ReadTalentPool => TokenScope::Read,
-            Action::KeepTalentProfile => TokenScope::Write,
+            Action::KeepTalentProfile | Action::BookFacility => TokenScope::Write,
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
             Action::Lead(_) => TokenScope::Write,
@@ -371,6 +374,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::BrokerIntroductions
         | Action::ManageEventFeeds
         | Action::KeepTalentProfile
+        | Action::BookFacility
         | Action::ReadTalentPool
             if user.state != AccountState::Verified =>
         {
@@ -389,10 +393,12 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             }
             _ => Deny(Denial::Forbidden),
         },
-        Action::ManageCatalogue | Action::OpenConsortium | Action::RequestIntroduction => match resource {
-            Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
-            _ => Deny(Denial::Forbidden),
-        },
+        Action::ManageCatalogue | Action::OpenConsortium | Action::RequestIntroduction | Action::BookFacility => {
+            match resource {
+                Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
+                _ => Deny(Denial::Forbidden),
+            }
+        }
         Action::Consortium(action) => decide_consortium(user, action, resource),
         Action::Introduction(action) => decide_introduction(user, action, resource),
         Action::Registration(action) => decide_registration(user, action, resource),

@@ -70,6 +70,10 @@ pub enum Reason {
     NotWholeNumber {
         value: String,
     },
+    /// Minutes off a grid, e.g. a booking length that is not a whole number of slots.
+    NotMultipleOf {
+        step: u32,
+    },
     NotDate {
         value: String,
     },
@@ -287,6 +291,7 @@ impl fmt::Display for Reason {
             Reason::OutOfRange { min, max } => write!(f, "must be between {min} and {max}"),
             Reason::NotWholeNumberInRange { min, max } => write!(f, "must be a whole number from {min} to {max}"),
             Reason::NotWholeNumber { value } => write!(f, "'{value}' is not a whole number"),
+            Reason::NotMultipleOf { step } => write!(f, "must be a multiple of {step}"),
             Reason::NotDate { value } => write!(f, "'{value}' is not a date (YYYY-MM-DD)"),
             Reason::NotDateTime { value } => write!(f, "'{value}' is not a date and time (YYYY-MM-DD HH:MM)"),
             Reason::NotTimeZone { value } => {

@@ -50,6 +50,11 @@ impl Clock {
         &self.zone_name
     }
 
+    /// The region's time zone, for reading local times.
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + chrono::Duration::seconds(self.shift_seconds.load(Ordering::Relaxed))
     }

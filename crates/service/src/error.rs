@@ -25,6 +25,8 @@ pub enum ServiceError {
     /// The matchmaking day's rules refused a meeting request or its change.
     #[error(transparent)]
     MeetingRefused(lshub_domain::event::meetings::MeetingRefusal),
+    #[error(transparent)]
+    BookingRefused(#[from] lshub_domain::facility::booking::BookingRefusal),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// Someone saved a newer version since the caller loaded it; nothing was written.

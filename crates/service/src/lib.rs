@@ -11,6 +11,7 @@ pub mod content;
 pub mod digest;
 mod error;
 pub mod events;
+pub mod facilities;
 pub mod introduction_suggestions;
 pub mod introductions;
 pub mod meetings;

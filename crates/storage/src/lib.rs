@@ -20,6 +20,7 @@ pub mod digest;
 mod embeddings;
 mod error;
 pub mod events;
+pub mod facilities;
 pub mod introduction_suggestions;
 pub mod introductions;
 pub mod leads;

@@ -115,6 +115,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Lifecycle(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::RegistrationRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::MeetingRefused(refused) => AppError::WrongState(refused.to_string()),
+            ServiceError::BookingRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::Storage(e) => AppError::Storage(e),
         }
     }

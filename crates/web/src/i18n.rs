@@ -99,6 +99,15 @@ impl Translator {
         self.i18n.format(self.lang, id, Some(&args))
     }
 
+    /// A message with several text arguments.
+    pub fn with(&self, id: &str, args: &[(&str, String)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set((*name).to_owned(), value.clone());
+        }
+        self.with_args(id, &fluent)
+    }
+
     /// A message with several arguments.
     pub fn with_args(&self, id: &str, args: &FluentArgs) -> String {
         self.i18n.format(self.lang, id, Some(args))
@@ -140,6 +149,7 @@ impl Translator {
                 ("invalid-whole-number-in-range", vec![("min", min.to_string()), ("max", max.to_string())])
             }
             Reason::NotWholeNumber { value: v } => ("invalid-whole-number", value(v)),
+            Reason::NotMultipleOf { step } => ("invalid-multiple-of", vec![("step", step.to_string())]),
             Reason::NotDate { value: v } => ("invalid-date", value(v)),
             Reason::TopicIdTaken { topic_id } => ("invalid-topic-id-taken", vec![("value", topic_id.clone())]),
             Reason::NotDateTime { value: v } => ("invalid-date-time", value(v)),

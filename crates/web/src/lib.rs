@@ -11,6 +11,7 @@ mod content;
 pub mod digest;
 pub mod error;
 mod events;
+mod facilities;
 mod feeds;
 pub mod i18n;
 mod introductions;
@@ -79,6 +80,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(events::meetings::pages::routes())
                 .merge(digest::page_routes())
                 .merge(talent::page_routes())
+                .merge(facilities::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
@@ -96,11 +98,13 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(events::meetings::api::routes())
                 .merge(digest::api_routes())
                 .merge(talent::api_routes())
+                .merge(facilities::api::routes())
                 .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)
         .merge(talent::feed_routes())
+        .merge(facilities::feed_routes())
         .route("/sitemap.xml", public(get(sitemap::sitemap)))
         .route("/robots.txt", public(get(sitemap::robots)))
         .route("/api/openapi.json", public(get(api::openapi_json)))

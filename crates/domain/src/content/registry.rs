@@ -82,9 +82,18 @@ pub static PROGRAMME: Kind = Kind {
     facets: &["organisation", "type", "host"],
 };
 
+/// Shared facilities and instruments that other organisations can book.
+pub static FACILITY: Kind = Kind {
+    id: "facility",
+    path: "facilities",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: None },
+    facets: &["organisation", "type", "user-type", "training"],
+};
+
 /// Every kind, in the order pages and figures list them.
 pub static KINDS: &[&Kind] =
-    &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY, &EVENT, &VACANCY, &PROGRAMME];
+    &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY, &EVENT, &VACANCY, &PROGRAMME, &FACILITY];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

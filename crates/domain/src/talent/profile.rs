@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::vacancy::{ids, EmploymentType};
-use super::{entries, one_of};
+use super::vacancy::EmploymentType;
+use crate::choice::{entries, ids, one_of};
 use crate::language::Bilingual;
 use crate::record::Versioned;
 use crate::validation::{optional_date, optional_language_text, Checks, Reason, ValidationError};

@@ -5,8 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::vacancy::ids;
-use super::{entries, one_of};
+use crate::choice::{entries, ids, one_of};
 use crate::content::{Item, Kind, Reference, SearchDocument, Written, PROGRAMME};
 use crate::language::{Bilingual, Language};
 use crate::record::Versioned;

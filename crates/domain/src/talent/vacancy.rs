@@ -5,7 +5,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{entries, one_of};
+use crate::choice::{entries, ids, one_of};
 use crate::account::Email;
 use crate::consortium::countries;
 use crate::content::{Item, Kind, Reference, SearchDocument, Written, PROGRAMME, VACANCY};
@@ -26,24 +26,6 @@ pub const MAX_EXPERIENCE_MONTHS: u32 = 600;
 /// Ten million euro a year: more is a typing error.
 pub const MAX_SALARY: u32 = 10_000_000;
 
-macro_rules! ids {
-    ($type:ident { $($variant:ident => $id:literal),+ $(,)? }) => {
-        impl $type {
-            pub const ALL: &'static [$type] = &[$($type::$variant),+];
-
-            pub fn id(self) -> &'static str {
-                match self {
-                    $($type::$variant => $id),+
-                }
-            }
-
-            pub fn from_id(id: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|x| x.id() == id)
-            }
-        }
-    };
-}
-pub(crate) use ids;
 
 /// The European Framework for Research Careers' profiles, where a position is a researcher's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

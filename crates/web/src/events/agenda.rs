@@ -128,6 +128,7 @@ pub async fn organisation_feed(State(state): State<AppState>, Path(slug): Path<S
 /// The events one registered for, tentative while they wait for a seat or approval.
 pub async fn personal_feed(State(state): State<AppState>, Path(secret): Path<String>) -> Result<Response, AppError> {
     let registrations = service::calendar(&state.db, &secret).await?;
+    let bookings = lshub_service::facilities::calendar(&state.db, &secret, feed_since(&state)).await?;
     let base = &state.site.public_url;
     let entries = registrations
         .iter()
@@ -138,8 +139,9 @@ pub async fn personal_feed(State(state): State<AppState>, Path(secret): Path<Str
             };
             calendar_entry(base, item, status)
         })
+        .chain(crate::facilities::personal_entries(&state, &bookings))
         .collect();
-    let name = format!("LSH Hub {}: my registrations", state.site.region);
+    let name = format!("LSH Hub {}: my calendar", state.site.region);
     let mut response = calendar_response("registrations.ics", calendar_text(&name, "PUBLISH", entries));
     // Personal: no shared cache may keep it.
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));

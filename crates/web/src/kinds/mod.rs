@@ -14,6 +14,7 @@ mod news;
 mod opportunities;
 pub(crate) mod organisations;
 mod programmes;
+mod facilities;
 pub(crate) mod vacancies;
 mod written;
 
@@ -136,6 +137,7 @@ pub fn registered() -> Kinds {
         .with::<lshub_domain::event::Event>()
         .with::<lshub_domain::talent::Vacancy>()
         .with::<lshub_domain::talent::Programme>()
+        .with::<lshub_domain::facility::Facility>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in
@@ -154,6 +156,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::digest::DigestApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::talent::TalentApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::talent::OpeningSearchesApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::facilities::api::FacilitiesApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::meetings::api::MeetingsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::feeds::EventFeedsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());
