@@ -112,6 +112,9 @@ pub enum Action {
     /// Book a shared facility for an organisation ([`Resource::Organisation`]): its
     /// confirmed members. (A facility's staff act on its bookings as its editors.)
     BookFacility,
+    /// Cancel one's own bookings, or move a facility's bookings as its staff (who are then
+    /// checked as its editors). Any confirmed account.
+    ManageOwnBookings,
     /// See the talent pool: the visible profiles, and those that fit a vacancy
     /// ([`Resource::Recruiters`]). Members of organisations that recruit only.
     ReadTalentPool,
@@ -332,7 +335,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             | Action::ReadApplications
             | Action::ReadMembersOnly
             | Action::ReadTalentPool => TokenScope::Read,
-            Action::KeepTalentProfile | Action::BookFacility => TokenScope::Write,
+            Action::KeepTalentProfile | Action::BookFacility | Action::ManageOwnBookings => TokenScope::Write,
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
             Action::Lead(_) => TokenScope::Write,
@@ -375,6 +378,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::ManageEventFeeds
         | Action::KeepTalentProfile
         | Action::BookFacility
+        | Action::ManageOwnBookings
         | Action::ReadTalentPool
             if user.state != AccountState::Verified =>
         {
@@ -385,7 +389,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::ReadApplications
         | Action::TakePartInApplications
         | Action::ReadMembersOnly
-        | Action::KeepTalentProfile => Allow,
+        | Action::KeepTalentProfile
+        | Action::ManageOwnBookings => Allow,
         // Recruiting, not a role, opens the pool: admins see it only as members of one.
         Action::ReadTalentPool => match resource {
             Resource::Recruiters { organisations } if user.organisations.iter().any(|o| organisations.contains(o)) => {

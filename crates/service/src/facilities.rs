@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use lshub_domain::account::Email;
-use lshub_domain::authorization::{Action, Resource};
+use lshub_domain::authorization::{Action, ContentAction, Resource};
 use lshub_domain::content::{Item, State};
 use lshub_domain::facility::booking::{self, BookingDraft, BookingMove, BookingRefusal, BookingRequest, BookingState};
 use lshub_domain::facility::Facility;
@@ -27,11 +27,11 @@ async fn bookable(db: &Database, slug: &str) -> Result<Item<Facility>, ServiceEr
 /// A facility the caller runs: one they may edit.
 pub async fn staffed(db: &Database, caller: &Caller, slug: &str) -> Result<Item<Facility>, ServiceError> {
     let item = content::find::<Facility>(db, caller, slug).await?;
-    if content::may_edit(caller, &item) {
-        Ok(item)
-    } else {
-        Err(ServiceError::Denied(lshub_domain::authorization::Denial::Forbidden))
-    }
+    caller.require(
+        Action::Content(ContentAction::Edit),
+        Resource::Content { kind: &lshub_domain::content::FACILITY, owner: &item.owner.id },
+    )?;
+    Ok(item)
 }
 
 /// Books the facility as `draft` asks, for the organisation it names; every occurrence of
@@ -43,27 +43,31 @@ pub async fn book(
     slug: &str,
     draft: BookingDraft,
 ) -> Result<Vec<StoredBooking>, ServiceError> {
-    let request = BookingRequest::validate(draft).map_err(ServiceError::Invalid)?;
+    // Who asks comes first, then what they ask: the policy decides before the input does.
+    let user = caller.user()?;
     let item = bookable(db, slug).await?;
     let organisation =
-        db.organisation_by_slug(&request.organisation).await?.ok_or(ServiceError::NotFound("organisation"))?;
+        db.organisation_by_slug(draft.organisation.trim()).await?.ok_or(ServiceError::NotFound("organisation"))?;
     caller.require(Action::BookFacility, Resource::Organisation { id: &organisation.id })?;
-    let user = caller.user()?;
+    let request = BookingRequest::validate(draft).map_err(ServiceError::Invalid)?;
     let facility = &item.record;
     let user_type = booking::user_type(organisation.id == item.owner.id, organisation.profile.kind);
     let rate = facility.rates.for_user(user_type).ok_or(BookingRefusal::NotOpenTo(user_type))?;
-    if facility.training_required && !db.is_trained(&item.id, &user.id).await? {
+    // Those who run the facility train others, and need no one's approval.
+    let staff = content::may_edit(caller, &item);
+    if facility.training_required && !staff && !db.is_trained(&item.id, &user.id).await? {
         return Err(BookingRefusal::NotTrained.into());
     }
     let now = clock.now();
     let spans = facility.rules.spans(&request, clock.zone(), now)?;
-    // The staff's own bookings need no one's approval.
-    let state = if facility.rules.approval_required && !content::may_edit(caller, &item) {
-        BookingState::Requested
-    } else {
-        BookingState::Confirmed
-    };
-    let detail = format!("{} booking(s) of \"{}\" for {}", spans.len(), facility.title.en.as_deref().unwrap_or(&item.slug), organisation.profile.name);
+    let state =
+        if facility.rules.approval_required && !staff { BookingState::Requested } else { BookingState::Confirmed };
+    let detail = format!(
+        "{} booking(s) of \"{}\" for {}",
+        spans.len(),
+        facility.title.en.as_deref().unwrap_or(&item.slug),
+        organisation.profile.name
+    );
     let new = NewBooking {
         facility_id: &item.id,
         user_id: &user.id,
@@ -89,8 +93,9 @@ pub async fn change(
     booking_id: &str,
     change: BookingMove,
 ) -> Result<StoredBooking, ServiceError> {
-    let item = content::find::<Facility>(db, caller, slug).await?;
+    caller.require(Action::ManageOwnBookings, Resource::Hub)?;
     let user = caller.user()?;
+    let item = content::find::<Facility>(db, caller, slug).await?;
     let found = db.booking(booking_id).await?.filter(|b| b.facility_id == item.id);
     let booking = found.ok_or(ServiceError::NotFound("booking"))?;
     let own = booking.user_id == user.id && change.open_to_booker();
@@ -143,8 +148,10 @@ pub async fn mine(db: &Database, caller: &Caller, since: DateTime<Utc>) -> Resul
 
 /// The bookings in the personal calendar at a secret address (its owner's, that hold time).
 pub async fn calendar(db: &Database, secret: &str, since: DateTime<Utc>) -> Result<Vec<StoredBooking>, ServiceError> {
-    let user_id =
-        db.personal_calendar_user(&lshub_storage::credentials::digest(secret)).await?.ok_or(ServiceError::NotFound("calendar"))?;
+    let user_id = db
+        .personal_calendar_user(&lshub_storage::credentials::digest(secret))
+        .await?
+        .ok_or(ServiceError::NotFound("calendar"))?;
     let bookings = db.bookings_of(&user_id, since).await?;
     Ok(bookings.into_iter().filter(|b| b.state.holds_time()).collect())
 }
@@ -163,8 +170,14 @@ pub async fn mark_trained(
     // address is shown only to staff, who typed it.
     let person = db.user_by_email(&email).await?.ok_or(ServiceError::NotFound("account"))?.user;
     let detail = format!("{} trained to use \"{}\"", person.id, item.slug);
-    db.mark_trained(&item.id, &person.id, &caller.user()?.id, clock.now(), caller.event("facility.trained", &item.slug, detail))
-        .await?;
+    db.mark_trained(
+        &item.id,
+        &person.id,
+        &caller.user()?.id,
+        clock.now(),
+        caller.event("facility.trained", &item.slug, detail),
+    )
+    .await?;
     let trained = db.trained_people(&item.id).await?;
     trained.into_iter().find(|t| t.user_id == person.id).ok_or(ServiceError::NotFound("training"))
 }

@@ -133,7 +133,7 @@ async fn booked_minutes(
         QuotaScope::Organisation => ("organisation_id", new.organisation_id),
     };
     let text = format!(
-        "SELECT COALESCE(SUM(minutes), 0) AS booked FROM facility_bookings WHERE facility_id = ? AND {column} = ? \
+        "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS booked FROM facility_bookings WHERE facility_id = ? AND {column} = ? \
          AND starts_at >= ? AND starts_at < ? AND state NOT IN ('rejected', 'cancelled')"
     );
     let values = binds![new.facility_id.to_owned(), who.to_owned(), stamp(window.from), stamp(window.to)];
@@ -294,7 +294,8 @@ impl Database {
     }
 
     pub async fn booking(&self, id: &str) -> Result<Option<StoredBooking>, StorageError> {
-        let rows = self.query_rows(&format!("{SELECT} WHERE b.id = ?"), binds![id.to_owned()], "reading a booking").await?;
+        let rows =
+            self.query_rows(&format!("{SELECT} WHERE b.id = ?"), binds![id.to_owned()], "reading a booking").await?;
         rows.first().map(booking).transpose()
     }
 

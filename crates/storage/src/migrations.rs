@@ -67,11 +67,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "rate limit windows",
         sql: include_str!("../migrations/0025_rate_limit_windows.sql"),
     },
-    Migration {
-        version: 26,
-        name: "facility bookings",
-        sql: include_str!("../migrations/0026_facility_bookings.sql"),
-    },
+    Migration { version: 26, name: "facility bookings", sql: include_str!("../migrations/0026_facility_bookings.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -145,6 +145,22 @@ const MATRIX: &[Row] = &[
     ("GET", "/api/v1/me/opening-searches", VERIFIED),
     ("POST", "/api/v1/me/opening-searches", VERIFIED),
     ("DELETE", "/api/v1/me/opening-searches/{id}", VERIFIED),
+    // Bookings of a facility the owner's organisation published just before: they book it
+    // for their own organisation; its staff (who edit it) run it.
+    ("GET", "/facilities/{item}/book", SIGNED_IN),
+    ("POST", "/facilities/{item}/book", OWNERS),
+    ("GET", "/facilities/{item}/bookings", ORGANISATION_MEMBERS),
+    ("POST", "/facilities/{item}/bookings/{id}", VERIFIED),
+    ("POST", "/facilities/{item}/trained", ORGANISATION_MEMBERS),
+    ("GET", "/facilities/{item}/usage.csv", ORGANISATION_MEMBERS),
+    ("GET", "/facilities/{item}/busy.ics", ALL),
+    ("GET", "/account/bookings", SIGNED_IN),
+    ("POST", "/api/v1/facilities/{item}/bookings", OWNERS),
+    ("GET", "/api/v1/facilities/{item}/bookings", ORGANISATION_MEMBERS),
+    ("POST", "/api/v1/facilities/{item}/bookings/{id}", VERIFIED),
+    ("POST", "/api/v1/facilities/{item}/trained", ORGANISATION_MEMBERS),
+    ("GET", "/api/v1/facilities/{item}/usage", ORGANISATION_MEMBERS),
+    ("GET", "/api/v1/me/bookings", SIGNED_IN),
     // The secret in the address is the key: anyone may ask, a wrong secret finds nothing.
     ("GET", "/feeds/talent/{secret}", ALL),
     ("GET", "/talent/unsubscribe/{secret}", ALL),
@@ -608,6 +624,7 @@ fn valid_fields(path: &str) -> &'static str {
         "programmes" => {
             "type=course&title_en=Matrix+item&description_en=For+the+matrix&eligibility_en=Anyone&apply_url=https%3A%2F%2Fexample.org%2Fapply"
         }
+        "facilities" => "type=compute&title_en=Matrix+item&description_en=For+the+matrix&contact=Desk&rate_academic=10",
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }
 }

@@ -30,6 +30,7 @@ mod dcat_import;
 mod digest;
 mod event_feeds;
 mod events;
+mod facilities;
 mod feeds;
 mod funder_calls;
 mod hardening;

@@ -160,7 +160,10 @@ impl BookingRequest {
         let minutes = match d.minutes.trim().parse::<u32>() {
             Ok(minutes) if minutes > 0 => minutes,
             _ => {
-                c.refuse("minutes", Reason::NotWholeNumberInRange { min: 1, max: i64::from(super::LONGEST_BOOKING_MINUTES) });
+                c.refuse(
+                    "minutes",
+                    Reason::NotWholeNumberInRange { min: 1, max: i64::from(super::LONGEST_BOOKING_MINUTES) },
+                );
                 0
             }
         };

@@ -252,7 +252,9 @@ fn rate(field: &'static str, value: &str) -> Result<Option<u32>, ValidationError
 }
 
 fn cents_text(cents: Option<u32>) -> String {
-    cents.map(|c| if c % 100 == 0 { (c / 100).to_string() } else { format!("{}.{:02}", c / 100, c % 100) }).unwrap_or_default()
+    cents
+        .map(|c| if c % 100 == 0 { (c / 100).to_string() } else { format!("{}.{:02}", c / 100, c % 100) })
+        .unwrap_or_default()
 }
 
 fn blackout(value: &str) -> Result<Blackout, ValidationError> {
@@ -311,7 +313,8 @@ impl Written for Facility {
             c.refuse("rate_internal", Reason::GiveOneOf { choices: "rate_internal, rate_academic, rate_industry" });
         }
         let longest = LONGEST_BOOKING_MINUTES;
-        let slot_minutes = c.take(number("slot_minutes", &d.slot_minutes, CLAIM_MINUTES, 24 * 60, defaults.slot_minutes));
+        let slot_minutes =
+            c.take(number("slot_minutes", &d.slot_minutes, CLAIM_MINUTES, 24 * 60, defaults.slot_minutes));
         on_grid(&mut c, "slot_minutes", slot_minutes, CLAIM_MINUTES);
         // Durations are checked against a refused grid's nearest sound one, so that one
         // mistake is reported once.

@@ -5,8 +5,8 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::choice::{entries, ids, one_of};
 use crate::account::Email;
+use crate::choice::{entries, ids, one_of};
 use crate::consortium::countries;
 use crate::content::{Item, Kind, Reference, SearchDocument, Written, PROGRAMME, VACANCY};
 use crate::language::{Bilingual, Language};
@@ -25,7 +25,6 @@ pub const MAX_HOURS: u32 = 60;
 pub const MAX_EXPERIENCE_MONTHS: u32 = 600;
 /// Ten million euro a year: more is a typing error.
 pub const MAX_SALARY: u32 = 10_000_000;
-
 
 /// The European Framework for Research Careers' profiles, where a position is a researcher's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

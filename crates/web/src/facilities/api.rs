@@ -105,13 +105,14 @@ impl From<BookingInput> for BookingDraft {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MoveInput {
     /// confirm, reject, cancel, complete or no-show.
-    #[serde(rename = "move")]
+    #[serde(rename = "move", default)]
     pub change: String,
 }
 
 /// Someone to mark as trained, by their sign-in address.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TrainedInput {
+    #[serde(default)]
     pub email: String,
 }
 
@@ -219,6 +220,7 @@ async fn change_api(
     Path((slug, id)): Path<(String, String)>,
     JsonBody(input): JsonBody<MoveInput>,
 ) -> Result<Json<BookingWire>, AppError> {
+    auth.caller().require(Action::ManageOwnBookings, Resource::Hub)?;
     let change = move_from(&input.change)?;
     let booking = service::change(&state.db, &state.site.clock, &auth.caller(), &slug, &id, change).await?;
     Ok(Json(wire(&booking)))

@@ -13,8 +13,8 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use icalendar::{Component, EventLike};
 use lshub_domain::authorization::{Action, Resource};
-use lshub_domain::{Reason, ValidationError};
 use lshub_domain::facility::booking::{self, BookingDraft, BookingMove, BookingRefusal, BookingState};
+use lshub_domain::{Reason, ValidationError};
 use lshub_service::facilities as service;
 use lshub_service::ServiceError;
 use lshub_storage::facilities::StoredBooking;
@@ -146,9 +146,11 @@ async fn booking_page(
         .collect();
     let mut fields = vec![
         field("organisation", "select", "").choices(organisation_choices).required(),
-        field("starts", "datetime-local", &draft.starts)
-            .required()
-            .hint(t.t1("booking-field-starts-hint", "slot", rules.slot_minutes.to_string())),
+        field("starts", "datetime-local", &draft.starts).required().hint(t.t1(
+            "booking-field-starts-hint",
+            "slot",
+            rules.slot_minutes.to_string(),
+        )),
         field("minutes", "number", &draft.minutes).required().hint(t.with(
             "booking-field-minutes-hint",
             &[("min", rules.min_minutes.to_string()), ("max", rules.max_minutes.to_string())],
@@ -156,10 +158,11 @@ async fn booking_page(
     ];
     if rules.max_occurrences > 1 {
         fields.push(field("repeat", "select", "").choices(repeats));
-        fields.push(
-            field("occurrences", "number", &draft.occurrences)
-                .hint(t.t1("booking-field-occurrences-hint", "max", rules.max_occurrences.to_string())),
-        );
+        fields.push(field("occurrences", "number", &draft.occurrences).hint(t.t1(
+            "booking-field-occurrences-hint",
+            "max",
+            rules.max_occurrences.to_string(),
+        )));
     }
     fields.push(field("note", "text", &draft.note));
     let back = item.record.title.get(t.lang).to_owned();
@@ -194,9 +197,10 @@ async fn book(
 ) -> Result<Response, AppError> {
     match service::book(&state.db, &state.site.clock, &auth.caller(), &slug, draft.clone()).await {
         Ok(_) => Ok(see_other("/account/bookings")),
-        Err(ServiceError::Invalid(errors)) => {
-            booking_page(&state, ctx, &auth, &slug, &draft).await?.invalid_all(&errors).respond(StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(ServiceError::Invalid(errors)) => booking_page(&state, ctx, &auth, &slug, &draft)
+            .await?
+            .invalid_all(&errors)
+            .respond(StatusCode::UNPROCESSABLE_ENTITY),
         Err(ServiceError::BookingRefused(refusal)) => {
             let error = refusal_text(&state, &ctx.t, refusal);
             let mut page = booking_page(&state, ctx, &auth, &slug, &draft).await?;
@@ -225,7 +229,9 @@ fn listed(state: &AppState, t: &Translator, b: &StoredBooking, staff: bool, own:
     let at = now(state);
     let moves = BookingMove::ALL
         .iter()
-        .filter(|m| (staff || (own && m.open_to_booker())) && b.state.after(**m).is_some() && m.in_time(&b.span, at).is_ok())
+        .filter(|m| {
+            (staff || (own && m.open_to_booker())) && b.state.after(**m).is_some() && m.in_time(&b.span, at).is_ok()
+        })
         .map(|m| (m.id(), t.t(&format!("booking-move-{}", m.id()))))
         .collect();
     Listed {
@@ -317,7 +323,7 @@ async fn day_view(
 
 #[derive(Debug, Deserialize)]
 struct MoveForm {
-    #[serde(rename = "move")]
+    #[serde(rename = "move", default)]
     change: String,
     /// Where to go back to: the staff's day (`YYYY-MM-DD`), or one's bookings when absent.
     #[serde(default)]
@@ -331,10 +337,14 @@ async fn change(
     Path((slug, id)): Path<(String, String)>,
     Posted(form): Posted<MoveForm>,
 ) -> Result<Response, AppError> {
+    auth.caller().require(Action::ManageOwnBookings, Resource::Hub)?;
     let change = move_from(&form.change)?;
     let back = match form.day.trim() {
         "" => "/account/bookings".to_owned(),
-        day => format!("/facilities/{slug}/bookings?date={}&notice=changed", day.replace(|c: char| !c.is_ascii_digit() && c != '-', "")),
+        day => format!(
+            "/facilities/{slug}/bookings?date={}&notice=changed",
+            day.replace(|c: char| !c.is_ascii_digit() && c != '-', "")
+        ),
     };
     match service::change(&state.db, &state.site.clock, &auth.caller(), &slug, &id, change).await {
         Ok(_) => Ok(see_other(&back)),
@@ -368,8 +378,7 @@ pub(crate) struct MonthQuery {
 
 pub(crate) fn month_of(state: &AppState, query: &MonthQuery) -> Result<NaiveDate, AppError> {
     match query.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(text) => NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
-            .map_err(|_| not_date("month", text)),
+        Some(text) => NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| not_date("month", text)),
         None => Ok(state.today()),
     }
 }
@@ -385,7 +394,18 @@ async fn usage_csv(
     let (_, bookings) = service::usage(&state.db, &state.site.clock, &auth.caller(), &slug, month).await?;
     let zone = state.site.clock.time_zone();
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = ["booking", "start", "end", "hours", "user_type", "organisation", "booked_by", "state", "rate_eur_per_hour", "amount_eur"];
+    let header = [
+        "booking",
+        "start",
+        "end",
+        "hours",
+        "user_type",
+        "organisation",
+        "booked_by",
+        "state",
+        "rate_eur_per_hour",
+        "amount_eur",
+    ];
     let written: Result<(), csv::Error> = (|| {
         writer.write_record(header)?;
         for b in &bookings {
@@ -440,8 +460,12 @@ async fn mine(State(state): State<AppState>, ctx: PageContext, auth: Auth) -> Re
 async fn busy_feed(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
     let at = now(&state);
     let (item, spans) =
-        service::busy(&state.db, &slug, at - Duration::days(FEED_PAST_DAYS), at + Duration::days(FEED_AHEAD_DAYS)).await?;
-    let host = url::Url::parse(&state.site.public_url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or("lshub".into());
+        service::busy(&state.db, &slug, at - Duration::days(FEED_PAST_DAYS), at + Duration::days(FEED_AHEAD_DAYS))
+            .await?;
+    let host = url::Url::parse(&state.site.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or("lshub".into());
     let entries = spans
         .iter()
         .map(|span| {

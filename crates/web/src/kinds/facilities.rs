@@ -146,7 +146,11 @@ fn rules_text(t: &Translator, record: &Facility) -> Vec<String> {
     let mut lines = vec![
         t.with(
             "facility-rule-length",
-            &[("min", r.min_minutes.to_string()), ("max", r.max_minutes.to_string()), ("slot", r.slot_minutes.to_string())],
+            &[
+                ("min", r.min_minutes.to_string()),
+                ("max", r.max_minutes.to_string()),
+                ("slot", r.slot_minutes.to_string()),
+            ],
         ),
         t.with(
             "facility-rule-notice",
@@ -172,7 +176,8 @@ fn rules_text(t: &Translator, record: &Facility) -> Vec<String> {
         lines.push(t.t1("facility-rule-repeats", "max", r.max_occurrences.to_string()));
     }
     for blackout in &r.blackouts {
-        let (from, to) = (crate::pages::format::date(t.lang, blackout.from), crate::pages::format::date(t.lang, blackout.to));
+        let (from, to) =
+            (crate::pages::format::date(t.lang, blackout.from), crate::pages::format::date(t.lang, blackout.to));
         lines.push(if blackout.from == blackout.to {
             t.t1("facility-rule-closed-day", "day", from)
         } else {
@@ -189,7 +194,10 @@ impl Presented for Facility {
             description: "Only facilities of this type (sequencer, mri, microscope, cryo-em, mass-spectrometry, \
                           flow-cytometry, compute, other)",
         },
-        ListFilter { facet: "user-type", description: "Only facilities open to this user type (internal, academic, industry)" },
+        ListFilter {
+            facet: "user-type",
+            description: "Only facilities open to this user type (internal, academic, industry)",
+        },
         ListFilter { facet: "training", description: "required or none: whether training comes before booking" },
     ];
     type Wire = FacilityWire;
@@ -236,9 +244,20 @@ impl Presented for Facility {
             field("buffer_minutes", "number", &d.buffer_minutes).hint(hint("buffer_minutes")),
             field("approval_required", "checkbox", flag(d.approval_required)),
             field("quota_hours", "number", &d.quota_hours).hint(hint("quota_hours")),
-            field("quota_period", "select", "")
-                .choices(choices(t, "facility-quota-period", &periods, &d.quota_period, Some(t.t("facility-quota-none")))),
-            field("quota_per", "select", "").choices(choices(t, "facility-quota-per", &scopes, &d.quota_per, Some(t.t("facility-quota-none")))),
+            field("quota_period", "select", "").choices(choices(
+                t,
+                "facility-quota-period",
+                &periods,
+                &d.quota_period,
+                Some(t.t("facility-quota-none")),
+            )),
+            field("quota_per", "select", "").choices(choices(
+                t,
+                "facility-quota-per",
+                &scopes,
+                &d.quota_per,
+                Some(t.t("facility-quota-none")),
+            )),
             field("blackouts", "textarea", &d.blackouts).hint(hint("blackouts")),
             field("max_occurrences", "number", &d.max_occurrences).hint(hint("max_occurrences")),
         ]
@@ -246,11 +265,8 @@ impl Presented for Facility {
 
     async fn page_html(state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
         let f = &item.record;
-        let fact = |name: &str, value: String| Field {
-            label: t.t(&format!("kind-facility-field-{name}")),
-            value,
-            link: None,
-        };
+        let fact =
+            |name: &str, value: String| Field { label: t.t(&format!("kind-facility-field-{name}")), value, link: None };
         let mut facts = vec![fact("type", t.t(&format!("facility-type-{}", f.facility_type.id())))];
         if !f.location.is_empty() {
             facts.push(fact("location", f.location.clone()));
@@ -264,7 +280,10 @@ impl Presented for Facility {
                 link: None,
             });
         }
-        facts.push(fact("training_required", t.t(if f.training_required { "facility-training-required" } else { "facility-training-none" })));
+        facts.push(fact(
+            "training_required",
+            t.t(if f.training_required { "facility-training-required" } else { "facility-training-none" }),
+        ));
         let now = crate::events::now(state);
         let busy = lshub_service::facilities::busy(&state.db, &item.slug, now, now + Duration::days(BUSY_DAYS_SHOWN))
             .await
@@ -274,7 +293,13 @@ impl Presented for Facility {
         let local = |at| crate::kinds::events::local(t.lang, lshub_domain::event::local_time_in(at, zone));
         let busy = busy
             .iter()
-            .map(|span| format!("{} – {}", local(span.starts_at), lshub_domain::event::local_time_in(span.ends_at, zone).format("%H:%M")))
+            .map(|span| {
+                format!(
+                    "{} – {}",
+                    local(span.starts_at),
+                    lshub_domain::event::local_time_in(span.ends_at, zone).format("%H:%M")
+                )
+            })
             .collect();
         let body = Body {
             t,

@@ -9,12 +9,12 @@
 pub(crate) mod calls;
 mod datasets;
 pub(crate) mod events;
+mod facilities;
 mod funder_calls;
 mod news;
 mod opportunities;
 pub(crate) mod organisations;
 mod programmes;
-mod facilities;
 pub(crate) mod vacancies;
 mod written;
 
