@@ -266,7 +266,7 @@ impl BookingRules {
     ) -> Result<Vec<Span>, BookingRefusal> {
         let slot = self.slot_minutes;
         let minute_of_day = request.starts.num_seconds_from_midnight() / 60;
-        if minute_of_day % slot != 0 || request.minutes % slot != 0 {
+        if !minute_of_day.is_multiple_of(slot) || !request.minutes.is_multiple_of(slot) {
             return Err(BookingRefusal::OffGrid { slot_minutes: slot });
         }
         if request.minutes < self.min_minutes {

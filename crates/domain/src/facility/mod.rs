@@ -272,7 +272,7 @@ fn blackout(value: &str) -> Result<Blackout, ValidationError> {
 
 /// A multiple of the claim grid; `field` is refused otherwise.
 fn on_grid(c: &mut Checks, field: &'static str, minutes: u32, grid: u32) {
-    if minutes % grid != 0 {
+    if !minutes.is_multiple_of(grid) {
         c.refuse(field, Reason::NotMultipleOf { step: grid });
     }
 }
@@ -318,7 +318,7 @@ impl Written for Facility {
         on_grid(&mut c, "slot_minutes", slot_minutes, CLAIM_MINUTES);
         // Durations are checked against a refused grid's nearest sound one, so that one
         // mistake is reported once.
-        let grid = if slot_minutes % CLAIM_MINUTES == 0 { slot_minutes } else { CLAIM_MINUTES };
+        let grid = if slot_minutes.is_multiple_of(CLAIM_MINUTES) { slot_minutes } else { CLAIM_MINUTES };
         let min_minutes = c.take(number("min_minutes", &d.min_minutes, 1, longest, grid));
         on_grid(&mut c, "min_minutes", min_minutes, grid);
         let max_minutes =

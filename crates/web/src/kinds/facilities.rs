@@ -25,7 +25,7 @@ const BUSY_DAYS_SHOWN: i64 = 14;
 /// Booking rules as the API shows and takes them.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", default)]
-pub struct RulesWire {
+pub struct BookingRulesWire {
     pub min_minutes: u32,
     pub max_minutes: u32,
     /// Bookings start on this grid from midnight and last whole slots.
@@ -63,7 +63,7 @@ pub struct FacilityWire {
     /// Euro cents per hour by user type (internal, academic, industry); a type left out may not book.
     pub rates_cents: std::collections::BTreeMap<&'static str, u32>,
     pub training_required: bool,
-    pub rules: RulesWire,
+    pub rules: BookingRulesWire,
 }
 
 /// A facility as the API takes it; numbers left out take their defaults.
@@ -81,7 +81,7 @@ pub struct FacilityInput {
     /// Euro per hour (`45` or `45.50`) by user type; a type left out may not book.
     pub rates: std::collections::BTreeMap<String, String>,
     pub training_required: bool,
-    pub rules: Option<RulesWire>,
+    pub rules: Option<BookingRulesWire>,
 }
 
 impl From<FacilityInput> for FacilityDraft {
@@ -337,7 +337,7 @@ impl Presented for Facility {
             contact: self.contact.clone(),
             rates_cents: self.rates.open_to().filter_map(|u| Some((u.id(), self.rates.for_user(u)?))).collect(),
             training_required: self.training_required,
-            rules: RulesWire {
+            rules: BookingRulesWire {
                 min_minutes: r.min_minutes,
                 max_minutes: r.max_minutes,
                 slot_minutes: r.slot_minutes,
