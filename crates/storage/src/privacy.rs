@@ -85,6 +85,20 @@ impl Database {
                 .iter()
                 .map(|s| json!({"id": s.id, "search": s.search, "alerts": s.alerts, "createdAt": s.created_at}))
                 .collect::<Vec<_>>(),
+            "bookings": self
+                .bookings_of(user_id, chrono::DateTime::UNIX_EPOCH)
+                .await?
+                .iter()
+                .map(|b| json!({
+                    "id": b.id,
+                    "facility": b.facility_slug,
+                    "organisation": b.organisation_name,
+                    "startsAt": b.span.starts_at,
+                    "endsAt": b.span.ends_at,
+                    "state": b.state.id(),
+                    "note": b.note,
+                }))
+                .collect::<Vec<_>>(),
             "auditLog": audit,
         })))
     }

@@ -219,6 +219,11 @@ async fn a_facility_is_booked_under_its_rules_through_pages_and_the_api(app: &Te
     let series: Vec<_> = mine.as_array().expect("bookings").iter().filter(|b| b["state"] == "requested").collect();
     assert_eq!(series.len(), 3);
     assert!(series.iter().all(|b| b["series"] == series[0]["series"]));
+    let export = booker.get("/account/export").await;
+    let export: serde_json::Value = serde_json::from_str(&export.body).expect("the export is JSON");
+    let exported = export["bookings"].as_array().expect("the account's export holds the bookings");
+    assert_eq!(exported.len(), 4, "one cancelled, three requested: {exported:?}");
+    assert!(exported.iter().all(|b| b["facility"] == slug.as_str()));
 }
 
 fn draft(rates: (&str, &str, &str)) -> FacilityDraft {

@@ -16,6 +16,7 @@ mod consortia;
 mod digest;
 mod events;
 mod exchange;
+mod facilities;
 mod funder_calls;
 mod keyboard;
 mod leads;
@@ -82,6 +83,9 @@ const FLOWS: &[(&str, Flow)] = &[
         "member posts a vacancy; a person's profile fits it and saves a search with alerts; the member marks it filled",
         |s| Box::pin(talent::post_match_alert_and_fill(s)),
     ),
+    ("staff list a microscope; a member books it, off the grid first; the staff confirm from their day view", |s| {
+        Box::pin(facilities::list_book_and_confirm(s))
+    }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
     ("keyboard: search", |s| Box::pin(keyboard::search_by_keyboard(s))),
@@ -147,6 +151,12 @@ const PAGE_TYPES: &[&str] = &[
     "talent-matches",
     "talent-searches",
     "vacancy-candidates",
+    "facilities",
+    "facility-form",
+    "facility",
+    "booking-form",
+    "my-bookings",
+    "facility-bookings",
 ];
 
 #[tokio::test]
