@@ -26,6 +26,7 @@ pub mod organisation;
 pub mod project;
 pub mod provenance;
 pub mod record;
+pub mod space;
 pub mod stats;
 pub mod talent;
 pub mod text;

@@ -604,10 +604,16 @@ fn item_slug(title: &str) -> String {
     }
     if cut.is_empty() {
         "item".to_owned()
+    } else if ROUTE_WORDS.contains(&cut.as_str()) {
+        // The kinds' own pages (`/spaces/find`, `/news/new`) would hide an item's page.
+        format!("{cut}-item")
     } else {
         cut
     }
 }
+
+/// Path segments the kinds' pages use beside their items' slugs.
+const ROUTE_WORDS: &[&str] = &["new", "find"];
 
 /// `base`, or `base-2`, `base-3` ... whichever is free for the kind; read in the write
 /// transaction, so two writers cannot take the same one.

@@ -2002,3 +2002,84 @@ booking-refused-begun = The booking has begun.
 bookings-mine-title = My bookings
 bookings-mine-none = You have no bookings.
 bookings-mine-calendar = Your bookings are in your personal calendar feed too:
+
+## Lab and office space
+nav-spaces = Lab and office space
+search-type-space = Lab and office space
+entity-space = Space
+kind-space-title = Lab and office space
+kind-space-lead = Labs, offices and cleanrooms that science parks, incubators, institutes and landlords offer to new initiatives, with their biosafety level, size, price and availability.
+kind-space-none = No spaces yet.
+kind-space-new = Offer a space
+kind-space-filter-type = Type
+kind-space-filter-city = City
+kind-space-filter-biosafety = Biosafety level
+kind-space-count = { $count ->
+    [one] { $shown } space
+   *[other] { $shown } spaces
+}
+kind-space-field-type = Type
+kind-space-field-title_en = Name in English
+kind-space-field-title_nl = Name in Dutch
+kind-space-field-title-hint = Give the name and description in English, in Dutch, or both.
+kind-space-field-description_en = Description in English
+kind-space-field-description_nl = Description in Dutch
+kind-space-field-size_m2 = Size (m²)
+kind-space-field-floor = Floor
+kind-space-field-address = Address
+kind-space-field-city = City
+kind-space-field-latitude = Latitude
+
+kind-space-field-coordinates-hint = Decimal degrees, e.g. 52.3545 and 4.9545; with them the space is found by distance.
+kind-space-field-longitude = Longitude
+kind-space-field-biosafety = Biosafety level
+kind-space-field-gmp_grade = GMP grade
+kind-space-field-iso_class = Cleanroom class (ISO 14644-1)
+kind-space-field-iso_class-hint = 1 to 9; empty if not a cleanroom.
+kind-space-field-included = Facilities included
+kind-space-field-list-hint = Separated by commas or new lines.
+kind-space-field-price_min = Price from (euro per m² a year)
+kind-space-field-price-hint = Whole euros per m² a year; leave empty to discuss.
+kind-space-field-price_max = Price up to (euro per m² a year)
+kind-space-field-min_lease_months = Minimum lease (months)
+kind-space-field-available_from = Available from
+kind-space-field-shared_services = Shared services
+space-type-wet-lab = Wet lab
+space-type-dry-lab = Dry lab
+space-type-office = Office
+space-type-lab-office = Lab and office
+space-type-cleanroom = Cleanroom
+space-type-animal-facility = Animal facility
+space-type-incubator-desk = Incubator desk
+space-biosafety-ml-i = ML-I (BSL-1)
+space-biosafety-ml-ii = ML-II (BSL-2)
+space-biosafety-ml-iii = ML-III (BSL-3)
+space-gmp-a = GMP grade A
+space-gmp-b = GMP grade B
+space-gmp-c = GMP grade C
+space-gmp-d = GMP grade D
+space-none = None
+space-any = Any
+space-price-per-m2 = { $range } per m² a year
+space-months = { $count ->
+    [one] { $shown } month
+   *[other] { $shown } months
+}
+space-available-from = available from { $date }
+space-distance = { $km } km away
+space-find-title = Find space by requirement
+space-find-lead = State what you need; every part is optional. Words are found in English and Dutch.
+space-find-biosafety = Biosafety level at least
+space-find-min-size = At least (m²)
+space-find-max-size = At most (m²)
+space-find-available-by = Available on or before
+space-find-near = Near organisation
+space-find-near-hint = Its address name, as in /organisations/amsterdam-umc.
+space-find-within-km = Within (km)
+space-find-words = Words
+space-find-submit = Find
+space-find-count = { $count ->
+    [one] { $shown } space meets it
+   *[other] { $shown } spaces meet it
+}
+space-find-none = No space meets all of it; leave a part out to see more.

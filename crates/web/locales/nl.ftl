@@ -2002,3 +2002,84 @@ booking-refused-begun = De reservering is begonnen.
 bookings-mine-title = Mijn reserveringen
 bookings-mine-none = U hebt geen reserveringen.
 bookings-mine-calendar = Uw reserveringen staan ook in uw persoonlijke agendafeed:
+
+## Lab- en kantoorruimte
+nav-spaces = Lab- en kantoorruimte
+search-type-space = Lab- en kantoorruimte
+entity-space = Ruimte
+kind-space-title = Lab- en kantoorruimte
+kind-space-lead = Labs, kantoren en cleanrooms die scienceparks, incubators, instituten en verhuurders aanbieden aan nieuwe initiatieven, met hun biologische veiligheidsniveau, grootte, prijs en beschikbaarheid.
+kind-space-none = Nog geen ruimtes.
+kind-space-new = Ruimte aanbieden
+kind-space-filter-type = Soort
+kind-space-filter-city = Plaats
+kind-space-filter-biosafety = Veiligheidsniveau
+kind-space-count = { $count ->
+    [one] { $shown } ruimte
+   *[other] { $shown } ruimtes
+}
+kind-space-field-type = Soort
+kind-space-field-title_en = Naam in het Engels
+kind-space-field-title_nl = Naam in het Nederlands
+kind-space-field-title-hint = Geef naam en beschrijving in het Engels, in het Nederlands, of in beide.
+kind-space-field-description_en = Beschrijving in het Engels
+kind-space-field-description_nl = Beschrijving in het Nederlands
+kind-space-field-size_m2 = Oppervlakte (m²)
+kind-space-field-floor = Verdieping
+kind-space-field-address = Adres
+kind-space-field-city = Plaats
+kind-space-field-latitude = Breedtegraad
+
+kind-space-field-coordinates-hint = Decimale graden, bijv. 52.3545 en 4.9545; daarmee wordt de ruimte op afstand gevonden.
+kind-space-field-longitude = Lengtegraad
+kind-space-field-biosafety = Veiligheidsniveau
+kind-space-field-gmp_grade = GMP-klasse
+kind-space-field-iso_class = Cleanroomklasse (ISO 14644-1)
+kind-space-field-iso_class-hint = 1 tot 9; leeg als het geen cleanroom is.
+kind-space-field-included = Inbegrepen voorzieningen
+kind-space-field-list-hint = Gescheiden door komma's of nieuwe regels.
+kind-space-field-price_min = Prijs vanaf (euro per m² per jaar)
+kind-space-field-price-hint = Hele euro's per m² per jaar; leeg om te bespreken.
+kind-space-field-price_max = Prijs tot (euro per m² per jaar)
+kind-space-field-min_lease_months = Minimale huurtermijn (maanden)
+kind-space-field-available_from = Beschikbaar vanaf
+kind-space-field-shared_services = Gedeelde diensten
+space-type-wet-lab = Nat lab
+space-type-dry-lab = Droog lab
+space-type-office = Kantoor
+space-type-lab-office = Lab en kantoor
+space-type-cleanroom = Cleanroom
+space-type-animal-facility = Proefdiervoorziening
+space-type-incubator-desk = Werkplek in een incubator
+space-biosafety-ml-i = ML-I (BSL-1)
+space-biosafety-ml-ii = ML-II (BSL-2)
+space-biosafety-ml-iii = ML-III (BSL-3)
+space-gmp-a = GMP-klasse A
+space-gmp-b = GMP-klasse B
+space-gmp-c = GMP-klasse C
+space-gmp-d = GMP-klasse D
+space-none = Geen
+space-any = Alle
+space-price-per-m2 = { $range } per m² per jaar
+space-months = { $count ->
+    [one] { $shown } maand
+   *[other] { $shown } maanden
+}
+space-available-from = beschikbaar vanaf { $date }
+space-distance = op { $km } km
+space-find-title = Ruimte zoeken op eisen
+space-find-lead = Geef aan wat u nodig hebt; elk onderdeel is optioneel. Woorden worden in het Engels en Nederlands gevonden.
+space-find-biosafety = Veiligheidsniveau minstens
+space-find-min-size = Minstens (m²)
+space-find-max-size = Hoogstens (m²)
+space-find-available-by = Beschikbaar op of voor
+space-find-near = In de buurt van organisatie
+space-find-near-hint = Haar adresnaam, zoals in /organisations/amsterdam-umc.
+space-find-within-km = Binnen (km)
+space-find-words = Woorden
+space-find-submit = Zoeken
+space-find-count = { $count ->
+    [one] { $shown } ruimte voldoet
+   *[other] { $shown } ruimtes voldoen
+}
+space-find-none = Geen ruimte voldoet aan alles; laat een onderdeel weg om meer te zien.

@@ -161,6 +161,8 @@ const MATRIX: &[Row] = &[
     ("POST", "/api/v1/facilities/{item}/trained", ORGANISATION_MEMBERS),
     ("GET", "/api/v1/facilities/{item}/usage", ORGANISATION_MEMBERS),
     ("GET", "/api/v1/me/bookings", SIGNED_IN),
+    ("GET", "/spaces/find", ALL),
+    ("GET", "/api/v1/spaces/find", ALL),
     // The secret in the address is the key: anyone may ask, a wrong secret finds nothing.
     ("GET", "/feeds/talent/{secret}", ALL),
     ("GET", "/talent/unsubscribe/{secret}", ALL),
@@ -625,6 +627,7 @@ fn valid_fields(path: &str) -> &'static str {
             "type=course&title_en=Matrix+item&description_en=For+the+matrix&eligibility_en=Anyone&apply_url=https%3A%2F%2Fexample.org%2Fapply"
         }
         "facilities" => "type=compute&title_en=Matrix+item&description_en=For+the+matrix&contact=Desk&rate_academic=10",
+        "spaces" => "type=office&title_en=Matrix+item&size_m2=20&address=Matrix+1&city=Amsterdam&available_from=2099-01-01",
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }
 }

@@ -54,5 +54,6 @@ mod resolve;
 mod search;
 mod shacl;
 mod snapshots;
+mod spaces;
 mod support;
 mod talent;

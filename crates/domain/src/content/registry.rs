@@ -91,9 +91,29 @@ pub static FACILITY: Kind = Kind {
     facets: &["organisation", "type", "user-type", "training"],
 };
 
+/// Lab and office space that operators offer to new initiatives.
+pub static SPACE: Kind = Kind {
+    id: "space",
+    path: "spaces",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: None },
+    facets: &["organisation", "type", "city", "biosafety"],
+};
+
 /// Every kind, in the order pages and figures list them.
-pub static KINDS: &[&Kind] =
-    &[&ORGANISATION, &CALL, &FUNDER_CALL, &NEWS, &DATASET, &OPPORTUNITY, &EVENT, &VACANCY, &PROGRAMME, &FACILITY];
+pub static KINDS: &[&Kind] = &[
+    &ORGANISATION,
+    &CALL,
+    &FUNDER_CALL,
+    &NEWS,
+    &DATASET,
+    &OPPORTUNITY,
+    &EVENT,
+    &VACANCY,
+    &PROGRAMME,
+    &FACILITY,
+    &SPACE,
+];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|k| k.id == id)

@@ -172,7 +172,7 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
 /// not take costs nothing to count. The forms count their `POST` only: showing them is free.
 fn bucket(method: &Method, path: &str) -> Option<Bucket> {
     match (method.as_str(), path) {
-        (_, "/search" | "/api/v1/search") => Some(Bucket::Search),
+        (_, "/search" | "/api/v1/search" | "/spaces/find" | "/api/v1/spaces/find") => Some(Bucket::Search),
         // A password change checks the current password: as many guesses as sign-ins.
         ("POST", "/login" | "/account/password") => Some(Bucket::Login),
         ("POST", "/account/verification") => Some(Bucket::VerificationMail),

@@ -15,6 +15,7 @@ mod news;
 mod opportunities;
 pub(crate) mod organisations;
 mod programmes;
+mod spaces;
 pub(crate) mod vacancies;
 mod written;
 
@@ -138,6 +139,7 @@ pub fn registered() -> Kinds {
         .with::<lshub_domain::talent::Vacancy>()
         .with::<lshub_domain::talent::Programme>()
         .with::<lshub_domain::facility::Facility>()
+        .with::<lshub_domain::space::Space>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in
@@ -157,6 +159,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::talent::TalentApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::talent::OpeningSearchesApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::facilities::api::FacilitiesApi as utoipa::OpenApi>::openapi());
+    document.merge(<spaces::SpacesApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::meetings::api::MeetingsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::feeds::EventFeedsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());
