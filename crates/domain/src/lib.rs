@@ -17,6 +17,7 @@ pub mod digest;
 pub mod event;
 pub mod facility;
 pub mod funder_call;
+pub mod initiative;
 pub mod introduction;
 pub mod language;
 pub mod listing;

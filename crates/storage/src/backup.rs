@@ -243,7 +243,12 @@ async fn clear(backend: Backend, conn: &mut AnyConnection, force: bool) -> Resul
             .await
             .context("dropping a view")?;
     }
-    for table in tables {
+    // Children before their parents: on SQLite, dropping a table deletes its rows first, and
+    // a cascade from a parent that is gone already fails ("no such table").
+    let mut ordered = tables_in_dependency_order(backend, conn).await?;
+    ordered.reverse();
+    ordered.extend(tables.into_iter().filter(|t| t == "schema_migrations"));
+    for table in ordered {
         sqlx::raw_sql(&format!("DROP TABLE IF EXISTS {}{cascade}", quote(&table)))
             .execute(&mut *conn)
             .await

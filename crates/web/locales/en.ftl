@@ -2083,3 +2083,47 @@ space-find-count = { $count ->
    *[other] { $shown } spaces meet it
 }
 space-find-none = No space meets all of it; leave a part out to see more.
+
+## The register of initiatives
+nav-initiatives = Initiatives
+search-type-initiative = Initiatives
+entity-initiative = Initiative
+kind-initiative-title = Initiatives
+kind-initiative-lead = Programmes, projects, consortia, public–private partnerships and living labs in the region, with their partners, status and timeline.
+kind-initiative-none = No initiatives yet.
+kind-initiative-new = Register an initiative
+kind-initiative-filter-type = Type
+kind-initiative-filter-status = Status
+kind-initiative-filter-partner = Partner (address name)
+kind-initiative-count = { $count ->
+    [one] { $shown } initiative
+   *[other] { $shown } initiatives
+}
+kind-initiative-field-type = Type
+kind-initiative-field-status = Status
+kind-initiative-field-title_en = Name in English
+kind-initiative-field-title_nl = Name in Dutch
+kind-initiative-field-title-hint = Give the name and aims in English, in Dutch, or both.
+kind-initiative-field-aims_en = Aims in English
+kind-initiative-field-aims_nl = Aims in Dutch
+kind-initiative-field-partners = Partners
+kind-initiative-field-partners-hint = Address names of the partner organisations, as in /organisations/address-name, separated by commas.
+kind-initiative-field-links = Links
+kind-initiative-field-links-hint = Web addresses, one per line.
+kind-initiative-field-spaces = Spaces it uses
+kind-initiative-field-facilities = Facilities it uses
+kind-initiative-field-uses-hint = Address names of the hub's pages, separated by commas.
+kind-initiative-field-timeline = Timeline
+kind-initiative-field-timeline-hint = One event per line: a date and what happened, e.g. 2027-03-01 First datasets published.
+initiative-type-programme = Programme
+initiative-type-project = Project
+initiative-type-consortium = Consortium
+initiative-type-public-private-partnership = Public–private partnership
+initiative-type-living-lab = Living lab
+initiative-status-idea = Idea
+initiative-status-starting = Starting
+initiative-status-running = Running
+initiative-status-ended = Ended
+initiative-timeline = Timeline
+initiative-timeline-none = Nothing on the timeline yet.
+organisation-initiatives = Initiatives

@@ -2083,3 +2083,47 @@ space-find-count = { $count ->
    *[other] { $shown } ruimtes voldoen
 }
 space-find-none = Geen ruimte voldoet aan alles; laat een onderdeel weg om meer te zien.
+
+## Het register van initiatieven
+nav-initiatives = Initiatieven
+search-type-initiative = Initiatieven
+entity-initiative = Initiatief
+kind-initiative-title = Initiatieven
+kind-initiative-lead = Programma's, projecten, consortia, publiek-private samenwerkingen en living labs in de regio, met hun partners, status en tijdlijn.
+kind-initiative-none = Nog geen initiatieven.
+kind-initiative-new = Initiatief registreren
+kind-initiative-filter-type = Soort
+kind-initiative-filter-status = Status
+kind-initiative-filter-partner = Partner (adresnaam)
+kind-initiative-count = { $count ->
+    [one] { $shown } initiatief
+   *[other] { $shown } initiatieven
+}
+kind-initiative-field-type = Soort
+kind-initiative-field-status = Status
+kind-initiative-field-title_en = Naam in het Engels
+kind-initiative-field-title_nl = Naam in het Nederlands
+kind-initiative-field-title-hint = Geef naam en doelen in het Engels, in het Nederlands, of in beide.
+kind-initiative-field-aims_en = Doelen in het Engels
+kind-initiative-field-aims_nl = Doelen in het Nederlands
+kind-initiative-field-partners = Partners
+kind-initiative-field-partners-hint = Adresnamen van de partnerorganisaties, zoals in /organisations/adresnaam, gescheiden door komma's.
+kind-initiative-field-links = Links
+kind-initiative-field-links-hint = Webadressen, één per regel.
+kind-initiative-field-spaces = Gebruikte ruimtes
+kind-initiative-field-facilities = Gebruikte faciliteiten
+kind-initiative-field-uses-hint = Adresnamen van de pagina's op de hub, gescheiden door komma's.
+kind-initiative-field-timeline = Tijdlijn
+kind-initiative-field-timeline-hint = Eén gebeurtenis per regel: een datum en wat er gebeurde, bijv. 2027-03-01 Eerste datasets gepubliceerd.
+initiative-type-programme = Programma
+initiative-type-project = Project
+initiative-type-consortium = Consortium
+initiative-type-public-private-partnership = Publiek-private samenwerking
+initiative-type-living-lab = Living lab
+initiative-status-idea = Idee
+initiative-status-starting = In oprichting
+initiative-status-running = Lopend
+initiative-status-ended = Afgelopen
+initiative-timeline = Tijdlijn
+initiative-timeline-none = Nog niets op de tijdlijn.
+organisation-initiatives = Initiatieven

@@ -628,6 +628,7 @@ fn valid_fields(path: &str) -> &'static str {
         }
         "facilities" => "type=compute&title_en=Matrix+item&description_en=For+the+matrix&contact=Desk&rate_academic=10",
         "spaces" => "type=office&title_en=Matrix+item&size_m2=20&address=Matrix+1&city=Amsterdam&available_from=2099-01-01",
+        "initiatives" => "type=project&status=idea&title_en=Matrix+item&aims_en=For+the+matrix",
         other => panic!("the matrix needs the fields of a valid {other} item"),
     }
 }

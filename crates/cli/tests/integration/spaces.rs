@@ -1,7 +1,9 @@
 //! Lab and office space on the real server, on both databases: an operator offers spaces
 //! through the API and the pages, bad input refused field by field in the page's language;
 //! a searcher finds them by requirement (type, least biosafety level, size, availability,
-//! distance from an organisation of the directory, words) through the page and the API.
+//! distance from an organisation of the directory, words) through the page and the API. An
+//! initiative that uses a space is registered with its partners and timeline, and each
+//! partner's page in the directory lists it.
 
 use chrono::Days;
 use lshub_service::clock::Clock;
@@ -11,7 +13,7 @@ use crate::browser::{grant, Browser, PASSWORD};
 use crate::news::member_of;
 use crate::support::{per_backend, TestApp};
 
-per_backend!(spaces_are_offered_and_found_by_requirement);
+per_backend!(spaces_are_offered_and_found_by_requirement_and_used_by_initiatives);
 
 const OPERATOR: &str = "maastricht-university-medical-centre";
 /// At 52.2942, 4.9565 in the directory.
@@ -28,7 +30,7 @@ fn slugs(found: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn spaces_are_offered_and_found_by_requirement(app: &TestApp) {
+async fn spaces_are_offered_and_found_by_requirement_and_used_by_initiatives(app: &TestApp) {
     let mut admin = Browser::new(app, 224);
     admin.sign_up("Space Admin", "admin@space.example", PASSWORD).await;
     grant(app, "admin@space.example", "admin");
@@ -122,4 +124,34 @@ async fn spaces_are_offered_and_found_by_requirement(app: &TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
     assert_eq!(found_by_words, [made[2].clone()], "words and type together");
+
+    // An initiative in the space, with a partner from the directory and a timeline; an
+    // unknown partner is refused by name.
+    let mut initiative = vec![
+        ("organisation", OPERATOR),
+        ("type", "living-lab"),
+        ("status", "running"),
+        ("title_en", "Hospital AI living lab"),
+        ("aims_en", "Trying AI tools on the ward with patients and nurses."),
+        ("partners", "no-such-organisation"),
+        ("spaces", made[1].as_str()),
+        ("timeline", "2026-11-15 Kick-off at the hospital\n2027-01-10 First pilot on the ward"),
+    ];
+    let refused = operator.submit("/initiatives/new", "/initiatives", &initiative).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("no-such-organisation"), "{}", refused.body);
+    initiative[5] = ("partners", NEAR);
+    let created = operator.submit("/initiatives/new", "/initiatives", &initiative).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let page = created.location.expect("the initiative's page");
+    let published = operator.submit(&page, &format!("{page}/state"), &[("transition", "publish")]).await;
+    assert_eq!(published.status, 303);
+    let shown = visitor.get(&page).await;
+    assert!(
+        shown.body.contains("First pilot on the ward") && shown.body.contains("Lab and offices beside the hospital")
+    );
+    assert!(visitor.get(&format!("/organisations/{NEAR}")).await.body.contains(&page), "the partner's page lists it");
+    assert!(visitor.get(&format!("/organisations/{OPERATOR}")).await.body.contains(&page), "so does the owner's");
+    let (_, listed) = app.get_json(&format!("/api/v1/initiatives?partner={NEAR}")).await;
+    assert_eq!(listed["total"], 1, "{listed}");
 }

@@ -100,6 +100,16 @@ pub static SPACE: Kind = Kind {
     facets: &["organisation", "type", "city", "biosafety"],
 };
 
+/// The register of initiatives: programmes, projects, consortia, public–private
+/// partnerships and living labs, with their partners.
+pub static INITIATIVE: Kind = Kind {
+    id: "initiative",
+    path: "initiatives",
+    storage: Storage::Items,
+    authoring: Authoring::Members { review: false, lifetime_days: None },
+    facets: &["organisation", "type", "status", "partner"],
+};
+
 /// Every kind, in the order pages and figures list them.
 pub static KINDS: &[&Kind] = &[
     &ORGANISATION,
@@ -113,6 +123,7 @@ pub static KINDS: &[&Kind] = &[
     &PROGRAMME,
     &FACILITY,
     &SPACE,
+    &INITIATIVE,
 ];
 
 pub fn kind_by_id(id: &str) -> Option<&'static Kind> {

@@ -11,6 +11,7 @@ mod datasets;
 pub(crate) mod events;
 mod facilities;
 mod funder_calls;
+mod initiatives;
 mod news;
 mod opportunities;
 pub(crate) mod organisations;
@@ -140,6 +141,7 @@ pub fn registered() -> Kinds {
         .with::<lshub_domain::talent::Programme>()
         .with::<lshub_domain::facility::Facility>()
         .with::<lshub_domain::space::Space>()
+        .with::<lshub_domain::initiative::Initiative>()
 }
 
 /// The OpenAPI document: the hub's own API and every kind's. Tags list the kinds first, in

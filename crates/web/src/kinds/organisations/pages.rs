@@ -6,6 +6,7 @@ use axum::response::Response;
 use lshub_domain::authorization::{Action, Resource};
 use lshub_domain::content::DATASET;
 use lshub_domain::dataset::Dataset;
+use lshub_domain::initiative::Initiative;
 use lshub_domain::{Address, Language, Organisation, OrganisationKind, OrganisationSort, Pagination};
 use lshub_storage::content::ItemFilter;
 use serde_json::{json, Map, Value};
@@ -169,6 +170,8 @@ struct OrganisationPage {
     datasets: Vec<HeldDataset>,
     datasets_total: i64,
     datasets_url: String,
+    /// The initiatives it runs or takes part in: title, address and status.
+    initiatives: Vec<(String, String, String)>,
     /// Its catalogue items and response times to access requests.
     access: Option<HolderAccess>,
     /// Its EU projects and most frequent partners.
@@ -228,10 +231,40 @@ pub async fn show(
         .collect();
     view.datasets_total = held.total;
     view.datasets_url = format!("/{}?organisation={}", DATASET.path, organisation.slug);
+    view.initiatives = initiatives(&state, &view.ctx.t, &organisation).await?;
     let member = auth.require(Action::ManageCatalogue, Resource::Organisation { id: &organisation.id }).is_ok();
     view.access = holder_access(&state, &view.ctx.t, &organisation, member).await?;
     view.track_record = crate::projects::pages::track_record(&state, &view.ctx.t, &organisation).await?;
     render(&view)
+}
+
+/// The organisation page lists at most this many of its initiatives.
+const INITIATIVES_SHOWN: u32 = 50;
+
+/// The listed initiatives the organisation runs or is a partner of, newest first.
+async fn initiatives(
+    state: &AppState,
+    t: &crate::i18n::Translator,
+    organisation: &Organisation,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    let filter = ItemFilter {
+        listed_on: Some(state.today()),
+        pagination: Pagination { limit: INITIATIVES_SHOWN, offset: 0 },
+        ..ItemFilter::default()
+    };
+    let owned = ItemFilter { owner_id: Some(organisation.id.clone()), ..filter.clone() };
+    let partnered = ItemFilter { facets: vec![("partner".to_owned(), organisation.slug.clone())], ..filter };
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for filter in [owned, partnered] {
+        for item in state.db.list_items::<Initiative>(&filter).await?.items {
+            let url = format!("/{}/{}", item.kind.path, item.slug);
+            if !out.iter().any(|(_, known, _)| *known == url) {
+                let status = t.t(&format!("initiative-status-{}", item.record.status.id()));
+                out.push((item.record.title.get(t.lang).to_owned(), url, status));
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl OrganisationPage {
@@ -315,6 +348,7 @@ impl OrganisationPage {
             follow_url: String::new(),
             datasets: Vec::new(),
             datasets_total: 0,
+            initiatives: Vec::new(),
             datasets_url: String::new(),
             access: None,
             track_record: None,
