@@ -11,9 +11,7 @@ use crate::content::{Item, Kind, Reference, SearchDocument, Written, FACILITY, I
 use crate::language::{Bilingual, Language};
 use crate::record::Versioned;
 use crate::text::slugify;
-use crate::validation::{
-    optional_date, optional_language_text, optional_line, optional_web_url, text, Checks, Reason, ValidationError,
-};
+use crate::validation::{optional_date, optional_line, optional_web_url, text, Checks, Reason, ValidationError};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const AIMS_MAX_CHARS: usize = 20_000;
@@ -135,20 +133,20 @@ impl Written for Initiative {
         let mut c = Checks::default();
         let initiative_type = c.take(one_of("type", &d.initiative_type, InitiativeType::ALL, InitiativeType::id));
         let status = c.take(one_of("status", &d.status, InitiativeStatus::ALL, InitiativeStatus::id));
-        let title = Bilingual {
-            en: c.take(optional_language_text("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
-            nl: c.take(optional_language_text("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
-        };
-        if title.en.is_none() && title.nl.is_none() {
-            c.refuse("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" });
-        }
-        let aims = Bilingual {
-            en: c.take(optional_language_text("aims_en", &d.aims_en, AIMS_MAX_CHARS, false)),
-            nl: c.take(optional_language_text("aims_nl", &d.aims_nl, AIMS_MAX_CHARS, false)),
-        };
-        if aims.en.is_none() && aims.nl.is_none() {
-            c.refuse("aims_en", Reason::GiveOneOf { choices: "aims_en, aims_nl" });
-        }
+        let title = c.bilingual(
+            ("title_en", &d.title_en),
+            ("title_nl", &d.title_nl),
+            TITLE_MAX_CHARS,
+            true,
+            Some("title_en, title_nl"),
+        );
+        let aims = c.bilingual(
+            ("aims_en", &d.aims_en),
+            ("aims_nl", &d.aims_nl),
+            AIMS_MAX_CHARS,
+            false,
+            Some("aims_en, aims_nl"),
+        );
         let partners = slugs(&mut c, "partners", &d.partners, MAX_PARTNERS);
         let links: Vec<String> = d.links.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
         if links.len() > MAX_LINKS {
@@ -231,10 +229,6 @@ impl Written for Initiative {
 
     fn search_document(item: &Item<Self>) -> SearchDocument {
         let record = &item.record;
-        let mut aliases: Vec<String> = record.title.both().skip(1).map(str::to_owned).collect();
-        aliases.push(item.owner.name.clone());
-        let mut facets = record.facets();
-        facets.push(("organisation", item.owner.slug.clone()));
         let body = record
             .aims
             .both()
@@ -242,16 +236,7 @@ impl Written for Initiative {
             .chain(record.timeline.iter().map(|m| m.text.clone()))
             .collect::<Vec<_>>()
             .join("\n");
-        SearchDocument {
-            entity: &INITIATIVE,
-            id: item.slug.clone(),
-            key: item.slug.clone(),
-            title: record.title.both().next().unwrap_or_default().to_owned(),
-            aliases,
-            legal_names: Vec::new(),
-            body,
-            facets,
-        }
+        SearchDocument::of_item(item, &record.title, body)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::choice::{entries, ids, one_of};
 use crate::content::{Item, Kind, SearchDocument, Written, SPACE};
 use crate::language::{Bilingual, Language};
 use crate::record::Versioned;
-use crate::validation::{optional_date, optional_language_text, optional_line, text, Checks, Reason, ValidationError};
+use crate::validation::{optional_date, optional_line, text, Checks, Reason, ValidationError};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
@@ -196,17 +196,20 @@ impl Written for Space {
     fn validate(d: SpaceDraft) -> Result<Self, Vec<ValidationError>> {
         let mut c = Checks::default();
         let space_type = c.take(one_of("type", &d.space_type, SpaceType::ALL, SpaceType::id));
-        let title = Bilingual {
-            en: c.take(optional_language_text("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
-            nl: c.take(optional_language_text("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
-        };
-        if title.en.is_none() && title.nl.is_none() {
-            c.refuse("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" });
-        }
-        let description = Bilingual {
-            en: c.take(optional_language_text("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
-            nl: c.take(optional_language_text("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
-        };
+        let title = c.bilingual(
+            ("title_en", &d.title_en),
+            ("title_nl", &d.title_nl),
+            TITLE_MAX_CHARS,
+            true,
+            Some("title_en, title_nl"),
+        );
+        let description = c.bilingual(
+            ("description_en", &d.description_en),
+            ("description_nl", &d.description_nl),
+            DESCRIPTION_MAX_CHARS,
+            false,
+            None,
+        );
         let size_m2 = c.take(count("size_m2", &d.size_m2, MAX_SIZE_M2));
         if text(&d.size_m2).is_none() {
             c.refuse("size_m2", Reason::Empty);
@@ -344,10 +347,6 @@ impl Written for Space {
 
     fn search_document(item: &Item<Self>) -> SearchDocument {
         let record = &item.record;
-        let mut aliases: Vec<String> = record.title.both().skip(1).map(str::to_owned).collect();
-        aliases.push(item.owner.name.clone());
-        let mut facets = record.facets();
-        facets.push(("organisation", item.owner.slug.clone()));
         let body = record
             .description
             .both()
@@ -357,16 +356,7 @@ impl Written for Space {
             .chain(record.shared_services.iter().cloned())
             .collect::<Vec<_>>()
             .join("\n");
-        SearchDocument {
-            entity: &SPACE,
-            id: item.slug.clone(),
-            key: item.slug.clone(),
-            title: record.title.both().next().unwrap_or_default().to_owned(),
-            aliases,
-            legal_names: Vec::new(),
-            body,
-            facets,
-        }
+        SearchDocument::of_item(item, &record.title, body)
     }
 }
 

@@ -480,6 +480,26 @@ impl Checks {
         self.0.push(ValidationError::new(field, reason));
     }
 
+    /// A text in English, Dutch or both, from two fields `(name, value)`; with `required`
+    /// (the fields' names as the refusal lists them), one of the two must be given.
+    pub fn bilingual(
+        &mut self,
+        en: (&'static str, &str),
+        nl: (&'static str, &str),
+        max_chars: usize,
+        one_line: bool,
+        required: Option<&'static str>,
+    ) -> crate::language::Bilingual {
+        let text = crate::language::Bilingual {
+            en: self.take(optional_language_text(en.0, en.1, max_chars, one_line)),
+            nl: self.take(optional_language_text(nl.0, nl.1, max_chars, one_line)),
+        };
+        if let Some(choices) = required.filter(|_| text.en.is_none() && text.nl.is_none()) {
+            self.refuse(en.0, Reason::GiveOneOf { choices });
+        }
+        text
+    }
+
     /// `value` when nothing was refused.
     pub fn finish<T>(self, value: T) -> Result<T, Vec<ValidationError>> {
         if self.0.is_empty() {

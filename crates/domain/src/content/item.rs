@@ -95,6 +95,28 @@ pub struct SearchDocument {
     pub facets: Vec<(&'static str, String)>,
 }
 
+impl SearchDocument {
+    /// The document of a written item named in English, Dutch or both: its first name as
+    /// the title, the other and the owner's name as aliases, the record's facets and its
+    /// owner's, addressed by its slug.
+    pub fn of_item<T: Written>(item: &Item<T>, title: &crate::language::Bilingual, body: String) -> Self {
+        let mut aliases: Vec<String> = title.both().skip(1).map(str::to_owned).collect();
+        aliases.push(item.owner.name.clone());
+        let mut facets = item.record.facets();
+        facets.push(("organisation", item.owner.slug.clone()));
+        SearchDocument {
+            entity: T::KIND,
+            id: item.slug.clone(),
+            key: item.slug.clone(),
+            title: title.both().next().unwrap_or_default().to_owned(),
+            aliases,
+            legal_names: Vec::new(),
+            body,
+            facets,
+        }
+    }
+}
+
 /// Something the search index finds: a record of an imported kind. (An item of a
 /// member-written kind gives its document through [`Written::search_document`].)
 pub trait Searchable {

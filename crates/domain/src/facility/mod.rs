@@ -13,7 +13,7 @@ use crate::choice::{entries, ids, one_of};
 use crate::content::{Item, Kind, SearchDocument, Written, FACILITY};
 use crate::language::{Bilingual, Language};
 use crate::record::Versioned;
-use crate::validation::{optional_date, optional_language_text, optional_line, text, Checks, Reason, ValidationError};
+use crate::validation::{optional_date, optional_line, text, Checks, Reason, ValidationError};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
@@ -285,20 +285,20 @@ impl Written for Facility {
         let mut c = Checks::default();
         let defaults = BookingRules::default();
         let facility_type = c.take(one_of("type", &d.facility_type, FacilityType::ALL, FacilityType::id));
-        let title = Bilingual {
-            en: c.take(optional_language_text("title_en", &d.title_en, TITLE_MAX_CHARS, true)),
-            nl: c.take(optional_language_text("title_nl", &d.title_nl, TITLE_MAX_CHARS, true)),
-        };
-        if title.en.is_none() && title.nl.is_none() {
-            c.refuse("title_en", Reason::GiveOneOf { choices: "title_en, title_nl" });
-        }
-        let description = Bilingual {
-            en: c.take(optional_language_text("description_en", &d.description_en, DESCRIPTION_MAX_CHARS, false)),
-            nl: c.take(optional_language_text("description_nl", &d.description_nl, DESCRIPTION_MAX_CHARS, false)),
-        };
-        if description.en.is_none() && description.nl.is_none() {
-            c.refuse("description_en", Reason::GiveOneOf { choices: "description_en, description_nl" });
-        }
+        let title = c.bilingual(
+            ("title_en", &d.title_en),
+            ("title_nl", &d.title_nl),
+            TITLE_MAX_CHARS,
+            true,
+            Some("title_en, title_nl"),
+        );
+        let description = c.bilingual(
+            ("description_en", &d.description_en),
+            ("description_nl", &d.description_nl),
+            DESCRIPTION_MAX_CHARS,
+            false,
+            Some("description_en, description_nl"),
+        );
         let location = c.take(optional_line("location", &d.location, LINE_MAX_CHARS)).unwrap_or_default();
         let contact = c.take(optional_line("contact", &d.contact, LINE_MAX_CHARS)).unwrap_or_default();
         if contact.is_empty() {
@@ -452,20 +452,8 @@ impl Written for Facility {
 
     fn search_document(item: &Item<Self>) -> SearchDocument {
         let record = &item.record;
-        let mut aliases: Vec<String> = record.title.both().skip(1).map(str::to_owned).collect();
-        aliases.push(item.owner.name.clone());
-        let mut facets = record.facets();
-        facets.push(("organisation", item.owner.slug.clone()));
-        SearchDocument {
-            entity: &FACILITY,
-            id: item.slug.clone(),
-            key: item.slug.clone(),
-            title: record.title.both().next().unwrap_or_default().to_owned(),
-            aliases,
-            legal_names: Vec::new(),
-            body: record.description.both().chain([record.location.as_str()]).collect::<Vec<_>>().join("\n"),
-            facets,
-        }
+        let body = record.description.both().chain([record.location.as_str()]).collect::<Vec<_>>().join("\n");
+        SearchDocument::of_item(item, &record.title, body)
     }
 }
 

@@ -204,20 +204,8 @@ impl Written for Programme {
 
     fn search_document(item: &Item<Self>) -> SearchDocument {
         let record = &item.record;
-        let mut aliases: Vec<String> = record.title.both().skip(1).map(str::to_owned).collect();
-        aliases.push(item.owner.name.clone());
-        let mut facets = record.facets();
-        facets.push(("organisation", item.owner.slug.clone()));
-        SearchDocument {
-            entity: &PROGRAMME,
-            id: item.slug.clone(),
-            key: item.slug.clone(),
-            title: record.title.both().next().unwrap_or_default().to_owned(),
-            aliases,
-            legal_names: Vec::new(),
-            body: record.description.both().chain(record.eligibility.both()).collect::<Vec<_>>().join("\n"),
-            facets,
-        }
+        let body = record.description.both().chain(record.eligibility.both()).collect::<Vec<_>>().join("\n");
+        SearchDocument::of_item(item, &record.title, body)
     }
 }
 

@@ -23,6 +23,7 @@ mod leads;
 mod meetings;
 mod member;
 mod projects;
+mod spaces;
 mod talent;
 mod visitor;
 
@@ -85,6 +86,9 @@ const FLOWS: &[(&str, Flow)] = &[
     ),
     ("staff list a microscope; a member books it, off the grid first; the staff confirm from their day view", |s| {
         Box::pin(facilities::list_book_and_confirm(s))
+    }),
+    ("operator offers a lab, a negative size first; a visitor finds it near a hospital; an initiative uses it", |s| {
+        Box::pin(spaces::offer_find_and_use(s))
     }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
@@ -157,6 +161,12 @@ const PAGE_TYPES: &[&str] = &[
     "booking-form",
     "my-bookings",
     "facility-bookings",
+    "spaces",
+    "space-form",
+    "space",
+    "space-find",
+    "initiative-form",
+    "initiative",
 ];
 
 #[tokio::test]
