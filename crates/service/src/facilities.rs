@@ -10,6 +10,7 @@ use lshub_domain::authorization::{Action, ContentAction, Resource};
 use lshub_domain::content::{Item, State};
 use lshub_domain::facility::booking::{self, BookingDraft, BookingMove, BookingRefusal, BookingRequest, BookingState};
 use lshub_domain::facility::Facility;
+use lshub_domain::{Reason, ValidationError};
 use lshub_storage::facilities::{NewBooking, StoredBooking, TrainedPerson};
 use lshub_storage::Database;
 
@@ -46,8 +47,13 @@ pub async fn book(
     // Who asks comes first, then what they ask: the policy decides before the input does.
     let user = caller.user()?;
     let item = bookable(db, slug).await?;
-    let organisation =
-        db.organisation_by_slug(draft.organisation.trim()).await?.ok_or(ServiceError::NotFound("organisation"))?;
+    let slug_booked_for = draft.organisation.trim();
+    if slug_booked_for.is_empty() {
+        return Err(ValidationError::new("organisation", Reason::Empty).into());
+    }
+    let organisation = db.organisation_by_slug(slug_booked_for).await?.ok_or_else(|| {
+        ValidationError::new("organisation", Reason::NoSuchOrganisation { slug: slug_booked_for.to_owned() })
+    })?;
     caller.require(Action::BookFacility, Resource::Organisation { id: &organisation.id })?;
     let request = BookingRequest::validate(draft).map_err(ServiceError::Invalid)?;
     let facility = &item.record;

@@ -89,6 +89,9 @@ async fn a_facility_is_booked_under_its_rules_through_pages_and_the_api(app: &Te
     let at = |time: &str| format!("{day} {time}");
     let ten = at("10:00");
     let request = [("organisation", BOOKER_ORGANISATION), ("starts", ten.as_str()), ("minutes", "120")];
+    let unnamed = booker.submit(&book, &book, &[("organisation", ""), request[1], request[2]]).await;
+    assert_eq!(unnamed.status, 422, "{}", unnamed.body);
+    assert!(unnamed.body.contains("f-organisation-error"), "the organisation booked for is asked");
     booker.get("/language/nl").await;
     let untrained = booker.submit(&book, &book, &request).await;
     assert_eq!(untrained.status, 409, "{}", untrained.body);

@@ -55,6 +55,17 @@ impl Node {
     }
 }
 
+impl Node {
+    /// The cache's misses, hits and invalidations so far.
+    async fn cache_counts(&self) -> [u64; 3] {
+        let mut values = [0; 3];
+        for (value, name) in values.iter_mut().zip(["misses", "hits", "invalidations"]) {
+            *value = self.metric(&format!("lshub_public_cache_{name}_total")).await;
+        }
+        values
+    }
+}
+
 impl Drop for Node {
     fn drop(&mut self) {
         self.task.abort();
@@ -77,20 +88,34 @@ async fn visitors_get_the_fresh_bytes_again(app: &TestApp) {
     for path in PUBLIC {
         for language in ["en", "nl"] {
             let headers = [("accept-language", language)];
-            let fresh = uncached.text(path, &headers).await;
-            let filled = cached.get(path, &headers).await;
-            assert!(filled.headers().get("set-cookie").is_none(), "{path}: public answers set no cookie");
-            assert_eq!(filled.text().await.expect("body"), fresh, "{path} in {language}: the miss is a fresh render");
-            let hit = cached.get(path, &headers).await;
-            for header in ["x-request-id", "content-security-policy", "x-content-type-options", "content-type"] {
-                assert!(hit.headers().contains_key(header), "{path}: a hit carries {header}");
+            // Other tests write content meanwhile, which empties the cache: a pair of
+            // requests during which that happened proves nothing and is asked again.
+            let mut undisturbed = false;
+            for _ in 0..5 {
+                let before = cached.cache_counts().await;
+                let fresh = uncached.text(path, &headers).await;
+                let filled = cached.get(path, &headers).await;
+                assert!(filled.headers().get("set-cookie").is_none(), "{path}: public answers set no cookie");
+                let filled = filled.text().await.expect("body");
+                let hit = cached.get(path, &headers).await;
+                for header in ["x-request-id", "content-security-policy", "x-content-type-options", "content-type"] {
+                    assert!(hit.headers().contains_key(header), "{path}: a hit carries {header}");
+                }
+                let hit = hit.text().await.expect("body");
+                let after = cached.cache_counts().await;
+                if after[2] != before[2] {
+                    continue;
+                }
+                assert_eq!(filled, fresh, "{path} in {language}: the miss is a fresh render");
+                assert_eq!(hit, fresh, "{path} in {language}: the hit is the same bytes");
+                assert_eq!(after[0] - before[0], 1, "{path} in {language}: filled once");
+                assert_eq!(after[1] - before[1], 1, "{path} in {language}: then answered from it");
+                undisturbed = true;
+                break;
             }
-            assert_eq!(hit.text().await.expect("body"), fresh, "{path} in {language}: the hit is the same bytes");
+            assert!(undisturbed, "{path} in {language}: the content changed during each of 5 tries");
         }
     }
-    let answered = 2 * PUBLIC.len() as u64;
-    assert_eq!(cached.metric("lshub_public_cache_misses_total").await, answered, "each filled once");
-    assert_eq!(cached.metric("lshub_public_cache_hits_total").await, answered, "each then answered from it");
 
     let dutch = cached.text("/calls?status=open", &[("accept-language", "en"), ("cookie", "lshub_lang=nl")]).await;
     assert!(dutch.contains("lang=\"nl\""), "the language cookie picks the Dutch copy");

@@ -66,6 +66,10 @@ pub trait Presented: Written {
 
     fn wire(&self) -> Self::Wire;
 
+    /// A page of the kind's own that its list links to under the lead (the search of
+    /// spaces by requirement): its path and the message that names it.
+    const LIST_LINK: Option<(&'static str, &'static str)> = None;
+
     /// What its page says instead of the kernel's "expired" once the item has left the lists
     /// by its own end (a vacancy closed or filled).
     fn ended_notice(_item: &Item<Self>, _t: &Translator) -> Option<String> {

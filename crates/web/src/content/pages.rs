@@ -107,6 +107,8 @@ struct ListPage {
     feed_url: String,
     /// For kinds a search can be saved of: saving this list's filters, with alerts.
     alert_url: Option<String>,
+    /// The kind's own page the list points to, and its name.
+    own_link: Option<(&'static str, String)>,
     write_url: Option<String>,
     empty: String,
 }
@@ -190,6 +192,7 @@ pub async fn list<K: Presented>(
         organisation: owner.as_ref().map(|o| (o.slug.clone(), o.profile.display_name(t.lang).to_owned())),
         feed_url,
         alert_url,
+        own_link: K::LIST_LINK.map(|(path, message)| (path, t.t(message))),
         write_url,
         empty: kind_text::<K>(&t, "none"),
         base,

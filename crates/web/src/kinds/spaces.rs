@@ -158,6 +158,7 @@ impl Presented for Space {
     ];
     type Wire = SpaceWire;
     type Input = SpaceInput;
+    const LIST_LINK: Option<(&'static str, &'static str)> = Some(("/spaces/find", "space-find-title"));
 
     fn filter_choices(t: &Translator, facet: &str) -> Vec<(String, String)> {
         match facet {

@@ -62,7 +62,9 @@ pub async fn offer_find_and_use(s: &mut Session) -> Result<()> {
 
     // A visitor finds it by requirement.
     s.client.delete_all_cookies().await?;
-    s.open("/spaces/find", "space-find", Arrival::Page).await?;
+    s.open("/spaces", "spaces", Arrival::Page).await?;
+    s.find("main a[href='/spaces/find']").await.context("the list's link to the search")?.click().await?;
+    s.arrived("space-find", Arrival::Page).await?;
     s.find("#find-type option[value=lab-office]").await?.click().await?;
     s.find("#find-biosafety option[value=ml-ii]").await?.click().await?;
     s.fill("find-min-size", "50").await?;
