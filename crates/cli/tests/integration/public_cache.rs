@@ -91,7 +91,7 @@ async fn visitors_get_the_fresh_bytes_again(app: &TestApp) {
             // Other tests write content meanwhile, which empties the cache: a pair of
             // requests during which that happened proves nothing and is asked again.
             let mut undisturbed = false;
-            for _ in 0..5 {
+            for attempt in 0..5 {
                 let before = cached.cache_counts().await;
                 let fresh = uncached.text(path, &headers).await;
                 let filled = cached.get(path, &headers).await;
@@ -108,8 +108,15 @@ async fn visitors_get_the_fresh_bytes_again(app: &TestApp) {
                 }
                 assert_eq!(filled, fresh, "{path} in {language}: the miss is a fresh render");
                 assert_eq!(hit, fresh, "{path} in {language}: the hit is the same bytes");
-                assert_eq!(after[0] - before[0], 1, "{path} in {language}: filled once");
-                assert_eq!(after[1] - before[1], 1, "{path} in {language}: then answered from it");
+                // The first try fills the entry and then hits it; a retry may find it filled
+                // by the disturbed try before, and then hits it twice.
+                let (misses, hits) = (after[0] - before[0], after[1] - before[1]);
+                let expected = if attempt == 0 { (1, 1) } else { (misses.min(1), 2 - misses.min(1)) };
+                assert_eq!(
+                    (misses, hits),
+                    expected,
+                    "{path} in {language}: filled at most once, then answered from it"
+                );
                 undisturbed = true;
                 break;
             }
