@@ -115,6 +115,12 @@ pub enum Action {
     /// Cancel one's own bookings, or move a facility's bookings as its staff (who are then
     /// checked as its editors). Any confirmed account.
     ManageOwnBookings,
+    /// Ask the operator of a space about it: anyone. A visitor's inquiry reaches the operator
+    /// once its sender confirmed their address by mail; a member's at once.
+    AskAboutSpace,
+    /// Read and answer the inquiries about an organisation's spaces, plan visits and close
+    /// them ([`Resource::Organisation`]): its confirmed members.
+    AnswerInquiries,
     /// See the talent pool: the visible profiles, and those that fit a vacancy
     /// ([`Resource::Recruiters`]). Members of organisations that recruit only.
     ReadTalentPool,
@@ -308,7 +314,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
     use Decision::{Allow, Deny};
     let Some(user) = &actor.user else {
         return match action {
-            Action::ReadPublic | Action::UseSignInPages => Allow,
+            Action::ReadPublic | Action::UseSignInPages | Action::AskAboutSpace => Allow,
             _ => Deny(Denial::SignInRequired),
         };
     };
@@ -336,6 +342,7 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             | Action::ReadMembersOnly
             | Action::ReadTalentPool => TokenScope::Read,
             Action::KeepTalentProfile | Action::BookFacility | Action::ManageOwnBookings => TokenScope::Write,
+            Action::AskAboutSpace | Action::AnswerInquiries => TokenScope::Write,
             Action::TakePartInApplications | Action::ManageCatalogue => TokenScope::Write,
             Action::WorkOnLeads | Action::Lead(LeadAction::Read) => TokenScope::Read,
             Action::Lead(_) => TokenScope::Write,
@@ -379,6 +386,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::KeepTalentProfile
         | Action::BookFacility
         | Action::ManageOwnBookings
+        | Action::AskAboutSpace
+        | Action::AnswerInquiries
         | Action::ReadTalentPool
             if user.state != AccountState::Verified =>
         {
@@ -390,7 +399,8 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::TakePartInApplications
         | Action::ReadMembersOnly
         | Action::KeepTalentProfile
-        | Action::ManageOwnBookings => Allow,
+        | Action::ManageOwnBookings
+        | Action::AskAboutSpace => Allow,
         // Recruiting, not a role, opens the pool: admins see it only as members of one.
         Action::ReadTalentPool => match resource {
             Resource::Recruiters { organisations } if user.organisations.iter().any(|o| organisations.contains(o)) => {
@@ -398,7 +408,11 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
             }
             _ => Deny(Denial::Forbidden),
         },
-        Action::ManageCatalogue | Action::OpenConsortium | Action::RequestIntroduction | Action::BookFacility => {
+        Action::ManageCatalogue
+        | Action::OpenConsortium
+        | Action::RequestIntroduction
+        | Action::BookFacility
+        | Action::AnswerInquiries => {
             match resource {
                 Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
                 _ => Deny(Denial::Forbidden),

@@ -18,6 +18,7 @@ pub mod event;
 pub mod facility;
 pub mod funder_call;
 pub mod initiative;
+pub mod inquiry;
 pub mod introduction;
 pub mod language;
 pub mod listing;

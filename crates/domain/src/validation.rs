@@ -249,6 +249,18 @@ pub enum Reason {
     NotRenewable,
     /// An organisation cannot be introduced to itself.
     SameOrganisation,
+    /// A field people do not see, which only robots fill in.
+    MustBeEmpty,
+    /// More than may be sent from one address in a day.
+    TooManyToday {
+        max: usize,
+    },
+    /// A file that is not an image of a kind the hub reads (JPEG, PNG or WebP).
+    NotImage,
+    /// An image with more pixels than the hub decodes.
+    TooManyPixels {
+        max_megapixels: u32,
+    },
     /// An introduction to this organisation waits for its answer already.
     AlreadyAsked {
         name: String,
@@ -335,6 +347,10 @@ impl fmt::Display for Reason {
             Reason::OneCoordinator => write!(f, "the consortium has a coordinator already"),
             Reason::NotRenewable => write!(f, "items of this kind do not expire, so there is nothing to renew"),
             Reason::SameOrganisation => write!(f, "an organisation cannot be introduced to itself"),
+            Reason::MustBeEmpty => write!(f, "must be left empty"),
+            Reason::TooManyToday { max } => write!(f, "at most {max} may be sent from one address a day"),
+            Reason::NotImage => write!(f, "must be a JPEG, PNG or WebP image"),
+            Reason::TooManyPixels { max_megapixels } => write!(f, "must have at most {max_megapixels} megapixels"),
             Reason::AlreadyAsked { name } => write!(f, "an introduction to {name} waits for its answer already"),
             Reason::NotPending { status } => write!(f, "this introduction is {status}: it waits for no answer"),
             Reason::NotAsked { days } => write!(f, "no follow-up was asked {days} days after acceptance"),

@@ -27,6 +27,8 @@ pub enum ServiceError {
     MeetingRefused(lshub_domain::event::meetings::MeetingRefusal),
     #[error(transparent)]
     BookingRefused(#[from] lshub_domain::facility::booking::BookingRefusal),
+    #[error(transparent)]
+    InquiryRefused(#[from] lshub_domain::inquiry::InquiryRefusal),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// Someone saved a newer version since the caller loaded it; nothing was written.

@@ -12,6 +12,7 @@ pub mod digest;
 mod error;
 pub mod events;
 pub mod facilities;
+pub mod inquiries;
 pub mod introduction_suggestions;
 pub mod introductions;
 pub mod meetings;

@@ -22,6 +22,7 @@ mod error;
 pub mod events;
 pub mod facilities;
 pub mod introduction_suggestions;
+pub mod inquiries;
 pub mod introductions;
 pub mod leads;
 pub mod meetings;

@@ -68,6 +68,8 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0025_rate_limit_windows.sql"),
     },
     Migration { version: 26, name: "facility bookings", sql: include_str!("../migrations/0026_facility_bookings.sql") },
+    Migration { version: 27, name: "space inquiries", sql: include_str!("../migrations/0027_space_inquiries.sql") },
+    Migration { version: 28, name: "space photos", sql: include_str!("../migrations/0028_space_photos.sql") },
 ];
 
 /// The versions of every migration this build knows, oldest first.

@@ -463,6 +463,10 @@ invalid-manager-stays = the organisation that manages the consortium cannot leav
 invalid-one-coordinator = the consortium has a coordinator already
 invalid-not-renewable = items of this kind do not expire, so there is nothing to renew
 invalid-same-organisation = an organisation cannot be introduced to itself
+invalid-must-be-empty = must be left empty
+invalid-too-many-today = at most { $max } may be sent from one address a day
+invalid-not-image = must be a JPEG, PNG or WebP image
+invalid-too-many-pixels = must have at most { $max } megapixels
 invalid-already-asked = an introduction to { $name } waits for its answer already
 invalid-not-pending = this introduction is { $status }: it waits for no answer
 invalid-not-asked = no follow-up was asked { $days } days after acceptance
@@ -2127,3 +2131,86 @@ initiative-status-ended = Ended
 initiative-timeline = Timeline
 initiative-timeline-none = Nothing on the timeline yet.
 organisation-initiatives = Initiatives
+
+## Inquiries about spaces
+space-inquire = Ask the operator about this space
+inquiry-form-title = Ask about { $space }
+inquiry-form-operator = Your inquiry goes to { $operator }, who lists this space.
+inquiry-form-visitor = We will mail you a link to confirm your address; { $operator } sees your inquiry once you have confirmed it, and answers you by mail and on the inquiry's page.
+inquiry-form-member = { $operator } sees your name and sign-in address, and answers you by mail and on the inquiry's page.
+inquiry-field-name = Your name
+inquiry-field-email = Your e-mail address
+inquiry-field-message = Your question
+inquiry-field-website = Leave this field empty
+inquiry-submit = Send the inquiry
+inquiry-back = Back to the space
+inquiry-confirm-title = Check your mail
+inquiry-confirm-mailed = We have mailed you a link. Open it and confirm your inquiry: only then does the operator see it.
+inquiry-confirm-explain = Confirm that this is your inquiry, so that it reaches the operator.
+inquiry-confirm-submit = Confirm my inquiry
+inquiry-response-median = Usually answers within { $wait } (the median of { $count } answered inquiries in the last year).
+inquiry-response-none = No inquiry to this operator has been answered in the last year.
+inquiry-wait-minutes = { $count ->
+    [one] { $shown } minute
+   *[other] { $shown } minutes
+}
+inquiry-wait-hours = { $count ->
+    [one] { $shown } hour
+   *[other] { $shown } hours
+}
+inquiry-wait-days = { $count ->
+    [one] { $shown } day
+   *[other] { $shown } days
+}
+inquiry-title = Inquiry about { $space }
+inquiry-between = Between { $inquirer } and { $operator }.
+inquiry-fact-state = State
+inquiry-fact-visit = Visit
+inquiry-fact-outcome = Outcome
+inquiry-fact-email = E-mail address
+inquiry-fact-wait = First answer after
+inquiry-not-answered = not answered yet
+inquiry-state-open = open
+inquiry-state-answered = answered
+inquiry-state-visit-planned = visit planned
+inquiry-state-closed = closed
+inquiry-outcome-let = let
+inquiry-outcome-not-let = not let
+inquiry-messages = Messages
+inquiry-reply = Your message
+inquiry-send = Send
+inquiry-visit-title = Plan a visit
+inquiry-visit-at = Date and time of the visit
+inquiry-visit-submit = Plan the visit
+inquiry-close-title = Close the inquiry
+inquiry-close-outcome = Outcome
+inquiry-close-submit = Close
+inquiry-notice-sent = Your inquiry was sent to the operator.
+inquiry-notice-confirmed = Thank you: your inquiry is confirmed and has reached the operator.
+inquiry-notice-written = Your message was sent.
+inquiry-notice-changed = The inquiry was updated and the inquirer told.
+inquiry-refused-closed = This inquiry is closed.
+inquiry-refused-visit-in-past = A visit can only be planned for a time to come.
+inquiry-refused-unconfirmed = Confirm your inquiry first, with the button above.
+inquiries-title = Inquiries about spaces
+inquiries-to-answer = To your organisations
+inquiries-sent = Sent by you
+inquiries-none = None.
+inquiry-column-space = Space
+inquiry-column-inquirer = From
+inquiry-column-operator = To
+inquiry-column-asked = Asked
+inquiry-column-state = State
+inquiry-column-wait = First answer after
+mail-inquiry-confirm-subject = Confirm your inquiry about { $space }
+mail-inquiry-confirm-body = You asked { $operator } about { $space }: "{ $message }". Confirm it at { $link } and it reaches them. If you did not ask, ignore this mail.
+mail-inquiry-new-subject = An inquiry about { $space } from { $inquirer }
+mail-inquiry-new-body = { $inquirer } asks about { $space }: "{ $message }". Answer at { $link }; how fast you answer shows, as a median, on your spaces.
+mail-inquiry-answered-subject = { $operator } answered about { $space }
+mail-inquiry-answered-body = { $operator } writes about { $space }: "{ $message }". Read and answer at { $link }
+mail-inquiry-message-subject = { $inquirer } wrote about { $space }
+mail-inquiry-message-body = { $inquirer } writes about { $space }: "{ $message }". Answer at { $link }
+mail-inquiry-visit-subject = A visit to { $space } is planned
+mail-inquiry-visit-body = { $operator } plans your visit to { $space } on { $visit }. { $link }
+mail-inquiry-closed-subject = Your inquiry about { $space } is closed
+mail-inquiry-closed-body = { $operator } closed your inquiry about { $space } ({ $outcome }). { $link }

@@ -463,6 +463,10 @@ invalid-manager-stays = de organisatie die het consortium beheert kan het niet v
 invalid-one-coordinator = het consortium heeft al een coördinator
 invalid-not-renewable = items van deze soort verlopen niet, dus er valt niets te verlengen
 invalid-same-organisation = een organisatie kan niet aan zichzelf worden voorgesteld
+invalid-must-be-empty = moet leeg blijven
+invalid-too-many-today = er mogen hoogstens { $max } per dag vanaf één adres worden verstuurd
+invalid-not-image = moet een JPEG-, PNG- of WebP-afbeelding zijn
+invalid-too-many-pixels = mag hoogstens { $max } megapixels hebben
 invalid-already-asked = een introductie bij { $name } wacht al op antwoord
 invalid-not-pending = deze introductie is { $status }: er wordt geen antwoord meer verwacht
 invalid-not-asked = er is geen vervolgvraag gesteld { $days } dagen na aanvaarding
@@ -2127,3 +2131,86 @@ initiative-status-ended = Afgelopen
 initiative-timeline = Tijdlijn
 initiative-timeline-none = Nog niets op de tijdlijn.
 organisation-initiatives = Initiatieven
+
+## Inquiries about spaces
+space-inquire = Stel de beheerder een vraag over deze ruimte
+inquiry-form-title = Vraag over { $space }
+inquiry-form-operator = Uw vraag gaat naar { $operator }, die deze ruimte aanbiedt.
+inquiry-form-visitor = We mailen u een link om uw adres te bevestigen; { $operator } ziet uw vraag zodra u die hebt bevestigd, en antwoordt per mail en op de pagina van de vraag.
+inquiry-form-member = { $operator } ziet uw naam en inlogadres, en antwoordt per mail en op de pagina van de vraag.
+inquiry-field-name = Uw naam
+inquiry-field-email = Uw e-mailadres
+inquiry-field-message = Uw vraag
+inquiry-field-website = Laat dit veld leeg
+inquiry-submit = Vraag versturen
+inquiry-back = Terug naar de ruimte
+inquiry-confirm-title = Kijk in uw mail
+inquiry-confirm-mailed = We hebben u een link gemaild. Open die en bevestig uw vraag: pas dan ziet de beheerder haar.
+inquiry-confirm-explain = Bevestig dat dit uw vraag is, zodat ze de beheerder bereikt.
+inquiry-confirm-submit = Mijn vraag bevestigen
+inquiry-response-median = Antwoordt meestal binnen { $wait } (de mediaan van { $count } beantwoorde vragen in het afgelopen jaar).
+inquiry-response-none = Deze beheerder heeft het afgelopen jaar nog geen vraag beantwoord.
+inquiry-wait-minutes = { $count ->
+    [one] { $shown } minuut
+   *[other] { $shown } minuten
+}
+inquiry-wait-hours = { $count ->
+    [one] { $shown } uur
+   *[other] { $shown } uur
+}
+inquiry-wait-days = { $count ->
+    [one] { $shown } dag
+   *[other] { $shown } dagen
+}
+inquiry-title = Vraag over { $space }
+inquiry-between = Tussen { $inquirer } en { $operator }.
+inquiry-fact-state = Stand
+inquiry-fact-visit = Bezichtiging
+inquiry-fact-outcome = Uitkomst
+inquiry-fact-email = E-mailadres
+inquiry-fact-wait = Eerste antwoord na
+inquiry-not-answered = nog niet beantwoord
+inquiry-state-open = open
+inquiry-state-answered = beantwoord
+inquiry-state-visit-planned = bezichtiging gepland
+inquiry-state-closed = gesloten
+inquiry-outcome-let = verhuurd
+inquiry-outcome-not-let = niet verhuurd
+inquiry-messages = Berichten
+inquiry-reply = Uw bericht
+inquiry-send = Versturen
+inquiry-visit-title = Bezichtiging plannen
+inquiry-visit-at = Datum en tijd van de bezichtiging
+inquiry-visit-submit = Bezichtiging plannen
+inquiry-close-title = Vraag sluiten
+inquiry-close-outcome = Uitkomst
+inquiry-close-submit = Sluiten
+inquiry-notice-sent = Uw vraag is naar de beheerder gestuurd.
+inquiry-notice-confirmed = Dank u: uw vraag is bevestigd en heeft de beheerder bereikt.
+inquiry-notice-written = Uw bericht is verstuurd.
+inquiry-notice-changed = De vraag is bijgewerkt en de vrager is ingelicht.
+inquiry-refused-closed = Deze vraag is gesloten.
+inquiry-refused-visit-in-past = Een bezichtiging kan alleen in de toekomst worden gepland.
+inquiry-refused-unconfirmed = Bevestig eerst uw vraag, met de knop hierboven.
+inquiries-title = Vragen over ruimtes
+inquiries-to-answer = Aan uw organisaties
+inquiries-sent = Door u gesteld
+inquiries-none = Geen.
+inquiry-column-space = Ruimte
+inquiry-column-inquirer = Van
+inquiry-column-operator = Aan
+inquiry-column-asked = Gesteld
+inquiry-column-state = Stand
+inquiry-column-wait = Eerste antwoord na
+mail-inquiry-confirm-subject = Bevestig uw vraag over { $space }
+mail-inquiry-confirm-body = U stelde { $operator } een vraag over { $space }: "{ $message }". Bevestig die op { $link }, dan bereikt ze de beheerder. Hebt u niets gevraagd, negeer deze mail dan.
+mail-inquiry-new-subject = Een vraag over { $space } van { $inquirer }
+mail-inquiry-new-body = { $inquirer } vraagt over { $space }: "{ $message }". Antwoord op { $link }; hoe snel u antwoordt, staat als mediaan bij uw ruimtes.
+mail-inquiry-answered-subject = { $operator } antwoordde over { $space }
+mail-inquiry-answered-body = { $operator } schrijft over { $space }: "{ $message }". Lees en antwoord op { $link }
+mail-inquiry-message-subject = { $inquirer } schreef over { $space }
+mail-inquiry-message-body = { $inquirer } schrijft over { $space }: "{ $message }". Antwoord op { $link }
+mail-inquiry-visit-subject = Een bezichtiging van { $space } is gepland
+mail-inquiry-visit-body = { $operator } plant uw bezichtiging van { $space } op { $visit }. { $link }
+mail-inquiry-closed-subject = Uw vraag over { $space } is gesloten
+mail-inquiry-closed-body = { $operator } sloot uw vraag over { $space } ({ $outcome }). { $link }

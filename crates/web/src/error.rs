@@ -116,6 +116,7 @@ impl From<ServiceError> for AppError {
             ServiceError::RegistrationRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::MeetingRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::BookingRefused(refused) => AppError::WrongState(refused.to_string()),
+            ServiceError::InquiryRefused(refused) => AppError::WrongState(refused.to_string()),
             ServiceError::Storage(e) => AppError::Storage(e),
         }
     }

@@ -195,6 +195,12 @@ impl Translator {
             Reason::OneCoordinator => ("invalid-one-coordinator", vec![]),
             Reason::NotRenewable => ("invalid-not-renewable", vec![]),
             Reason::SameOrganisation => ("invalid-same-organisation", vec![]),
+            Reason::MustBeEmpty => ("invalid-must-be-empty", vec![]),
+            Reason::TooManyToday { max } => ("invalid-too-many-today", vec![("max", max.to_string())]),
+            Reason::NotImage => ("invalid-not-image", vec![]),
+            Reason::TooManyPixels { max_megapixels } => {
+                ("invalid-too-many-pixels", vec![("max", max_megapixels.to_string())])
+            }
             Reason::AlreadyAsked { name } => ("invalid-already-asked", vec![("name", name.clone())]),
             Reason::NotPending { status } => ("invalid-not-pending", vec![("status", status.clone())]),
             Reason::NotAsked { days } => ("invalid-not-asked", vec![("days", days.to_string())]),
@@ -356,6 +362,10 @@ mod tests {
             Reason::OneCoordinator,
             Reason::NotRenewable,
             Reason::SameOrganisation,
+            Reason::MustBeEmpty,
+            Reason::TooManyToday { max: 5 },
+            Reason::NotImage,
+            Reason::TooManyPixels { max_megapixels: 40 },
             Reason::AlreadyAsked { name: value() },
             Reason::NotPending { status: value() },
             Reason::NotAsked { days: 30 },

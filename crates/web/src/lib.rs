@@ -14,6 +14,7 @@ mod events;
 mod facilities;
 mod feeds;
 pub mod i18n;
+mod inquiries;
 mod introductions;
 mod kinds;
 mod markdown;
@@ -81,6 +82,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(digest::page_routes())
                 .merge(talent::page_routes())
                 .merge(facilities::page_routes())
+                .merge(inquiries::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
@@ -99,6 +101,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(digest::api_routes())
                 .merge(talent::api_routes())
                 .merge(facilities::api::routes())
+                .merge(inquiries::api::routes())
                 .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )

@@ -79,6 +79,9 @@ pub struct ServeArgs {
     /// Searches (page and API) a client address may make per minute.
     #[arg(long, env = "LSHUB_SEARCH_RATE_LIMIT", default_value_t = RateLimits::default().search, value_parser = per_minute())]
     search_rate_limit: u32,
+    /// Inquiries about spaces, and messages in them, a client address may send per minute.
+    #[arg(long, env = "LSHUB_INQUIRY_RATE_LIMIT", default_value_t = RateLimits::default().inquiry, value_parser = per_minute())]
+    inquiry_rate_limit: u32,
     /// Megabytes for the cache of public answers to anonymous visitors; 0 turns it off.
     #[arg(long, env = "LSHUB_PUBLIC_CACHE_MB", default_value_t = lshub_web::public_cache::DEFAULT_MAX_BYTES / MIB)]
     public_cache_mb: usize,
@@ -154,6 +157,7 @@ pub async fn run(
                 password_reset: args.password_reset_rate_limit,
                 verification_mail: args.verification_rate_limit,
                 search: args.search_rate_limit,
+                inquiry: args.inquiry_rate_limit,
                 ..RateLimits::default()
             },
             ..AccountsConfig::with_data_dir(data_dir)

@@ -178,8 +178,16 @@ fn bucket(method: &Method, path: &str) -> Option<Bucket> {
         ("POST", "/account/verification") => Some(Bucket::VerificationMail),
         ("POST", "/register") => Some(Bucket::Registration),
         ("POST", "/password-reset" | "/password-reset/new") => Some(Bucket::PasswordReset),
+        ("POST", path) if inquiry_post(path) => Some(Bucket::Inquiry),
         _ => None,
     }
+}
+
+/// Whether a path asks about a space or writes in an inquiry, on a page or in the API.
+fn inquiry_post(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(segments.as_slice(), ["spaces", _, "inquire" | "inquiries"] | ["inquiries", _, "messages"])
 }
 
 fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
@@ -484,6 +492,11 @@ mod tests {
         }
         assert_eq!(bucket(&Method::GET, "/login"), None, "showing a form is free");
         assert_eq!(bucket(&Method::POST, "/login"), Some(Bucket::Login));
+        for path in ["/spaces/lab/inquire", "/api/v1/spaces/lab/inquiries", "/inquiries/x/messages"] {
+            assert_eq!(bucket(&Method::POST, path), Some(Bucket::Inquiry), "{path}");
+        }
+        assert_eq!(bucket(&Method::GET, "/spaces/lab/inquire"), None, "showing the form is free");
+        assert_eq!(bucket(&Method::POST, "/inquiries/x/moves"), None, "operators' moves");
     }
 
     #[test]

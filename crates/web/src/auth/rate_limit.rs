@@ -21,6 +21,8 @@ pub enum Bucket {
     PasswordReset,
     VerificationMail,
     Search,
+    /// Inquiries about spaces and messages in them, which mail their operators.
+    Inquiry,
 }
 
 impl Bucket {
@@ -31,6 +33,7 @@ impl Bucket {
             Bucket::PasswordReset => "password-reset",
             Bucket::VerificationMail => "verification-mail",
             Bucket::Search => "search",
+            Bucket::Inquiry => "inquiry",
         }
     }
 
@@ -50,6 +53,7 @@ pub struct RateLimits {
     /// Requests for another verification mail (each account is limited besides).
     pub verification_mail: u32,
     pub search: u32,
+    pub inquiry: u32,
 }
 
 impl Default for RateLimits {
@@ -61,6 +65,7 @@ impl Default for RateLimits {
             password_reset: 5,
             verification_mail: 5,
             search: 120,
+            inquiry: 5,
         }
     }
 }
@@ -73,6 +78,7 @@ impl RateLimits {
             Bucket::PasswordReset => self.password_reset,
             Bucket::VerificationMail => self.verification_mail,
             Bucket::Search => self.search,
+            Bucket::Inquiry => self.inquiry,
         }
     }
 }

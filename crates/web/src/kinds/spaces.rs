@@ -124,6 +124,9 @@ impl From<SpaceInput> for SpaceDraft {
 #[template(path = "spaces/body.html")]
 struct Body<'a> {
     t: &'a Translator,
+    slug: &'a str,
+    /// How fast the operator answers inquiries.
+    response: String,
     facts: Vec<Field>,
     description_en: Option<String>,
     description_nl: Option<String>,
@@ -214,8 +217,9 @@ impl Presented for Space {
         ]
     }
 
-    async fn page_html(_state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
+    async fn page_html(state: &AppState, item: &Item<Self>, t: &Translator) -> Result<String, AppError> {
         let s = &item.record;
+        let response = lshub_service::inquiries::response_time(&state.db, &state.site.clock, &item.owner.id).await?;
         let fact =
             |name: &str, value: String| Field { label: t.t(&format!("kind-space-field-{name}")), value, link: None };
         let mut facts = vec![
@@ -248,8 +252,14 @@ impl Presented for Space {
         if !s.shared_services.is_empty() {
             facts.push(fact("shared_services", s.shared_services.join(", ")));
         }
-        let body =
-            Body { t, facts, description_en: s.description.en.clone(), description_nl: s.description.nl.clone() };
+        let body = Body {
+            t,
+            slug: &item.slug,
+            response: crate::inquiries::response_text(t, response),
+            facts,
+            description_en: s.description.en.clone(),
+            description_nl: s.description.nl.clone(),
+        };
         Ok(body.render()?)
     }
 
