@@ -173,8 +173,12 @@ fn main() -> ExitCode {
             Command::Migrate => open_database(&url).await.map(|_| ExitCode::SUCCESS),
             Command::Import(args) => commands::import::run(&url, args, &model, clock.today()).await,
             Command::Export(args) => commands::export::run(&url, args).await.map(|()| ExitCode::SUCCESS),
-            Command::Backup(args) => commands::backup::backup(&url, args).await.map(|()| ExitCode::SUCCESS),
-            Command::Restore(args) => commands::backup::restore(&url, args).await.map(|()| ExitCode::SUCCESS),
+            Command::Backup(args) => {
+                commands::backup::backup(&url, &cli.data_dir, args).await.map(|()| ExitCode::SUCCESS)
+            }
+            Command::Restore(args) => {
+                commands::backup::restore(&url, &cli.data_dir, args).await.map(|()| ExitCode::SUCCESS)
+            }
             Command::Resolve(args) => commands::resolve::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::BenchMeetings(args) => commands::bench_meetings::run(args).map(|()| ExitCode::SUCCESS),

@@ -412,12 +412,10 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource<'_>) -> Decision
         | Action::OpenConsortium
         | Action::RequestIntroduction
         | Action::BookFacility
-        | Action::AnswerInquiries => {
-            match resource {
-                Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
-                _ => Deny(Denial::Forbidden),
-            }
-        }
+        | Action::AnswerInquiries => match resource {
+            Resource::Organisation { id } if user.organisations.iter().any(|o| o == id) => Allow,
+            _ => Deny(Denial::Forbidden),
+        },
         Action::Consortium(action) => decide_consortium(user, action, resource),
         Action::Introduction(action) => decide_introduction(user, action, resource),
         Action::Registration(action) => decide_registration(user, action, resource),

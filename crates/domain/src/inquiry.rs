@@ -121,7 +121,8 @@ impl Inquiry {
     pub fn validate(draft: InquiryDraft) -> Result<Inquiry, Vec<ValidationError>> {
         let mut errors = Vec::new();
         let name = draft.name.trim().to_owned();
-        if let Err(e) = required_text("name", &name, MAX_NAME_CHARS).and_then(|()| no_direction_controls("name", &name)) {
+        if let Err(e) = required_text("name", &name, MAX_NAME_CHARS).and_then(|()| no_direction_controls("name", &name))
+        {
             errors.push(e);
         }
         let email = match Email::parse(&draft.email) {
@@ -155,9 +156,9 @@ pub fn check_message(text: &str) -> Result<(), ValidationError> {
 /// Reads a move from its id and the fields it needs.
 pub fn parse_move(id: &str, visit_at: Option<DateTime<Utc>>, outcome: &str) -> Result<InquiryMove, ValidationError> {
     match id.trim() {
-        "plan-visit" => visit_at
-            .map(InquiryMove::PlanVisit)
-            .ok_or_else(|| ValidationError::new("visit_at", Reason::Empty)),
+        "plan-visit" => {
+            visit_at.map(InquiryMove::PlanVisit).ok_or_else(|| ValidationError::new("visit_at", Reason::Empty))
+        }
         "close" => Ok(InquiryMove::Close(one_of("outcome", outcome, Outcome::ALL, Outcome::id)?)),
         other => Err(ValidationError::new(
             "move",

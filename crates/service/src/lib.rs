@@ -16,6 +16,7 @@ pub mod inquiries;
 pub mod introduction_suggestions;
 pub mod introductions;
 pub mod meetings;
+pub mod photos;
 pub mod profile;
 pub mod sign_in;
 pub mod talent;

@@ -4,7 +4,8 @@
 //!
 //! The dump is JSON lines. A header names the format and the schema's migrations; then for
 //! each table a line with its name, columns and row count, followed by one JSON array per
-//! row; an end line closes the file, so a truncated copy is refused. Tables are found in the
+//! row; then a line per uploaded file (its hash and its bytes in base64, checked against the
+//! hash on restore); an end line closes the file, so a truncated copy is refused. Tables are found in the
 //! database itself, not listed here, so tables added by later migrations are covered too.
 //!
 //! A backup reads everything in one read transaction (a snapshot on both backends: WAL on
@@ -24,12 +25,16 @@ use sqlx::{AnyConnection, Arguments, Row, ValueRef};
 
 use crate::error::{QueryContext, StorageError};
 use crate::migrations::{known_versions, POSTGRES_MIGRATION_LOCK};
+use crate::uploads::{hash_of, Uploads};
 use crate::{Backend, Database};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 
 /// The name in every backup's header, so another JSON-lines file is not taken for one.
 const FORMAT: &str = "lshub-backup";
-/// The version of the dump format (not of the schema, which the header lists separately).
-const FORMAT_VERSION: u32 = 1;
+/// The version of the dump format (not of the schema, which the header lists separately);
+/// version 2 added the uploaded files, and version 1 is still read.
+const FORMAT_VERSION: u32 = 2;
 /// Bound parameters per INSERT, well within SQLite's and PostgreSQL's limits.
 const PARAMETERS_PER_INSERT: usize = 900;
 
@@ -58,6 +63,15 @@ struct End {
 struct EndCounts {
     tables: u64,
     rows: u64,
+    #[serde(default)]
+    uploads: u64,
+}
+
+/// One uploaded file.
+#[derive(Serialize, Deserialize)]
+struct UploadLine {
+    upload: String,
+    data: String,
 }
 
 /// What a backup or restore covered.
@@ -65,6 +79,8 @@ struct EndCounts {
 pub struct BackupSummary {
     /// Each table with its number of rows, by name.
     pub tables: BTreeMap<String, u64>,
+    /// The uploaded files.
+    pub uploads: u64,
     /// The schema version (the newest migration) of the backup.
     pub schema_version: i64,
 }
@@ -76,8 +92,9 @@ impl BackupSummary {
 }
 
 impl Database {
-    /// Writes every row of every table to `out` as one consistent snapshot.
-    pub async fn backup(&self, out: &mut (dyn Write + Send)) -> Result<BackupSummary, StorageError> {
+    /// Writes every row of every table to `out` as one consistent snapshot, then every
+    /// uploaded file (files are never changed or removed, so those the rows name are there).
+    pub async fn backup(&self, out: &mut (dyn Write + Send), uploads: &Uploads) -> Result<BackupSummary, StorageError> {
         let begin = match self.backend() {
             // The first read starts the snapshot; writers carry on in the WAL meanwhile.
             Backend::Sqlite => self.pool().begin().await,
@@ -98,7 +115,7 @@ impl Database {
             migrations,
         };
         write_line(out, &header)?;
-        let mut summary = BackupSummary { tables: BTreeMap::new(), schema_version };
+        let mut summary = BackupSummary { tables: BTreeMap::new(), uploads: 0, schema_version };
         for table in tables_in_dependency_order(self.backend(), conn).await? {
             let columns: Vec<String> =
                 columns_of(self.backend(), conn, &table).await?.into_iter().map(|(c, _)| c).collect();
@@ -126,21 +143,34 @@ impl Database {
             }
             summary.tables.insert(table, rows);
         }
-        write_line(out, &End { end: EndCounts { tables: summary.tables.len() as u64, rows: summary.rows() } })?;
+        for hash in uploads.list()? {
+            let bytes = uploads.get(&hash)?.ok_or_else(|| backup_error(format!("the upload {hash} vanished")))?;
+            write_line(out, &UploadLine { data: BASE64.encode(&bytes), upload: hash })?;
+            summary.uploads += 1;
+        }
+        let end = EndCounts { tables: summary.tables.len() as u64, rows: summary.rows(), uploads: summary.uploads };
+        write_line(out, &End { end })?;
         out.flush().map_err(|e| backup_error(format!("writing the backup: {e}")))?;
         tx.commit().await.context("ending the backup's read transaction")?;
         Ok(summary)
     }
 
-    /// Replaces the database's content with the backup read from `input`, all or nothing.
-    /// A database holding any row is refused unless `force` is set.
-    pub async fn restore(&self, input: &mut (dyn BufRead + Send), force: bool) -> Result<BackupSummary, StorageError> {
+    /// Replaces the database's content with the backup read from `input`, all or nothing,
+    /// and adds its uploaded files to `uploads` (a file is kept even if the restore then
+    /// fails: named by its bytes, it harms nothing). A database holding any row is refused
+    /// unless `force` is set.
+    pub async fn restore(
+        &self,
+        input: &mut (dyn BufRead + Send),
+        force: bool,
+        uploads: &Uploads,
+    ) -> Result<BackupSummary, StorageError> {
         let mut lines = Lines { input, number: 0, buffer: String::new() };
         let header: Header = lines.next_json("the header")?;
         if header.format != FORMAT {
             return Err(restore_error(1, "this is not an LSH Hub backup"));
         }
-        if header.version != FORMAT_VERSION {
+        if !(1..=FORMAT_VERSION).contains(&header.version) {
             return Err(restore_error(1, format!("backup format {} is not supported by this lshub", header.version)));
         }
         let schema_version = check_schema(&header.migrations)?;
@@ -162,14 +192,31 @@ impl Database {
         clear(self.backend(), conn, force).await?;
         self.apply_pending(conn, Some(schema_version)).await?;
 
-        let mut summary = BackupSummary { tables: BTreeMap::new(), schema_version };
+        let mut summary = BackupSummary { tables: BTreeMap::new(), uploads: 0, schema_version };
         loop {
-            let line = lines.next_value("a table or the end")?;
+            let line = lines.next_value("a table, a file or the end")?;
             if let Ok(end) = serde_json::from_value::<End>(line.clone()) {
-                if end.end.tables != summary.tables.len() as u64 || end.end.rows != summary.rows() {
-                    return Err(restore_error(lines.number, "the end line does not match the tables read"));
+                if end.end.tables != summary.tables.len() as u64
+                    || end.end.rows != summary.rows()
+                    || end.end.uploads != summary.uploads
+                {
+                    return Err(restore_error(lines.number, "the end line does not match the tables and files read"));
                 }
                 break;
+            }
+            if let Ok(upload) = serde_json::from_value::<UploadLine>(line.clone()) {
+                let bytes = BASE64.decode(upload.data.as_bytes()).map_err(|e| {
+                    restore_error(lines.number, format!("the file {} is not base64: {e}", upload.upload))
+                })?;
+                if hash_of(&bytes) != upload.upload {
+                    return Err(restore_error(
+                        lines.number,
+                        format!("the file {} does not match its hash", upload.upload),
+                    ));
+                }
+                uploads.put(&bytes)?;
+                summary.uploads += 1;
+                continue;
             }
             let table: TableHeader = serde_json::from_value(line)
                 .map_err(|e| restore_error(lines.number, format!("expected a table: {e}")))?;

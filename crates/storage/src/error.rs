@@ -30,6 +30,8 @@ pub enum StorageError {
     EmailTaken,
     #[error("the hub needs at least one admin; make someone else admin first")]
     LastAdmin,
+    #[error("uploaded files: {0}")]
+    Files(String),
 }
 
 /// Adds what the storage layer was doing to a sqlx error.

@@ -209,7 +209,8 @@ impl Database {
                 "counting an address's inquiries",
             )
             .await?;
-            let sent: i64 = sent.first().map(|r| r.try_get("n")).transpose().context("counting inquiries")?.unwrap_or(0);
+            let sent: i64 =
+                sent.first().map(|r| r.try_get("n")).transpose().context("counting inquiries")?.unwrap_or(0);
             if usize::try_from(sent).unwrap_or(usize::MAX) >= new.daily_limit {
                 return Ok(false);
             }
@@ -290,7 +291,8 @@ impl Database {
 
     /// An inquiry with its conversation.
     pub async fn inquiry(&self, id: &str) -> Result<Option<StoredInquiry>, StorageError> {
-        let rows = self.query_rows(&format!("{SELECT} WHERE q.id = ?"), binds![id.to_owned()], "reading an inquiry").await?;
+        let rows =
+            self.query_rows(&format!("{SELECT} WHERE q.id = ?"), binds![id.to_owned()], "reading an inquiry").await?;
         let Some(row) = rows.first() else { return Ok(None) };
         let mut found = inquiry(row)?;
         let messages = self
@@ -377,6 +379,12 @@ impl Database {
     pub async fn inquiry_waits(&self, operator_id: &str, since: DateTime<Utc>) -> Result<Vec<i64>, StorageError> {
         let text = format!("{SELECT} WHERE q.operator_id = ? AND q.answered_at IS NOT NULL AND q.answered_at >= ?");
         let rows = self.query_rows(&text, binds![operator_id.to_owned(), stamp(since)], "reading answer times").await?;
-        Ok(rows.iter().map(inquiry).collect::<Result<Vec<_>, _>>()?.iter().filter_map(StoredInquiry::wait_minutes).collect())
+        Ok(rows
+            .iter()
+            .map(inquiry)
+            .collect::<Result<Vec<_>, _>>()?
+            .iter()
+            .filter_map(StoredInquiry::wait_minutes)
+            .collect())
     }
 }

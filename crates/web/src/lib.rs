@@ -23,6 +23,7 @@ pub mod operations;
 pub mod pages;
 pub mod params;
 mod pdf;
+mod photos;
 mod projects;
 pub mod public_cache;
 pub mod routes;
@@ -39,6 +40,11 @@ use public_cache::public;
 use tokio::net::TcpListener;
 
 pub use auth::{AccountsConfig, OidcSettings};
+
+/// The folder of uploaded files in a data directory.
+pub fn uploads_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("uploads")
+}
 pub use connections::DEFAULT_HEADER_TIMEOUT;
 pub use digest::send_weekly as send_digests;
 pub use introductions::suggestions::propose_weekly as suggest_introductions;
@@ -83,6 +89,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(talent::page_routes())
                 .merge(facilities::page_routes())
                 .merge(inquiries::page_routes())
+                .merge(photos::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
                 .map_router(pages_layer),
@@ -102,12 +109,14 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(talent::api_routes())
                 .merge(facilities::api::routes())
                 .merge(inquiries::api::routes())
+                .merge(photos::api_routes())
                 .merge(events::feeds::api_routes())
                 .merge(projects::api::routes()),
         )
         .merge(kinds.feeds)
         .merge(talent::feed_routes())
         .merge(facilities::feed_routes())
+        .merge(photos::file_routes())
         .route("/sitemap.xml", public(get(sitemap::sitemap)))
         .route("/robots.txt", public(get(sitemap::robots)))
         .route("/api/openapi.json", public(get(api::openapi_json)))

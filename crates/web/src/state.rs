@@ -31,6 +31,10 @@ pub struct SiteConfig {
     /// Whether organisations' calendar feeds may be fetched from loopback and private
     /// network addresses; off, so that a feed address cannot reach the hub's own network.
     pub feeds_from_private_hosts: bool,
+    /// Where uploaded photos are kept (`uploads` in the data directory).
+    pub uploads: lshub_storage::uploads::Uploads,
+    /// The largest photo that can be uploaded.
+    pub photo_max_bytes: usize,
 }
 
 impl Default for SiteConfig {
@@ -42,6 +46,8 @@ impl Default for SiteConfig {
             attachment_max_bytes: lshub_domain::access::attachment::DEFAULT_MAX_BYTES,
             clock: Clock::default(),
             feeds_from_private_hosts: false,
+            uploads: lshub_storage::uploads::Uploads::new(crate::uploads_dir(std::path::Path::new("data"))),
+            photo_max_bytes: lshub_service::photos::DEFAULT_MAX_BYTES,
         }
     }
 }

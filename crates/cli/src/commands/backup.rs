@@ -1,5 +1,6 @@
-//! `lshub backup PATH` and `lshub restore PATH`: a consistent copy of the whole database
-//! while the hub serves, and bringing it back, on SQLite and PostgreSQL alike.
+//! `lshub backup PATH` and `lshub restore PATH`: a consistent copy of the whole database and
+//! the uploaded files while the hub serves, and bringing it back, on SQLite and PostgreSQL
+//! alike.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read};
@@ -9,11 +10,12 @@ use anyhow::Context;
 use clap::Args;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
+use lshub_storage::uploads::Uploads;
 use lshub_storage::{BackupSummary, Database};
 
 #[derive(Args)]
-#[command(after_help = "The backup is gzip-compressed JSON lines holding every table; it is written \
-to a temporary file beside PATH and renamed when complete, so PATH is never half written. It can \
+#[command(after_help = "The backup is gzip-compressed JSON lines holding every table and the uploaded \
+files (photos) of the data directory; it is written to a temporary file beside PATH and renamed when complete, so PATH is never half written. It can \
 be restored into SQLite or PostgreSQL.")]
 pub struct BackupArgs {
     /// Where to write the backup (replaced when it exists).
@@ -22,7 +24,8 @@ pub struct BackupArgs {
 
 #[derive(Args)]
 #[command(after_help = "The restore is one transaction: the schema is rebuilt at the backup's version, \
-the rows are loaded and newer migrations applied, or nothing changes. Stop the hub first.")]
+the rows are loaded and newer migrations applied, or nothing changes. The uploaded files are added to \
+the data directory. Stop the hub first.")]
 pub struct RestoreArgs {
     /// A backup written by `lshub backup`.
     path: PathBuf,
@@ -33,11 +36,12 @@ pub struct RestoreArgs {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-pub async fn backup(database_url: &str, args: BackupArgs) -> anyhow::Result<()> {
+pub async fn backup(database_url: &str, data_dir: &Path, args: BackupArgs) -> anyhow::Result<()> {
     let db = connect(database_url).await?;
+    let uploads = Uploads::new(lshub_web::uploads_dir(data_dir));
     let file_name = args.path.file_name().context("the backup path names no file")?;
     let partial = args.path.with_file_name(format!(".{}.partial", file_name.to_string_lossy()));
-    let result = write_backup(&db, &partial).await;
+    let result = write_backup(&db, &uploads, &partial).await;
     db.close().await;
     let summary = match result {
         Ok(summary) => summary,
@@ -53,10 +57,10 @@ pub async fn backup(database_url: &str, args: BackupArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn write_backup(db: &Database, path: &Path) -> anyhow::Result<BackupSummary> {
+async fn write_backup(db: &Database, uploads: &Uploads, path: &Path) -> anyhow::Result<BackupSummary> {
     let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = GzEncoder::new(BufWriter::new(file), flate2::Compression::default());
-    let summary = db.backup(&mut out).await?;
+    let summary = db.backup(&mut out, uploads).await?;
     let file = out
         .finish()
         .and_then(|buffered| buffered.into_inner().map_err(|e| e.into_error()))
@@ -66,10 +70,11 @@ async fn write_backup(db: &Database, path: &Path) -> anyhow::Result<BackupSummar
     Ok(summary)
 }
 
-pub async fn restore(database_url: &str, args: RestoreArgs) -> anyhow::Result<()> {
+pub async fn restore(database_url: &str, data_dir: &Path, args: RestoreArgs) -> anyhow::Result<()> {
     let mut input = open_backup(&args.path)?;
     let db = connect(database_url).await?;
-    let result = db.restore(&mut input, args.force).await;
+    let uploads = Uploads::new(lshub_web::uploads_dir(data_dir));
+    let result = db.restore(&mut input, args.force, &uploads).await;
     db.close().await;
     let summary = result.with_context(|| format!("restoring {}", args.path.display()))?;
     println!("{}: restored {}", args.path.display(), describe(&summary));
@@ -99,10 +104,11 @@ async fn connect(database_url: &str) -> anyhow::Result<Database> {
 fn describe(summary: &BackupSummary) -> String {
     let tables: Vec<String> = summary.tables.iter().map(|(table, rows)| format!("{table} {rows}")).collect();
     format!(
-        "{} rows in {} tables ({}), schema version {}",
+        "{} rows in {} tables ({}), {} uploaded files, schema version {}",
         summary.rows(),
         summary.tables.len(),
         tables.join(", "),
+        summary.uploads,
         summary.schema_version
     )
 }

@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
+use lshub_storage::uploads::Uploads;
 use lshub_web::auth::mail::Mailer;
 use lshub_web::auth::rate_limit::RateLimits;
 use lshub_web::{AccountsConfig, AppState, OidcSettings, SiteConfig};
@@ -44,6 +45,9 @@ pub struct ServeArgs {
     /// The largest document that can be attached to an access request, in megabytes.
     #[arg(long, env = "LSHUB_ATTACHMENT_MAX_MB", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
     attachment_max_mb: u64,
+    /// The largest photo of a space that can be uploaded, in megabytes.
+    #[arg(long, env = "LSHUB_PHOTO_MAX_MB", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10))]
+    photo_max_mb: u64,
     /// The region this hub serves, shown in titles.
     #[arg(long, env = "LSHUB_REGION", default_value = "Amsterdam")]
     region: String,
@@ -131,6 +135,8 @@ pub async fn run(
         attachment_max_bytes: args.attachment_max_mb as usize * 1024 * 1024,
         clock,
         feeds_from_private_hosts: args.feeds_from_private_hosts,
+        uploads: Uploads::new(lshub_web::uploads_dir(data_dir)),
+        photo_max_bytes: args.photo_max_mb as usize * 1024 * 1024,
     };
     let state = AppState::open_with_model(db.clone(), site, encoder.clone())
         .await

@@ -329,11 +329,13 @@ async fn attachments_are_stored_once_and_survive_backup_and_restore(hub: Hub) {
     }
     assert_eq!(hashes[0], hashes[1], "named by content");
     let mut dump = Vec::new();
-    let summary = hub.db.backup(&mut dump).await.expect("backup");
+    let files = tempfile::tempdir().expect("a folder for uploads");
+    let uploads = lshub_storage::uploads::Uploads::new(files.path());
+    let summary = hub.db.backup(&mut dump, &uploads).await.expect("backup");
     assert_eq!(summary.tables.get("attachments"), Some(&1), "one copy of the bytes");
 
     let restored = Hub::new(hub.backend).await.expect("a second database");
-    restored.db.restore(&mut dump.as_slice(), true).await.expect("restore");
+    restored.db.restore(&mut dump.as_slice(), true, &uploads).await.expect("restore");
     let (content_type, kept) = restored.db.attachment(&hashes[0]).await.expect("read").expect("restored");
     assert_eq!((content_type.as_str(), kept), ("application/pdf", bytes));
 }

@@ -176,6 +176,7 @@ fn boot(database_url: String) -> TestApp {
                 contact_email: Some(CONTACT_EMAIL.into()),
                 // The tests serve calendar feeds on loopback.
                 feeds_from_private_hosts: true,
+                uploads: lshub_storage::uploads::Uploads::new(lshub_web::uploads_dir(&server_data_dir)),
                 ..SiteConfig::default()
             };
             let encoder = model();

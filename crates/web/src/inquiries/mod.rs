@@ -116,7 +116,11 @@ async fn inquiry_page(
     let intro = vec![
         t.t1("inquiry-form-operator", "operator", item.owner.name.clone()),
         response_text(t, response),
-        t.t1(if auth.user.is_none() { "inquiry-form-visitor" } else { "inquiry-form-member" }, "operator", item.owner.name.clone()),
+        t.t1(
+            if auth.user.is_none() { "inquiry-form-visitor" } else { "inquiry-form-member" },
+            "operator",
+            item.owner.name.clone(),
+        ),
     ];
     let back = item.record.title.get(t.lang).to_owned();
     let submit = t.t("inquiry-submit");
@@ -234,9 +238,9 @@ fn conversation_page(
         .iter()
         .map(|m| Said {
             who: if m.from_operator {
-                m.author_name.clone().map_or_else(|| inquiry.operator_name.clone(), |name| {
-                    format!("{name} ({})", inquiry.operator_name)
-                })
+                m.author_name
+                    .clone()
+                    .map_or_else(|| inquiry.operator_name.clone(), |name| format!("{name} ({})", inquiry.operator_name))
             } else {
                 inquiry.name.clone()
             },
@@ -264,7 +268,11 @@ fn conversation_page(
         may_write: !closed && !unconfirmed,
         outcomes: Outcome::ALL
             .iter()
-            .map(|o| Choice { value: o.id().to_owned(), label: t.t(&format!("inquiry-outcome-{}", o.id())), selected: false })
+            .map(|o| Choice {
+                value: o.id().to_owned(),
+                label: t.t(&format!("inquiry-outcome-{}", o.id())),
+                selected: false,
+            })
             .collect(),
         space_slug: inquiry.space_slug,
         id: inquiry.id,

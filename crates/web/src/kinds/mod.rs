@@ -163,6 +163,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::facilities::api::FacilitiesApi as utoipa::OpenApi>::openapi());
     document.merge(<spaces::SpacesApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::inquiries::api::InquiriesApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::photos::PhotosApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::meetings::api::MeetingsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::feeds::EventFeedsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());

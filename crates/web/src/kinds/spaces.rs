@@ -127,6 +127,7 @@ struct Body<'a> {
     slug: &'a str,
     /// How fast the operator answers inquiries.
     response: String,
+    photos: Vec<crate::photos::Shown>,
     facts: Vec<Field>,
     description_en: Option<String>,
     description_nl: Option<String>,
@@ -256,11 +257,16 @@ impl Presented for Space {
             t,
             slug: &item.slug,
             response: crate::inquiries::response_text(t, response),
+            photos: crate::photos::shown(&state.db.photos_of(&item.id).await?, t.lang),
             facts,
             description_en: s.description.en.clone(),
             description_nl: s.description.nl.clone(),
         };
         Ok(body.render()?)
+    }
+
+    fn actions(_item: &Item<Self>, t: &Translator) -> Vec<crate::content::ItemAction> {
+        vec![crate::content::ItemAction { path: "photos", label: t.t("photos-title"), post: false }]
     }
 
     fn summary(&self) -> String {
