@@ -327,7 +327,7 @@ async fn saved(db: &Database, id: &str, written: bool) -> Result<StoredInquiry, 
 
 /// The confirmed inquiries to the organisations whose inquiries the caller answers.
 pub async fn to_answer(db: &Database, caller: &Caller) -> Result<Vec<StoredInquiry>, ServiceError> {
-    caller.user()?;
+    caller.require(Action::ReadOwnAccount, Resource::Hub)?;
     let operators: Vec<String> = caller
         .actor
         .user
@@ -341,6 +341,7 @@ pub async fn to_answer(db: &Database, caller: &Caller) -> Result<Vec<StoredInqui
 
 /// The inquiries the caller sent as a member.
 pub async fn sent(db: &Database, caller: &Caller) -> Result<Vec<StoredInquiry>, ServiceError> {
+    caller.require(Action::ReadOwnAccount, Resource::Hub)?;
     let user = caller.user()?;
     Ok(db.inquiries_from(&user.id).await?)
 }

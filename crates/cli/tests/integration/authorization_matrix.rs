@@ -32,6 +32,8 @@ const ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden
 const OWNERS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Forbidden, Forbidden, Forbidden];
 const MEMBERS_AND_MODERATORS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Served, Served, Served, Forbidden];
 const PARTNERS_AND_ADMINS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Served, Served, Forbidden];
+/// Anyone but those whose account cannot act: visitors too (their address is confirmed by mail).
+const ASKERS: [Outcome; 7] = [Served, Forbidden, Served, Served, Served, Served, Forbidden];
 /// Those with a confirmed seat at the event, which no column holds.
 const PARTICIPANTS: [Outcome; 7] = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
 
@@ -163,6 +165,31 @@ const MATRIX: &[Row] = &[
     ("GET", "/api/v1/me/bookings", SIGNED_IN),
     ("GET", "/spaces/find", ALL),
     ("GET", "/api/v1/spaces/find", ALL),
+    // Inquiries about a space the owner's organisation published just before: anyone asks;
+    // an inquiry exists only for its parties (an unknown one is not found by anyone), and
+    // only the operator's members move one.
+    ("GET", "/spaces/{item}/inquire", ALL),
+    ("POST", "/spaces/{item}/inquire", ASKERS),
+    ("GET", "/inquiries/{id}", ALL),
+    ("POST", "/inquiries/{id}/confirm", ALL),
+    ("POST", "/inquiries/{id}/messages", ALL),
+    ("POST", "/inquiries/{id}/moves", VERIFIED),
+    ("GET", "/account/inquiries", SIGNED_IN),
+    ("POST", "/api/v1/spaces/{item}/inquiries", ASKERS),
+    ("GET", "/api/v1/spaces/{item}/response-time", ALL),
+    ("GET", "/api/v1/inquiries", SIGNED_IN),
+    ("GET", "/api/v1/inquiries/{id}", ALL),
+    ("POST", "/api/v1/inquiries/{id}/confirm", ALL),
+    ("POST", "/api/v1/inquiries/{id}/messages", ALL),
+    ("POST", "/api/v1/inquiries/{id}/moves", VERIFIED),
+    // Photos of that space: its editors add and remove them; a file is served to anyone.
+    ("GET", "/spaces/{item}/photos", ORGANISATION_MEMBERS),
+    ("POST", "/spaces/{item}/photos", ORGANISATION_MEMBERS),
+    ("POST", "/spaces/{item}/photos/{hash}/remove", ORGANISATION_MEMBERS),
+    ("GET", "/photos/{file}", ALL),
+    ("GET", "/api/v1/spaces/{item}/photos", ALL),
+    ("POST", "/api/v1/spaces/{item}/photos", ORGANISATION_MEMBERS),
+    ("DELETE", "/api/v1/spaces/{item}/photos/{hash}", ORGANISATION_MEMBERS),
     // The secret in the address is the key: anyone may ask, a wrong secret finds nothing.
     ("GET", "/feeds/talent/{secret}", ALL),
     ("GET", "/talent/unsubscribe/{secret}", ALL),

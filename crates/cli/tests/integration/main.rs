@@ -36,6 +36,7 @@ mod funder_calls;
 mod hardening;
 mod hostile_input;
 mod import_cli;
+mod inquiries;
 mod introduction_suggestions;
 mod introductions;
 mod leads;

@@ -226,8 +226,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let body = if !changes_state(&parts.method) {
         body
     } else {
-        // Attachments to access requests may be larger than any form.
-        let limit = if is_upload(&parts.headers) || parts.uri.path().ends_with("/attachments") {
+        // Attachments to access requests and photos of spaces may be larger than any form.
+        let path = parts.uri.path();
+        let limit = if path.ends_with("/photos") {
+            state.site.photo_max_bytes + UPLOAD_OVERHEAD
+        } else if is_upload(&parts.headers) || path.ends_with("/attachments") {
             state.site.attachment_max_bytes + UPLOAD_OVERHEAD
         } else {
             BODY_LIMIT

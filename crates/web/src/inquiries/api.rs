@@ -15,7 +15,7 @@ use lshub_storage::inquiries::StoredInquiry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::compose;
+use super::{compose, sent};
 use crate::api::JsonBody;
 use crate::auth::Auth;
 use crate::error::{AppError, Problem};
@@ -212,7 +212,7 @@ async fn ask_api(
     let language = lshub_domain::Language::default();
     let asked =
         service::ask(&state.db, &state.site.clock, &auth.caller(), &slug, draft, language, &compose(&state)).await?;
-    state.accounts.mail_queued.notify_one();
+    sent(&state);
     Ok((StatusCode::CREATED, Json(AskedWire { id: asked.id, confirmed: asked.confirmed })))
 }
 
@@ -287,7 +287,7 @@ async fn confirm_api(
 ) -> Result<Json<InquiryWire>, AppError> {
     let inquiry =
         service::confirm(&state.db, &state.site.clock, &auth.caller(), &id, &input.key, &compose(&state)).await?;
-    state.accounts.mail_queued.notify_one();
+    sent(&state);
     Ok(Json(wire(&inquiry, false)))
 }
 
@@ -311,7 +311,7 @@ async fn write_api(
     let key = Some(input.key.as_str());
     let inquiry =
         service::write(&state.db, &state.site.clock, &caller, &id, key, &input.message, &compose(&state)).await?;
-    state.accounts.mail_queued.notify_one();
+    sent(&state);
     let operating = service::open(&state.db, &caller, &id, key).await?.1 == Party::Operator;
     Ok(Json(wire(&inquiry, operating)))
 }
@@ -340,6 +340,6 @@ async fn move_api(
     let visit_at = super::visit_time(&state, &input.visit_at.replace(' ', "T")).map_err(ServiceError::from)?;
     let change = parse_move(&input.change, visit_at, &input.outcome).map_err(ServiceError::from)?;
     let inquiry = service::change(&state.db, &state.site.clock, &caller, &id, change, &compose(&state)).await?;
-    state.accounts.mail_queued.notify_one();
+    sent(&state);
     Ok(Json(wire(&inquiry, true)))
 }

@@ -66,6 +66,13 @@ pub(crate) fn compose<'a>(state: &'a AppState) -> impl Fn(&Notice<'_>, Language)
     }
 }
 
+/// After a change: its mails go out, and public pages show the operator's new median (on
+/// this node at once; elsewhere with the next change of content).
+pub(crate) fn sent(state: &AppState) {
+    state.accounts.mail_queued.notify_one();
+    state.public_cache.invalidate();
+}
+
 fn local_text(state: &AppState, t: &Translator, at: DateTime<Utc>) -> String {
     crate::kinds::events::local(t.lang, lshub_domain::event::local_time_in(at, state.site.clock.time_zone()))
 }
@@ -153,7 +160,7 @@ async fn inquire(
         service::ask(&state.db, &state.site.clock, &auth.caller(), &slug, draft.clone(), lang, &compose(&state)).await;
     match asked {
         Ok(asked) => {
-            state.accounts.mail_queued.notify_one();
+            sent(&state);
             if asked.confirmed {
                 return Ok(see_other(&format!("/inquiries/{}?notice=sent", asked.id)));
             }
@@ -320,7 +327,7 @@ async fn confirm(
     Posted(form): Posted<KeyForm>,
 ) -> Result<Response, AppError> {
     service::confirm(&state.db, &state.site.clock, &auth.caller(), &id, &form.key, &compose(&state)).await?;
-    state.accounts.mail_queued.notify_one();
+    sent(&state);
     Ok(back_to(&id, &form.key, "confirmed"))
 }
 
@@ -360,7 +367,7 @@ async fn write(
     let key = Some(form.key.as_str());
     match service::write(&state.db, &state.site.clock, &caller, &id, key, &form.message, &compose(&state)).await {
         Ok(_) => {
-            state.accounts.mail_queued.notify_one();
+            sent(&state);
             Ok(back_to(&id, &form.key, "written"))
         }
         Err(ServiceError::Invalid(errors)) => {
@@ -423,7 +430,7 @@ async fn change(
     };
     match result {
         Ok(_) => {
-            state.accounts.mail_queued.notify_one();
+            sent(&state);
             Ok(back_to(&id, "", "changed"))
         }
         Err(ServiceError::Invalid(errors)) => {
