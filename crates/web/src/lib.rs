@@ -16,6 +16,7 @@ mod feeds;
 pub mod i18n;
 mod introductions;
 mod kinds;
+mod map;
 mod markdown;
 mod metrics;
 pub mod operations;
@@ -83,6 +84,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(facilities::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
+                .merge(map::page_routes())
                 .map_router(pages_layer),
         )
         .nest(
@@ -100,7 +102,8 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(talent::api_routes())
                 .merge(facilities::api::routes())
                 .merge(events::feeds::api_routes())
-                .merge(projects::api::routes()),
+                .merge(projects::api::routes())
+                .merge(map::api_routes()),
         )
         .merge(kinds.feeds)
         .merge(talent::feed_routes())
