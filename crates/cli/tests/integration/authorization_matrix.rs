@@ -163,6 +163,8 @@ const MATRIX: &[Row] = &[
     ("GET", "/api/v1/me/bookings", SIGNED_IN),
     ("GET", "/spaces/find", ALL),
     ("GET", "/api/v1/spaces/find", ALL),
+    ("GET", "/map", ALL),
+    ("GET", "/api/v1/map", ALL),
     // The secret in the address is the key: anyone may ask, a wrong secret finds nothing.
     ("GET", "/feeds/talent/{secret}", ALL),
     ("GET", "/talent/unsubscribe/{secret}", ALL),

@@ -39,6 +39,7 @@ mod import_cli;
 mod introduction_suggestions;
 mod introductions;
 mod leads;
+mod map;
 mod matching;
 mod meetings;
 mod news;

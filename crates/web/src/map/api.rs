@@ -17,6 +17,7 @@ use crate::state::AppState;
 pub struct MapPoint {
     pub layer: Layer,
     pub slug: String,
+    /// Its page on the hub.
     pub url: String,
     pub title: String,
     pub latitude: f64,
@@ -26,6 +27,7 @@ pub struct MapPoint {
     pub drawn: bool,
 }
 
+/// The points of the layers asked for, by layer and title.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MapPoints {

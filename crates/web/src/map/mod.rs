@@ -55,6 +55,7 @@ pub fn list_link(kind: &Kind) -> Option<&'static str> {
 /// The map's layers, in the order the legend and the list show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = MapLayer)]
 pub enum Layer {
     Spaces,
     Facilities,

@@ -130,8 +130,8 @@ pub(super) async fn show(
     let page = MapPage {
         shown: request.layers.iter().map(|layer| layer.id()).collect(),
         kinds: OrganisationKind::ALL.iter().map(|kind| (kind.id(), t.t(&format!("kind-{}", kind.id())))).collect(),
-        width: format!("{}", geo::WIDTH),
-        height: format!("{}", geo::height()),
+        width: geo::WIDTH.to_string(),
+        height: geo::height().to_string(),
         countries: geo::countries(),
         marks,
         groups,
