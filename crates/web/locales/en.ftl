@@ -2224,3 +2224,46 @@ photos-alt-en = What the photo shows (English)
 photos-alt-nl = What the photo shows (Dutch)
 photos-alt-hint = For those who cannot see it; give it in at least one language.
 photos-upload = Upload
+## The map
+nav-map = Map
+map-title = Map of spaces, facilities and organisations
+map-lead = Lab and office space, shared facilities and organisations of the directory in the Netherlands and Belgium. The map is drawn by the hub itself; every point is also in the list below it.
+map-layers = Show on the map
+map-layer-spaces = Spaces
+map-layer-facilities = Facilities
+map-layer-organisations = Organisations of the directory
+map-kind = Organisations of type
+map-city = Organisations in city
+map-filters-hint = Type and city narrow the organisations only. With no box ticked, spaces and facilities are shown.
+map-show = Show
+map-skip = Skip the map and go to the list
+map-caption = The Netherlands and Belgium with the items chosen above
+map-description = Each point links to its page. The same items are listed below the map, by layer.
+map-legend-spaces = Square: lab or office space
+map-legend-facilities = Triangle: facility, at its organisation's address
+map-legend-organisations = Circle: organisation
+map-list = The map as a list
+map-layer-spaces-count = { $count ->
+    [one] { $shown } space
+   *[other] { $shown } spaces
+}
+map-layer-facilities-count = { $count ->
+    [one] { $shown } facility
+   *[other] { $shown } facilities
+}
+map-layer-organisations-count = { $count ->
+    [one] { $shown } organisation
+   *[other] { $shown } organisations
+}
+map-none = Nothing of this layer has a place yet.
+map-not-drawn = outside the map
+map-outside = { $count ->
+    [one] { $shown } item lies outside the Netherlands and Belgium: it is listed below, not drawn.
+   *[other] { $shown } items lie outside the Netherlands and Belgium: they are listed below, not drawn.
+}
+map-unplaced = { $count ->
+    [one] { $shown } space or facility has no coordinates yet, so it is neither drawn nor listed here.
+   *[other] { $shown } spaces or facilities have no coordinates yet, so they are neither drawn nor listed here.
+}
+map-organisations-limited = { $shown } organisations match; the map shows the first { $limit } by name. Choose a type or a city to see the others.
+map-on-the-map = See them on the map

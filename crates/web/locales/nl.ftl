@@ -2224,3 +2224,46 @@ photos-alt-en = Wat de foto toont (Engels)
 photos-alt-nl = Wat de foto toont (Nederlands)
 photos-alt-hint = Voor wie hem niet kan zien; geef dit in ten minste één taal.
 photos-upload = Uploaden
+## De kaart
+nav-map = Kaart
+map-title = Kaart van ruimtes, faciliteiten en organisaties
+map-lead = Lab- en kantoorruimte, gedeelde faciliteiten en organisaties uit de gids in Nederland en België. De hub tekent de kaart zelf; elk punt staat ook in de lijst eronder.
+map-layers = Toon op de kaart
+map-layer-spaces = Ruimtes
+map-layer-facilities = Faciliteiten
+map-layer-organisations = Organisaties uit de gids
+map-kind = Organisaties van het type
+map-city = Organisaties in plaats
+map-filters-hint = Type en plaats beperken alleen de organisaties. Zonder vinkje worden ruimtes en faciliteiten getoond.
+map-show = Toon
+map-skip = Sla de kaart over en ga naar de lijst
+map-caption = Nederland en België met wat hierboven gekozen is
+map-description = Elk punt linkt naar zijn pagina. Dezelfde items staan per laag in de lijst onder de kaart.
+map-legend-spaces = Vierkant: lab- of kantoorruimte
+map-legend-facilities = Driehoek: faciliteit, op het adres van haar organisatie
+map-legend-organisations = Cirkel: organisatie
+map-list = De kaart als lijst
+map-layer-spaces-count = { $count ->
+    [one] { $shown } ruimte
+   *[other] { $shown } ruimtes
+}
+map-layer-facilities-count = { $count ->
+    [one] { $shown } faciliteit
+   *[other] { $shown } faciliteiten
+}
+map-layer-organisations-count = { $count ->
+    [one] { $shown } organisatie
+   *[other] { $shown } organisaties
+}
+map-none = Nog niets van deze laag heeft een plaats.
+map-not-drawn = buiten de kaart
+map-outside = { $count ->
+    [one] { $shown } item ligt buiten Nederland en België: het staat in de lijst, niet op de kaart.
+   *[other] { $shown } items liggen buiten Nederland en België: ze staan in de lijst, niet op de kaart.
+}
+map-unplaced = { $count ->
+    [one] { $shown } ruimte of faciliteit heeft nog geen coördinaten en staat daarom niet op de kaart of in de lijst.
+   *[other] { $shown } ruimtes of faciliteiten hebben nog geen coördinaten en staan daarom niet op de kaart of in de lijst.
+}
+map-organisations-limited = { $shown } organisaties voldoen; de kaart toont de eerste { $limit } op naam. Kies een type of een plaats om de andere te zien.
+map-on-the-map = Bekijk ze op de kaart

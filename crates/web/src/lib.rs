@@ -17,6 +17,7 @@ pub mod i18n;
 mod inquiries;
 mod introductions;
 mod kinds;
+mod map;
 mod markdown;
 mod metrics;
 pub mod operations;
@@ -92,6 +93,7 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(photos::page_routes())
                 .merge(events::feeds::page_routes())
                 .merge(projects::pages::routes())
+                .merge(map::page_routes())
                 .map_router(pages_layer),
         )
         .nest(
@@ -111,7 +113,8 @@ fn route_table(pages_layer: impl FnOnce(Router<AppState>) -> Router<AppState>) -
                 .merge(inquiries::api::routes())
                 .merge(photos::api_routes())
                 .merge(events::feeds::api_routes())
-                .merge(projects::api::routes()),
+                .merge(projects::api::routes())
+                .merge(map::api_routes()),
         )
         .merge(kinds.feeds)
         .merge(talent::feed_routes())

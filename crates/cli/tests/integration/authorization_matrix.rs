@@ -190,6 +190,8 @@ const MATRIX: &[Row] = &[
     ("GET", "/api/v1/spaces/{item}/photos", ALL),
     ("POST", "/api/v1/spaces/{item}/photos", ORGANISATION_MEMBERS),
     ("DELETE", "/api/v1/spaces/{item}/photos/{hash}", ORGANISATION_MEMBERS),
+    ("GET", "/map", ALL),
+    ("GET", "/api/v1/map", ALL),
     // The secret in the address is the key: anyone may ask, a wrong secret finds nothing.
     ("GET", "/feeds/talent/{secret}", ALL),
     ("GET", "/talent/unsubscribe/{secret}", ALL),

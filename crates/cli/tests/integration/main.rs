@@ -40,6 +40,7 @@ mod inquiries;
 mod introduction_suggestions;
 mod introductions;
 mod leads;
+mod map;
 mod matching;
 mod meetings;
 mod news;

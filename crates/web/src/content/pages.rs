@@ -109,6 +109,8 @@ struct ListPage {
     alert_url: Option<String>,
     /// The kind's own page the list points to, and its name.
     own_link: Option<(&'static str, String)>,
+    /// The map with the kind's layer, for kinds that have one.
+    map_link: Option<&'static str>,
     write_url: Option<String>,
     empty: String,
 }
@@ -193,6 +195,7 @@ pub async fn list<K: Presented>(
         feed_url,
         alert_url,
         own_link: K::LIST_LINK.map(|(path, message)| (path, t.t(message))),
+        map_link: crate::map::list_link(K::KIND),
         write_url,
         empty: kind_text::<K>(&t, "none"),
         base,

@@ -167,6 +167,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<crate::events::meetings::api::MeetingsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::events::feeds::EventFeedsApi as utoipa::OpenApi>::openapi());
     document.merge(<crate::projects::api::ProjectsApi as utoipa::OpenApi>::openapi());
+    document.merge(<crate::map::MapApi as utoipa::OpenApi>::openapi());
     if let Some(tags) = document.tags.as_mut() {
         let kinds = lshub_domain::content::KINDS;
         tags.sort_by_key(|tag| kinds.iter().position(|kind| kind.path == tag.name).unwrap_or(kinds.len()));

@@ -20,6 +20,7 @@ mod facilities;
 mod funder_calls;
 mod keyboard;
 mod leads;
+mod map;
 mod meetings;
 mod member;
 mod projects;
@@ -89,6 +90,9 @@ const FLOWS: &[(&str, Flow)] = &[
     }),
     ("operator offers a lab, a negative size first; a visitor finds it near a hospital; an initiative uses it", |s| {
         Box::pin(spaces::offer_find_and_use(s))
+    }),
+    ("visitor goes from the spaces to the map, adds a city's hospitals and follows a lab's point", |s| {
+        Box::pin(map::layers_list_and_a_point(s))
     }),
     ("keyboard: skip link", |s| Box::pin(keyboard::skip_link(s))),
     ("keyboard: directory filters", |s| Box::pin(keyboard::directory_by_keyboard(s))),
@@ -167,6 +171,7 @@ const PAGE_TYPES: &[&str] = &[
     "space-find",
     "initiative-form",
     "initiative",
+    "map",
 ];
 
 #[tokio::test]
