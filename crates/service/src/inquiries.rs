@@ -183,13 +183,16 @@ pub async fn open(
     }
 }
 
+/// A mail: (address, subject, body).
+type Letter = (String, String, String);
+
 /// The mail to the inquirer about `notice`, with a new key for a visitor (returned as its
 /// digest, to be kept with the change).
 fn to_inquirer(
     inquiry: &StoredInquiry,
     notice: Notice<'_>,
     compose: Compose<'_>,
-) -> Result<((String, String, String), Option<String>), ServiceError> {
+) -> Result<(Letter, Option<String>), ServiceError> {
     let key = if inquiry.user_id.is_none() { Some(new_secret()?) } else { None };
     let (subject, body) = compose(&Notice { key: key.as_deref(), ..notice }, inquiry.language);
     Ok(((inquiry.email.clone(), subject, body), key.as_deref().map(digest)))

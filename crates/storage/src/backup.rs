@@ -705,18 +705,20 @@ mod tests {
             .await
             .expect("rows");
         let mut dump = Vec::new();
-        let summary = source.backup(&mut dump).await.expect("backup");
+        let files = tempfile::tempdir().expect("a folder for uploads");
+        let uploads = crate::uploads::Uploads::new(files.path());
+        let summary = source.backup(&mut dump, &uploads).await.expect("backup");
         assert_eq!(summary.tables.get("extra"), Some(&2));
 
         // The target has no `extra` table in its schema: the restore refuses and changes nothing.
         let target = Database::connect("sqlite::memory:").await.expect("connect");
-        let error = target.restore(&mut dump.as_slice(), false).await.expect_err("unknown table");
+        let error = target.restore(&mut dump.as_slice(), false, &uploads).await.expect_err("unknown table");
         assert!(matches!(error, StorageError::BadBackup { .. }), "{error}");
         assert!(target.integrity_check().await.expect("check").is_some());
 
         let text = String::from_utf8(dump).expect("utf-8");
         let truncated = &text[..text.len() - 30];
-        let error = target.restore(&mut truncated.as_bytes(), false).await.expect_err("truncated");
+        let error = target.restore(&mut truncated.as_bytes(), false, &uploads).await.expect_err("truncated");
         assert!(matches!(error, StorageError::BadBackup { .. }), "{error}");
     }
 }
