@@ -62,6 +62,9 @@ enum Command {
     BenchMeetings(commands::bench_meetings::BenchMeetingsArgs),
     /// Measure the weekly digest for 10,000 readers against queueing as many fixed mails.
     BenchDigest(commands::bench_digest::BenchDigestArgs),
+    /// Measure bookings per second through the HTTP API with many clients asking for the
+    /// same times, against as many requests for times of their own; count double bookings.
+    BenchBookings(commands::bench_bookings::BenchBookingsArgs),
     /// Operator tasks on accounts, e.g. `lshub admin grant EMAIL --role admin`.
     Admin(commands::admin::AdminArgs),
     /// Compute the sentence vectors the database lacks and check that the index builds.
@@ -183,6 +186,7 @@ fn main() -> ExitCode {
             Command::Bench(args) => commands::bench::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::BenchMeetings(args) => commands::bench_meetings::run(args).map(|()| ExitCode::SUCCESS),
             Command::BenchDigest(args) => commands::bench_digest::run(args).await.map(|()| ExitCode::SUCCESS),
+            Command::BenchBookings(args) => commands::bench_bookings::run(args).await.map(|()| ExitCode::SUCCESS),
             Command::Admin(args) => commands::admin::run(&url, args).await.map(|()| ExitCode::SUCCESS),
             Command::Search(args) => {
                 commands::search::run(&url, args, &model, clock.today()).await.map(|()| ExitCode::SUCCESS)

@@ -372,6 +372,10 @@ pub struct Requirement {
     pub available_by: Option<NaiveDate>,
     /// Within `km` of a point.
     pub near: Option<(Coordinates, f64)>,
+    /// Facilities or services it must include, each named in what is included or in the
+    /// shared services (a part of an entry will do, whatever the case: "hood" finds "fume
+    /// hoods").
+    pub includes: Vec<String>,
 }
 
 impl Requirement {
@@ -381,7 +385,11 @@ impl Requirement {
             && self.min_biosafety.is_none_or(|min| space.biosafety.is_some_and(|level| level >= min))
             && self.min_size_m2.is_none_or(|min| space.size_m2 >= min)
             && self.max_size_m2.is_none_or(|max| space.size_m2 <= max)
-            && self.available_by.is_none_or(|day| space.available_from <= day);
+            && self.available_by.is_none_or(|day| space.available_from <= day)
+            && self.includes.iter().all(|wanted| {
+                let wanted = wanted.to_lowercase();
+                space.included.iter().chain(&space.shared_services).any(|has| has.to_lowercase().contains(&wanted))
+            });
         if !fits {
             return None;
         }
@@ -465,8 +473,11 @@ mod tests {
             max_size_m2: Some(120),
             available_by: NaiveDate::from_ymd_opt(2027, 6, 1),
             near: Some((amsterdam_umc, 10.0)),
+            includes: vec!["Biosafety Cabinet".into(), "reception".into(), "-80".into()],
         };
         assert!(wanted.check(&space).is_some_and(|d| d.is_some()));
+        let missing = vec!["cryo-EM".to_owned()];
+        assert_eq!(Requirement { includes: missing, ..wanted.clone() }.check(&space), None);
         assert_eq!(Requirement { near: Some((amsterdam_umc, 5.0)), ..wanted.clone() }.check(&space), None);
         assert_eq!(Requirement { min_biosafety: Some(Biosafety::MlIII), ..wanted.clone() }.check(&space), None);
         assert_eq!(Requirement { max_size_m2: Some(80), ..wanted.clone() }.check(&space), None);

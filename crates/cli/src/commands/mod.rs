@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod backup;
 pub mod bench;
+pub mod bench_bookings;
 pub mod bench_digest;
 pub mod bench_meetings;
 pub mod eval;

@@ -105,6 +105,11 @@ async fn spaces_are_offered_and_found_by_requirement_and_used_by_initiatives(app
     assert!(beside.and_then(|i| i["distanceKm"].as_f64()).is_some_and(|km| km < 0.5));
     let (_, wider) = app.get_json(&format!("/api/v1/spaces/find?{wanted}&within_km=10")).await;
     assert_eq!(slugs(&wider, &made), [made[1].clone(), made[0].clone()], "nearest first");
+    let (_, equipped) =
+        app.get_json(&format!("/api/v1/spaces/find?{wanted}&within_km=10&includes=Biosafety+cabinet,+hood")).await;
+    assert_eq!(slugs(&equipped, &made), [made[1].clone(), made[0].clone()], "what is included, in part and any case");
+    let (_, unequipped) = app.get_json(&format!("/api/v1/spaces/find?{wanted}&within_km=10&includes=cryo-EM")).await;
+    assert_eq!(slugs(&unequipped, &made), Vec::<String>::new(), "none includes a cryo-EM");
 
     // The page does the same without JavaScript, and names a bad part.
     let shown = visitor.get(&format!("/spaces/find?{wanted}&within_km=10")).await;

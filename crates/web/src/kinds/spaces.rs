@@ -338,6 +338,9 @@ pub struct FindParams {
     pub near: String,
     /// How far from `near`, in km (5 when absent).
     pub within_km: String,
+    /// Facilities or services it must include, separated by commas ("biosafety cabinet,
+    /// -80 freezer"); part of an entry will do.
+    pub includes: String,
     /// Words, found in either language by the search engine.
     pub q: String,
 }
@@ -404,6 +407,7 @@ async fn requirement(state: &AppState, p: &FindParams) -> Result<Requirement, Ap
         max_size_m2: whole("max_size", &p.max_size)?,
         available_by,
         near,
+        includes: p.includes.split(',').map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).collect(),
     })
 }
 
@@ -511,7 +515,7 @@ async fn find_page(
     Params(p): Params<FindParams>,
 ) -> Result<Response, AppError> {
     let t = &ctx.t;
-    let asked = [&p.space_type, &p.biosafety, &p.min_size, &p.max_size, &p.available_by, &p.near, &p.q]
+    let asked = [&p.space_type, &p.biosafety, &p.min_size, &p.max_size, &p.available_by, &p.near, &p.includes, &p.q]
         .iter()
         .any(|v| !v.trim().is_empty());
     let (results, error) = if !asked {

@@ -18,6 +18,7 @@ mod events;
 mod exchange;
 mod facilities;
 mod funder_calls;
+mod inquiries;
 mod keyboard;
 mod leads;
 mod map;
@@ -90,6 +91,9 @@ const FLOWS: &[(&str, Flow)] = &[
     }),
     ("operator offers a lab, a negative size first; a visitor finds it near a hospital; an initiative uses it", |s| {
         Box::pin(spaces::offer_find_and_use(s))
+    }),
+    ("operator adds a photo of a lab; a visitor asks about it and confirms by mail; the operator answers and lets it", |s| {
+        Box::pin(inquiries::photograph_ask_answer_and_let(s))
     }),
     ("visitor goes from the spaces to the map, adds a city's hospitals and follows a lab's point", |s| {
         Box::pin(map::layers_list_and_a_point(s))
@@ -172,6 +176,11 @@ const PAGE_TYPES: &[&str] = &[
     "initiative-form",
     "initiative",
     "map",
+    "space-photos",
+    "inquiry-form",
+    "inquiry-mailed",
+    "inquiry",
+    "inquiries",
 ];
 
 #[tokio::test]
