@@ -35,7 +35,7 @@ pub struct MapPoints {
     /// Spaces and facilities of the layers asked for that have no place: a space without
     /// coordinates, a facility whose owner has none.
     pub unplaced: usize,
-    /// The organisations that match the filters; when more than 400, only the first 400
+    /// The organisations that match the filters; when more than 250, only the first 250
     /// by name are in `items`.
     pub organisations_matching: i64,
 }

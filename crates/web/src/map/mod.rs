@@ -32,7 +32,7 @@ pub use api::MapApi;
 
 /// The organisations drawn at most: a page of thousands of points would be heavy to send
 /// and unreadable to look at; the page says when more match and how to narrow them.
-pub const MAX_ORGANISATIONS: u32 = 400;
+pub const MAX_ORGANISATIONS: u32 = 250;
 
 pub fn page_routes() -> RouteTable {
     RouteTable::new().route("/map", public(get(pages::show)))

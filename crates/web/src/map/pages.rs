@@ -14,7 +14,6 @@ use crate::state::AppState;
 
 /// A point as the SVG draws it.
 struct Mark {
-    layer: &'static str,
     path: String,
     /// Its title and place, the link's name and tooltip.
     label: String,
@@ -29,6 +28,8 @@ struct Group {
     /// What its shape and colour mean.
     legend: String,
     shown: bool,
+    /// Its points inside the map's frame.
+    marks: Vec<Mark>,
     items: Vec<Listed>,
 }
 
@@ -50,7 +51,6 @@ struct MapPage {
     width: String,
     height: String,
     countries: &'static [(String, String)],
-    marks: Vec<Mark>,
     groups: Vec<Group>,
     /// Sentences under the map: what is missing and why.
     notes: Vec<String>,
@@ -74,21 +74,6 @@ pub(super) async fn show(
         "" => point.title.clone(),
         place => format!("{} — {place}", point.title),
     };
-    let marks: Vec<Mark> = found
-        .points
-        .iter()
-        .filter(|point| point.drawn())
-        .map(|point| {
-            let (x, y) = geo::project(point.at);
-            Mark {
-                layer: point.layer.id(),
-                path: point.path(),
-                label: label(point),
-                x: format!("{x:.1}"),
-                y: format!("{y:.1}"),
-            }
-        })
-        .collect();
     let outside = found.points.iter().filter(|point| !point.drawn()).count();
     let groups = Layer::ALL
         .iter()
@@ -104,11 +89,21 @@ pub(super) async fn show(
                     drawn: point.drawn(),
                 })
                 .collect();
+            let marks = found
+                .points
+                .iter()
+                .filter(|point| point.layer == *layer && point.drawn())
+                .map(|point| {
+                    let (x, y) = geo::project(point.at);
+                    Mark { path: point.path(), label: label(point), x: format!("{x:.1}"), y: format!("{y:.1}") }
+                })
+                .collect();
             Group {
                 layer: layer.id(),
                 heading: t.count(&format!("map-layer-{}-count", layer.id()), items.len() as i64),
                 legend: t.t(&format!("map-legend-{}", layer.id())),
                 shown: request.layers.contains(layer),
+                marks,
                 items,
             }
         })
@@ -133,7 +128,6 @@ pub(super) async fn show(
         width: geo::WIDTH.to_string(),
         height: geo::height().to_string(),
         countries: geo::countries(),
-        marks,
         groups,
         notes,
         params: p,
