@@ -338,8 +338,7 @@ pub struct FindParams {
     pub near: String,
     /// How far from `near`, in km (5 when absent).
     pub within_km: String,
-    /// Facilities or services it must include, separated by commas ("biosafety cabinet,
-    /// -80 freezer"); part of an entry will do.
+    /// Facilities or services it must include, comma-separated; part of an entry will do.
     pub includes: String,
     /// Words, found in either language by the search engine.
     pub q: String,
