@@ -153,7 +153,7 @@ async fn bench_backend(backend: &str, url: &str, args: &BenchBookingsArgs) -> an
         let listed = send(
             &client,
             reqwest::Method::GET,
-            &format!("{bookings}?from={}&to={}", from.to_rfc3339(), to.to_rfc3339()),
+            &format!("{bookings}?from={}&to={}", stamp(from), stamp(to)),
             &staff,
             &Value::Null,
         )
@@ -187,6 +187,11 @@ async fn bench_backend(backend: &str, url: &str, args: &BenchBookingsArgs) -> an
     server.await.context("the hub stopped")??;
     db.close().await;
     Ok(())
+}
+
+/// RFC 3339 in UTC with `Z`, which needs no escaping in a query.
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn state_today() -> chrono::NaiveDate {
